@@ -1,0 +1,22 @@
+// One config, three suites: unit (no DB), integration (real DB), e2e (real server + clients).
+// TEST_DATABASE_URL switches integration and e2e from embedded PGlite to a real PostgreSQL.
+const swc = ['@swc/jest', {
+  jsc: {
+    parser: { syntax: 'typescript', decorators: true },
+    transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+    target: 'es2022',
+    keepClassNames: true,
+  },
+  module: { type: 'commonjs' },
+}];
+
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': swc },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  testMatch: ['<rootDir>/test/**/*.test.ts'],
+  setupFiles: ['<rootDir>/test/setup-env.ts'],
+  testTimeout: 60_000,
+  maxWorkers: 2,
+};
