@@ -1,0 +1,92 @@
+import path from 'node:path';
+
+/** Every environment variable freshgate reads, parsed and typed in one place (see README). */
+export interface Config {
+  /** postgres://… for a real PostgreSQL; undefined → embedded PGlite under dataDir. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  host: string;
+  port: number;
+  environment: 'development' | 'staging' | 'production' | 'test';
+  jwt: {
+    secret: string | undefined;
+    jwksUrl: string | undefined;
+    issuer: string | undefined;
+    audience: string | undefined;
+  };
+  routerSecret: string | undefined;
+  otlpEndpoint: string | undefined;
+  sentryDsn: string | undefined;
+  logLevel: string;
+  /** How long a warming pack is expected to take, from its last update. */
+  packWarmingEtaMs: number;
+  introspection: boolean;
+  /** Seed demo data into an empty database at start (default: only in embedded mode). */
+  seedDemoData: boolean;
+}
+
+export class ConfigError extends Error {}
+
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/;
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** "15m", "90s", "500ms", "1h"; a bare number means seconds. */
+export function parseDuration(name: string, value: string): number {
+  const match = DURATION.exec(value.trim());
+  if (!match) throw new ConfigError(`${name} must be a duration like 15m, 90s or 500ms (got "${value}")`);
+  return Number(match[1]) * UNIT_MS[match[2] ?? 's'];
+}
+
+function parseBoolean(name: string, value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value === '') return fallback;
+  if (/^(1|true|yes|on)$/i.test(value)) return true;
+  if (/^(0|false|no|off)$/i.test(value)) return false;
+  throw new ConfigError(`${name} must be true or false (got "${value}")`);
+}
+
+function parsePort(value: string | undefined): number {
+  if (value === undefined || value === '') return 4000;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be 0–65535 (got "${value}")`);
+  return port;
+}
+
+const ENVIRONMENTS = ['development', 'staging', 'production', 'test'] as const;
+
+function parseEnvironment(value: string | undefined): Config['environment'] {
+  const env = (value ?? 'development') as Config['environment'];
+  if (!ENVIRONMENTS.includes(env)) throw new ConfigError(`FRESHGATE_ENV must be one of ${ENVIRONMENTS.join(', ')} (got "${value}")`);
+  return env;
+}
+
+function optional(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const databaseUrl = optional(env.DATABASE_URL);
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL must be a postgres:// or postgresql:// URL');
+  }
+  const environment = parseEnvironment(optional(env.FRESHGATE_ENV));
+  return {
+    databaseUrl,
+    dataDir: path.resolve(optional(env.DATA_DIR) ?? '.data'),
+    host: optional(env.HOST) ?? '0.0.0.0',
+    port: parsePort(env.PORT),
+    environment,
+    jwt: {
+      secret: optional(env.JWT_SECRET),
+      jwksUrl: optional(env.JWT_JWKS_URL),
+      issuer: optional(env.JWT_ISSUER),
+      audience: optional(env.JWT_AUDIENCE),
+    },
+    routerSecret: optional(env.ROUTER_SECRET),
+    otlpEndpoint: optional(env.OTEL_EXPORTER_OTLP_ENDPOINT),
+    sentryDsn: optional(env.SENTRY_DSN),
+    logLevel: optional(env.LOG_LEVEL) ?? 'info',
+    packWarmingEtaMs: parseDuration('PACK_WARMING_ETA', optional(env.PACK_WARMING_ETA) ?? '15m'),
+    introspection: parseBoolean('INTROSPECTION', env.INTROSPECTION, true),
+    seedDemoData: parseBoolean('SEED_DEMO_DATA', env.SEED_DEMO_DATA, databaseUrl === undefined),
+  };
+}

@@ -1,0 +1,36 @@
+import type { PrismaClient } from '../../generated/prisma/client';
+import { decodeCursor, encodeCursor, pageSize, toPage, type Page, type PageRequest } from '../../shared/pagination';
+
+export interface PortfolioRecord {
+  id: string;
+  tenantId: string;
+  name: string;
+  baseCurrency: string;
+  ledgerHead: string;
+}
+
+const SELECT = { id: true, tenantId: true, name: true, baseCurrency: true, ledgerHead: true } as const;
+
+/**
+ * Portfolios are tenant data: every read takes the caller's tenant, and another tenant's
+ * portfolio is indistinguishable from one that does not exist.
+ */
+export class PortfolioRepository {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  async findForTenant(tenantId: string, id: string): Promise<PortfolioRecord | null> {
+    return this.prisma.portfolio.findFirst({ where: { id, tenantId }, select: SELECT });
+  }
+
+  async listForTenant(tenantId: string, request: PageRequest): Promise<Page<PortfolioRecord>> {
+    const size = pageSize(request.first);
+    const after = request.after ? String(decodeCursor(request.after, 1)[0]) : undefined;
+    const rows = await this.prisma.portfolio.findMany({
+      where: { tenantId, ...(after !== undefined ? { id: { gt: after } } : {}) },
+      orderBy: { id: 'asc' },
+      take: size + 1,
+      select: SELECT,
+    });
+    return toPage(rows, size, (p) => encodeCursor([p.id]));
+  }
+}

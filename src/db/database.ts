@@ -1,0 +1,38 @@
+import type { PrismaClient } from '../generated/prisma/client';
+
+/** Raw SQL for what Prisma does not do: migrations, health probes. */
+export interface SqlExecutor {
+  /** Runs a script of one or more statements (simple-query protocol). */
+  exec(sql: string): Promise<void>;
+  query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]>;
+}
+
+export interface ListenerHandlers {
+  onNotification(payload: string): void;
+  /** Called on the first connect and after every reconnect: what was missed must be re-read. */
+  onConnected(): void;
+  onDisconnected(error: Error): void;
+}
+
+/** A LISTEN on one channel that keeps itself connected until stopped. */
+export interface NotificationListener {
+  readonly connected: boolean;
+  stop(): Promise<void>;
+}
+
+export interface PoolState {
+  total: number;
+  idle: number;
+  waiting: number;
+}
+
+export interface Database {
+  readonly kind: 'pglite' | 'postgres';
+  readonly prisma: PrismaClient;
+  readonly sql: SqlExecutor;
+  /** Runs fn on one connection (session-scoped state such as advisory locks stays put). */
+  withConnection<T>(fn: (sql: SqlExecutor) => Promise<T>): Promise<T>;
+  listen(channel: string, handlers: ListenerHandlers): Promise<NotificationListener>;
+  poolState(): PoolState;
+  close(): Promise<void>;
+}

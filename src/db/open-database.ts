@@ -1,0 +1,12 @@
+import path from 'node:path';
+import type { Config } from '../config';
+import type { Database } from './database';
+import { openPgliteDatabase } from './pglite-database';
+import { openPostgresDatabase } from './postgres-database';
+
+/** DATABASE_URL set → that PostgreSQL; otherwise embedded PGlite persisted under DATA_DIR. */
+export function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Promise<Database> {
+  return config.databaseUrl
+    ? openPostgresDatabase({ url: config.databaseUrl })
+    : openPgliteDatabase(path.join(config.dataDir, 'pglite'));
+}

@@ -1,0 +1,50 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaClient } from '../generated/prisma/client';
+import type { Database, ListenerHandlers, NotificationListener, SqlExecutor } from './database';
+
+/**
+ * Embedded PostgreSQL (WASM) in this process. One connection: LISTEN hears only this
+ * process's own NOTIFYs, which is all an embedded single-instance server has.
+ */
+export async function openPgliteDatabase(dataDir: string | undefined): Promise<Database> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const pglite = await PGlite.create(dataDir ? { dataDir } : undefined);
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+
+  const sql: SqlExecutor = {
+    async exec(text) {
+      await pglite.exec(text);
+    },
+    async query<Row>(text: string, params: unknown[] = []) {
+      return (await pglite.query<Row>(text, params)).rows;
+    },
+  };
+
+  return {
+    kind: 'pglite',
+    prisma,
+    sql,
+    withConnection: (fn) => fn(sql),
+    async listen(channel: string, handlers: ListenerHandlers): Promise<NotificationListener> {
+      const unlisten = await pglite.listen(channel, (payload) => handlers.onNotification(payload));
+      handlers.onConnected();
+      let connected = true;
+      return {
+        get connected() {
+          return connected && !pglite.closed;
+        },
+        async stop() {
+          connected = false;
+          if (!pglite.closed) await unlisten();
+        },
+      };
+    },
+    poolState: () => ({ total: 1, idle: 1, waiting: 0 }),
+    async close() {
+      await prisma.$disconnect();
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+}

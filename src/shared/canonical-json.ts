@@ -1,0 +1,21 @@
+import { createHash } from 'node:crypto';
+import { canonicalize } from 'json-canonicalize';
+
+/**
+ * RFC 8785 (JCS) canonical JSON: sorted keys, no insignificant whitespace, ECMAScript number
+ * formatting. Byte-identical output for equal values is what makes result hashes reproducible.
+ */
+export function canonicalJson(value: unknown): string {
+  const text = canonicalize(value);
+  if (text === undefined) throw new TypeError('value cannot be represented as canonical JSON');
+  return text;
+}
+
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** `sha256:<hex>` of the canonical JSON of a value: the form every content hash here takes. */
+export function contentHash(value: unknown): string {
+  return `sha256:${sha256Hex(canonicalJson(value))}`;
+}

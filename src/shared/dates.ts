@@ -1,0 +1,17 @@
+/** Calendar dates travel as 'YYYY-MM-DD' strings; Prisma's @db.Date columns as UTC midnights. */
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+export function isIsoDate(value: string): boolean {
+  const match = ISO_DATE.exec(value);
+  if (!match) return false;
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+}
+
+export function toDbDate(isoDate: string): Date {
+  return new Date(`${isoDate}T00:00:00Z`);
+}
+
+export function fromDbDate(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
