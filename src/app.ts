@@ -1,0 +1,78 @@
+import type { GraphQLSchema } from 'graphql';
+import { Authenticator } from './auth/authenticator';
+import { resolveJwtSecret } from './auth/jwt-secret';
+import { createTokenVerifier } from './auth/token-verifier';
+import type { Config } from './config';
+import type { Database } from './db/database';
+import { migrate } from './db/migrator';
+import { openDatabase } from './db/open-database';
+import { seedDemoData } from './db/seed/demo-seed';
+import { buildFreshgateSchema } from './graphql/build-schema';
+import { setErrorReporter } from './graphql/errors';
+import { createLogger, type Logger } from './observability/logger';
+import { DEFAULT_REGISTRY_PATH, loadRightsRegistry } from './rights/rights-registry';
+import { createServices, type Services } from './services';
+
+/** Everything a running freshgate instance holds, independent of the HTTP layer. */
+export interface App {
+  config: Config;
+  db: Database;
+  services: Services;
+  authenticator: Authenticator;
+  schema: GraphQLSchema;
+  logger: Logger;
+  /** The HS256 secret in force (embedded mode generates one), for `npm run token`. */
+  jwtSecret: string | undefined;
+  close(): Promise<void>;
+}
+
+export interface AppOptions {
+  /** An already opened database (tests share one per file); otherwise opened from config. */
+  db?: Database;
+  rightsRegistryPath?: string;
+  logger?: Logger;
+}
+
+/**
+ * Start-up order matters: schema migrations before anything reads, demo data before the
+ * pack listener takes its first look, and the listener before the server accepts clients.
+ */
+export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const rights = loadRightsRegistry(options.rightsRegistryPath ?? DEFAULT_REGISTRY_PATH, config.environment);
+  const jwtSecret = resolveJwtSecret(config);
+  const db = options.db ?? (await openDatabase(config));
+  try {
+    const migrations = await migrate(db);
+    if (migrations.applied.length > 0) logger.info({ applied: migrations.applied }, 'database migrated');
+    if (config.seedDemoData) {
+      const seeded = await seedDemoData(db.prisma);
+      if (seeded.seeded) logger.info({ packs: seeded.packs, commits: seeded.commits }, 'demo data seeded');
+    }
+    const services = createServices(config, db, rights);
+    await services.packHealth.start();
+    const authenticator = new Authenticator(
+      createTokenVerifier({ secret: jwtSecret, jwksUrl: config.jwt.jwksUrl, issuer: config.jwt.issuer, audience: config.jwt.audience }),
+      db.prisma,
+    );
+    const { schema } = await buildFreshgateSchema({ shieldDebug: false });
+    setErrorReporter((error, ids) => logger.error({ err: error, ...ids }, 'unexpected error'));
+
+    return {
+      config,
+      db,
+      services,
+      authenticator,
+      schema,
+      logger,
+      jwtSecret,
+      async close() {
+        await services.packHealth.stop();
+        if (!options.db) await db.close();
+      },
+    };
+  } catch (error) {
+    if (!options.db) await db.close().catch(() => {});
+    throw error;
+  }
+}

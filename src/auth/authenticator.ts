@@ -1,0 +1,46 @@
+import { LRUCache } from 'lru-cache';
+import type { PrismaClient } from '../generated/prisma/client';
+import { unauthenticated } from '../shared/errors';
+import { ROLES, type Role, type Viewer } from './roles';
+import { bearerToken, type TokenVerifier } from './token-verifier';
+
+// Users are looked up on every request; a short cache spares the database without letting a
+// removed user or a changed role linger for long.
+const USER_CACHE_TTL_MS = 5_000;
+
+/** Authorization header → Viewer (or undefined for an anonymous call). */
+export class Authenticator {
+  private readonly users: LRUCache<string, Viewer | false>;
+
+  constructor(
+    private readonly verify: TokenVerifier,
+    private readonly prisma: PrismaClient,
+    cacheTtlMs = USER_CACHE_TTL_MS,
+  ) {
+    this.users = new LRUCache({ max: 10_000, ttl: cacheTtlMs, ttlAutopurge: false });
+  }
+
+  async authenticate(authorization: string | undefined): Promise<Viewer | undefined> {
+    const token = bearerToken(authorization);
+    if (token === undefined) return undefined;
+    const { subject } = await this.verify(token);
+    const viewer = await this.loadUser(subject);
+    if (!viewer) throw unauthenticated('The token names no known user');
+    return viewer;
+  }
+
+  private async loadUser(userId: string): Promise<Viewer | undefined> {
+    const cached = this.users.get(userId);
+    if (cached !== undefined) return cached || undefined;
+    const row = await this.prisma.user.findUnique({ where: { id: userId }, select: { id: true, tenantId: true, roles: true } });
+    const viewer: Viewer | false = row
+      ? Object.freeze({ userId: row.id, tenantId: row.tenantId, roles: Object.freeze(row.roles.filter(isRole)) })
+      : false;
+    this.users.set(userId, viewer);
+    return viewer || undefined;
+  }
+}
+
+function isRole(role: string): role is Role {
+  return (ROLES as readonly string[]).includes(role);
+}

@@ -1,0 +1,14 @@
+import { SignJWT } from 'jose';
+
+/** Signs HS256 development and test tokens. Production tokens come from the identity provider. */
+export async function issueToken(
+  secret: string,
+  subject: string,
+  options: { expiresIn?: string | number; issuer?: string; audience?: string } = {},
+): Promise<string> {
+  let jwt = new SignJWT({}).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject(subject).setIssuedAt();
+  jwt = jwt.setExpirationTime(options.expiresIn ?? '12h');
+  if (options.issuer) jwt = jwt.setIssuer(options.issuer);
+  if (options.audience) jwt = jwt.setAudience(options.audience);
+  return jwt.sign(new TextEncoder().encode(secret));
+}

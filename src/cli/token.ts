@@ -1,0 +1,35 @@
+// npm run token -- <userId> [--expires 12h]
+// Prints a valid HS256 token for a user of the configured database (embedded by default).
+import { resolveJwtSecret } from '../auth/jwt-secret';
+import { issueToken } from '../auth/token-issuer';
+import { loadConfig } from '../config';
+import { openDatabase } from '../db/open-database';
+import { pendingMigrations } from '../db/migrator';
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const userId = args.find((a) => !a.startsWith('--'));
+  const expiresAt = args.indexOf('--expires');
+  const expiresIn = expiresAt >= 0 ? args[expiresAt + 1] : '12h';
+  if (!userId) throw new Error('usage: npm run token -- <userId> [--expires 12h]');
+
+  const config = loadConfig();
+  const secret = resolveJwtSecret(config);
+  if (!secret) throw new Error('tokens can only be issued with JWT_SECRET (JWT_JWKS_URL keys belong to your identity provider)');
+  const db = await openDatabase(config);
+  try {
+    if ((await pendingMigrations(db.sql)).length > 0) throw new Error('the database is not migrated yet: run npm start or npm run db:migrate first');
+    const user = await db.prisma.user.findUnique({ where: { id: userId }, select: { tenantId: true, roles: true } });
+    if (!user) throw new Error(`no user ${userId} in the database`);
+    const token = await issueToken(secret, userId, { expiresIn, issuer: config.jwt.issuer, audience: config.jwt.audience });
+    process.stderr.write(`token for ${userId} (tenant ${user.tenantId}, roles ${user.roles.join(', ')}), valid ${expiresIn}:\n`);
+    process.stdout.write(`${token}\n`);
+  } finally {
+    await db.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).message}\n`);
+  process.exit(1);
+});

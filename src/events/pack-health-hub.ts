@@ -1,0 +1,178 @@
+import { EventEmitter } from 'node:events';
+import { Repeater, SlidingBuffer } from '@graphql-yoga/subscription';
+import type { Database, NotificationListener } from '../db/database';
+import type { PackRepository } from '../data/packs/pack-repository';
+import { healthOf, NO_PACK_HEALTH, sameHealth, type PackHealth } from '../packs/pack-health';
+
+export const PACK_HEALTH_CHANNEL = 'freshgate_pack_health';
+
+/** The row fields the notify trigger sends (see the rules_and_triggers migration). */
+interface PackNotification {
+  id: string;
+  date: string;
+  status: string;
+  isFresh: boolean;
+  prewarmDone: boolean;
+  reconciliationPassed: boolean;
+  updatedAt: string;
+}
+
+export interface PackHealthHubState {
+  listening: boolean;
+  lastEventAt: Date | null;
+  subscribers: number;
+}
+
+const PACK_EVENT = 'pack';
+const LATEST_EVENT = 'latest';
+const RESYNC_EVENT = 'resync';
+// A state stream only owes a slow consumer the newest states: older ones are dropped, so
+// memory per subscriber stays bounded however far behind it falls.
+const STREAM_BUFFER = 4;
+
+/**
+ * One per process. Turns pack NOTIFYs — whoever wrote the row — into health events, keeps the
+ * latest pack's health in memory (so /health/pack and packHealth need no query), and serves
+ * state streams: current health first, then every change.
+ *
+ * Correctness over a flaky connection: after every (re)connect the latest health is re-read
+ * and every stream re-checks its pack, so nothing a subscriber missed stays missed.
+ */
+export class PackHealthHub {
+  private readonly events = new EventEmitter();
+  private listener: NotificationListener | undefined;
+  private latestHealth: PackHealth | undefined;
+  private lastEventAt: Date | null = null;
+  private subscriberCount = 0;
+  // Refreshes run one after another so a slow read can never overwrite a newer one.
+  private refreshChain: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly db: Pick<Database, 'listen'>,
+    private readonly packs: PackRepository,
+    private readonly warmingEtaMs: number,
+  ) {
+    this.events.setMaxListeners(0);
+  }
+
+  async start(): Promise<void> {
+    let firstConnect = true;
+    this.listener = await this.db.listen(PACK_HEALTH_CHANNEL, {
+      onNotification: (payload) => this.onNotification(payload),
+      onConnected: () => {
+        const resync = !firstConnect;
+        firstConnect = false;
+        this.enqueueRefresh(resync);
+      },
+      onDisconnected: () => {
+        // While deaf to events the cached value may go stale: stop serving it.
+        this.latestHealth = undefined;
+      },
+    });
+    await this.refreshChain;
+  }
+
+  async stop(): Promise<void> {
+    await this.listener?.stop();
+    this.listener = undefined;
+    this.events.emit('stop');
+  }
+
+  get state(): PackHealthHubState {
+    return { listening: this.listener?.connected ?? false, lastEventAt: this.lastEventAt, subscribers: this.subscriberCount };
+  }
+
+  /** Health of the latest pack: from memory while the listener keeps it current, else read. */
+  async latest(): Promise<PackHealth> {
+    if (this.latestHealth && this.listener?.connected) return this.latestHealth;
+    return this.readLatest();
+  }
+
+  async health(packId: string): Promise<PackHealth | null> {
+    const pack = await this.packs.findById(packId);
+    return pack ? healthOf(pack, this.warmingEtaMs) : null;
+  }
+
+  /** The latest pack's health when packId is undefined; null packs are the caller's to reject first. */
+  async current(packId: string | undefined): Promise<PackHealth | null> {
+    return packId === undefined ? this.latest() : this.health(packId);
+  }
+
+  /**
+   * A state stream: the current health at once, then each change. Consecutive equal states
+   * are sent once. It listens before reading the current state, so no change falls between.
+   */
+  stream(packId: string | undefined): AsyncIterableIterator<PackHealth> {
+    return new Repeater<PackHealth>(async (push, stop) => {
+      let last: PackHealth | undefined;
+      const send = (health: PackHealth | null) => {
+        if (!health || (last && sameHealth(last, health))) return;
+        last = health;
+        void push(health);
+      };
+      // Reads may finish out of order; a generation counter keeps only the newest.
+      let generation = 0;
+      const reread = () => {
+        const mine = ++generation;
+        this.current(packId)
+          .then((health) => mine === generation && send(health))
+          .catch(() => {});
+      };
+      const onPack = (health: PackHealth) => {
+        if (packId !== undefined && health.packId === packId) send(health);
+      };
+      const onLatest = (health: PackHealth) => {
+        if (packId === undefined) send(health);
+      };
+      const onStop = () => stop();
+      this.events.on(PACK_EVENT, onPack);
+      this.events.on(LATEST_EVENT, onLatest);
+      this.events.on(RESYNC_EVENT, reread);
+      this.events.once('stop', onStop);
+      this.subscriberCount++;
+      reread();
+      await stop;
+      this.subscriberCount--;
+      this.events.off(PACK_EVENT, onPack);
+      this.events.off(LATEST_EVENT, onLatest);
+      this.events.off(RESYNC_EVENT, reread);
+      this.events.off('stop', onStop);
+    }, new SlidingBuffer(STREAM_BUFFER));
+  }
+
+  private onNotification(payload: string): void {
+    this.lastEventAt = new Date();
+    let note: PackNotification;
+    try {
+      note = JSON.parse(payload) as PackNotification;
+    } catch {
+      return; // not ours; the channel is namespaced but anyone may NOTIFY on it
+    }
+    if (typeof note.id !== 'string' || typeof note.updatedAt !== 'string') return;
+    this.events.emit(
+      PACK_EVENT,
+      healthOf({ ...note, date: String(note.date).slice(0, 10), updatedAt: new Date(note.updatedAt) }, this.warmingEtaMs),
+    );
+    // Any pack change may change which pack is latest (a new day, a restatement, an error).
+    this.enqueueRefresh(false);
+  }
+
+  private enqueueRefresh(resync: boolean): void {
+    this.refreshChain = this.refreshChain
+      .then(async () => {
+        const health = await this.readLatest();
+        const changed = !this.latestHealth || !sameHealth(this.latestHealth, health);
+        this.latestHealth = health;
+        if (changed) this.events.emit(LATEST_EVENT, health);
+        if (resync) this.events.emit(RESYNC_EVENT);
+      })
+      .catch(() => {
+        this.latestHealth = undefined;
+      });
+  }
+
+  private async readLatest(): Promise<PackHealth> {
+    const pack = await this.packs.findLatest();
+    return pack ? healthOf(pack, this.warmingEtaMs) : NO_PACK_HEALTH;
+  }
+}

@@ -1,0 +1,27 @@
+import type { PricingPackRecord } from '../../data/packs/pack-repository';
+import type { PackHealth as PackHealthModel } from '../../packs/pack-health';
+import { PackHealth, PackStatusEnum, PricingPack } from './pack-types';
+
+/** Records stay plain objects; these casts only name them for type-graphql. */
+export function toPricingPack(record: PricingPackRecord): PricingPack & { supersededById: string | null; sources: string[] } {
+  return {
+    id: record.id,
+    asofDate: record.date,
+    policy: record.policy,
+    hash: record.hash,
+    status: record.status as PackStatusEnum,
+    isFresh: record.isFresh,
+    prewarmDone: record.prewarmDone,
+    reconciliationPassed: record.reconciliationPassed,
+    reconciliationErrorBps: record.reconciliationErrorBps,
+    errorMessage: record.errorMessage,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+    supersededById: record.supersededById,
+    sources: record.sources,
+  };
+}
+
+export function toPackHealth(health: PackHealthModel): PackHealth {
+  return { ...health, status: health.status as PackStatusEnum };
+}

@@ -1,0 +1,150 @@
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Float, ID, Int, Mutation, Query, Resolver, Root, Subscription, UseMiddleware, type SubscribeResolverData } from 'type-graphql';
+import { AppError } from '../../shared/errors';
+import { fromDbDate } from '../../shared/dates';
+import type { PackHealth as PackHealthModel } from '../../packs/pack-health';
+import { healthOf } from '../../packs/pack-health';
+import type { GraphQLContext } from '../context';
+import { ErrorBoundary, toGraphQLError } from '../errors';
+import { toConnection } from '../relay';
+import { DataSource } from '../rights/data-source-type';
+import { toPackHealth, toPricingPack } from './pack-mapping';
+import { CreatePricingPackInput, FxRate, PackHealth, PackPrice, PricingPack, PricingPackConnection } from './pack-types';
+
+type PackNode = ReturnType<typeof toPricingPack>;
+
+@ArgsType()
+class PageArgs {
+  @Field(() => Int, { nullable: true })
+  first?: number;
+
+  @Field(() => String, { nullable: true })
+  after?: string;
+}
+
+@ArgsType()
+class MarkPackFreshArgs {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => Float, { nullable: true, description: 'Measured reconciliation error, in basis points.' })
+  reconciliationErrorBps?: number;
+}
+
+@ArgsType()
+class MarkPackErrorArgs {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String, { description: 'Why reconciliation failed; shown to clients with PRICING_PACK_ERROR.' })
+  message!: string;
+}
+
+function noPack(packId: string): AppError {
+  return new AppError('NO_PRICING_PACK', `No pricing pack ${packId}`, { packId });
+}
+
+@Resolver(() => PricingPack)
+@UseMiddleware(ErrorBoundary)
+export class PackResolver {
+  @Query(() => PackHealth, { description: 'Health of a pack; the latest non-superseded pack when packId is omitted.' })
+  async packHealth(
+    @Ctx() { services }: GraphQLContext,
+    @Arg('packId', () => ID, { nullable: true }) packId?: string,
+  ): Promise<PackHealth> {
+    const health = await services.packHealth.current(packId ?? undefined);
+    if (!health) throw noPack(packId as string);
+    return toPackHealth(health);
+  }
+
+  @Query(() => PricingPack, { nullable: true })
+  async pricingPack(@Ctx() { services }: GraphQLContext, @Arg('id', () => ID) id: string): Promise<PackNode | null> {
+    const pack = await services.packs.findById(id);
+    return pack ? toPricingPack(pack) : null;
+  }
+
+  @Query(() => PricingPackConnection, { description: 'All packs, newest first.' })
+  async pricingPacks(@Ctx() { services }: GraphQLContext, @Args(() => PageArgs) { first, after }: PageArgs) {
+    const page = await services.packs.list({ first, after });
+    return toConnection({ ...page, items: page.items.map((e) => ({ cursor: e.cursor, node: toPricingPack(e.node) })) });
+  }
+
+  @Mutation(() => PricingPack, { description: 'Publishes a pack (WARMING); supersedes the current pack of the same date and policy. Roles: service, admin.' })
+  async createPricingPack(
+    @Ctx() { services }: GraphQLContext,
+    @Arg('input', () => CreatePricingPackInput) input: CreatePricingPackInput,
+  ): Promise<PackNode> {
+    const pack = await services.packBuilder.createPricingPack({
+      date: input.date instanceof Date ? fromDbDate(input.date) : input.date,
+      policy: input.policy,
+      prices: input.prices.map((p) => ({ ...p })),
+      fxRates: input.fxRates.map((f) => ({ ...f })),
+    });
+    return toPricingPack(pack);
+  }
+
+  @Mutation(() => PricingPack, { description: 'Declares a pack fresh. Refused for a pack whose reconciliation failed. Roles: service, admin.' })
+  async markPackFresh(
+    @Ctx() { services }: GraphQLContext,
+    @Args(() => MarkPackFreshArgs) { id, reconciliationErrorBps }: MarkPackFreshArgs,
+  ): Promise<PackNode> {
+    return toPricingPack(await services.packBuilder.markPackFresh(id, reconciliationErrorBps));
+  }
+
+  @Mutation(() => PricingPack, { description: 'Records a failed reconciliation; the pack blocks every run. Roles: service, admin.' })
+  async markPackError(
+    @Ctx() { services }: GraphQLContext,
+    @Args(() => MarkPackErrorArgs) { id, message }: MarkPackErrorArgs,
+  ): Promise<PackNode> {
+    return toPricingPack(await services.packBuilder.markPackError(id, message));
+  }
+
+  @Subscription(() => PackHealth, {
+    description: 'A state stream: the current health at once, then every change (a new latest pack counts).',
+    subscribe: ({ args, context }: SubscribeResolverData<unknown, { packId?: string }, GraphQLContext>) => subscribeToPackHealth(context, args.packId),
+  })
+  packHealthChanged(
+    @Root() health: PackHealthModel,
+    @Arg('packId', () => ID, { nullable: true }) _packId?: string,
+  ): PackHealth {
+    return toPackHealth(health);
+  }
+
+  @FieldResolver(() => PricingPack, { nullable: true })
+  async supersededBy(@Root() pack: PackNode, @Ctx() { services }: GraphQLContext): Promise<PackNode | null> {
+    if (!pack.supersededById) return null;
+    const next = await services.packs.findById(pack.supersededById);
+    return next ? toPricingPack(next) : null;
+  }
+
+  @FieldResolver(() => [DataSource])
+  sources(@Root() pack: PackNode, @Ctx() { services }: GraphQLContext): DataSource[] {
+    return pack.sources.map((name) => services.rights.rightsOf(name));
+  }
+
+  @FieldResolver(() => PackHealth)
+  health(@Root() pack: PackNode, @Ctx() { services }: GraphQLContext): PackHealth {
+    return toPackHealth(
+      healthOf({ ...pack, date: pack.asofDate, status: pack.status }, services.config.packWarmingEtaMs),
+    );
+  }
+
+  @FieldResolver(() => [PackPrice])
+  prices(@Root() pack: PackNode, @Ctx() { services }: GraphQLContext): Promise<PackPrice[]> {
+    return services.packs.prices(pack.id);
+  }
+
+  @FieldResolver(() => [FxRate])
+  fxRates(@Root() pack: PackNode, @Ctx() { services }: GraphQLContext): Promise<FxRate[]> {
+    return services.packs.fxRates(pack.id);
+  }
+}
+
+/** Subscribing to an unknown pack is refused up front, like the query. */
+async function subscribeToPackHealth(context: GraphQLContext, packId: string | undefined): Promise<AsyncIterable<PackHealthModel>> {
+  try {
+    if (packId !== undefined && packId !== null && !(await context.services.packs.findById(packId))) throw noPack(packId);
+    return context.services.packHealth.stream(packId ?? undefined);
+  } catch (error) {
+    throw toGraphQLError(error, context);
+  }
+}

@@ -1,0 +1,22 @@
+import { Field, ObjectType } from 'type-graphql';
+
+@ObjectType({ description: 'A data source and what the rights registry allows for it in this environment.' })
+export class DataSource {
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => Boolean)
+  canView!: boolean;
+
+  @Field(() => Boolean)
+  canExport!: boolean;
+
+  @Field(() => Boolean)
+  attributionRequired!: boolean;
+
+  @Field(() => String, { nullable: true })
+  attributionText!: string | null;
+
+  @Field(() => Boolean)
+  watermarkRequired!: boolean;
+}

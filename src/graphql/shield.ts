@@ -1,0 +1,72 @@
+import { GraphQLError } from 'graphql';
+import { allow, rule, shield, type IRules } from 'graphql-shield';
+import { hasAnyRole, type Role } from '../auth/roles';
+import type { GraphQLContext } from './context';
+
+const notAuthenticated = () => new GraphQLError('A valid bearer token is required', { extensions: { code: 'UNAUTHENTICATED' } });
+const notAllowed = (what: string) => new GraphQLError(`Not allowed: ${what}`, { extensions: { code: 'FORBIDDEN' } });
+
+// Cheap checks on the context: no caching, so a rule reused on many fields never answers
+// with another field's cached result.
+export const isAuthenticated = rule({ cache: 'no_cache' })((_parent, _args, ctx: GraphQLContext) =>
+  ctx.viewer ? true : notAuthenticated(),
+);
+
+export function hasRole(...roles: Role[]) {
+  return rule(`hasRole(${roles.join(',')})`, { cache: 'no_cache' })((_parent, _args, ctx: GraphQLContext) => {
+    if (!ctx.viewer) return notAuthenticated();
+    return hasAnyRole(ctx.viewer, roles) ? true : notAllowed(`needs one of the roles ${roles.join(', ')}`);
+  });
+}
+
+const packWriters = hasRole('service', 'admin');
+
+/**
+ * Every field has an explicit rule; anything not listed is denied (fallbackRule). Object
+ * types reached only through a guarded root field are allowed as a whole.
+ */
+export const rules: IRules = {
+  Query: {
+    packHealth: allow, // the public "data warming" banner
+    pricingPack: isAuthenticated,
+    pricingPacks: isAuthenticated,
+    portfolios: isAuthenticated,
+    portfolio: isAuthenticated,
+    viewer: isAuthenticated,
+    _service: allow, // the subgraph's SDL for composition; introspection shows as much
+    _entities: isAuthenticated,
+  },
+  Mutation: {
+    createPricingPack: packWriters,
+    markPackFresh: packWriters,
+    markPackError: packWriters,
+  },
+  // Shield cannot guard subscribe (it wraps resolve only): access is decided when the
+  // subscription starts, in the subscribe function. Pack health is public, like the query.
+  Subscription: {
+    packHealthChanged: allow,
+  },
+  PackHealth: allow,
+  PricingPack: allow,
+  PackPrice: allow,
+  FxRate: allow,
+  DataSource: allow,
+  PricingPackConnection: allow,
+  PricingPackEdge: allow,
+  Portfolio: allow,
+  PortfolioConnection: allow,
+  PortfolioEdge: allow,
+  PageInfo: allow,
+  Viewer: allow,
+  _Service: allow,
+};
+
+export function createShield(options: { debug: boolean }) {
+  return shield(rules, {
+    fallbackRule: rule('deny', { cache: 'no_cache' })(() => notAllowed('no rule grants this field')),
+    fallbackError: () => notAllowed('denied'),
+    // Errors thrown by resolvers (already coded GraphQLErrors) pass through unchanged.
+    allowExternalErrors: true,
+    debug: options.debug,
+  });
+}

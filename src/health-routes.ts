@@ -1,0 +1,36 @@
+import type { FastifyInstance } from 'fastify';
+import type { App } from './app';
+
+const READINESS_TIMEOUT_MS = 2_000;
+
+/** Plain HTTP probes for load balancers and orchestrators; no GraphQL, no auth. */
+export function registerHealthRoutes(fastify: FastifyInstance, app: App): void {
+  fastify.get('/health', async () => ({ status: 'ok' }));
+
+  fastify.get('/health/ready', async (_request, reply) => {
+    const database = await databaseReachable(app);
+    const packListener = app.services.packHealth.state.listening;
+    const ready = database && packListener;
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', database, packListener });
+  });
+
+  // The same fields as the packHealth query, from the hub's memory while its listener is up.
+  fastify.get('/health/pack', async () => app.services.packHealth.latest());
+}
+
+async function databaseReachable(app: App): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      app.db.sql.query('SELECT 1'),
+      new Promise((_resolve, reject) => {
+        timer = setTimeout(() => reject(new Error('timeout')), READINESS_TIMEOUT_MS);
+      }),
+    ]);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}

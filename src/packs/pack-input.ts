@@ -1,0 +1,65 @@
+import { isIsoDate } from '../shared/dates';
+import { badInput, type InputIssue } from '../shared/errors';
+import type { PackContent } from '../data/packs/pack-hash';
+
+const CURRENCY = /^[A-Z]{3}$/;
+const POLICY = /^[A-Z0-9]+(?:_[A-Z0-9]+)*_([A-Z]{3})$/;
+const SYMBOL = /^[A-Za-z0-9.\-^=]{1,32}$/;
+const SOURCE = /^[A-Za-z0-9 ._-]{1,64}$/;
+const MAX_ROWS = 20_000;
+
+/** A policy names its base currency last: WM4PM_CAD values everything in CAD. */
+export function baseCurrencyOf(policy: string): string {
+  const match = POLICY.exec(policy);
+  if (!match) throw badInput('policy must look like WM4PM_CAD (ending in its base currency)', [{ path: 'policy', message: 'invalid policy' }]);
+  return match[1];
+}
+
+/**
+ * Checks a pack a builder wants to publish. Every problem is reported at once, each with the
+ * path of the offending field, so a builder fixes its payload in one round trip.
+ */
+export function validatePackContent(input: PackContent): PackContent {
+  const issues: InputIssue[] = [];
+  const add = (path: string, message: string) => issues.push({ path, message });
+
+  if (!isIsoDate(input.date)) add('date', 'must be a calendar date YYYY-MM-DD');
+  const base = POLICY.exec(input.policy)?.[1];
+  if (!base) add('policy', 'must look like WM4PM_CAD (ending in its base currency)');
+  if (input.prices.length === 0) add('prices', 'a pack needs at least one price');
+  if (input.prices.length > MAX_ROWS) add('prices', `at most ${MAX_ROWS} prices`);
+  if (input.fxRates.length > MAX_ROWS) add('fxRates', `at most ${MAX_ROWS} FX rates`);
+
+  const symbols = new Set<string>();
+  input.prices.forEach((price, i) => {
+    const at = `prices.${i}`;
+    if (!SYMBOL.test(price.symbol)) add(`${at}.symbol`, 'invalid symbol');
+    else if (symbols.has(price.symbol)) add(`${at}.symbol`, `duplicate symbol ${price.symbol}`);
+    symbols.add(price.symbol);
+    if (!Number.isFinite(price.close) || price.close <= 0) add(`${at}.close`, 'must be a positive number');
+    if (!CURRENCY.test(price.currency)) add(`${at}.currency`, 'must be an ISO 4217 code like USD');
+    if (!SOURCE.test(price.source)) add(`${at}.source`, 'invalid source name');
+  });
+
+  const currencies = new Set<string>();
+  input.fxRates.forEach((fx, i) => {
+    const at = `fxRates.${i}`;
+    if (!CURRENCY.test(fx.currency)) add(`${at}.currency`, 'must be an ISO 4217 code like USD');
+    else if (currencies.has(fx.currency)) add(`${at}.currency`, `duplicate currency ${fx.currency}`);
+    else if (fx.currency === base) add(`${at}.currency`, `${fx.currency} is the pack's base currency`);
+    currencies.add(fx.currency);
+    if (!Number.isFinite(fx.rate) || fx.rate <= 0) add(`${at}.rate`, 'must be a positive number');
+    if (!SOURCE.test(fx.source)) add(`${at}.source`, 'invalid source name');
+  });
+
+  if (base) {
+    input.prices.forEach((price, i) => {
+      if (CURRENCY.test(price.currency) && price.currency !== base && !currencies.has(price.currency)) {
+        add(`prices.${i}.currency`, `no FX rate from ${price.currency} to the base currency ${base}`);
+      }
+    });
+  }
+
+  if (issues.length > 0) throw badInput('The pricing pack is invalid', issues);
+  return input;
+}

@@ -1,0 +1,121 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import Ajv from 'ajv';
+import { sha256Hex } from '../shared/canonical-json';
+import { projectRoot } from '../shared/project-root';
+
+export interface SourceRights {
+  name: string;
+  canView: boolean;
+  canExport: boolean;
+  attributionRequired: boolean;
+  attributionText: string | null;
+  watermarkRequired: boolean;
+}
+
+export interface RightsRegistry {
+  version: string;
+  sha256: string;
+  environment: string;
+  sources: SourceRights[];
+  /** Rights of a source; a source the registry does not list has none. */
+  rightsOf(source: string): SourceRights;
+}
+
+interface SourceEntry {
+  view: boolean;
+  export: boolean;
+  attribution: string | null;
+  watermark: boolean;
+}
+
+interface RegistryFile {
+  version: string;
+  sources: Record<string, SourceEntry>;
+  environments?: Record<string, Record<string, Partial<SourceEntry>>>;
+}
+
+const entryProperties = {
+  view: { type: 'boolean' },
+  export: { type: 'boolean' },
+  attribution: { type: ['string', 'null'] },
+  watermark: { type: 'boolean' },
+};
+
+const registrySchema = {
+  type: 'object',
+  required: ['version', 'sources'],
+  properties: {
+    version: { type: 'string', minLength: 1 },
+    description: { type: 'string' },
+    sources: {
+      type: 'object',
+      minProperties: 1,
+      additionalProperties: {
+        type: 'object',
+        required: ['view', 'export', 'attribution', 'watermark'],
+        additionalProperties: false,
+        properties: entryProperties,
+      },
+    },
+    environments: {
+      type: 'object',
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: { type: 'object', additionalProperties: false, properties: entryProperties },
+      },
+    },
+  },
+  additionalProperties: false,
+};
+
+export const DEFAULT_REGISTRY_PATH = path.join(projectRoot(), 'rights-registry.json');
+
+export class RightsRegistryError extends Error {}
+
+/** Reads and validates the registry file; a bad file stops the server with the reason. */
+export function loadRightsRegistry(file: string, environment: string): RightsRegistry {
+  let text: string;
+  let parsed: unknown;
+  try {
+    text = readFileSync(file, 'utf8');
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new RightsRegistryError(`rights registry ${file}: ${(error as Error).message}`);
+  }
+  const validate = new Ajv({ allErrors: true }).compile<RegistryFile>(registrySchema);
+  if (!validate(parsed)) {
+    const reasons = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ');
+    throw new RightsRegistryError(`rights registry ${file} is invalid: ${reasons}`);
+  }
+  const overrides = parsed.environments?.[environment] ?? {};
+  for (const name of Object.keys(overrides)) {
+    if (!parsed.sources[name]) throw new RightsRegistryError(`rights registry ${file}: ${environment} overrides unknown source ${name}`);
+  }
+  const sources = Object.entries(parsed.sources)
+    .map(([name, base]) => effectiveRights(name, { ...base, ...overrides[name] }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  const byName = new Map(sources.map((s) => [s.name, s]));
+  return {
+    version: parsed.version,
+    sha256: sha256Hex(text),
+    environment,
+    sources,
+    rightsOf: (source) => byName.get(source) ?? noRights(source),
+  };
+}
+
+function effectiveRights(name: string, entry: SourceEntry): SourceRights {
+  return {
+    name,
+    canView: entry.view,
+    canExport: entry.export,
+    attributionRequired: entry.attribution !== null,
+    attributionText: entry.attribution,
+    watermarkRequired: entry.watermark,
+  };
+}
+
+function noRights(name: string): SourceRights {
+  return { name, canView: false, canExport: false, attributionRequired: false, attributionText: null, watermarkRequired: false };
+}

@@ -1,0 +1,125 @@
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginLandingPageLocalDefault,
+  ApolloServerPluginLandingPageProductionDefault,
+} from '@apollo/server/plugin/landingPage/default';
+import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import type { AddressInfo } from 'node:net';
+import type { App } from './app';
+import type { Viewer } from './auth/roles';
+import { authenticate, contextFor } from './graphql/context-factory';
+import type { GraphQLContext } from './graphql/context';
+import { formatError } from './graphql/errors';
+import { requestIdFrom, traceIdFrom } from './request-ids';
+import { registerHealthRoutes } from './health-routes';
+
+export const GRAPHQL_PATH = '/graphql';
+
+export interface RunningServer {
+  url: string;
+  wsUrl: string;
+  port: number;
+  fastify: FastifyInstance;
+  close(): Promise<void>;
+}
+
+type WsExtra = {
+  viewer?: Viewer;
+};
+
+/**
+ * One port, one path: Apollo Server 5 on fastify answers HTTP POST/GET at /graphql, and
+ * graphql-ws answers WebSocket upgrades on the same path.
+ */
+export async function startServer(app: App, listen: { host: string; port: number }): Promise<RunningServer> {
+  const fastify = Fastify({ logger: false, bodyLimit: 1_048_576 });
+  const wsServer = new WebSocketServer({ server: fastify.server, path: GRAPHQL_PATH });
+
+  const wsCleanup = useServer<Record<string, unknown>, WsExtra>(
+    {
+      schema: app.schema,
+      onConnect: async (ctx) => {
+        const params = ctx.connectionParams ?? {};
+        const header = params.authorization ?? params.Authorization;
+        try {
+          ctx.extra.viewer = await authenticate(app, typeof header === 'string' ? header : undefined);
+          return true;
+        } catch {
+          return false; // closes with 4403 Forbidden: a bad credential is not retried
+        }
+      },
+      context: (ctx): GraphQLContext =>
+        contextFor(app, ctx.extra.viewer, { requestId: requestIdFrom(undefined), traceId: traceIdFrom(undefined) }),
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON())) as never } : result,
+    },
+    wsServer,
+  );
+
+  const closeWebSockets: ApolloServerPlugin = {
+    async serverWillStart() {
+      return {
+        async drainServer() {
+          await wsCleanup.dispose();
+        },
+      };
+    },
+  };
+
+  const apollo = new ApolloServer<GraphQLContext>({
+    schema: app.schema,
+    introspection: app.config.introspection,
+    includeStacktraceInErrorResponses: false,
+    formatError,
+    plugins: [
+      fastifyApolloDrainPlugin(fastify),
+      closeWebSockets,
+      // Inline tracing (ftv1) is for a router that asks for it; it is noise otherwise.
+      ApolloServerPluginInlineTraceDisabled(),
+      app.config.environment === 'production'
+        ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
+        : ApolloServerPluginLandingPageLocalDefault({ footer: false }),
+    ],
+  });
+  await apollo.start();
+
+  fastify.route({
+    url: GRAPHQL_PATH,
+    method: ['GET', 'POST', 'OPTIONS'],
+    handler: fastifyApolloHandler(apollo, {
+      context: async (request) => {
+        const authorization = request.headers.authorization;
+        const viewer = await authenticate(app, authorization);
+        return contextFor(app, viewer, {
+          requestId: requestIdFrom(request.headers['x-request-id']),
+          traceId: traceIdFrom(request.headers.traceparent),
+        });
+      },
+    }),
+  });
+  registerHealthRoutes(fastify, app);
+
+  await fastify.listen({ host: listen.host, port: listen.port });
+  const { port } = fastify.server.address() as AddressInfo;
+  const host = listen.host === '0.0.0.0' || listen.host === '::' ? 'localhost' : listen.host;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${port}${GRAPHQL_PATH}`,
+    wsUrl: `ws://${host}:${port}${GRAPHQL_PATH}`,
+    port,
+    fastify,
+    close() {
+      closing ??= (async () => {
+        await apollo.stop(); // drains HTTP and closes the graphql-ws sockets
+        wsServer.close();
+        await fastify.close();
+      })();
+      return closing;
+    },
+  };
+}
