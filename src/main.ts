@@ -1,12 +1,17 @@
 import 'reflect-metadata';
-import { createApp } from './app';
+import { createApp, type App } from './app';
 import { issueToken } from './auth/token-issuer';
 import { ConfigError, loadConfig } from './config';
-import { startServer } from './server';
+import { startServer, type RunningServer } from './server';
 
 const DEMO_USER = 'demo-analyst';
 
-async function main(): Promise<void> {
+interface Running {
+  app: App;
+  server: RunningServer;
+}
+
+async function start(): Promise<Running> {
   const config = loadConfig();
   const app = await createApp(config);
   const server = await startServer(app, { host: config.host, port: config.port });
@@ -19,27 +24,47 @@ async function main(): Promise<void> {
         `development token for ${DEMO_USER} (12 h; npm run token -- <userId> for others):\n\n${token}\n\n`,
     );
   }
+  return { app, server };
+}
 
+function main(): void {
+  const starting = start();
   let stopping = false;
+
+  // Installed before start-up finishes: a signal during start-up still closes the database
+  // cleanly (an embedded database must never be left half-written).
   const shutdown = async (signal: NodeJS.Signals) => {
-    if (stopping) return;
+    if (stopping) {
+      // A repeated SIGTERM must not cut a shutdown short; a second Ctrl-C means "now".
+      if (signal === 'SIGINT') process.exit(130);
+      return;
+    }
     stopping = true;
-    app.logger.info({ signal }, 'shutting down');
+    let running: Running;
     try {
-      await server.close();
-      await app.close();
+      running = await starting;
+    } catch {
+      return; // start-up failed and already reported
+    }
+    running.app.logger.info({ signal }, 'shutting down');
+    try {
+      await running.server.close();
+      await running.app.close();
       process.exit(0);
     } catch (error) {
-      app.logger.error({ err: error }, 'unclean shutdown');
+      running.app.logger.error({ err: error }, 'unclean shutdown');
       process.exit(1);
     }
   };
-  process.once('SIGTERM', (s) => void shutdown(s));
-  process.once('SIGINT', (s) => void shutdown(s));
+  process.on('SIGTERM', (s) => void shutdown(s));
+  process.on('SIGINT', (s) => void shutdown(s));
+
+  starting.catch((error: unknown) => {
+    const message = error instanceof ConfigError ? `configuration error: ${error.message}` : (error as Error).message;
+    process.stderr.write(`freshgate failed to start: ${message}\n`);
+    if (!(error instanceof ConfigError) && process.env.LOG_LEVEL === 'debug') process.stderr.write(`${(error as Error).stack}\n`);
+    process.exit(1);
+  });
 }
 
-main().catch((error: unknown) => {
-  const message = error instanceof ConfigError ? `configuration error: ${error.message}` : (error as Error).stack ?? String(error);
-  process.stderr.write(`freshgate failed to start: ${message}\n`);
-  process.exit(1);
-});
+main();

@@ -74,6 +74,8 @@ export async function startServer(app: App, listen: { host: string; port: number
     schema: app.schema,
     introspection: app.config.introspection,
     includeStacktraceInErrorResponses: false,
+    // main.ts owns shutdown (server, then database); Apollo's own signal handler would exit first.
+    stopOnTerminationSignals: false,
     formatError,
     plugins: [
       fastifyApolloDrainPlugin(fastify),

@@ -4,7 +4,7 @@ import { SignJWT } from 'jose';
 export async function issueToken(
   secret: string,
   subject: string,
-  options: { expiresIn?: string | number; issuer?: string; audience?: string } = {},
+  options: { /** a duration such as '12h' or '15m' */ expiresIn?: string; issuer?: string; audience?: string } = {},
 ): Promise<string> {
   let jwt = new SignJWT({}).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject(subject).setIssuedAt();
   jwt = jwt.setExpirationTime(options.expiresIn ?? '12h');

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client';
+import { lockEmbeddedDatabase } from './embedded-lock';
 import type { Database, ListenerHandlers, NotificationListener, SqlExecutor } from './database';
 
 /**
@@ -9,8 +10,15 @@ import type { Database, ListenerHandlers, NotificationListener, SqlExecutor } fr
  * process's own NOTIFYs, which is all an embedded single-instance server has.
  */
 export async function openPgliteDatabase(dataDir: string | undefined): Promise<Database> {
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const pglite = await PGlite.create(dataDir ? { dataDir } : undefined);
+  let unlock = () => {};
+  if (dataDir) {
+    mkdirSync(dataDir, { recursive: true });
+    unlock = lockEmbeddedDatabase(dataDir);
+  }
+  const pglite = await PGlite.create(dataDir ? { dataDir } : undefined).catch((error: unknown) => {
+    unlock();
+    throw error;
+  });
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
 
   const sql: SqlExecutor = {
@@ -45,6 +53,7 @@ export async function openPgliteDatabase(dataDir: string | undefined): Promise<D
     async close() {
       await prisma.$disconnect();
       if (!pglite.closed) await pglite.close();
+      unlock();
     },
   };
 }

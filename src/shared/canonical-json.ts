@@ -6,9 +6,11 @@ import { canonicalize } from 'json-canonicalize';
  * formatting. Byte-identical output for equal values is what makes result hashes reproducible.
  */
 export function canonicalJson(value: unknown): string {
-  const text = canonicalize(value);
-  if (text === undefined) throw new TypeError('value cannot be represented as canonical JSON');
-  return text;
+  // json-canonicalize renders undefined, functions and symbols as the text "undefined".
+  if (value === undefined || typeof value === 'function' || typeof value === 'symbol') {
+    throw new TypeError('value cannot be represented as canonical JSON');
+  }
+  return canonicalize(value);
 }
 
 export function sha256Hex(text: string): string {

@@ -83,3 +83,8 @@ ALTER TABLE "users" ADD CONSTRAINT "users_roles_known"
 ALTER TABLE "portfolios" ADD CONSTRAINT "portfolios_base_currency_iso" CHECK ("base_currency" ~ '^[A-Z]{3}$');
 ALTER TABLE "pack_fx_rates" ADD CONSTRAINT "pack_fx_rates_positive" CHECK ("rate" > 0);
 ALTER TABLE "pack_prices" ADD CONSTRAINT "pack_prices_positive" CHECK ("close" > 0);
+
+-- Superseding swaps which pack is current for a (date, policy) inside one transaction: the old
+-- pack must point at the new one before the new one may exist (partial unique index above),
+-- so the reference is only checked at commit.
+ALTER TABLE "pricing_packs" ALTER CONSTRAINT "pricing_packs_superseded_by_fkey" DEFERRABLE INITIALLY DEFERRED;
