@@ -20,7 +20,7 @@ export interface TestServer {
   app: App;
   server: RunningServer;
   database: TestDatabase;
-  token(userId: string, options?: { expiresIn?: string | number }): Promise<string>;
+  token(userId: string, options?: { expiresIn?: string }): Promise<string>;
   /** POSTs an operation as a client would; `as` names the user whose token to send. */
   request<T, V>(document: TypedDocumentNode<T, V> | DocumentNode | string, variables?: V, options?: { as?: string; token?: string; headers?: Record<string, string> }): Promise<GraphQLResponse<T>>;
   wsClient(options?: { as?: string; token?: string }): WsClient;
@@ -40,7 +40,7 @@ export async function startTestServer(options: { config?: Partial<Config>; datab
   const server = await startServer(app, { host: config.host, port: config.port });
   const clients: WsClient[] = [];
 
-  const token = (userId: string, tokenOptions: { expiresIn?: string | number } = {}) =>
+  const token = (userId: string, tokenOptions: { expiresIn?: string } = {}) =>
     issueToken(TEST_JWT_SECRET, userId, { expiresIn: tokenOptions.expiresIn ?? '1h' });
 
   return {

@@ -1,0 +1,160 @@
+import path from 'node:path';
+import { ConfigError, loadConfig, parseDuration } from '../../src/config';
+
+describe('loadConfig defaults', () => {
+  const config = loadConfig({});
+
+  it('serves on port 4000 of every interface', () => {
+    expect(config.port).toBe(4000);
+    expect(config.host).toBe('0.0.0.0');
+  });
+
+  it('expects a warming pack to be ready 15 minutes after its last update', () => {
+    expect(config.packWarmingEtaMs).toBe(15 * 60_000);
+  });
+
+  it('keeps introspection on', () => {
+    expect(config.introspection).toBe(true);
+  });
+
+  it('runs embedded (no database URL) under an absolute .data directory, in development', () => {
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.dataDir).toBe(path.resolve('.data'));
+    expect(path.isAbsolute(config.dataDir)).toBe(true);
+    expect(config.environment).toBe('development');
+  });
+
+  it('seeds demo data only in embedded mode', () => {
+    expect(config.seedDemoData).toBe(true);
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/freshgate' }).seedDemoData).toBe(false);
+  });
+
+  it('has no JWT settings, router secret or telemetry unless configured', () => {
+    expect(config.jwt).toEqual({ secret: undefined, jwksUrl: undefined, issuer: undefined, audience: undefined });
+    expect(config.routerSecret).toBeUndefined();
+    expect(config.otlpEndpoint).toBeUndefined();
+    expect(config.sentryDsn).toBeUndefined();
+    expect(config.logLevel).toBe('info');
+  });
+
+  it('treats empty variables as unset', () => {
+    const blank = loadConfig({ DATABASE_URL: '', PORT: '', PACK_WARMING_ETA: '', INTROSPECTION: '', JWT_SECRET: '', FRESHGATE_ENV: '' });
+    expect(blank).toEqual(config);
+  });
+});
+
+describe('loadConfig reads every variable', () => {
+  it('maps each environment variable to its field', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgresql://user@host:5432/db',
+      DATA_DIR: 'some/dir',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      FRESHGATE_ENV: 'production',
+      JWT_SECRET: 's3cret',
+      JWT_JWKS_URL: 'https://idp.example/jwks',
+      JWT_ISSUER: 'https://idp.example/',
+      JWT_AUDIENCE: 'freshgate',
+      ROUTER_SECRET: 'router',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel:4318',
+      SENTRY_DSN: 'https://key@sentry.example/1',
+      LOG_LEVEL: 'debug',
+      PACK_WARMING_ETA: '90s',
+      INTROSPECTION: 'off',
+      SEED_DEMO_DATA: 'yes',
+    });
+    expect(config).toEqual({
+      databaseUrl: 'postgresql://user@host:5432/db',
+      dataDir: path.resolve('some/dir'),
+      host: '127.0.0.1',
+      port: 0,
+      environment: 'production',
+      jwt: { secret: 's3cret', jwksUrl: 'https://idp.example/jwks', issuer: 'https://idp.example/', audience: 'freshgate' },
+      routerSecret: 'router',
+      otlpEndpoint: 'http://otel:4318',
+      sentryDsn: 'https://key@sentry.example/1',
+      logLevel: 'debug',
+      packWarmingEtaMs: 90_000,
+      introspection: false,
+      seedDemoData: true,
+    });
+  });
+
+  it.each([
+    ['1', true],
+    ['TRUE', true],
+    ['on', true],
+    ['0', false],
+    ['False', false],
+    ['no', false],
+  ])('reads the boolean %p as %p', (value, expected) => {
+    expect(loadConfig({ INTROSPECTION: value }).introspection).toBe(expected);
+  });
+
+  it('lets SEED_DEMO_DATA turn seeding off in embedded mode', () => {
+    expect(loadConfig({ SEED_DEMO_DATA: 'false' }).seedDemoData).toBe(false);
+  });
+});
+
+describe('parseDuration', () => {
+  it.each([
+    ['15m', 900_000],
+    ['90s', 90_000],
+    ['500ms', 500],
+    ['1h', 3_600_000],
+    ['1.5m', 90_000],
+    ['30', 30_000],
+    ['0', 0],
+    [' 2m ', 120_000],
+  ])('reads %p as %p ms', (text, ms) => {
+    expect(parseDuration('X', text)).toBe(ms);
+  });
+
+  it.each(['', 'm', '15 minutes', '-5m', '15d', '1e3', 'abc'])('rejects %p naming the variable', (text) => {
+    expect(() => parseDuration('PACK_WARMING_ETA', text)).toThrow(ConfigError);
+    expect(() => parseDuration('PACK_WARMING_ETA', text)).toThrow(/PACK_WARMING_ETA/);
+  });
+
+  it('is what loadConfig uses for PACK_WARMING_ETA', () => {
+    expect(loadConfig({ PACK_WARMING_ETA: '2h' }).packWarmingEtaMs).toBe(7_200_000);
+    expect(() => loadConfig({ PACK_WARMING_ETA: 'soon' })).toThrow(ConfigError);
+  });
+});
+
+describe('loadConfig refuses bad values with a ConfigError', () => {
+  it.each(['mysql://host/db', 'http://host/db', 'host:5432/db', 'postgres:/host'])('DATABASE_URL %p', (url) => {
+    expect(() => loadConfig({ DATABASE_URL: url })).toThrow(ConfigError);
+    expect(() => loadConfig({ DATABASE_URL: url })).toThrow(/DATABASE_URL/);
+  });
+
+  it.each(['postgres://h/d', 'postgresql://h/d'])('but accepts DATABASE_URL %p', (url) => {
+    expect(loadConfig({ DATABASE_URL: url }).databaseUrl).toBe(url);
+  });
+
+  it.each(['prod', 'Production', 'dev'])('FRESHGATE_ENV %p', (env) => {
+    expect(() => loadConfig({ FRESHGATE_ENV: env })).toThrow(ConfigError);
+    expect(() => loadConfig({ FRESHGATE_ENV: env })).toThrow(/FRESHGATE_ENV/);
+  });
+
+  it.each(['development', 'staging', 'production', 'test'] as const)('but accepts FRESHGATE_ENV %p', (env) => {
+    expect(loadConfig({ FRESHGATE_ENV: env }).environment).toBe(env);
+  });
+
+  it.each(['-1', '65536', '80.5', 'http', '4000x'])('PORT %p', (port) => {
+    expect(() => loadConfig({ PORT: port })).toThrow(ConfigError);
+    expect(() => loadConfig({ PORT: port })).toThrow(/PORT/);
+  });
+
+  it.each(['65535', '0', '8080'])('but accepts PORT %p', (port) => {
+    expect(loadConfig({ PORT: port }).port).toBe(Number(port));
+  });
+
+  it.each([
+    ['INTROSPECTION', 'maybe'],
+    ['INTROSPECTION', 'enabled'],
+    ['SEED_DEMO_DATA', '2'],
+  ])('%s=%p', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(name));
+  });
+});
