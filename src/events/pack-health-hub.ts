@@ -2,20 +2,12 @@ import { EventEmitter } from 'node:events';
 import { Repeater, SlidingBuffer } from '@graphql-yoga/subscription';
 import type { Database, NotificationListener } from '../db/database';
 import type { PackRepository } from '../data/packs/pack-repository';
-import { healthOf, NO_PACK_HEALTH, sameHealth, type PackHealth } from '../packs/pack-health';
+import { healthOf, NO_PACK_HEALTH, sameHealth, type PackHealth, type PackHealthSource } from '../packs/pack-health';
 
 export const PACK_HEALTH_CHANNEL = 'freshgate_pack_health';
 
-/** The row fields the notify trigger sends (see the rules_and_triggers migration). */
-interface PackNotification {
-  id: string;
-  date: string;
-  status: string;
-  isFresh: boolean;
-  prewarmDone: boolean;
-  reconciliationPassed: boolean;
-  updatedAt: string;
-}
+/** The row fields the notify trigger sends (see the rules_and_triggers migration); JSON has no Date. */
+type PackNotification = Omit<PackHealthSource, 'updatedAt'> & { updatedAt: string };
 
 export interface PackHealthHubState {
   listening: boolean;

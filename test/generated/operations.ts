@@ -13,6 +13,7 @@ export type CreatePricingPackInput = {
 
 export type FxRateInput = {
   currency: string;
+  /** Units of the pack's base currency for one unit of currency. */
   rate: number;
   source: string;
 };

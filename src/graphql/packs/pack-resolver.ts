@@ -1,25 +1,16 @@
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Float, ID, Int, Mutation, Query, Resolver, Root, Subscription, UseMiddleware, type SubscribeResolverData } from 'type-graphql';
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Float, ID, Mutation, Query, Resolver, Root, Subscription, UseMiddleware, type SubscribeResolverData } from 'type-graphql';
 import { AppError } from '../../shared/errors';
 import { fromDbDate } from '../../shared/dates';
 import type { PackHealth as PackHealthModel } from '../../packs/pack-health';
 import { healthOf } from '../../packs/pack-health';
 import type { GraphQLContext } from '../context';
 import { ErrorBoundary, toGraphQLError } from '../errors';
-import { toConnection } from '../relay';
+import { ConnectionArgs, toConnection } from '../relay';
 import { DataSource } from '../rights/data-source-type';
 import { toPackHealth, toPricingPack } from './pack-mapping';
 import { CreatePricingPackInput, FxRate, PackHealth, PackPrice, PricingPack, PricingPackConnection } from './pack-types';
 
 type PackNode = ReturnType<typeof toPricingPack>;
-
-@ArgsType()
-class PageArgs {
-  @Field(() => Int, { nullable: true })
-  first?: number;
-
-  @Field(() => String, { nullable: true })
-  after?: string;
-}
 
 @ArgsType()
 class MarkPackFreshArgs {
@@ -63,7 +54,7 @@ export class PackResolver {
   }
 
   @Query(() => PricingPackConnection, { description: 'All packs, newest first.' })
-  async pricingPacks(@Ctx() { services }: GraphQLContext, @Args(() => PageArgs) { first, after }: PageArgs) {
+  async pricingPacks(@Ctx() { services }: GraphQLContext, @Args(() => ConnectionArgs) { first, after }: ConnectionArgs) {
     const page = await services.packs.list({ first, after });
     return toConnection({ ...page, items: page.items.map((e) => ({ cursor: e.cursor, node: toPricingPack(e.node) })) });
   }

@@ -41,6 +41,7 @@ export class PackHealth {
   estimatedReady!: Date | null;
 }
 
+@InputType('PackPriceInput')
 @ObjectType()
 export class PackPrice {
   @Field(() => String)
@@ -56,6 +57,7 @@ export class PackPrice {
   source!: string;
 }
 
+@InputType('FxRateInput')
 @ObjectType({ description: "An FX rate into the pack's base currency." })
 export class FxRate {
   @Field(() => String)
@@ -111,33 +113,6 @@ export class PricingPack {
 export const PricingPackConnection = connectionTypes(PricingPack, 'PricingPack');
 
 @InputType()
-export class PackPriceInput {
-  @Field(() => String)
-  symbol!: string;
-
-  @Field(() => Float)
-  close!: number;
-
-  @Field(() => String)
-  currency!: string;
-
-  @Field(() => String)
-  source!: string;
-}
-
-@InputType()
-export class FxRateInput {
-  @Field(() => String)
-  currency!: string;
-
-  @Field(() => Float)
-  rate!: number;
-
-  @Field(() => String)
-  source!: string;
-}
-
-@InputType()
 export class CreatePricingPackInput {
   @Field(() => DateScalar)
   date!: string | Date;
@@ -145,9 +120,9 @@ export class CreatePricingPackInput {
   @Field(() => String, { description: 'e.g. WM4PM_CAD: the last part names the base currency.' })
   policy!: string;
 
-  @Field(() => [PackPriceInput])
-  prices!: PackPriceInput[];
+  @Field(() => [PackPrice])
+  prices!: PackPrice[];
 
-  @Field(() => [FxRateInput])
-  fxRates!: FxRateInput[];
+  @Field(() => [FxRate])
+  fxRates!: FxRate[];
 }

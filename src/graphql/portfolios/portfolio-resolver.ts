@@ -1,9 +1,9 @@
-import { Arg, Args, ArgsType, Ctx, Directive, Field, ID, Int, ObjectType, Query, Resolver, UseMiddleware } from 'type-graphql';
+import { Arg, Args, Ctx, Directive, Field, ID, ObjectType, Query, Resolver, UseMiddleware } from 'type-graphql';
 import type { PortfolioRecord } from '../../data/portfolios/portfolio-repository';
 import { unauthenticated } from '../../shared/errors';
 import type { GraphQLContext } from '../context';
 import { ErrorBoundary } from '../errors';
-import { connectionTypes, toConnection } from '../relay';
+import { ConnectionArgs, connectionTypes, toConnection } from '../relay';
 
 @Directive('@key(fields: "id")')
 @ObjectType({ description: "A portfolio of the caller's tenant." })
@@ -23,15 +23,6 @@ export class Portfolio {
 
 export const PortfolioConnection = connectionTypes(Portfolio, 'Portfolio');
 
-@ArgsType()
-class PortfolioPageArgs {
-  @Field(() => Int, { nullable: true })
-  first?: number;
-
-  @Field(() => String, { nullable: true })
-  after?: string;
-}
-
 export function tenantOf(context: GraphQLContext): string {
   if (!context.viewer) throw unauthenticated();
   return context.viewer.tenantId;
@@ -41,7 +32,7 @@ export function tenantOf(context: GraphQLContext): string {
 @UseMiddleware(ErrorBoundary)
 export class PortfolioResolver {
   @Query(() => PortfolioConnection, { description: "The caller's tenant's portfolios, by id." })
-  async portfolios(@Ctx() context: GraphQLContext, @Args(() => PortfolioPageArgs) { first, after }: PortfolioPageArgs) {
+  async portfolios(@Ctx() context: GraphQLContext, @Args(() => ConnectionArgs) { first, after }: ConnectionArgs) {
     return toConnection(await context.services.portfolios.listForTenant(tenantOf(context), { first, after }));
   }
 
