@@ -1,0 +1,31 @@
+/**
+ * Return and risk math: pure functions (no I/O, no clock). Each module documents its
+ * conventions; errors: malformed input throws RangeError, a result that does not exist is null.
+ */
+export {
+  DEFAULT_FLOW_TIMING,
+  ZERO_CAPITAL_EPSILON,
+  annualize,
+  chainLink,
+  dailyTwrFactors,
+  flowsAfterValuationToStartOfDay,
+  subPeriodTimeWeightedReturn,
+  timeWeightedReturn,
+  timeWeightedReturnFlowsAfterValuation,
+} from './time-weighted-return';
+export type { DailyFlow, FlowTiming, GrossFlows, SubPeriod, TwrResult } from './time-weighted-return';
+export { dietzWeight, modifiedDietz } from './modified-dietz';
+export { isoDateToDayNumber, xirr, xnpv } from './xirr';
+export type { DatedFlow, XirrOptions } from './xirr';
+export {
+  TRADING_DAYS_PER_YEAR,
+  annualVolatility,
+  drawdownSeries,
+  maxDrawdown,
+  periodRiskFreeRate,
+  sharpeRatio,
+  simpleReturns,
+} from './risk';
+export type { ReturnSeries } from './risk';
+export { decomposeCurrencyReturn } from './currency';
+export type { CurrencyReturn, CurrencyReturnInput, FxQuote } from './currency';

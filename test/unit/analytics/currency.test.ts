@@ -1,0 +1,46 @@
+import { decomposeCurrencyReturn } from '../../../src/analytics';
+import { currencyVector, expectWithin } from './returns-vectors';
+
+describe('currency decomposition: published vectors', () => {
+  const c1 = currencyVector('C1');
+  it(`C1 — US investor, EUR shares, USD per EUR (${c1.source})`, () => {
+    // Shares bought at EUR 25, sold at EUR 42; USD per EUR 1.20 -> 1.05.
+    const r = decomposeCurrencyReturn({ localStart: 25, localEnd: 42, fxStart: 1.2, fxEnd: 1.05 });
+    expectWithin(r.base, c1.expected.base as number, c1.tol, 'C1 base');
+    expectWithin(r.local, c1.expected.local, c1.tol, 'C1 local');
+    expectWithin(r.fx, c1.expected.fx, c1.tol, 'C1 fx');
+    expectWithin(r.interaction, c1.expected.interaction, c1.tol, 'C1 interaction');
+  });
+
+  const c3 = currencyVector('C3');
+  it(`C3 — Canadian investor, USD shares, USDCAD (${c3.source})`, () => {
+    // 100 shares at USD 100 then USD 105; USDCAD (CAD per USD) 1.30 -> 1.35.
+    const r = decomposeCurrencyReturn({ localStart: 100 * 100, localEnd: 100 * 105, fxStart: 1.3, fxEnd: 1.35 });
+    expectWithin(r.baseStart, 13_000, c3.tol, 'C3 base start (CAD)');
+    expectWithin(r.baseEnd, c3.expected.base_value_cad as number, c3.tol, 'C3 base value (CAD)');
+    expectWithin(r.local, c3.expected.local, c3.tol, 'C3 local');
+    expectWithin(r.fx, c3.expected.fx, c3.tol, 'C3 fx');
+    expectWithin(r.interaction, c3.expected.interaction, c3.tol, 'C3 interaction');
+  });
+});
+
+describe('currency decomposition: properties and edges', () => {
+  it('base = local + fx + interaction and equals the change of the base-currency value', () => {
+    const r = decomposeCurrencyReturn({ localStart: 80, localEnd: 91, fxStart: 0.9, fxEnd: 0.84 });
+    expectWithin(r.base, r.local + r.fx + r.interaction, 1e-15);
+    expectWithin(r.base, r.baseEnd / r.baseStart - 1, 1e-15);
+  });
+
+  it('accepts rates quoted local per base and inverts them', () => {
+    const direct = decomposeCurrencyReturn({ localStart: 25, localEnd: 42, fxStart: 1.2, fxEnd: 1.05 });
+    const inverse = decomposeCurrencyReturn({
+      localStart: 25, localEnd: 42, fxStart: 1 / 1.2, fxEnd: 1 / 1.05, fxQuote: 'local-per-base',
+    });
+    expectWithin(inverse.base, direct.base, 1e-12);
+    expectWithin(inverse.fx, direct.fx, 1e-12);
+  });
+
+  it('rejects non-positive values and rates', () => {
+    expect(() => decomposeCurrencyReturn({ localStart: 0, localEnd: 1, fxStart: 1, fxEnd: 1 })).toThrow(RangeError);
+  });
+});
