@@ -1,0 +1,48 @@
+import { Args, ArgsType, Ctx, Field, ID, Mutation, Resolver, UseMiddleware } from 'type-graphql';
+import { fromDbDate } from '../../shared/dates';
+import { unauthenticated } from '../../shared/errors';
+import type { GraphQLContext } from '../context';
+import { ErrorBoundary } from '../errors';
+import { LedgerCommit, LedgerEntryInput } from './ledger-types';
+
+@ArgsType()
+class AppendLedgerEntriesArgs {
+  @Field(() => ID)
+  portfolioId!: string;
+
+  @Field(() => [LedgerEntryInput])
+  entries!: LedgerEntryInput[];
+
+  @Field(() => String, { nullable: true })
+  message?: string | null;
+}
+
+@Resolver(() => LedgerCommit)
+@UseMiddleware(ErrorBoundary)
+export class LedgerResolver {
+  @Mutation(() => LedgerCommit, {
+    description:
+      "Appends entries to a portfolio's ledger as one atomic commit chained to the previous head, and returns it. Invalid entries → BAD_USER_INPUT (a path per problem) and nothing written. Roles: analyst, admin.",
+  })
+  async appendLedgerEntries(
+    @Ctx() context: GraphQLContext,
+    @Args(() => AppendLedgerEntriesArgs) { portfolioId, entries, message }: AppendLedgerEntriesArgs,
+  ): Promise<LedgerCommit> {
+    if (!context.viewer) throw unauthenticated();
+    return context.services.ledger.append({
+      tenantId: context.viewer.tenantId,
+      authorId: context.viewer.userId,
+      portfolioId,
+      message: message ?? null,
+      entries: entries.map((e) => ({
+        kind: e.kind,
+        tradeDate: e.tradeDate instanceof Date ? fromDbDate(e.tradeDate) : e.tradeDate,
+        symbol: e.symbol ?? null,
+        quantity: e.quantity ?? null,
+        price: e.price ?? null,
+        currency: e.currency,
+        amount: e.amount ?? null,
+      })),
+    });
+  }
+}

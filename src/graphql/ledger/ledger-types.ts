@@ -1,0 +1,65 @@
+import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { DateScalar, DateTimeScalar } from '../scalars';
+
+export enum LedgerEntryKindEnum {
+  BUY = 'BUY',
+  SELL = 'SELL',
+  DEPOSIT = 'DEPOSIT',
+  WITHDRAWAL = 'WITHDRAWAL',
+  DIVIDEND = 'DIVIDEND',
+  FEE = 'FEE',
+}
+
+registerEnumType(LedgerEntryKindEnum, {
+  name: 'LedgerEntryKind',
+  description:
+    'Which way money moves; every amount is positive. BUY, WITHDRAWAL and FEE take cash out; SELL, DEPOSIT and DIVIDEND bring it in.',
+});
+
+@InputType({ description: 'One ledger entry. BUY/SELL: symbol, quantity, price (amount = quantity × price, fees are separate FEE entries); DIVIDEND: symbol, amount; DEPOSIT/WITHDRAWAL/FEE: amount, no symbol.' })
+export class LedgerEntryInput {
+  @Field(() => LedgerEntryKindEnum)
+  kind!: LedgerEntryKindEnum;
+
+  @Field(() => DateScalar, { description: 'Not before the latest trade date already in the ledger, nor the previous entry of the batch.' })
+  tradeDate!: string | Date;
+
+  @Field(() => String, { nullable: true, description: 'A known security; required for BUY, SELL and DIVIDEND, absent otherwise.' })
+  symbol?: string | null;
+
+  @Field(() => Float, { nullable: true, description: 'Units traded, > 0 (BUY/SELL only).' })
+  quantity?: number | null;
+
+  @Field(() => Float, { nullable: true, description: "Price per unit in the security's currency, > 0 (BUY/SELL only)." })
+  price?: number | null;
+
+  @Field(() => String, { description: "ISO 4217 code; for symbol entries, the security's currency." })
+  currency!: string;
+
+  @Field(() => Float, { nullable: true, description: 'Positive. BUY/SELL: defaults to quantity × price and must match it when given.' })
+  amount?: number | null;
+}
+
+@ObjectType({ description: "One append to a portfolio's ledger; its hash chains it to its parent." })
+export class LedgerCommit {
+  @Field(() => String, { description: 'sha256 over the portfolio, parent hash, seq, message and entries.' })
+  hash!: string;
+
+  @Field(() => String, { nullable: true, description: "The previous head; null only for a portfolio's first commit." })
+  parentHash!: string | null;
+
+  @Field(() => Int, { description: 'Position in the chain: 1 for the first commit, +1 per append.' })
+  seq!: number;
+
+  @Field(() => String, { nullable: true })
+  message!: string | null;
+
+  @Field(() => ID)
+  portfolioId!: string;
+
+  @Field(() => DateTimeScalar)
+  createdAt!: Date;
+
+  @Field(() => Int)
+  entryCount!: number;
+}

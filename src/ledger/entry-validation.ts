@@ -1,0 +1,219 @@
+/**
+ * The rules a batch of new ledger entries must follow, checked against the ledger they extend.
+ * Pure: the caller supplies the securities and the existing entries. Every problem is reported
+ * at once, each with the path of the offending field (`entries.3.symbol`), so a client or an
+ * operator fixes a whole batch in one round trip.
+ */
+import { isIsoDate } from '../shared/dates';
+import type { InputIssue } from '../shared/errors';
+import {
+  LEDGER_ENTRY_KINDS,
+  LedgerBook,
+  sortEntries,
+  type LedgerEntryContent,
+  type LedgerEntryKindName,
+  type ReplayEntry,
+} from './positions';
+
+/** An entry as a client or a CSV file gives it: untrusted, optional fields possibly missing. */
+export interface LedgerEntryInput {
+  kind: string;
+  tradeDate: string;
+  symbol?: string | null;
+  quantity?: number | null;
+  price?: number | null;
+  currency: string;
+  amount?: number | null;
+}
+
+export interface SecurityInfo {
+  symbol: string;
+  currency: string;
+}
+
+export const MAX_ENTRIES_PER_COMMIT = 10_000;
+export const MAX_MESSAGE_LENGTH = 1_000;
+/** A given BUY/SELL amount may differ from quantity × price by this fraction (float rounding). */
+export const AMOUNT_TOLERANCE = 1e-6;
+
+const SYMBOL = /^[A-Za-z0-9.\-^=]{1,32}$/;
+const CURRENCY = /^[A-Z]{3}$/;
+const ISO_CURRENCIES: ReadonlySet<string> | null = (() => {
+  try {
+    return new Set(Intl.supportedValuesOf('currency'));
+  } catch {
+    return null; // a Node without full ICU: the shape check alone
+  }
+})();
+
+export function isIsoCurrency(code: string): boolean {
+  return CURRENCY.test(code) && (ISO_CURRENCIES === null || ISO_CURRENCIES.has(code));
+}
+
+const TRADE_KINDS: ReadonlySet<string> = new Set(['BUY', 'SELL']);
+const CASH_KINDS: ReadonlySet<string> = new Set(['DEPOSIT', 'WITHDRAWAL', 'FEE']);
+
+/** Entries to check, with what is known about the ledger they extend. */
+export interface EntryValidationContext {
+  /** Securities by symbol (at least every symbol the entries name). */
+  securities: ReadonlyMap<string, SecurityInfo>;
+  /** The ledger as of its head. */
+  existing: readonly ReplayEntry[];
+}
+
+export interface EntryValidationResult {
+  /** The entries as they will be stored and hashed (amount filled in for trades). */
+  contents: LedgerEntryContent[];
+  issues: InputIssue[];
+}
+
+/** The symbols the entries name, for the caller to look up. */
+export function symbolsOf(entries: readonly LedgerEntryInput[]): string[] {
+  return [...new Set(entries.map((e) => normaliseSymbol(e.symbol)).filter((s): s is string => s !== null))];
+}
+
+/**
+ * Checks new entries in order against the existing ledger:
+ * - shape per kind — BUY/SELL: symbol, quantity > 0, price > 0, amount defaults to
+ *   quantity × price and must match it when given; DIVIDEND: symbol, amount > 0;
+ *   DEPOSIT/WITHDRAWAL/FEE: amount > 0 and no symbol; quantity and price only on trades;
+ * - the symbol is a known security and the currency (ISO 4217) is the security's;
+ * - trade dates never go back: not before the ledger's latest trade date, nor the previous entry's;
+ * - replaying the ledger and then the new entries in order, no SELL exceeds the holding and no
+ *   WITHDRAWAL, FEE or BUY takes that currency's cash below zero (no overdraft: the demo ledger
+ *   never needs one, and a ledger that goes negative is almost always a missing DEPOSIT).
+ */
+export function validateEntries(entries: readonly LedgerEntryInput[], context: EntryValidationContext): EntryValidationResult {
+  const issues: InputIssue[] = [];
+  const add = (path: string, message: string) => issues.push({ path, message });
+  if (entries.length === 0) add('entries', 'a commit needs at least one entry');
+  if (entries.length > MAX_ENTRIES_PER_COMMIT) add('entries', `at most ${MAX_ENTRIES_PER_COMMIT} entries per commit`);
+
+  const book = new LedgerBook();
+  let latestDate: string | null = null;
+  for (const entry of sortEntries(context.existing)) {
+    book.apply(entry);
+    if (latestDate === null || entry.tradeDate > latestDate) latestDate = entry.tradeDate;
+  }
+  /** Where latestDate comes from: the stored ledger, or one of the new entries. */
+  let latestFrom: 'ledger' | 'entries' = 'ledger';
+
+  const contents: LedgerEntryContent[] = [];
+  entries.forEach((input, i) => {
+    const at = `entries.${i}`;
+    const before = issues.length;
+    const content = checkShape(input, at, context.securities, add);
+
+    if (isIsoDate(input.tradeDate) && latestDate !== null && input.tradeDate < latestDate) {
+      add(
+        `${at}.tradeDate`,
+        latestFrom === 'ledger'
+          ? `${input.tradeDate} is before ${latestDate}, the latest trade date already in the ledger`
+          : `${input.tradeDate} is before ${latestDate}, the trade date of an earlier entry (entries go in date order)`,
+      );
+    } else if (isIsoDate(input.tradeDate) && (latestDate === null || input.tradeDate > latestDate)) {
+      latestDate = input.tradeDate;
+      latestFrom = 'entries';
+    }
+
+    if (content === null || issues.length > before) return;
+    const violation = book.check(content);
+    if (violation?.kind === 'OVERSOLD') {
+      add(`${at}.quantity`, `sells ${violation.selling} ${violation.symbol} but the ledger holds ${violation.held} at that point`);
+    } else if (violation?.kind === 'OVERDRAWN') {
+      add(
+        `${at}.amount`,
+        `takes ${violation.currency} cash below zero (balance ${violation.balance.toFixed(2)}, needs ${violation.withdrawing.toFixed(2)}); deposit first`,
+      );
+    } else {
+      book.apply(content);
+    }
+    contents.push(content);
+  });
+  return { contents, issues };
+}
+
+function normaliseSymbol(symbol: string | null | undefined): string | null {
+  if (symbol === null || symbol === undefined) return null;
+  const trimmed = symbol.trim();
+  return trimmed === '' ? null : trimmed;
+}
+
+const present = (value: number | null | undefined): value is number => value !== null && value !== undefined;
+
+/** The stored form of one entry, or null when its kind is unknown. Problems go to `add`. */
+function checkShape(
+  input: LedgerEntryInput,
+  at: string,
+  securities: ReadonlyMap<string, SecurityInfo>,
+  add: (path: string, message: string) => void,
+): LedgerEntryContent | null {
+  const kind = input.kind as LedgerEntryKindName;
+  if (!LEDGER_ENTRY_KINDS.includes(kind)) {
+    add(`${at}.kind`, `must be one of ${LEDGER_ENTRY_KINDS.join(', ')}`);
+    return null;
+  }
+  if (!isIsoDate(input.tradeDate)) add(`${at}.tradeDate`, 'must be a calendar date YYYY-MM-DD');
+  const currencyValid = isIsoCurrency(input.currency);
+  if (!currencyValid) add(`${at}.currency`, 'must be an ISO 4217 currency code like USD');
+
+  for (const field of ['quantity', 'price', 'amount'] as const) {
+    const value = input[field];
+    if (present(value) && !Number.isFinite(value)) add(`${at}.${field}`, 'must be a finite number');
+  }
+  const positive = (field: 'quantity' | 'price' | 'amount', value: number | null | undefined): boolean => {
+    if (!present(value)) {
+      add(`${at}.${field}`, `required for ${kind}`);
+      return false;
+    }
+    if (!(value > 0)) {
+      add(`${at}.${field}`, 'must be greater than zero (direction comes from kind)');
+      return false;
+    }
+    return true;
+  };
+  const absent = (field: 'quantity' | 'price', value: number | null | undefined) => {
+    if (present(value)) add(`${at}.${field}`, `not used by ${kind}`);
+  };
+
+  const symbol = normaliseSymbol(input.symbol);
+  let amount = present(input.amount) ? input.amount : null;
+
+  if (TRADE_KINDS.has(kind) || kind === 'DIVIDEND') {
+    if (symbol === null) add(`${at}.symbol`, `required for ${kind}`);
+    else if (!SYMBOL.test(symbol)) add(`${at}.symbol`, 'invalid symbol');
+    else {
+      const security = securities.get(symbol);
+      if (!security) add(`${at}.symbol`, `unknown symbol ${symbol}`);
+      else if (currencyValid && security.currency !== input.currency) {
+        add(`${at}.currency`, `${symbol} trades in ${security.currency}, not ${input.currency}`);
+      }
+    }
+  }
+  if (TRADE_KINDS.has(kind)) {
+    const quantityOk = positive('quantity', input.quantity);
+    const priceOk = positive('price', input.price);
+    if (quantityOk && priceOk) {
+      const gross = (input.quantity as number) * (input.price as number);
+      if (amount === null) amount = gross;
+      else if (!(Math.abs(amount - gross) <= AMOUNT_TOLERANCE * gross)) {
+        add(`${at}.amount`, `must equal quantity × price (${gross}); leave it out to have it computed`);
+      }
+    }
+  } else {
+    positive('amount', input.amount);
+    absent('quantity', input.quantity);
+    absent('price', input.price);
+    if (CASH_KINDS.has(kind) && symbol !== null) add(`${at}.symbol`, `not used by ${kind}`);
+  }
+
+  return {
+    kind,
+    tradeDate: input.tradeDate,
+    symbol,
+    quantity: TRADE_KINDS.has(kind) && present(input.quantity) ? input.quantity : null,
+    price: TRADE_KINDS.has(kind) && present(input.price) ? input.price : null,
+    currency: input.currency,
+    amount,
+  };
+}

@@ -1,0 +1,35 @@
+import type { PrismaClient } from '../generated/prisma/client';
+import { LedgerRepository, type LedgerCommitRecord, type LedgerEntryRecord } from '../data/ledger/ledger-repository';
+import { appendLedgerEntries, type AppendLedgerEntriesInput } from './append-ledger-entries';
+
+export { LedgerRepository, type LedgerCommitRecord, type LedgerEntryRecord };
+export { appendLedgerEntries, portfolioNotFound, APPEND_ATTEMPTS, type AppendLedgerEntriesInput } from './append-ledger-entries';
+export { validateEntries, symbolsOf, isIsoCurrency, MAX_ENTRIES_PER_COMMIT, type LedgerEntryInput, type SecurityInfo } from './entry-validation';
+export {
+  computePositions,
+  externalFlows,
+  cashEffect,
+  entryAmount,
+  sortEntries,
+  LedgerBook,
+  LedgerReplayError,
+  LEDGER_ENTRY_KINDS,
+  type CurrencyAmount,
+  type ExternalFlow,
+  type Holding,
+  type Positions,
+  type ReplayEntry,
+} from './positions';
+
+/** What the API and the agents use of the ledger: `services.ledger`. */
+export interface LedgerServices {
+  repository: LedgerRepository;
+  append(input: AppendLedgerEntriesInput): Promise<LedgerCommitRecord>;
+}
+
+export function createLedgerServices(prisma: PrismaClient): LedgerServices {
+  return {
+    repository: new LedgerRepository(prisma),
+    append: (input) => appendLedgerEntries(prisma, input),
+  };
+}
