@@ -1,0 +1,167 @@
+import { performance } from 'node:perf_hooks';
+import type { AgentRuntime } from '../runtime/agent-runtime';
+import { CapabilityError, type Provenance, type RequestCtx } from '../runtime/capability';
+import type { CompiledPattern, PatternStepDefinition } from './pattern-definition';
+import { resolveTemplates } from './templates';
+
+export type StepStatus = 'RUNNING' | 'SUCCESS' | 'FAILED' | 'SKIPPED';
+export type OrchestrationStatus = 'SUCCESS' | 'PARTIAL' | 'FAILED';
+
+export interface StepError {
+  code: string;
+  message: string;
+  retryable: boolean;
+}
+
+export interface StepTrace {
+  stepId: string;
+  capability: string;
+  agent: string | null;
+  status: StepStatus;
+  optional: boolean;
+  attempt: number;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  durationMs: number | null;
+  warnings: string[];
+  error: StepError | null;
+}
+
+export interface StepEvent {
+  stepId: string;
+  status: StepStatus;
+  done: number;
+  total: number;
+}
+
+export interface OrchestrationResult {
+  status: OrchestrationStatus;
+  output: Record<string, unknown>;
+  steps: StepTrace[];
+  errors: (StepError & { stepId: string })[];
+  provenance: Provenance[];
+  warnings: string[];
+}
+
+export interface OrchestratorOptions {
+  maxConcurrency: number;
+  defaultStepTimeoutMs: number;
+}
+
+export const DEFAULT_ORCHESTRATOR_OPTIONS: OrchestratorOptions = { maxConcurrency: 4, defaultStepTimeoutMs: 10_000 };
+
+/**
+ * Runs a compiled pattern: every step whose upstream steps succeeded starts at once (up to
+ * maxConcurrency), each behind the runtime's breaker and its timeout. A failed optional step
+ * leaves the run PARTIAL; a failed required step makes it FAILED. Either way, steps that
+ * depend on a failed step do not run (SKIPPED), and everything else carries on.
+ */
+export class Orchestrator {
+  constructor(
+    private readonly runtime: AgentRuntime,
+    private readonly options: OrchestratorOptions = DEFAULT_ORCHESTRATOR_OPTIONS,
+  ) {}
+
+  async run(
+    pattern: CompiledPattern,
+    ctx: RequestCtx,
+    inputs: Record<string, unknown>,
+    hooks: { onStep?: (event: StepEvent) => void; signal?: AbortSignal } = {},
+  ): Promise<OrchestrationResult> {
+    const { definition, plan } = pattern;
+    const stepsById = new Map(definition.steps.map((s) => [s.id, s]));
+    const traces = new Map<string, StepTrace>(
+      definition.steps.map((s) => [
+        s.id,
+        { stepId: s.id, capability: s.capability, agent: this.runtime.agentOf(s.capability) ?? null, status: 'RUNNING', optional: s.optional === true, attempt: 0, startedAt: null, finishedAt: null, durationMs: null, warnings: [], error: null },
+      ]),
+    );
+    const state: Record<string, unknown> = {};
+    const provenance: Provenance[] = [];
+    const settled = new Set<string>();
+    const running = new Map<string, Promise<void>>();
+    const total = definition.steps.length;
+    const emit = (stepId: string, status: StepStatus) => hooks.onStep?.({ stepId, status, done: settled.size, total });
+
+    const settle = (stepId: string, status: StepStatus) => {
+      traces.get(stepId)!.status = status;
+      settled.add(stepId);
+      emit(stepId, status);
+    };
+
+    // Skip, transitively, everything downstream of a step that did not succeed.
+    const skipDependents = (failed: string) => {
+      for (const id of plan.order) {
+        if (settled.has(id) || running.has(id)) continue;
+        if (plan.dependsOn[id].some((up) => up === failed)) {
+          const trace = traces.get(id)!;
+          trace.error = { code: 'UPSTREAM_FAILED', message: `not run: step "${failed}" did not succeed`, retryable: false };
+          settle(id, 'SKIPPED');
+          skipDependents(id);
+        }
+      }
+    };
+
+    const start = (step: PatternStepDefinition) => {
+      const trace = traces.get(step.id)!;
+      const task = (async () => {
+        const scope = { inputs, state, ctx };
+        const args = resolveTemplates(step.args, scope) as Record<string, unknown>;
+        trace.startedAt = new Date();
+        emit(step.id, 'RUNNING');
+        const began = performance.now();
+        const attempts = 1 + (step.retries ?? 0);
+        for (let attempt = 1; attempt <= attempts; attempt++) {
+          trace.attempt = attempt;
+          try {
+            const { result } = await this.runtime.invoke(step.capability, ctx, args, {
+              timeoutMs: step.timeoutMs ?? this.options.defaultStepTimeoutMs,
+              signal: hooks.signal,
+            });
+            state[step.id] = result.data;
+            provenance.push(...result.provenance);
+            trace.warnings = result.warnings ?? [];
+            trace.error = null;
+            break;
+          } catch (error) {
+            trace.error = toStepError(error);
+            if (!trace.error.retryable || attempt === attempts) break;
+          }
+        }
+        trace.finishedAt = new Date();
+        trace.durationMs = performance.now() - began;
+        settle(step.id, trace.error ? 'FAILED' : 'SUCCESS');
+        if (trace.error) skipDependents(step.id);
+      })();
+      running.set(step.id, task.finally(() => running.delete(step.id)));
+    };
+
+    while (settled.size < total) {
+      for (const id of plan.order) {
+        if (running.size >= this.options.maxConcurrency) break;
+        if (settled.has(id) || running.has(id)) continue;
+        if (plan.dependsOn[id].every((up) => traces.get(up)!.status === 'SUCCESS' && settled.has(up))) start(stepsById.get(id)!);
+      }
+      if (running.size === 0) break; // nothing runnable is left: the rest was skipped
+      await Promise.race(running.values());
+    }
+
+    const steps = plan.order.map((id) => traces.get(id)!);
+    const notSucceeded = steps.filter((s) => s.status !== 'SUCCESS');
+    const status: OrchestrationStatus = notSucceeded.length === 0 ? 'SUCCESS' : notSucceeded.some((s) => !s.optional) ? 'FAILED' : 'PARTIAL';
+    const output = (resolveTemplates(definition.output, { inputs, state, ctx }) ?? {}) as Record<string, unknown>;
+    return {
+      status,
+      output,
+      steps,
+      errors: notSucceeded.filter((s) => s.error).map((s) => ({ stepId: s.stepId, ...s.error! })),
+      provenance,
+      warnings: steps.flatMap((s) => s.warnings.map((w) => `${s.stepId}: ${w}`)),
+    };
+  }
+}
+
+function toStepError(error: unknown): StepError {
+  if (error instanceof CapabilityError) return { code: error.code, message: error.message, retryable: error.retryable };
+  return { code: 'STEP_FAILED', message: error instanceof Error ? error.message : String(error), retryable: false };
+}

@@ -1,0 +1,106 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Prisma, type PrismaClient } from '../generated/prisma/client';
+import { projectRoot } from '../shared/project-root';
+import { compilePattern, PatternDefinitionError, type CompiledPattern, type PatternDefinition } from './pattern-definition';
+
+export const PATTERNS_DIR = path.join(projectRoot(), 'patterns');
+
+export class PatternLoadError extends Error {}
+
+/** Reads and compiles every patterns/*.json; the first bad file stops start-up, named. */
+export function loadPatternFiles(dir: string, capabilities: ReadonlySet<string>): CompiledPattern[] {
+  const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+  const compiled: CompiledPattern[] = [];
+  const seen = new Map<string, string>();
+  for (const file of files) {
+    const full = path.join(dir, file);
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(full, 'utf8'));
+    } catch (error) {
+      throw new PatternLoadError(`pattern file ${full}: not JSON (${(error as Error).message})`);
+    }
+    let pattern: CompiledPattern;
+    try {
+      pattern = compilePattern(raw, capabilities);
+    } catch (error) {
+      if (error instanceof PatternDefinitionError) throw new PatternLoadError(`pattern file ${full}: ${error.message}`);
+      throw error;
+    }
+    const key = `${pattern.definition.id}@${pattern.definition.version}`;
+    if (seen.has(key)) throw new PatternLoadError(`pattern file ${full}: ${key} is also defined in ${seen.get(key)}`);
+    seen.set(key, file);
+    compiled.push(pattern);
+  }
+  return compiled;
+}
+
+/**
+ * The patterns a server can run. Every version ever published stays in the database, so an
+ * execution can always be traced to (and rerun with) the exact definition it used; the
+ * current version of a pattern is its newest.
+ */
+export class PatternCatalog {
+  private readonly current = new Map<string, CompiledPattern>();
+  private readonly versions = new Map<string, CompiledPattern>();
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly capabilities: ReadonlySet<string>,
+  ) {}
+
+  /** Stores file versions the database lacks, refuses a changed definition under an old version, loads current versions. */
+  async sync(files: CompiledPattern[]): Promise<void> {
+    for (const pattern of files) {
+      const { id, version, description, cost } = pattern.definition;
+      const stored = await this.prisma.patternVersion.findUnique({ where: { patternId_version: { patternId: id, version } } });
+      if (stored && stored.sha256 !== pattern.sha256) {
+        throw new PatternLoadError(`pattern ${id} version ${version} differs from the stored one: give the changed definition a new version`);
+      }
+      if (!stored) {
+        await this.prisma.patternVersion
+          .create({ data: { patternId: id, version, sha256: pattern.sha256, description, cost, definition: pattern.definition as unknown as Prisma.InputJsonValue } })
+          .catch((error: unknown) => {
+            // Another instance stored it first: same version, and the check above ran on the same file.
+            if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002')) throw error;
+          });
+      }
+    }
+    await this.reload();
+  }
+
+  /** Re-reads the newest version of every pattern from the database. */
+  async reload(): Promise<void> {
+    const rows = await this.prisma.patternVersion.findMany({ orderBy: [{ patternId: 'asc' }, { createdAt: 'desc' }] });
+    this.current.clear();
+    for (const row of rows) {
+      if (this.current.has(row.patternId)) continue;
+      this.current.set(row.patternId, this.compileStored(row.definition));
+    }
+  }
+
+  list(): CompiledPattern[] {
+    return [...this.current.values()].sort((a, b) => a.definition.id.localeCompare(b.definition.id));
+  }
+
+  currentVersion(id: string): CompiledPattern | undefined {
+    return this.current.get(id);
+  }
+
+  async version(id: string, version: string): Promise<CompiledPattern | undefined> {
+    const current = this.current.get(id);
+    if (current?.definition.version === version) return current;
+    const key = `${id}@${version}`;
+    if (!this.versions.has(key)) {
+      const row = await this.prisma.patternVersion.findUnique({ where: { patternId_version: { patternId: id, version } } });
+      if (!row) return undefined;
+      this.versions.set(key, this.compileStored(row.definition));
+    }
+    return this.versions.get(key);
+  }
+
+  private compileStored(definition: unknown): CompiledPattern {
+    return compilePattern(definition as PatternDefinition, this.capabilities);
+  }
+}

@@ -1,0 +1,153 @@
+import Ajv, { type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import { contentHash } from '../shared/canonical-json';
+import { planSteps, PlanError, type Plan } from './plan';
+import { templateReferences, TemplateError } from './templates';
+
+export interface PatternStepDefinition {
+  id: string;
+  capability: string;
+  args: Record<string, unknown>;
+  optional?: boolean;
+  timeoutMs?: number;
+  retries?: number;
+}
+
+/** A pattern file in patterns/: what runs, on what inputs, producing what. */
+export interface PatternDefinition {
+  id: string;
+  version: string;
+  description: string;
+  cost: number;
+  /** Data sources the result may use; attributions always list these. */
+  sources: string[];
+  inputSchema: Record<string, unknown>;
+  outputSchema: Record<string, unknown>;
+  steps: PatternStepDefinition[];
+  /** The result: a template over inputs, state and ctx. */
+  output: Record<string, unknown>;
+}
+
+export interface CompiledPattern {
+  definition: PatternDefinition;
+  /** sha256 of the canonical JSON of the definition; also the pattern's etag. */
+  sha256: string;
+  plan: Plan;
+  validateInputs: ValidateFunction;
+  validateOutput: ValidateFunction;
+}
+
+export class PatternDefinitionError extends Error {}
+
+const definitionSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'version', 'description', 'cost', 'sources', 'inputSchema', 'outputSchema', 'steps', 'output'],
+  properties: {
+    $comment: { type: 'string' },
+    id: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,63}$' },
+    version: { type: 'string', pattern: '^\\d+\\.\\d+\\.\\d+$' },
+    description: { type: 'string', minLength: 1 },
+    cost: { type: 'number', minimum: 0 },
+    sources: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true },
+    inputSchema: { type: 'object' },
+    outputSchema: { type: 'object' },
+    output: { type: 'object' },
+    steps: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'capability', 'args'],
+        properties: {
+          id: { type: 'string', pattern: '^[a-z][a-zA-Z0-9_]{0,63}$' },
+          capability: { type: 'string', pattern: '^[a-z_]+\\.[a-z_]+$' },
+          args: { type: 'object' },
+          optional: { type: 'boolean' },
+          timeoutMs: { type: 'integer', minimum: 1, maximum: 300000 },
+          retries: { type: 'integer', minimum: 0, maximum: 5 },
+        },
+      },
+    },
+  },
+};
+
+const CTX_FIELDS = new Set([
+  'userId', 'tenantId', 'pricingPackId', 'pricingPackCreatedAt', 'policy', 'packBaseCurrency', 'baseCurrency', 'ledgerCommitHash',
+  'portfolioId', 'asofDate', 'defaultStart', 'requireFresh', 'packIsFresh', 'traceId', 'requestId',
+]);
+
+function newAjv(): Ajv {
+  const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true });
+  addFormats(ajv);
+  return ajv;
+}
+
+const validateDefinitionShape = newAjv().compile<PatternDefinition>(definitionSchema);
+
+/**
+ * Checks a pattern completely before anything can run it: its shape, its input and output
+ * schemas, that every capability exists, that every template names a real input, ctx field
+ * or upstream step, and that the steps form no cycle. Every problem raises with its reason.
+ */
+export function compilePattern(raw: unknown, knownCapabilities: ReadonlySet<string>): CompiledPattern {
+  if (!validateDefinitionShape(raw)) {
+    const reasons = (validateDefinitionShape.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`);
+    throw new PatternDefinitionError(`invalid pattern definition: ${reasons.join('; ')}`);
+  }
+  const definition = raw;
+  const ajv = newAjv();
+  let validateInputs: ValidateFunction;
+  let validateOutput: ValidateFunction;
+  try {
+    validateInputs = ajv.compile(definition.inputSchema);
+  } catch (error) {
+    throw new PatternDefinitionError(`inputSchema is not a valid JSON Schema: ${(error as Error).message}`);
+  }
+  try {
+    validateOutput = ajv.compile(definition.outputSchema);
+  } catch (error) {
+    throw new PatternDefinitionError(`outputSchema is not a valid JSON Schema: ${(error as Error).message}`);
+  }
+
+  for (const step of definition.steps) {
+    if (!knownCapabilities.has(step.capability)) {
+      throw new PatternDefinitionError(`step "${step.id}" uses unknown capability "${step.capability}"`);
+    }
+  }
+  const inputNames = new Set(Object.keys((definition.inputSchema.properties as Record<string, unknown> | undefined) ?? {}));
+  const stepIds = new Set(definition.steps.map((s) => s.id));
+  const checkReferences = (where: string, value: unknown) => {
+    let references;
+    try {
+      references = templateReferences(value);
+    } catch (error) {
+      if (error instanceof TemplateError) throw new PatternDefinitionError(`${where}: ${error.message}`);
+      throw error;
+    }
+    for (const reference of references) {
+      const [first] = reference.segments;
+      if (reference.root === 'inputs' && !inputNames.has(first)) {
+        throw new PatternDefinitionError(`${where}: {{${reference.text}}} names input "${first}", which inputSchema does not define`);
+      }
+      if (reference.root === 'ctx' && !CTX_FIELDS.has(first)) {
+        throw new PatternDefinitionError(`${where}: {{${reference.text}}} names no context field`);
+      }
+      if (reference.root === 'state' && !stepIds.has(first)) {
+        throw new PatternDefinitionError(`${where}: {{${reference.text}}} names step "${first}", which does not exist`);
+      }
+    }
+  };
+  definition.steps.forEach((step) => checkReferences(`step "${step.id}"`, step.args));
+  checkReferences('output', definition.output);
+
+  let plan: Plan;
+  try {
+    plan = planSteps(definition.steps);
+  } catch (error) {
+    if (error instanceof PlanError) throw new PatternDefinitionError(error.message);
+    throw error;
+  }
+  return { definition, sha256: contentHash(definition), plan, validateInputs, validateOutput };
+}

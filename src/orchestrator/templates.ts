@@ -1,0 +1,91 @@
+/**
+ * Step arguments are JSON with templates: `{{inputs.x}}`, `{{state.<step>.path}}`,
+ * `{{ctx.asofDate}}`, with `??` fallbacks (`{{inputs.start ?? ctx.defaultStart}}`).
+ * A string that is one whole template takes the referenced value with its type (an object
+ * stays an object); templates inside a longer string are interpolated as text.
+ */
+const TEMPLATE = /\{\{\s*([^{}]+?)\s*\}\}/g;
+const WHOLE = /^\{\{\s*([^{}]+?)\s*\}\}$/;
+const PATH = /^(inputs|state|ctx)(\.[A-Za-z_$][\w$-]*|\[\d+\])*$/;
+
+export type TemplateRoot = 'inputs' | 'state' | 'ctx';
+
+export interface TemplateReference {
+  root: TemplateRoot;
+  /** Segments after the root: for state, the first is the step id. */
+  segments: string[];
+  /** The expression as written, for error messages. */
+  text: string;
+}
+
+export class TemplateError extends Error {}
+
+export type Scope = Record<TemplateRoot, unknown>;
+
+function parsePath(text: string): TemplateReference {
+  const trimmed = text.trim();
+  if (!PATH.test(trimmed)) throw new TemplateError(`"${trimmed}" is not a template path (inputs.…, state.<step>.…, ctx.…)`);
+  const segments = trimmed.match(/[A-Za-z_$][\w$-]*|\d+/g) ?? [];
+  const [root, ...rest] = segments;
+  return { root: root as TemplateRoot, segments: rest, text: trimmed };
+}
+
+function parseExpression(expression: string): TemplateReference[] {
+  return expression.split('??').map(parsePath);
+}
+
+/** Every reference in a JSON value, in order; throws TemplateError on a malformed template. */
+export function templateReferences(value: unknown): TemplateReference[] {
+  const found: TemplateReference[] = [];
+  walkStrings(value, (text) => {
+    for (const match of text.matchAll(TEMPLATE)) found.push(...parseExpression(match[1]));
+  });
+  return found;
+}
+
+export function resolveTemplates(value: unknown, scope: Scope): unknown {
+  if (typeof value === 'string') return resolveString(value, scope);
+  if (Array.isArray(value)) return value.map((item) => resolveTemplates(item, scope));
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      const resolved = resolveTemplates(item, scope);
+      if (resolved !== undefined) out[key] = resolved;
+    }
+    return out;
+  }
+  return value;
+}
+
+function resolveString(text: string, scope: Scope): unknown {
+  const whole = WHOLE.exec(text);
+  if (whole) return evaluate(whole[1], scope);
+  return text.replace(TEMPLATE, (_match, expression: string) => {
+    const value = evaluate(expression, scope);
+    return value === undefined || value === null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  });
+}
+
+function evaluate(expression: string, scope: Scope): unknown {
+  for (const reference of parseExpression(expression)) {
+    const value = lookup(scope[reference.root], reference.segments);
+    if (value !== undefined && value !== null) return value;
+  }
+  return undefined;
+}
+
+function lookup(base: unknown, segments: string[]): unknown {
+  let current = base;
+  for (const segment of segments) {
+    if (current === null || current === undefined || typeof current !== 'object') return undefined;
+    if (!Object.prototype.hasOwnProperty.call(current, segment)) return undefined;
+    current = (current as Record<string, unknown>)[segment];
+  }
+  return current;
+}
+
+function walkStrings(value: unknown, visit: (text: string) => void): void {
+  if (typeof value === 'string') visit(value);
+  else if (Array.isArray(value)) value.forEach((item) => walkStrings(item, visit));
+  else if (value !== null && typeof value === 'object') Object.values(value).forEach((item) => walkStrings(item, visit));
+}

@@ -1,0 +1,71 @@
+/**
+ * The contract between the orchestrator and the agents. A capability is a plain async
+ * function of (ctx, args); what it returns carries its provenance, so attribution is
+ * collected by the runtime, not remembered by each pattern.
+ */
+
+/** Frozen facts of one execution: every capability sees the same pack, ledger and date. */
+export interface RequestCtx {
+  readonly userId: string;
+  readonly tenantId: string;
+  readonly pricingPackId: string;
+  /** Created-at of the pack: series use no pack published after it (reproducibility). */
+  readonly pricingPackCreatedAt: string;
+  readonly policy: string;
+  /** The currency the pack's FX rates convert into (the policy's). */
+  readonly packBaseCurrency: string;
+  /** The currency results are expressed in: the portfolio's, else the pack's. */
+  readonly baseCurrency: string;
+  readonly ledgerCommitHash: string | null;
+  readonly portfolioId: string | null;
+  /** The pack's date, YYYY-MM-DD. */
+  readonly asofDate: string;
+  /** One year before asofDate: the default start of a period. */
+  readonly defaultStart: string;
+  readonly requireFresh: boolean;
+  readonly packIsFresh: boolean;
+  readonly traceId: string;
+  readonly requestId: string;
+}
+
+export interface Provenance {
+  /** A data source of the rights registry (FMP, NewsAPI, Internal, …). */
+  source: string;
+  /** As-of date of the data used, YYYY-MM-DD. */
+  asOf: string;
+  /** 0..1: how complete or reliable the data behind the result is. */
+  confidence: number;
+}
+
+export interface CapabilityResult<T = unknown> {
+  data: T;
+  provenance: Provenance[];
+  /** Non-fatal problems (a missing price): they lower confidence, they do not fail the step. */
+  warnings?: string[];
+}
+
+export interface CapabilityCall {
+  ctx: RequestCtx;
+  args: Record<string, unknown>;
+  /** Aborted when the step times out or the execution is cancelled. */
+  signal: AbortSignal;
+}
+
+export type CapabilityFn = (call: CapabilityCall) => Promise<CapabilityResult>;
+
+export interface Agent {
+  name: string;
+  capabilities: Record<string, CapabilityFn>;
+}
+
+/** A failure the orchestrator can report: code, message, and whether retrying may help. */
+export class CapabilityError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly retryable = false,
+  ) {
+    super(message);
+    this.name = 'CapabilityError';
+  }
+}
