@@ -10,6 +10,7 @@ import { seedDemoData } from './db/seed/demo-seed';
 import { buildFreshgateSchema } from './graphql/build-schema';
 import { setErrorReporter } from './graphql/errors';
 import { createLogger, type Logger } from './observability/logger';
+import { loadPatternFiles, PATTERNS_DIR } from './orchestrator/pattern-catalog';
 import { DEFAULT_REGISTRY_PATH, loadRightsRegistry } from './rights/rights-registry';
 import { createServices, type Services } from './services';
 
@@ -30,6 +31,8 @@ export interface AppOptions {
   /** An already opened database (tests share one per file); otherwise opened from config. */
   db?: Database;
   rightsRegistryPath?: string;
+  /** Pattern files to load (tests use temporary folders). */
+  patternsDir?: string;
   logger?: Logger;
 }
 
@@ -49,7 +52,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       const seeded = await seedDemoData(db.prisma);
       if (seeded.seeded) logger.info({ packs: seeded.packs, commits: seeded.commits }, 'demo data seeded');
     }
-    const services = createServices(config, db, rights);
+    const services = createServices(config, db, rights, {
+      onBackgroundError: (error, executionId) => logger.error({ err: error, executionId }, 'background execution failed'),
+    });
+    await services.patterns.sync(loadPatternFiles(options.patternsDir ?? PATTERNS_DIR, new Set(services.runtime.capabilities())));
     await services.packHealth.start();
     const authenticator = new Authenticator(
       createTokenVerifier({ secret: jwtSecret, jwksUrl: config.jwt.jwksUrl, issuer: config.jwt.issuer, audience: config.jwt.audience }),
@@ -67,6 +73,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       logger,
       jwtSecret,
       async close() {
+        await services.executePattern.drain();
         await services.packHealth.stop();
         if (!options.db) await db.close();
       },

@@ -21,6 +21,14 @@ export interface Config {
   /** How long a warming pack is expected to take, from its last update. */
   packWarmingEtaMs: number;
   introspection: boolean;
+  /** Return-math conventions that differ between sources (README, "Analytics conventions"). */
+  returns: {
+    flowTiming: 'start-of-day' | 'end-of-day' | 'inflows-start-outflows-end';
+    annualizationDays: number;
+    riskPeriodsPerYear: number;
+  };
+  /** Steps of one execution that may run at once, and a step's default time limit. */
+  orchestrator: { maxConcurrency: number; stepTimeoutMs: number };
   /** Seed demo data into an empty database at start (default: only in embedded mode). */
   seedDemoData: boolean;
 }
@@ -59,6 +67,21 @@ function parseEnvironment(value: string | undefined): Config['environment'] {
   return env;
 }
 
+const FLOW_TIMINGS = ['start-of-day', 'end-of-day', 'inflows-start-outflows-end'] as const;
+
+function parseFlowTiming(value: string | undefined): Config['returns']['flowTiming'] {
+  const timing = (value ?? 'inflows-start-outflows-end') as Config['returns']['flowTiming'];
+  if (!FLOW_TIMINGS.includes(timing)) throw new ConfigError(`RETURNS_FLOW_TIMING must be one of ${FLOW_TIMINGS.join(', ')} (got "${value}")`);
+  return timing;
+}
+
+function parsePositiveInt(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new ConfigError(`${name} must be a positive integer (got "${value}")`);
+  return n;
+}
+
 function optional(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }
@@ -87,6 +110,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: optional(env.LOG_LEVEL) ?? 'info',
     packWarmingEtaMs: parseDuration('PACK_WARMING_ETA', optional(env.PACK_WARMING_ETA) ?? '15m'),
     introspection: parseBoolean('INTROSPECTION', env.INTROSPECTION, true),
+    returns: {
+      flowTiming: parseFlowTiming(optional(env.RETURNS_FLOW_TIMING)),
+      annualizationDays: parsePositiveInt('RETURNS_ANNUALIZATION_DAYS', env.RETURNS_ANNUALIZATION_DAYS, 365),
+      riskPeriodsPerYear: parsePositiveInt('RISK_PERIODS_PER_YEAR', env.RISK_PERIODS_PER_YEAR, 252),
+    },
+    orchestrator: {
+      maxConcurrency: parsePositiveInt('ORCHESTRATOR_MAX_CONCURRENCY', env.ORCHESTRATOR_MAX_CONCURRENCY, 4),
+      stepTimeoutMs: parseDuration('STEP_TIMEOUT', optional(env.STEP_TIMEOUT) ?? '10s'),
+    },
     seedDemoData: parseBoolean('SEED_DEMO_DATA', env.SEED_DEMO_DATA, databaseUrl === undefined),
   };
 }

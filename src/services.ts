@@ -6,6 +6,18 @@ import { TenantRepository } from './data/tenants/tenant-repository';
 import { PackHealthHub } from './events/pack-health-hub';
 import { PackBuilder } from './packs/pack-builder';
 import type { RightsRegistry } from './rights/rights-registry';
+import { financialAnalyst } from './agents/financial-analyst';
+import { newsAnalyst } from './agents/news-analyst';
+import type { AgentDeps } from './agents/agent-deps';
+import { ExecutionRepository } from './data/executions/execution-repository';
+import { MarketData } from './data/packs/market-data';
+import { ReferenceData } from './data/reference/reference-data';
+import { ExecutePattern } from './execution/execute-pattern';
+import { ExecutionEvents } from './execution/execution-events';
+import { createLedgerServices, type LedgerServices } from './ledger';
+import { Orchestrator } from './orchestrator/orchestrator';
+import { PatternCatalog } from './orchestrator/pattern-catalog';
+import { AgentRuntime } from './runtime/agent-runtime';
 
 /** The use-cases and read models the API calls; built once per process. */
 export interface Services {
@@ -16,16 +28,56 @@ export interface Services {
   portfolios: PortfolioRepository;
   tenants: TenantRepository;
   rights: RightsRegistry;
+  ledger: LedgerServices;
+  runtime: AgentRuntime;
+  patterns: PatternCatalog;
+  executions: ExecutionRepository;
+  executionEvents: ExecutionEvents;
+  executePattern: ExecutePattern;
 }
 
-export function createServices(config: Config, db: Database, rights: RightsRegistry): Services {
+export interface ServiceOptions {
+  onBackgroundError: (error: unknown, executionId: string) => void;
+}
+
+export function createServices(config: Config, db: Database, rights: RightsRegistry, options: ServiceOptions): Services {
   const packs = new PackRepository(db.prisma);
+  const portfolios = new PortfolioRepository(db.prisma);
+  const ledger = createLedgerServices(db.prisma);
+  const agentDeps: AgentDeps = {
+    ledger: ledger.repository,
+    marketData: new MarketData(db.prisma),
+    reference: new ReferenceData(db.prisma),
+    conventions: config.returns,
+  };
+  const runtime = new AgentRuntime([financialAnalyst(agentDeps), newsAnalyst(agentDeps)]);
+  const patterns = new PatternCatalog(db.prisma, new Set(runtime.capabilities()));
+  const executions = new ExecutionRepository(db.prisma);
+  const executionEvents = new ExecutionEvents();
+  const executePattern = new ExecutePattern({
+    catalog: patterns,
+    orchestrator: new Orchestrator(runtime, { maxConcurrency: config.orchestrator.maxConcurrency, defaultStepTimeoutMs: config.orchestrator.stepTimeoutMs }),
+    packs,
+    portfolios,
+    ledgerCommits: ledger.repository,
+    executions,
+    events: executionEvents,
+    rights,
+    warmingEtaMs: config.packWarmingEtaMs,
+    onBackgroundError: options.onBackgroundError,
+  });
   return {
+    ledger,
+    runtime,
+    patterns,
+    executions,
+    executionEvents,
+    executePattern,
     config,
     packs,
     packBuilder: new PackBuilder(db.prisma),
     packHealth: new PackHealthHub(db, packs, config.packWarmingEtaMs),
-    portfolios: new PortfolioRepository(db.prisma),
+    portfolios,
     tenants: new TenantRepository(db.prisma),
     rights,
   };

@@ -8,6 +8,11 @@ import { toPricingPack } from './packs/pack-mapping';
 import { PackResolver } from './packs/pack-resolver';
 import { PortfolioResolver, tenantOf } from './portfolios/portfolio-resolver';
 import { ViewerResolver } from './viewer/viewer-resolver';
+import { ExecutionResolver } from './executions/execution-resolver';
+import { toExecution } from './executions/execution-mapping';
+import { LedgerResolver } from './ledger/ledger-resolver';
+import { PatternResolver } from './patterns/pattern-resolver';
+import { toPattern } from './patterns/pattern-mapping';
 import { createShield } from './shield';
 import type { GraphQLContext } from './context';
 
@@ -33,6 +38,18 @@ const referenceResolvers = {
       return context.services.portfolios.findForTenant(tenantOf(context), ref.id);
     },
   },
+  PatternExecution: {
+    async __resolveReference(ref: { id: string }, context: GraphQLContext) {
+      const record = await context.services.executions.findForTenant(tenantOf(context), ref.id);
+      return record ? toExecution(record) : null;
+    },
+  },
+  Pattern: {
+    __resolveReference(ref: { id: string }, context: GraphQLContext) {
+      const pattern = context.services.patterns.currentVersion(ref.id);
+      return pattern ? toPattern(pattern) : null;
+    },
+  },
 };
 
 /**
@@ -42,7 +59,7 @@ const referenceResolvers = {
  */
 export async function buildFreshgateSchema(options: { shieldDebug?: boolean } = {}): Promise<FreshgateSchema> {
   const typeGraphqlSchema = await buildSchema({
-    resolvers: [PackResolver, PortfolioResolver, ViewerResolver],
+    resolvers: [PackResolver, PortfolioResolver, ViewerResolver, PatternResolver, ExecutionResolver, LedgerResolver],
     skipCheck: true,
     validate: false,
     emitSchemaFile: false,

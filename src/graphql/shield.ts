@@ -20,6 +20,7 @@ export function hasRole(...roles: Role[]) {
 }
 
 const packWriters = hasRole('service', 'admin');
+const analysts = hasRole('analyst', 'admin');
 
 /**
  * Every field has an explicit rule; anything not listed is denied (fallbackRule). Object
@@ -33,6 +34,9 @@ export const rules: IRules = {
     portfolios: isAuthenticated,
     portfolio: isAuthenticated,
     viewer: isAuthenticated,
+    patterns: isAuthenticated,
+    pattern: isAuthenticated,
+    execution: isAuthenticated,
     _service: allow, // the subgraph's SDL for composition; introspection shows as much
     _entities: isAuthenticated,
   },
@@ -40,12 +44,24 @@ export const rules: IRules = {
     createPricingPack: packWriters,
     markPackFresh: packWriters,
     markPackError: packWriters,
+    executePattern: analysts,
+    appendLedgerEntries: analysts,
   },
   // Shield cannot guard subscribe (it wraps resolve only): access is decided when the
   // subscription starts, in the subscribe function. Pack health is public, like the query.
   Subscription: {
     packHealthChanged: allow,
+    executionProgress: isAuthenticated, // and the tenant check in its subscribe function
   },
+  Pattern: allow,
+  PatternStep: allow,
+  PatternExecution: allow,
+  ExecutionMetadata: allow,
+  StepTrace: allow,
+  Attribution: allow,
+  ExecutionError: allow,
+  ExecutionProgress: allow,
+  LedgerCommit: allow,
   PackHealth: allow,
   PricingPack: allow,
   PackPrice: allow,

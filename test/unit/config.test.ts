@@ -53,6 +53,11 @@ describe('loadConfig reads every variable', () => {
       FRESHGATE_ENV: 'production',
       JWT_SECRET: 's3cret',
       JWT_JWKS_URL: 'https://idp.example/jwks',
+      RETURNS_FLOW_TIMING: 'end-of-day',
+      RETURNS_ANNUALIZATION_DAYS: '252',
+      RISK_PERIODS_PER_YEAR: '260',
+      ORCHESTRATOR_MAX_CONCURRENCY: '2',
+      STEP_TIMEOUT: '30s',
       JWT_ISSUER: 'https://idp.example/',
       JWT_AUDIENCE: 'freshgate',
       ROUTER_SECRET: 'router',
@@ -77,6 +82,8 @@ describe('loadConfig reads every variable', () => {
       packWarmingEtaMs: 90_000,
       introspection: false,
       seedDemoData: true,
+      returns: { flowTiming: 'end-of-day', annualizationDays: 252, riskPeriodsPerYear: 260 },
+      orchestrator: { maxConcurrency: 2, stepTimeoutMs: 30_000 },
     });
   });
 
@@ -153,6 +160,11 @@ describe('loadConfig refuses bad values with a ConfigError', () => {
     ['INTROSPECTION', 'maybe'],
     ['INTROSPECTION', 'enabled'],
     ['SEED_DEMO_DATA', '2'],
+    ['RETURNS_FLOW_TIMING', 'midday'],
+    ['RETURNS_ANNUALIZATION_DAYS', '0'],
+    ['RISK_PERIODS_PER_YEAR', '252.5'],
+    ['ORCHESTRATOR_MAX_CONCURRENCY', '-2'],
+    ['STEP_TIMEOUT', 'forever'],
   ])('%s=%p', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(name));

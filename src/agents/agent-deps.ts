@@ -1,0 +1,20 @@
+import type { FlowTiming } from '../analytics';
+import type { LedgerRepository } from '../data/ledger/ledger-repository';
+import type { MarketData } from '../data/packs/market-data';
+import type { ReferenceData } from '../data/reference/reference-data';
+
+/** The conventions that differ between sources of return math; chosen in config, recorded in results. */
+export interface ReturnConventions {
+  flowTiming: FlowTiming;
+  /** Days per year when annualising a period return (365: calendar, as XIRR; 252: trading days). */
+  annualizationDays: number;
+  /** Return periods per year for volatility and Sharpe (daily returns: 252 trading days). */
+  riskPeriodsPerYear: number;
+}
+
+export interface AgentDeps {
+  ledger: LedgerRepository;
+  marketData: MarketData;
+  reference: ReferenceData;
+  conventions: ReturnConventions;
+}

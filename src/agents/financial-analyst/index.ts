@@ -1,0 +1,23 @@
+import type { Agent } from '../../runtime/capability';
+import type { AgentDeps } from '../agent-deps';
+import { applyPackCapability } from './apply-pack';
+import { chartsCapability } from './charts';
+import { mwrCapability, riskCapability, twrCapability } from './metrics';
+import { positionsCapability } from './positions';
+import { valuationSeriesCapability } from './valuation-series';
+
+/** financial_analyst: ledger, valuation, return and risk math, chart data. */
+export function financialAnalyst(deps: AgentDeps): Agent {
+  return {
+    name: 'financial_analyst',
+    capabilities: {
+      'ledger.positions': positionsCapability(deps),
+      'pricing.apply_pack': applyPackCapability(deps),
+      'pricing.valuation_series': valuationSeriesCapability(deps),
+      'metrics.compute_twr': twrCapability(deps),
+      'metrics.compute_mwr': mwrCapability(),
+      'metrics.risk': riskCapability(deps),
+      'charts.overview': chartsCapability(deps),
+    },
+  };
+}

@@ -1,0 +1,108 @@
+import { LedgerBook, sortEntries } from '../../ledger/positions';
+import { CapabilityError, type CapabilityFn, type Provenance } from '../../runtime/capability';
+import type { AgentDeps } from '../agent-deps';
+import { FxConverter } from './fx';
+import { ledgerEntries } from './ledger-entries';
+
+export interface ValuationPoint {
+  date: string;
+  packId: string;
+  /** End-of-day value of holdings and cash, in the base currency. */
+  value: number;
+  /** External flows traded since the previous point, in the base currency at this day's rate. */
+  inflow: number;
+  outflow: number;
+}
+
+export interface ValuationSeries {
+  start: string;
+  end: string;
+  baseCurrency: string;
+  points: ValuationPoint[];
+}
+
+/**
+ * pricing.valuation_series: the portfolio's daily value over [start, end] from the packs of
+ * that period, with the external flows between valuations. Holdings come from one replay of
+ * the ledger; prices and FX from two statements, whatever the portfolio's size or the period.
+ * A price missing on a day carries the previous close forward (reported, lowering confidence).
+ */
+export const valuationSeriesCapability =
+  (deps: AgentDeps): CapabilityFn =>
+  async ({ ctx, args }) => {
+    const start = String(args.start ?? ctx.defaultStart);
+    const end = String(args.end ?? ctx.asofDate) > ctx.asofDate ? ctx.asofDate : String(args.end ?? ctx.asofDate);
+    if (start >= end) throw new CapabilityError('BAD_PERIOD', `the period must start before it ends (${start} .. ${end})`);
+
+    const entries = sortEntries(await ledgerEntries(deps, ctx, args.portfolioId));
+    const symbols = [...new Set(entries.flatMap((e) => (e.symbol ? [e.symbol] : [])))];
+    const market = await deps.marketData.dailySeries({
+      policy: ctx.policy,
+      start,
+      end,
+      symbols,
+      publishedBy: new Date(ctx.pricingPackCreatedAt),
+    });
+    if (market.dates.length < 2) throw new CapabilityError('NOT_ENOUGH_PACKS', `fewer than two usable packs between ${start} and ${end}`);
+
+    const book = new LedgerBook();
+    const lastClose = new Map<string, number>();
+    const carried = new Set<string>();
+    const sources = new Map<string, string>();
+    const points: ValuationPoint[] = [];
+    let next = 0;
+    let carriedDays = 0;
+    for (const date of market.dates) {
+      let inflow = 0;
+      let outflow = 0;
+      const fxRows = market.fx.get(date)!;
+      for (const row of fxRows.values()) sources.set(row.source, date);
+      const fx = new FxConverter(new Map([...fxRows.values()].map((r) => [r.currency, r.rate])), ctx.packBaseCurrency, ctx.baseCurrency);
+      // Apply everything traded up to this valuation; flows before the first point are history
+      // (the opening value already holds them), so the first point carries none.
+      while (next < entries.length && entries[next].tradeDate <= date) {
+        const entry = entries[next++];
+        book.apply(entry);
+        if (entry.kind === 'DEPOSIT') inflow += fx.convert(entry.amount ?? 0, entry.currency);
+        if (entry.kind === 'WITHDRAWAL') outflow += fx.convert(entry.amount ?? 0, entry.currency);
+      }
+      const prices = market.prices.get(date)!;
+      let value = 0;
+      let carriedToday = false;
+      for (const symbol of symbols) {
+        const quantity = book.quantityOf(symbol);
+        const row = prices.get(symbol);
+        if (row) {
+          lastClose.set(symbol, row.close);
+          sources.set(row.source, date);
+        }
+        if (Math.abs(quantity) < 1e-12) continue;
+        const close = row?.close ?? lastClose.get(symbol);
+        if (close === undefined) throw new CapabilityError('PRICE_MISSING', `no price for ${symbol} on or before ${date}`);
+        if (!row) {
+          carried.add(symbol);
+          carriedToday = true;
+        }
+        value += fx.convert(quantity * close, currencyOf(entries, symbol));
+      }
+      for (const currency of new Set(entries.map((e) => e.currency))) value += fx.convert(book.cashOf(currency), currency);
+      if (carriedToday) carriedDays++;
+      points.push({ date, packId: market.packIds.get(date)!, value, inflow: points.length === 0 ? 0 : inflow, outflow: points.length === 0 ? 0 : outflow });
+    }
+
+    const confidence = 1 - carriedDays / points.length;
+    const provenance: Provenance[] = [
+      ...[...sources.entries()].map(([source, asOf]) => ({ source, asOf, confidence })),
+      { source: 'Internal', asOf: end, confidence: 1 },
+    ];
+    const series: ValuationSeries = { start: market.dates[0], end: market.dates[market.dates.length - 1], baseCurrency: ctx.baseCurrency, points };
+    return {
+      data: series,
+      provenance,
+      warnings: [...carried].sort().map((s) => `no price for ${s} on some days; the previous close was carried forward`),
+    };
+  };
+
+function currencyOf(entries: { symbol: string | null; currency: string }[], symbol: string): string {
+  return entries.find((e) => e.symbol === symbol)!.currency;
+}

@@ -1,0 +1,175 @@
+import { Prisma, type PrismaClient } from '../../generated/prisma/client';
+import { fromDbDate, toDbDate } from '../../shared/dates';
+
+export type ExecutionStatusName = 'RUNNING' | 'SUCCESS' | 'PARTIAL' | 'FAILED';
+
+export interface AttributionRecord {
+  source: string;
+  text: string | null;
+  required: boolean;
+  asOf: string;
+}
+
+export interface ExecutionErrorRecord {
+  stepId: string | null;
+  code: string;
+  message: string;
+  retryable: boolean;
+}
+
+export interface ExecutionRecord {
+  id: string;
+  tenantId: string;
+  userId: string;
+  patternId: string;
+  patternVersion: string;
+  portfolioId: string | null;
+  status: ExecutionStatusName;
+  packId: string;
+  ledgerCommitHash: string | null;
+  asofDate: string;
+  requireFresh: boolean;
+  packFresh: boolean;
+  inputs: unknown;
+  result: unknown;
+  resultSha256: string | null;
+  confidence: number;
+  attributions: AttributionRecord[];
+  errors: ExecutionErrorRecord[];
+  durationMs: number | null;
+  traceId: string;
+  requestId: string;
+  credits: number;
+  createdAt: Date;
+  finishedAt: Date | null;
+}
+
+export interface StepRecord {
+  stepId: string;
+  capability: string;
+  agent: string | null;
+  status: string;
+  attempt: number;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  durationMs: number | null;
+  error: { code: string; message: string; retryable: boolean } | null;
+}
+
+export interface NewExecution {
+  tenantId: string;
+  userId: string;
+  patternId: string;
+  patternVersion: string;
+  portfolioId: string | null;
+  packId: string;
+  ledgerCommitHash: string | null;
+  asofDate: string;
+  requireFresh: boolean;
+  packFresh: boolean;
+  inputs: unknown;
+  traceId: string;
+  requestId: string;
+}
+
+export interface FinishedExecution {
+  status: Exclude<ExecutionStatusName, 'RUNNING'>;
+  result: unknown;
+  resultSha256: string | null;
+  confidence: number;
+  attributions: AttributionRecord[];
+  errors: ExecutionErrorRecord[];
+  durationMs: number;
+  steps: StepRecord[];
+}
+
+type Row = Awaited<ReturnType<PrismaClient['execution']['findUniqueOrThrow']>>;
+
+function toRecord(row: Row): ExecutionRecord {
+  return {
+    id: row.id,
+    tenantId: row.tenantId,
+    userId: row.userId,
+    patternId: row.patternId,
+    patternVersion: row.patternVersion,
+    portfolioId: row.portfolioId,
+    status: row.status,
+    packId: row.packId,
+    ledgerCommitHash: row.ledgerCommitHash,
+    asofDate: fromDbDate(row.asofDate),
+    requireFresh: row.requireFresh,
+    packFresh: row.packFresh,
+    inputs: row.inputs,
+    result: row.result,
+    resultSha256: row.resultSha256,
+    confidence: row.confidence,
+    attributions: row.attributions as unknown as AttributionRecord[],
+    errors: row.errors as unknown as ExecutionErrorRecord[],
+    durationMs: row.durationMs,
+    traceId: row.traceId,
+    requestId: row.requestId,
+    credits: row.credits.toNumber(),
+    createdAt: row.createdAt,
+    finishedAt: row.finishedAt,
+  };
+}
+
+const json = (value: unknown) => (value === null || value === undefined ? Prisma.JsonNull : (value as Prisma.InputJsonValue));
+
+export class ExecutionRepository {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  async create(execution: NewExecution): Promise<ExecutionRecord> {
+    const row = await this.prisma.execution.create({
+      data: { ...execution, asofDate: toDbDate(execution.asofDate), status: 'RUNNING', inputs: json(execution.inputs) },
+    });
+    return toRecord(row);
+  }
+
+  /** The outcome and every step trace, in one transaction: never a finished run without its steps. */
+  async finish(id: string, outcome: FinishedExecution): Promise<ExecutionRecord> {
+    const [, row] = await this.prisma.$transaction([
+      this.prisma.executionStep.createMany({
+        data: outcome.steps.map((s) => ({ executionId: id, ...s, error: json(s.error) })),
+      }),
+      this.prisma.execution.update({
+        where: { id },
+        data: {
+          status: outcome.status,
+          result: json(outcome.result),
+          resultSha256: outcome.resultSha256,
+          confidence: outcome.confidence,
+          attributions: json(outcome.attributions),
+          errors: json(outcome.errors),
+          durationMs: outcome.durationMs,
+          finishedAt: new Date(),
+        },
+      }),
+    ]);
+    return toRecord(row);
+  }
+
+  /** Another tenant's execution is exactly as absent as one that does not exist. */
+  async findForTenant(tenantId: string, id: string): Promise<ExecutionRecord | null> {
+    if (!UUID.test(id)) return null;
+    const row = await this.prisma.execution.findFirst({ where: { id, tenantId } });
+    return row ? toRecord(row) : null;
+  }
+
+  async steps(executionId: string): Promise<StepRecord[]> {
+    const rows = await this.prisma.executionStep.findMany({ where: { executionId }, orderBy: { id: 'asc' } });
+    return rows.map((r) => ({
+      stepId: r.stepId,
+      capability: r.capability,
+      agent: r.agent,
+      status: r.status,
+      attempt: r.attempt,
+      startedAt: r.startedAt,
+      finishedAt: r.finishedAt,
+      durationMs: r.durationMs,
+      error: r.error as StepRecord['error'],
+    }));
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,0 +1,248 @@
+import { performance } from 'node:perf_hooks';
+import type { ErrorObject } from 'ajv';
+import type { ExecutionRecord, ExecutionRepository, AttributionRecord } from '../data/executions/execution-repository';
+import type { PackRepository, PricingPackRecord } from '../data/packs/pack-repository';
+import type { PortfolioRecord, PortfolioRepository } from '../data/portfolios/portfolio-repository';
+import type { PatternCatalog } from '../orchestrator/pattern-catalog';
+import type { CompiledPattern } from '../orchestrator/pattern-definition';
+import type { Orchestrator, OrchestrationResult } from '../orchestrator/orchestrator';
+import { baseCurrencyOf } from '../packs/pack-input';
+import type { RightsRegistry } from '../rights/rights-registry';
+import type { Provenance, RequestCtx } from '../runtime/capability';
+import { AppError, badInput } from '../shared/errors';
+import type { ExecutionEvents } from './execution-events';
+import { freshnessGate } from './freshness-gate';
+import { confidenceOf, envelope } from './result-envelope';
+
+export interface ExecutePatternCommand {
+  userId: string;
+  tenantId: string;
+  patternId: string;
+  inputs: unknown;
+  requireFresh: boolean;
+  packId?: string | null;
+  ledgerCommit?: string | null;
+  mode: 'SYNC' | 'ASYNC';
+  traceId: string;
+  requestId: string;
+}
+
+export interface LedgerCommitLookup {
+  findCommit(portfolioId: string, hash: string): Promise<{ hash: string } | null>;
+}
+
+export interface ExecutePatternDeps {
+  catalog: PatternCatalog;
+  orchestrator: Orchestrator;
+  packs: PackRepository;
+  portfolios: PortfolioRepository;
+  ledgerCommits: LedgerCommitLookup;
+  executions: ExecutionRepository;
+  events: ExecutionEvents;
+  rights: RightsRegistry;
+  warmingEtaMs: number;
+  /** Where failures of background (ASYNC) runs are reported. */
+  onBackgroundError: (error: unknown, executionId: string) => void;
+}
+
+/**
+ * executePattern: pick the pack → freshness gate → frozen RequestCtx → orchestrate → store.
+ * Everything that can refuse a request does so before anything is read from the ledger or
+ * written: a blocked request costs one pack lookup.
+ */
+export class ExecutePattern {
+  private readonly background = new Set<Promise<unknown>>();
+
+  constructor(private readonly deps: ExecutePatternDeps) {}
+
+  async execute(command: ExecutePatternCommand): Promise<ExecutionRecord> {
+    const pattern = this.deps.catalog.currentVersion(command.patternId);
+    if (!pattern) throw new AppError('PATTERN_NOT_FOUND', `No pattern ${command.patternId}`, { patternId: command.patternId });
+    const inputs = validateInputs(pattern, command.inputs);
+
+    const pack = await this.pickPack(command.packId);
+    const gate = freshnessGate(pack, command.requireFresh, this.deps.warmingEtaMs);
+
+    const portfolio = await this.portfolioOf(command.tenantId, inputs);
+    const ledgerCommitHash = await this.ledgerCommitOf(portfolio, command.ledgerCommit);
+    const ctx = requestCtx(command, pack, portfolio, ledgerCommitHash, gate.packIsFresh);
+
+    const execution = await this.deps.executions.create({
+      tenantId: ctx.tenantId,
+      userId: ctx.userId,
+      patternId: pattern.definition.id,
+      patternVersion: pattern.definition.version,
+      portfolioId: ctx.portfolioId,
+      packId: ctx.pricingPackId,
+      ledgerCommitHash: ctx.ledgerCommitHash,
+      asofDate: ctx.asofDate,
+      requireFresh: ctx.requireFresh,
+      packFresh: ctx.packIsFresh,
+      inputs,
+      traceId: ctx.traceId,
+      requestId: ctx.requestId,
+    });
+    this.deps.events.begin(execution.id, execution.tenantId, { retainForReplay: command.mode === 'ASYNC' });
+    const run = this.run(execution, pattern, ctx, inputs);
+    if (command.mode === 'SYNC') return run;
+
+    const tracked = run.catch((error: unknown) => this.deps.onBackgroundError(error, execution.id)).finally(() => this.background.delete(tracked));
+    this.background.add(tracked);
+    return execution;
+  }
+
+  /** Resolves when every ASYNC run started so far has finished (graceful shutdown, tests). */
+  async drain(): Promise<void> {
+    while (this.background.size > 0) await Promise.allSettled([...this.background]);
+  }
+
+  private async pickPack(pinned: string | null | undefined): Promise<PricingPackRecord> {
+    const pack = pinned ? await this.deps.packs.findById(pinned) : await this.deps.packs.findLatest();
+    if (!pack) {
+      throw new AppError('NO_PRICING_PACK', pinned ? `No pricing pack ${pinned}` : 'No pricing pack exists yet', pinned ? { packId: pinned } : {});
+    }
+    return pack;
+  }
+
+  private async portfolioOf(tenantId: string, inputs: Record<string, unknown>): Promise<PortfolioRecord | null> {
+    if (typeof inputs.portfolioId !== 'string') return null;
+    const portfolio = await this.deps.portfolios.findForTenant(tenantId, inputs.portfolioId);
+    // Another tenant's portfolio is reported exactly like a missing one.
+    if (!portfolio) throw new AppError('NOT_FOUND', `No portfolio ${inputs.portfolioId}`, { path: ['inputs.portfolioId'] });
+    return portfolio;
+  }
+
+  private async ledgerCommitOf(portfolio: PortfolioRecord | null, pinned: string | null | undefined): Promise<string | null> {
+    if (!portfolio) {
+      if (pinned) throw badInput('ledgerCommit needs a pattern that reads a portfolio', [{ path: 'ledgerCommit', message: 'no portfolio' }]);
+      return null;
+    }
+    if (!pinned) return portfolio.ledgerHead;
+    const commit = await this.deps.ledgerCommits.findCommit(portfolio.id, pinned);
+    if (!commit) throw badInput(`ledgerCommit ${pinned} is not a commit of portfolio ${portfolio.id}`, [{ path: 'ledgerCommit', message: 'unknown commit' }]);
+    return commit.hash;
+  }
+
+  private async run(execution: ExecutionRecord, pattern: CompiledPattern, ctx: RequestCtx, inputs: Record<string, unknown>): Promise<ExecutionRecord> {
+    const { events } = this.deps;
+    const began = performance.now();
+    let outcome: OrchestrationResult;
+    try {
+      outcome = await this.deps.orchestrator.run(pattern, ctx, inputs, {
+        onStep: (e) =>
+          events.publish({ executionId: execution.id, stepId: e.stepId, stepStatus: e.status, done: e.done, total: e.total, executionStatus: 'RUNNING', final: false }),
+      });
+    } catch (error) {
+      outcome = {
+        status: 'FAILED',
+        output: {},
+        steps: [],
+        errors: [{ stepId: '', code: 'ORCHESTRATION_FAILED', message: (error as Error).message, retryable: false }],
+        provenance: [],
+        warnings: [],
+      };
+    }
+    let status = outcome.status;
+    const errors = outcome.errors.map((e) => ({ stepId: e.stepId || null, code: e.code, message: e.message, retryable: e.retryable }));
+    const sealed = status === 'FAILED' ? null : envelope(outcome.output);
+    if (sealed && !pattern.validateOutput(sealed.result)) {
+      status = 'FAILED';
+      errors.push({ stepId: null, code: 'OUTPUT_INVALID', message: `result does not match the pattern's outputSchema: ${ajvMessages(pattern.validateOutput.errors)}`, retryable: false });
+    }
+    const ok = status !== 'FAILED';
+    const finished = await this.deps.executions.finish(execution.id, {
+      status,
+      result: ok ? sealed!.result : null,
+      resultSha256: ok ? sealed!.sha256 : null,
+      confidence: confidenceOf({ status, provenance: outcome.provenance.map((p) => p.confidence), warnings: outcome.warnings.length, packIsFresh: ctx.packIsFresh }),
+      attributions: this.attributions(pattern, outcome.provenance, ctx),
+      errors,
+      durationMs: performance.now() - began,
+      steps: outcome.steps.map((s) => ({
+        stepId: s.stepId,
+        capability: s.capability,
+        agent: s.agent,
+        status: s.status,
+        attempt: s.attempt,
+        startedAt: s.startedAt,
+        finishedAt: s.finishedAt,
+        durationMs: s.durationMs,
+        error: s.error,
+      })),
+    });
+    const total = outcome.steps.length;
+    events.publish({ executionId: execution.id, stepId: null, stepStatus: null, done: total, total, executionStatus: finished.status, final: true });
+    return finished;
+  }
+
+  /** Every source the pattern declares or the data reported, with the registry's attribution text. */
+  private attributions(pattern: CompiledPattern, provenance: Provenance[], ctx: RequestCtx): AttributionRecord[] {
+    const asOf = new Map<string, string>();
+    for (const source of pattern.definition.sources) asOf.set(source, ctx.asofDate);
+    for (const p of provenance) {
+      const known = asOf.get(p.source);
+      if (!known || p.asOf > known) asOf.set(p.source, p.asOf);
+    }
+    return [...asOf.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([source, date]) => {
+        const rights = this.deps.rights.rightsOf(source);
+        return { source, text: rights.attributionText, required: rights.attributionRequired, asOf: date };
+      });
+  }
+}
+
+function validateInputs(pattern: CompiledPattern, raw: unknown): Record<string, unknown> {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw badInput('inputs must be a JSON object', [{ path: 'inputs', message: 'not an object' }]);
+  }
+  const inputs = structuredClone(raw) as Record<string, unknown>; // ajv fills defaults in place
+  if (!pattern.validateInputs(inputs)) {
+    const issues = (pattern.validateInputs.errors ?? []).map((e) => ({ path: inputPath(e), message: e.message ?? 'invalid' }));
+    throw badInput(`inputs do not match ${pattern.definition.id}'s input schema`, issues);
+  }
+  return inputs;
+}
+
+function inputPath(error: ErrorObject): string {
+  const base = ['inputs', ...error.instancePath.split('/').filter(Boolean)];
+  if (error.keyword === 'required') base.push(String((error.params as { missingProperty: string }).missingProperty));
+  if (error.keyword === 'additionalProperties') base.push(String((error.params as { additionalProperty: string }).additionalProperty));
+  return base.join('.');
+}
+
+function ajvMessages(errors: ErrorObject[] | null | undefined): string {
+  return (errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ');
+}
+
+function requestCtx(
+  command: ExecutePatternCommand,
+  pack: PricingPackRecord,
+  portfolio: PortfolioRecord | null,
+  ledgerCommitHash: string | null,
+  packIsFresh: boolean,
+): RequestCtx {
+  return Object.freeze({
+    userId: command.userId,
+    tenantId: command.tenantId,
+    pricingPackId: pack.id,
+    pricingPackCreatedAt: pack.createdAt.toISOString(),
+    policy: pack.policy,
+    packBaseCurrency: baseCurrencyOf(pack.policy),
+    baseCurrency: portfolio?.baseCurrency ?? baseCurrencyOf(pack.policy),
+    ledgerCommitHash,
+    portfolioId: portfolio?.id ?? null,
+    asofDate: pack.date,
+    defaultStart: oneYearBefore(pack.date),
+    requireFresh: command.requireFresh,
+    packIsFresh,
+    traceId: command.traceId,
+    requestId: command.requestId,
+  });
+}
+
+function oneYearBefore(isoDate: string): string {
+  const date = new Date(`${isoDate}T00:00:00Z`);
+  date.setUTCFullYear(date.getUTCFullYear() - 1);
+  return date.toISOString().slice(0, 10);
+}

@@ -1,0 +1,57 @@
+import type { ExecutionRecord, StepRecord } from '../../data/executions/execution-repository';
+import type { ExecutionProgressEvent } from '../../execution/execution-events';
+import { ExecutionStatusEnum, type ExecutionMetadata, type ExecutionProgress, type PatternExecution, type StepTrace } from './execution-types';
+
+/** The stored record travels as the GraphQL object; field resolvers read what they need from it. */
+export type ExecutionNode = PatternExecution & { record: ExecutionRecord };
+
+export function toExecution(record: ExecutionRecord): ExecutionNode {
+  return {
+    id: record.id,
+    status: record.status as ExecutionStatusEnum,
+    result: record.result,
+    resultSha256: record.resultSha256,
+    confidence: record.confidence,
+    attributions: record.attributions,
+    errors: record.errors,
+    creditsConsumed: record.credits,
+    inputs: record.inputs,
+    createdAt: record.createdAt,
+    record,
+  };
+}
+
+export function toMetadata(record: ExecutionRecord): ExecutionMetadata {
+  return {
+    pricingPackId: record.packId,
+    ledgerCommitHash: record.ledgerCommitHash ?? '',
+    patternId: record.patternId,
+    patternVersion: record.patternVersion,
+    asofDate: record.asofDate,
+    durationMs: record.durationMs ?? 0,
+    timestamp: record.createdAt,
+    finishedAt: record.finishedAt,
+    traceId: record.traceId,
+    requestId: record.requestId,
+    packFresh: record.packFresh,
+  };
+}
+
+export function toStepTrace(step: StepRecord): StepTrace {
+  return {
+    stepId: step.stepId,
+    capability: step.capability,
+    agent: step.agent,
+    status: step.status,
+    attempt: step.attempt,
+    startedAt: step.startedAt,
+    finishedAt: step.finishedAt,
+    durationMs: step.durationMs,
+    errorCode: step.error?.code ?? null,
+    errorMessage: step.error?.message ?? null,
+  };
+}
+
+export function toProgress(event: ExecutionProgressEvent): ExecutionProgress {
+  return { ...event, status: event.executionStatus as ExecutionStatusEnum };
+}

@@ -1,0 +1,94 @@
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription, UseMiddleware, type SubscribeResolverData } from 'type-graphql';
+import type { ExecutionProgressEvent } from '../../execution/execution-events';
+import { AppError, unauthenticated } from '../../shared/errors';
+import type { GraphQLContext } from '../context';
+import { ErrorBoundary, toGraphQLError } from '../errors';
+import { toPattern } from '../patterns/pattern-mapping';
+import { Pattern } from '../patterns/pattern-types';
+import { tenantOf } from '../portfolios/portfolio-resolver';
+import { toExecution, toMetadata, toProgress, toStepTrace, type ExecutionNode } from './execution-mapping';
+import { ExecutePatternInput, ExecutionMetadata, ExecutionProgress, PatternExecution, StepTrace } from './execution-types';
+
+const notFound = (id: string) => new AppError('NOT_FOUND', `No execution ${id}`, { executionId: id });
+
+@Resolver(() => PatternExecution)
+@UseMiddleware(ErrorBoundary)
+export class ExecutionResolver {
+  @Mutation(() => PatternExecution, {
+    description: 'Runs a pattern on the latest fresh pricing pack (or a pinned one). Roles: analyst, admin.',
+  })
+  async executePattern(@Ctx() context: GraphQLContext, @Arg('input', () => ExecutePatternInput) input: ExecutePatternInput): Promise<ExecutionNode> {
+    if (!context.viewer) throw unauthenticated();
+    const record = await context.services.executePattern.execute({
+      userId: context.viewer.userId,
+      tenantId: context.viewer.tenantId,
+      patternId: input.patternId,
+      inputs: input.inputs,
+      requireFresh: input.requireFresh,
+      packId: input.packId,
+      ledgerCommit: input.ledgerCommit,
+      mode: input.mode,
+      traceId: context.traceId,
+      requestId: context.requestId,
+    });
+    return toExecution(record);
+  }
+
+  @Query(() => PatternExecution, { nullable: true, description: "Null for an unknown id or another tenant's execution alike." })
+  async execution(@Ctx() context: GraphQLContext, @Arg('id', () => ID) id: string): Promise<ExecutionNode | null> {
+    const record = await context.services.executions.findForTenant(tenantOf(context), id);
+    return record ? toExecution(record) : null;
+  }
+
+  @Subscription(() => ExecutionProgress, {
+    description:
+      "One event per step start and finish, then a final event with the execution's status. An ASYNC run's events replay for 5 minutes after it ends; otherwise a finished execution sends its final event at once.",
+    subscribe: ({ args, context }: SubscribeResolverData<unknown, { executionId: string }, GraphQLContext>) =>
+      subscribeToProgress(context, args.executionId),
+  })
+  executionProgress(@Root() event: ExecutionProgressEvent, @Arg('executionId', () => ID) _executionId: string): ExecutionProgress {
+    return toProgress(event);
+  }
+
+  @FieldResolver(() => Pattern, { description: 'The pattern version this execution ran.' })
+  async pattern(@Root() execution: ExecutionNode, @Ctx() { services }: GraphQLContext): Promise<Pattern> {
+    const pattern = await services.patterns.version(execution.record.patternId, execution.record.patternVersion);
+    if (!pattern) throw new Error(`pattern ${execution.record.patternId}@${execution.record.patternVersion} is missing`);
+    return toPattern(pattern);
+  }
+
+  @FieldResolver(() => ExecutionMetadata)
+  metadata(@Root() execution: ExecutionNode): ExecutionMetadata {
+    return toMetadata(execution.record);
+  }
+
+  @FieldResolver(() => [StepTrace])
+  async steps(@Root() execution: ExecutionNode, @Ctx() { services }: GraphQLContext): Promise<StepTrace[]> {
+    return (await services.executions.steps(execution.id)).map(toStepTrace);
+  }
+}
+
+/**
+ * Access is decided here, when the subscription starts (shield only guards resolve): the
+ * caller must be signed in and the execution must be their tenant's — otherwise it is as
+ * absent as an unknown id.
+ */
+async function subscribeToProgress(context: GraphQLContext, executionId: string): Promise<AsyncIterable<ExecutionProgressEvent>> {
+  try {
+    const tenantId = tenantOf(context);
+    const { executionEvents, executions } = context.services;
+    // Known here: authorised from memory, so the stream starts before the next step event.
+    const runningFor = executionEvents.tenantOfKnown(executionId);
+    if (runningFor !== undefined ? runningFor !== tenantId : !(await executions.findForTenant(tenantId, executionId))) {
+      throw notFound(executionId);
+    }
+    return executionEvents.stream(executionId, async () => {
+      const current = await context.services.executions.findForTenant(tenantId, executionId);
+      if (!current || current.status === 'RUNNING') return null;
+      const total = (await context.services.executions.steps(executionId)).length;
+      return { executionId, stepId: null, stepStatus: null, done: total, total, executionStatus: current.status, final: true };
+    });
+  } catch (error) {
+    throw toGraphQLError(error, context);
+  }
+}

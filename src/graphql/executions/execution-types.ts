@@ -1,0 +1,200 @@
+import { Directive, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { DateScalar, DateTimeScalar, JSONScalar } from '../scalars';
+
+export enum ExecutionStatusEnum {
+  RUNNING = 'RUNNING',
+  SUCCESS = 'SUCCESS',
+  PARTIAL = 'PARTIAL',
+  FAILED = 'FAILED',
+}
+registerEnumType(ExecutionStatusEnum, { name: 'ExecutionStatus' });
+
+export enum ExecutionModeEnum {
+  SYNC = 'SYNC',
+  ASYNC = 'ASYNC',
+}
+registerEnumType(ExecutionModeEnum, {
+  name: 'ExecutionMode',
+  description: 'SYNC answers with the finished execution; ASYNC answers at once with status RUNNING (follow executionProgress).',
+});
+
+@InputType()
+export class ExecutePatternInput {
+  @Field(() => ID)
+  patternId!: string;
+
+  @Field(() => JSONScalar, { description: "Validated against the pattern's inputSchema." })
+  inputs!: unknown;
+
+  @Field(() => Boolean, { defaultValue: true, description: 'false lets a warming pack through; the result says so and its confidence drops.' })
+  requireFresh!: boolean;
+
+  @Field(() => ID, { nullable: true, description: 'Pin a pack (with ledgerCommit) to reproduce an earlier result.' })
+  packId?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Pin a ledger commit of the portfolio; default its head.' })
+  ledgerCommit?: string | null;
+
+  @Field(() => String, { nullable: true })
+  idempotencyKey?: string | null;
+
+  @Field(() => ExecutionModeEnum, { defaultValue: ExecutionModeEnum.SYNC })
+  mode!: ExecutionModeEnum;
+}
+
+@ObjectType({ description: 'What an execution ran on: enough to reproduce it.' })
+export class ExecutionMetadata {
+  @Field(() => ID)
+  pricingPackId!: string;
+
+  @Field(() => String)
+  ledgerCommitHash!: string;
+
+  @Field(() => ID)
+  patternId!: string;
+
+  @Field(() => String)
+  patternVersion!: string;
+
+  @Field(() => DateScalar)
+  asofDate!: string;
+
+  @Field(() => Float, { description: 'Wall time of the run; 0 while RUNNING.' })
+  durationMs!: number;
+
+  @Field(() => DateTimeScalar, { description: 'When the execution was accepted.' })
+  timestamp!: Date;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  finishedAt!: Date | null;
+
+  @Field(() => String)
+  traceId!: string;
+
+  @Field(() => String)
+  requestId!: string;
+
+  @Field(() => Boolean, { description: 'false when it ran on a pack that was not fresh (requireFresh: false).' })
+  packFresh!: boolean;
+}
+
+@ObjectType()
+export class StepTrace {
+  @Field(() => String)
+  stepId!: string;
+
+  @Field(() => String)
+  capability!: string;
+
+  @Field(() => String, { nullable: true })
+  agent!: string | null;
+
+  @Field(() => String, { description: 'SUCCESS, FAILED or SKIPPED (not run because an upstream step failed).' })
+  status!: string;
+
+  @Field(() => Int)
+  attempt!: number;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  startedAt!: Date | null;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  finishedAt!: Date | null;
+
+  @Field(() => Float, { nullable: true })
+  durationMs!: number | null;
+
+  @Field(() => String, { nullable: true })
+  errorCode!: string | null;
+
+  @Field(() => String, { nullable: true })
+  errorMessage!: string | null;
+}
+
+@ObjectType({ description: 'A data source the result used, with the attribution its rights require.' })
+export class Attribution {
+  @Field(() => String)
+  source!: string;
+
+  @Field(() => String, { nullable: true })
+  text!: string | null;
+
+  @Field(() => Boolean)
+  required!: boolean;
+
+  @Field(() => DateScalar)
+  asOf!: string;
+}
+
+@ObjectType()
+export class ExecutionError {
+  @Field(() => String, { nullable: true })
+  stepId!: string | null;
+
+  @Field(() => String)
+  code!: string;
+
+  @Field(() => String)
+  message!: string;
+
+  @Field(() => Boolean)
+  retryable!: boolean;
+}
+
+@Directive('@key(fields: "id")')
+@ObjectType({ description: 'One run of a pattern: its result, what it ran on, and how each step went.' })
+export class PatternExecution {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => ExecutionStatusEnum)
+  status!: ExecutionStatusEnum;
+
+  @Field(() => JSONScalar, { nullable: true, description: 'Canonical JSON (sorted keys, numbers rounded to 8 decimals).' })
+  result!: unknown;
+
+  @Field(() => String, { nullable: true, description: 'sha256 of the canonical result: equal for the same pack, ledger, pattern and inputs.' })
+  resultSha256!: string | null;
+
+  @Field(() => Float, { description: '0..1, lowered by warnings, partial steps and an unfresh pack.' })
+  confidence!: number;
+
+  @Field(() => [Attribution])
+  attributions!: Attribution[];
+
+  @Field(() => [ExecutionError])
+  errors!: ExecutionError[];
+
+  @Field(() => Float)
+  creditsConsumed!: number;
+
+  @Field(() => JSONScalar, { description: 'The validated inputs (defaults applied).' })
+  inputs!: unknown;
+
+  @Field(() => DateTimeScalar)
+  createdAt!: Date;
+}
+
+@ObjectType({ description: 'A step started or finished; the final event carries the execution status.' })
+export class ExecutionProgress {
+  @Field(() => ID)
+  executionId!: string;
+
+  @Field(() => String, { nullable: true })
+  stepId!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'RUNNING when the step starts, then SUCCESS, FAILED or SKIPPED.' })
+  stepStatus!: string | null;
+
+  @Field(() => Int)
+  done!: number;
+
+  @Field(() => Int)
+  total!: number;
+
+  @Field(() => ExecutionStatusEnum)
+  status!: ExecutionStatusEnum;
+
+  @Field(() => Boolean)
+  final!: boolean;
+}
