@@ -97,6 +97,12 @@ describe('executePattern', () => {
         ['twr', 'SUCCESS', 'financial_analyst'],
         ['charts', 'SUCCESS', 'financial_analyst'],
       ].sort((a, b) => execution.steps.findIndex((s) => s.stepId === a[0]) - execution.steps.findIndex((s) => s.stepId === b[0])));
+      // positions and series read nothing of each other: they ran at the same time.
+      const at = (id: string) => execution.steps.find((s) => s.stepId === id)!;
+      expect(Date.parse(at('series').startedAt!)).toBeLessThan(Date.parse(at('positions').finishedAt!));
+      expect(Date.parse(at('positions').startedAt!)).toBeLessThan(Date.parse(at('series').finishedAt!));
+      // charts needs valuation and twr: it started after both finished.
+      expect(Date.parse(at('charts').startedAt!)).toBeGreaterThanOrEqual(Date.parse(at('twr').finishedAt!));
       expect(execution.attributions.map((a) => a.source)).toEqual(['FMP', 'FRED', 'Internal', 'Polygon']);
       expect(execution.attributions.find((a) => a.source === 'FMP')).toMatchObject({ required: true, text: expect.stringContaining('Financial Modeling Prep') });
 
