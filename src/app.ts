@@ -10,7 +10,7 @@ import { seedDemoData } from './db/seed/demo-seed';
 import { buildFreshgateSchema } from './graphql/build-schema';
 import { setErrorReporter } from './graphql/errors';
 import { createLogger, type Logger } from './observability/logger';
-import { loadPatternFiles, PATTERNS_DIR } from './orchestrator/pattern-catalog';
+import { loadPatternFiles } from './orchestrator/pattern-catalog';
 import { DEFAULT_REGISTRY_PATH, loadRightsRegistry } from './rights/rights-registry';
 import { createServices, type Services } from './services';
 
@@ -31,8 +31,6 @@ export interface AppOptions {
   /** An already opened database (tests share one per file); otherwise opened from config. */
   db?: Database;
   rightsRegistryPath?: string;
-  /** Pattern files to load (tests use temporary folders). */
-  patternsDir?: string;
   logger?: Logger;
 }
 
@@ -46,16 +44,18 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const jwtSecret = resolveJwtSecret(config);
   const db = options.db ?? (await openDatabase(config));
   try {
+    const services = createServices(config, db, rights, {
+      onBackgroundError: (error, executionId) => logger.error({ err: error, executionId }, 'background execution failed'),
+    });
+    // Checked before anything is written: a bad pattern file stops start-up at once.
+    const patternFiles = loadPatternFiles(config.patternsDir, new Set(services.runtime.capabilities()));
     const migrations = await migrate(db);
     if (migrations.applied.length > 0) logger.info({ applied: migrations.applied }, 'database migrated');
     if (config.seedDemoData) {
       const seeded = await seedDemoData(db.prisma);
       if (seeded.seeded) logger.info({ packs: seeded.packs, commits: seeded.commits }, 'demo data seeded');
     }
-    const services = createServices(config, db, rights, {
-      onBackgroundError: (error, executionId) => logger.error({ err: error, executionId }, 'background execution failed'),
-    });
-    await services.patterns.sync(loadPatternFiles(options.patternsDir ?? PATTERNS_DIR, new Set(services.runtime.capabilities())));
+    await services.patterns.sync(patternFiles);
     await services.packHealth.start();
     const authenticator = new Authenticator(
       createTokenVerifier({ secret: jwtSecret, jwksUrl: config.jwt.jwksUrl, issuer: config.jwt.issuer, audience: config.jwt.audience }),

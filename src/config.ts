@@ -1,10 +1,13 @@
 import path from 'node:path';
+import { projectRoot } from './shared/project-root';
 
 /** Every environment variable freshgate reads, parsed and typed in one place (see README). */
 export interface Config {
   /** postgres://… for a real PostgreSQL; undefined → embedded PGlite under dataDir. */
   databaseUrl: string | undefined;
   dataDir: string;
+  /** Folder of pattern JSON files loaded and validated at start. */
+  patternsDir: string;
   host: string;
   port: number;
   environment: 'development' | 'staging' | 'production' | 'test';
@@ -95,6 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     databaseUrl,
     dataDir: path.resolve(optional(env.DATA_DIR) ?? '.data'),
+    patternsDir: path.resolve(optional(env.PATTERNS_DIR) ?? path.join(projectRoot(), 'patterns')),
     host: optional(env.HOST) ?? '0.0.0.0',
     port: parsePort(env.PORT),
     environment,

@@ -4,6 +4,7 @@ import { Prisma, type PrismaClient } from '../generated/prisma/client';
 import { projectRoot } from '../shared/project-root';
 import { compilePattern, PatternDefinitionError, type CompiledPattern, type PatternDefinition } from './pattern-definition';
 
+/** The pattern library shipped with freshgate (config.patternsDir defaults to it). */
 export const PATTERNS_DIR = path.join(projectRoot(), 'patterns');
 
 export class PatternLoadError extends Error {}

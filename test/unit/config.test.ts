@@ -48,6 +48,7 @@ describe('loadConfig reads every variable', () => {
     const config = loadConfig({
       DATABASE_URL: 'postgresql://user@host:5432/db',
       DATA_DIR: 'some/dir',
+      PATTERNS_DIR: 'my/patterns',
       HOST: '127.0.0.1',
       PORT: '0',
       FRESHGATE_ENV: 'production',
@@ -71,6 +72,7 @@ describe('loadConfig reads every variable', () => {
     expect(config).toEqual({
       databaseUrl: 'postgresql://user@host:5432/db',
       dataDir: path.resolve('some/dir'),
+      patternsDir: path.resolve('my/patterns'),
       host: '127.0.0.1',
       port: 0,
       environment: 'production',
