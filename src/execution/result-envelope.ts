@@ -11,6 +11,8 @@ const SCALE = 10 ** RESULT_DECIMALS;
 export function roundResult(value: unknown): unknown {
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) return null;
+    // Beyond this, value * SCALE has no fractional digits left (and may overflow): keep it.
+    if (Math.abs(value) >= Number.MAX_SAFE_INTEGER / SCALE) return value;
     const rounded = Math.round(value * SCALE) / SCALE;
     return Object.is(rounded, -0) ? 0 : rounded;
   }
@@ -51,7 +53,8 @@ const PER_WARNING_PENALTY = 0.95;
 /** 1 for a complete result on fresh, complete data; lower for each reason to doubt it. */
 export function confidenceOf(factors: ConfidenceFactors): number {
   if (factors.status === 'FAILED') return 0;
-  let confidence = factors.provenance.length > 0 ? Math.min(...factors.provenance) : 1;
+  const clamp = (x: number) => (Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0);
+  let confidence = factors.provenance.length > 0 ? Math.min(...factors.provenance.map(clamp)) : 1;
   if (factors.status === 'PARTIAL') confidence *= PARTIAL_PENALTY;
   if (!factors.packIsFresh) confidence *= UNFRESH_PACK_PENALTY;
   confidence *= PER_WARNING_PENALTY ** factors.warnings;

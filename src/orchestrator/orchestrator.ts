@@ -148,7 +148,10 @@ export class Orchestrator {
 
     const steps = plan.order.map((id) => traces.get(id)!);
     const notSucceeded = steps.filter((s) => s.status !== 'SUCCESS');
-    const status: OrchestrationStatus = notSucceeded.length === 0 ? 'SUCCESS' : notSucceeded.some((s) => !s.optional) ? 'FAILED' : 'PARTIAL';
+    // FAILED only when a required step itself failed; a required step skipped because an
+    // optional one failed leaves the run PARTIAL (the output schema judges what is missing).
+    const status: OrchestrationStatus =
+      notSucceeded.length === 0 ? 'SUCCESS' : notSucceeded.some((s) => !s.optional && s.status === 'FAILED') ? 'FAILED' : 'PARTIAL';
     const output = (resolveTemplates(definition.output, { inputs, state, ctx }) ?? {}) as Record<string, unknown>;
     return {
       status,

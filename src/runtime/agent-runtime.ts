@@ -53,11 +53,13 @@ export class AgentRuntime {
   }
 
   register(agent: Agent): void {
-    for (const [capability, fn] of Object.entries(agent.capabilities)) {
+    // All or nothing: a rejected agent leaves no route behind.
+    for (const capability of Object.keys(agent.capabilities)) {
       const existing = this.routes.get(capability);
       if (existing) throw new Error(`capability ${capability} is registered by both ${existing.agent} and ${agent.name}`);
-      this.routes.set(capability, { agent: agent.name, fn });
     }
+    if (this.breakers.has(agent.name)) throw new Error(`an agent named ${agent.name} is already registered`);
+    for (const [capability, fn] of Object.entries(agent.capabilities)) this.routes.set(capability, { agent: agent.name, fn });
     this.breakers.set(
       agent.name,
       circuitBreaker(handleAll, {
@@ -101,6 +103,7 @@ export class AgentRuntime {
         throw new CapabilityError('CIRCUIT_OPEN', `agent ${route.agent} is failing; its circuit is open`, true);
       }
       if (error instanceof TaskCancelledError) {
+        if (options.signal?.aborted) throw new CapabilityError('CANCELLED', `${capability} was cancelled`, false);
         throw new CapabilityError('TIMEOUT', `${capability} did not finish within ${options.timeoutMs} ms`, true);
       }
       throw error;
