@@ -11,7 +11,7 @@ import { buildFreshgateSchema } from './graphql/build-schema';
 import { setErrorReporter } from './graphql/errors';
 import { createLogger, type Logger } from './observability/logger';
 import { loadPatternFiles } from './orchestrator/pattern-catalog';
-import { DEFAULT_REGISTRY_PATH, loadRightsRegistry } from './rights/rights-registry';
+import { RightsRegistrySource } from './rights/rights-registry-source';
 import { createServices, type Services } from './services';
 
 /** Everything a running freshgate instance holds, independent of the HTTP layer. */
@@ -30,7 +30,6 @@ export interface App {
 export interface AppOptions {
   /** An already opened database (tests share one per file); otherwise opened from config. */
   db?: Database;
-  rightsRegistryPath?: string;
   logger?: Logger;
 }
 
@@ -40,7 +39,13 @@ export interface AppOptions {
  */
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const logger = options.logger ?? createLogger(config.logLevel);
-  const rights = loadRightsRegistry(options.rightsRegistryPath ?? DEFAULT_REGISTRY_PATH, config.environment);
+  const rights = new RightsRegistrySource(
+    config.rightsRegistryPath,
+    config.environment,
+    (error) => logger.error({ err: error }, 'rights registry change refused; the previous version stays in force'),
+    (registry) => logger.info({ version: registry.version, sha256: registry.sha256 }, 'rights registry reloaded'),
+  );
+  rights.watch();
   const jwtSecret = resolveJwtSecret(config);
   const db = options.db ?? (await openDatabase(config));
   try {
@@ -73,6 +78,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       logger,
       jwtSecret,
       async close() {
+        rights.stop();
         await services.executePattern.drain();
         await services.packHealth.stop();
         if (!options.db) await db.close();

@@ -6,6 +6,10 @@ export interface Config {
   /** postgres://… for a real PostgreSQL; undefined → embedded PGlite under dataDir. */
   databaseUrl: string | undefined;
   dataDir: string;
+  /** The rights registry data file (re-read when it changes). */
+  rightsRegistryPath: string;
+  /** How often live WebSocket connections re-check their credential (expiry, removed user). */
+  wsReauthIntervalMs: number;
   /** Folder of pattern JSON files loaded and validated at start. */
   patternsDir: string;
   host: string;
@@ -98,6 +102,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     databaseUrl,
     dataDir: path.resolve(optional(env.DATA_DIR) ?? '.data'),
+    rightsRegistryPath: path.resolve(optional(env.RIGHTS_REGISTRY_PATH) ?? path.join(projectRoot(), 'rights-registry.json')),
+    wsReauthIntervalMs: parseDuration('WS_REAUTH_INTERVAL', optional(env.WS_REAUTH_INTERVAL) ?? '30s'),
     patternsDir: path.resolve(optional(env.PATTERNS_DIR) ?? path.join(projectRoot(), 'patterns')),
     host: optional(env.HOST) ?? '0.0.0.0',
     port: parsePort(env.PORT),

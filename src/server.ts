@@ -7,7 +7,7 @@ import {
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import type { AddressInfo } from 'node:net';
 import type { App } from './app';
 import type { Viewer } from './auth/roles';
@@ -29,7 +29,11 @@ export interface RunningServer {
 
 type WsExtra = {
   viewer?: Viewer;
+  authorization?: string;
 };
+
+/** graphql-ws's code for a refused connection: clients do not retry it. */
+const WS_FORBIDDEN = 4403;
 
 /**
  * One port, one path: Apollo Server 5 on fastify answers HTTP POST/GET at /graphql, and
@@ -38,6 +42,7 @@ type WsExtra = {
 export async function startServer(app: App, listen: { host: string; port: number }): Promise<RunningServer> {
   const fastify = Fastify({ logger: false, bodyLimit: 1_048_576 });
   const wsServer = new WebSocketServer({ server: fastify.server, path: GRAPHQL_PATH });
+  const authenticatedSockets = new Map<WebSocket, string>();
 
   const wsCleanup = useServer<Record<string, unknown>, WsExtra>(
     {
@@ -46,11 +51,16 @@ export async function startServer(app: App, listen: { host: string; port: number
         const params = ctx.connectionParams ?? {};
         const header = params.authorization ?? params.Authorization;
         try {
-          ctx.extra.viewer = await authenticate(app, typeof header === 'string' ? header : undefined);
+          const authorization = typeof header === 'string' ? header : undefined;
+          ctx.extra.viewer = await authenticate(app, authorization);
+          if (ctx.extra.viewer && authorization) authenticatedSockets.set(ctx.extra.socket, authorization);
           return true;
         } catch {
           return false; // closes with 4403 Forbidden: a bad credential is not retried
         }
+      },
+      onClose: (ctx) => {
+        authenticatedSockets.delete(ctx.extra.socket);
       },
       context: (ctx): GraphQLContext =>
         contextFor(app, ctx.extra.viewer, { requestId: requestIdFrom(undefined), traceId: traceIdFrom(undefined) }),
@@ -59,6 +69,18 @@ export async function startServer(app: App, listen: { host: string; port: number
     },
     wsServer,
   );
+
+  // Access is re-checked while a connection lives, not only when it starts: a token that
+  // expires or a user who is removed loses their subscriptions.
+  const reauth = setInterval(() => {
+    for (const [socket, authorization] of authenticatedSockets) {
+      authenticate(app, authorization).catch(() => {
+        authenticatedSockets.delete(socket);
+        socket.close(WS_FORBIDDEN, 'Forbidden: the credential is no longer valid');
+      });
+    }
+  }, app.config.wsReauthIntervalMs);
+  reauth.unref();
 
   const closeWebSockets: ApolloServerPlugin = {
     async serverWillStart() {
@@ -117,6 +139,7 @@ export async function startServer(app: App, listen: { host: string; port: number
     fastify,
     close() {
       closing ??= (async () => {
+        clearInterval(reauth);
         await apollo.stop(); // drains HTTP and closes the graphql-ws sockets
         wsServer.close();
         await fastify.close();

@@ -5,7 +5,7 @@ import { PortfolioRepository } from './data/portfolios/portfolio-repository';
 import { TenantRepository } from './data/tenants/tenant-repository';
 import { PackHealthHub } from './events/pack-health-hub';
 import { PackBuilder } from './packs/pack-builder';
-import type { RightsRegistry } from './rights/rights-registry';
+import type { RightsRegistrySource } from './rights/rights-registry-source';
 import { financialAnalyst } from './agents/financial-analyst';
 import { newsAnalyst } from './agents/news-analyst';
 import type { AgentDeps } from './agents/agent-deps';
@@ -18,6 +18,7 @@ import { createLedgerServices, type LedgerServices } from './ledger';
 import { Orchestrator } from './orchestrator/orchestrator';
 import { PatternCatalog } from './orchestrator/pattern-catalog';
 import { AgentRuntime } from './runtime/agent-runtime';
+import { ExportExecution } from './rights/export-execution';
 
 /** The use-cases and read models the API calls; built once per process. */
 export interface Services {
@@ -27,20 +28,21 @@ export interface Services {
   packHealth: PackHealthHub;
   portfolios: PortfolioRepository;
   tenants: TenantRepository;
-  rights: RightsRegistry;
+  rights: RightsRegistrySource;
   ledger: LedgerServices;
   runtime: AgentRuntime;
   patterns: PatternCatalog;
   executions: ExecutionRepository;
   executionEvents: ExecutionEvents;
   executePattern: ExecutePattern;
+  exports: ExportExecution;
 }
 
 export interface ServiceOptions {
   onBackgroundError: (error: unknown, executionId: string) => void;
 }
 
-export function createServices(config: Config, db: Database, rights: RightsRegistry, options: ServiceOptions): Services {
+export function createServices(config: Config, db: Database, rights: RightsRegistrySource, options: ServiceOptions): Services {
   const packs = new PackRepository(db.prisma);
   const portfolios = new PortfolioRepository(db.prisma);
   const ledger = createLedgerServices(db.prisma);
@@ -73,6 +75,7 @@ export function createServices(config: Config, db: Database, rights: RightsRegis
     executions,
     executionEvents,
     executePattern,
+    exports: new ExportExecution({ prisma: db.prisma, executions, rights }),
     config,
     packs,
     packBuilder: new PackBuilder(db.prisma),

@@ -7,7 +7,7 @@ import type { PatternCatalog } from '../orchestrator/pattern-catalog';
 import type { CompiledPattern } from '../orchestrator/pattern-definition';
 import type { Orchestrator, OrchestrationResult } from '../orchestrator/orchestrator';
 import { baseCurrencyOf } from '../packs/pack-input';
-import type { RightsRegistry } from '../rights/rights-registry';
+import type { RightsRegistrySource } from '../rights/rights-registry-source';
 import type { Provenance, RequestCtx } from '../runtime/capability';
 import { AppError, badInput } from '../shared/errors';
 import type { ExecutionEvents } from './execution-events';
@@ -39,7 +39,7 @@ export interface ExecutePatternDeps {
   ledgerCommits: LedgerCommitLookup;
   executions: ExecutionRepository;
   events: ExecutionEvents;
-  rights: RightsRegistry;
+  rights: RightsRegistrySource;
   warmingEtaMs: number;
   /** Where failures of background (ASYNC) runs are reported. */
   onBackgroundError: (error: unknown, executionId: string) => void;
@@ -186,7 +186,7 @@ export class ExecutePattern {
     return [...asOf.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([source, date]) => {
-        const rights = this.deps.rights.rightsOf(source);
+        const rights = this.deps.rights.current().rightsOf(source);
         return { source, text: rights.attributionText, required: rights.attributionRequired, asOf: date };
       });
   }

@@ -12,6 +12,7 @@ import { ExecutionResolver } from './executions/execution-resolver';
 import { toExecution } from './executions/execution-mapping';
 import { LedgerResolver } from './ledger/ledger-resolver';
 import { PatternResolver } from './patterns/pattern-resolver';
+import { RightsResolver } from './rights/rights-resolver';
 import { toPattern } from './patterns/pattern-mapping';
 import { createShield } from './shield';
 import type { GraphQLContext } from './context';
@@ -59,7 +60,7 @@ const referenceResolvers = {
  */
 export async function buildFreshgateSchema(options: { shieldDebug?: boolean } = {}): Promise<FreshgateSchema> {
   const typeGraphqlSchema = await buildSchema({
-    resolvers: [PackResolver, PortfolioResolver, ViewerResolver, PatternResolver, ExecutionResolver, LedgerResolver],
+    resolvers: [PackResolver, PortfolioResolver, ViewerResolver, PatternResolver, ExecutionResolver, LedgerResolver, RightsResolver],
     skipCheck: true,
     validate: false,
     emitSchemaFile: false,

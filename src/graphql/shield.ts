@@ -1,7 +1,10 @@
 import { GraphQLError } from 'graphql';
-import { allow, rule, shield, type IRules } from 'graphql-shield';
+import { allow, chain, rule, shield, type IRules } from 'graphql-shield';
 import { hasAnyRole, type Role } from '../auth/roles';
 import type { GraphQLContext } from './context';
+import { sourcesLacking } from '../rights/rights-check';
+import { toGraphQLError } from './errors';
+import type { ExecutionNode } from './executions/execution-mapping';
 
 const notAuthenticated = () => new GraphQLError('A valid bearer token is required', { extensions: { code: 'UNAUTHENTICATED' } });
 const notAllowed = (what: string) => new GraphQLError(`Not allowed: ${what}`, { extensions: { code: 'FORBIDDEN' } });
@@ -23,6 +26,31 @@ const packWriters = hasRole('service', 'admin');
 const analysts = hasRole('analyst', 'admin');
 
 /**
+ * Rules read from the rights registry in force (re-read when its file changes): a result may
+ * be seen only if every source it used may be viewed here. Evaluated per object, uncached.
+ */
+const resultViewable = rule('resultViewable', { cache: 'no_cache' })((parent: ExecutionNode, _args, ctx: GraphQLContext) => {
+  const blockedSources = sourcesLacking(ctx.services.rights.current(), parent.attributions.map((a) => a.source), 'canView');
+  return blockedSources.length === 0
+    ? true
+    : new GraphQLError(`Not allowed: ${blockedSources.join(', ')} may not be viewed here`, { extensions: { code: 'FORBIDDEN', blockedSources } });
+});
+
+/** Every source of the execution must allow export; a refusal is audited as a rights violation. */
+const executionExportable = rule('executionExportable', { cache: 'no_cache' })(async (_parent, args: { id: string; format: string }, ctx: GraphQLContext) => {
+  try {
+    await ctx.services.exports.assertExportable(
+      { userId: ctx.viewer!.userId, tenantId: ctx.viewer!.tenantId, requestId: ctx.requestId, traceId: ctx.traceId },
+      args.id,
+      args.format,
+    );
+    return true;
+  } catch (error) {
+    return toGraphQLError(error, ctx);
+  }
+});
+
+/**
  * Every field has an explicit rule; anything not listed is denied (fallbackRule). Object
  * types reached only through a guarded root field are allowed as a whole.
  */
@@ -37,6 +65,7 @@ export const rules: IRules = {
     patterns: isAuthenticated,
     pattern: isAuthenticated,
     execution: isAuthenticated,
+    rightsRegistry: isAuthenticated,
     _service: allow, // the subgraph's SDL for composition; introspection shows as much
     _entities: isAuthenticated,
   },
@@ -46,6 +75,8 @@ export const rules: IRules = {
     markPackError: packWriters,
     executePattern: analysts,
     appendLedgerEntries: analysts,
+    // In order: the role first, so a caller without it never causes an audit write.
+    exportExecution: chain(analysts, executionExportable),
   },
   // Shield cannot guard subscribe (it wraps resolve only): access is decided when the
   // subscription starts, in the subscribe function. Pack health is public, like the query.
@@ -55,7 +86,9 @@ export const rules: IRules = {
   },
   Pattern: allow,
   PatternStep: allow,
-  PatternExecution: allow,
+  PatternExecution: { '*': allow, result: resultViewable },
+  RightsRegistry: allow,
+  ExecutionExport: allow,
   ExecutionMetadata: allow,
   StepTrace: allow,
   Attribution: allow,

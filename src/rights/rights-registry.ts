@@ -1,8 +1,6 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import Ajv from 'ajv';
 import { sha256Hex } from '../shared/canonical-json';
-import { projectRoot } from '../shared/project-root';
 
 export interface SourceRights {
   name: string;
@@ -68,8 +66,6 @@ const registrySchema = {
   },
   additionalProperties: false,
 };
-
-export const DEFAULT_REGISTRY_PATH = path.join(projectRoot(), 'rights-registry.json');
 
 export class RightsRegistryError extends Error {}
 

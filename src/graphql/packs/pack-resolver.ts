@@ -109,7 +109,7 @@ export class PackResolver {
 
   @FieldResolver(() => [DataSource])
   sources(@Root() pack: PackNode, @Ctx() { services }: GraphQLContext): DataSource[] {
-    return pack.sources.map((name) => services.rights.rightsOf(name));
+    return pack.sources.map((name) => services.rights.current().rightsOf(name));
   }
 
   @FieldResolver(() => PackHealth)

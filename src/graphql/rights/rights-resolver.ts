@@ -1,0 +1,38 @@
+import { Arg, Ctx, ID, Mutation, Query, Resolver, UseMiddleware } from 'type-graphql';
+import { unauthenticated } from '../../shared/errors';
+import type { GraphQLContext } from '../context';
+import { ErrorBoundary } from '../errors';
+import { ExecutionExport, ExportFormatEnum, RightsRegistry } from './rights-types';
+
+@Resolver()
+@UseMiddleware(ErrorBoundary)
+export class RightsResolver {
+  @Query(() => RightsRegistry)
+  rightsRegistry(@Ctx() { services }: GraphQLContext): RightsRegistry {
+    const { version, sha256, environment, sources } = services.rights.current();
+    return { version, sha256, environment, sources };
+  }
+
+  @Mutation(() => ExecutionExport, {
+    description: 'Exports a finished execution (roles analyst, admin). Refused with RIGHTS_EXPORT_BLOCKED when a source of the result may not be exported.',
+  })
+  async exportExecution(
+    @Ctx() context: GraphQLContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('format', () => ExportFormatEnum) format: ExportFormatEnum,
+  ): Promise<ExecutionExport> {
+    if (!context.viewer) throw unauthenticated();
+    const exported = await context.services.exports.export(
+      { userId: context.viewer.userId, tenantId: context.viewer.tenantId, requestId: context.requestId, traceId: context.traceId },
+      id,
+      format,
+    );
+    return {
+      format,
+      contentType: exported.contentType,
+      content: exported.content,
+      attributions: exported.attributions,
+      watermarked: exported.watermark !== null,
+    };
+  }
+}

@@ -1,0 +1,332 @@
+/**
+ * Rendering of execution exports (issue 4 point 5, DESIGN §5): JSON, CSV and TEXT documents that
+ * carry the execution's attributions and, when requested, a watermark in the format's own way.
+ *
+ * Pure: no I/O, no clock, no randomness — the watermark's timestamp and request id come in. The same
+ * input always gives the same bytes (object keys are sorted, lines end in "\n", every document ends
+ * with a newline).
+ *
+ * ## The watermark digest
+ *
+ * Every export is built in two steps:
+ *   1. the *body*: the complete export rendered without a watermark — byte for byte what
+ *      `renderExport({ ...input, watermark: null }).content` returns;
+ *   2. if a watermark is requested, it is inserted into the body at a fixed place:
+ *      - JSON: as the last member, `"watermark"`, of the top-level object;
+ *      - CSV:  as one comment line `# Watermark: user=… request=… time=… digest=…`, directly before
+ *              the `path,value` header row (after the `# Execution:` and `# Attribution:` lines);
+ *      - TEXT: as the last line of the footer, `Watermark: user=… request=… time=… digest=…`.
+ *
+ * `digest` = the first 16 hex characters (lower case) of SHA-256 over the UTF-8 bytes of the body.
+ * So the digest covers everything in the export — execution header, result values and attributions
+ * — except the watermark itself, and it does not depend on the user, request id or time.
+ * `verifyWatermark` removes the watermark from the content, checks that putting it back reproduces
+ * the content exactly, and recomputes the digest: any change to the content (a value, an
+ * attribution, whitespace) or to the watermark makes it return false.
+ */
+import { createHash } from 'node:crypto';
+import { stringify } from 'csv-stringify/sync';
+import {
+  flattenJson,
+  normalizeJson,
+  oneLine,
+  scalarAsJson,
+  type FlatLeaf,
+  type JsonValue,
+} from './export/flatten';
+
+export type ExportFormat = 'JSON' | 'CSV' | 'TEXT';
+
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['JSON', 'CSV', 'TEXT'];
+
+export const EXPORT_CONTENT_TYPES: Readonly<Record<ExportFormat, string>> = {
+  JSON: 'application/json',
+  CSV: 'text/csv',
+  TEXT: 'text/plain; charset=utf-8',
+};
+
+/** Length, in hex characters, of a watermark digest. */
+export const WATERMARK_DIGEST_LENGTH = 16;
+
+/** Header row of the CSV format. */
+export const CSV_HEADER = ['path', 'value'] as const;
+
+export interface ExportAttribution {
+  source: string;
+  text: string | null;
+  required: boolean;
+  asOf: string;
+}
+
+export interface Watermark {
+  userId: string;
+  requestId: string;
+  /** ISO 8601, supplied by the caller. */
+  timestamp: string;
+  /** See the module comment: 16 hex chars of SHA-256 over the export without its watermark. */
+  digest: string;
+}
+
+export interface ExportExecution {
+  id: string;
+  patternId: string;
+  patternVersion: string;
+  status: string;
+  pricingPackId: string;
+  ledgerCommitHash: string;
+  asofDate: string;
+  resultSha256: string | null;
+}
+
+export interface ExportDocumentInput {
+  format: ExportFormat;
+  /** Only the fields listed in ExportExecution are exported; anything else on the object is ignored. */
+  execution: ExportExecution;
+  /** Arbitrary JSON. Values JSON cannot carry (NaN, Infinity, bigint, functions, cycles) throw a TypeError. */
+  result: unknown;
+  /** Exported in the order given. */
+  attributions: ExportAttribution[];
+  /** null when no source requires a watermark. */
+  watermark: Omit<Watermark, 'digest'> | null;
+}
+
+export interface RenderedExport {
+  format: ExportFormat;
+  contentType: string;
+  content: string;
+  watermark: Watermark | null;
+}
+
+export function isExportFormat(value: unknown): value is ExportFormat {
+  return typeof value === 'string' && (EXPORT_FORMATS as readonly string[]).includes(value);
+}
+
+/** The watermark digest of a body: first 16 hex chars of SHA-256 over its UTF-8 bytes. */
+export function exportDigest(body: string): string {
+  return createHash('sha256').update(body, 'utf8').digest('hex').slice(0, WATERMARK_DIGEST_LENGTH);
+}
+
+export function renderExport(input: ExportDocumentInput): RenderedExport {
+  if (!isExportFormat(input.format)) throw new TypeError(`unknown export format: ${String(input.format)}`);
+  const doc = prepare(input);
+  const body = renderBody(input.format, doc);
+  if (!input.watermark) {
+    return { format: input.format, contentType: EXPORT_CONTENT_TYPES[input.format], content: body, watermark: null };
+  }
+  const watermark: Watermark = {
+    userId: input.watermark.userId,
+    requestId: input.watermark.requestId,
+    timestamp: input.watermark.timestamp,
+    digest: exportDigest(body),
+  };
+  return {
+    format: input.format,
+    contentType: EXPORT_CONTENT_TYPES[input.format],
+    content: embedWatermark(input.format, body, watermark),
+    watermark,
+  };
+}
+
+/**
+ * The export's content without its watermark (the bytes the digest covers), or null when the
+ * content does not carry `rendered.watermark` at that format's place.
+ */
+export function unwatermarkedContent(rendered: RenderedExport): string | null {
+  const wm = rendered.watermark;
+  if (!wm || !isExportFormat(rendered.format)) return null;
+  const watermark = ownWatermark(wm);
+  const body = stripWatermark(rendered.format, rendered.content, watermark);
+  if (body === null || embedWatermark(rendered.format, body, watermark) !== rendered.content) return null;
+  return body;
+}
+
+/**
+ * True when the export carries a watermark, the watermark sits in the content exactly as rendered,
+ * and its digest matches the rest of the content. False for an export without a watermark.
+ */
+export function verifyWatermark(rendered: RenderedExport): boolean {
+  const body = unwatermarkedContent(rendered);
+  return body !== null && exportDigest(body) === rendered.watermark!.digest;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+interface PreparedDocument {
+  execution: ExportExecution;
+  result: JsonValue;
+  attributions: ExportAttribution[];
+}
+
+function prepare(input: ExportDocumentInput): PreparedDocument {
+  const e = input.execution;
+  return {
+    // Fixed member order, and only these members (an execution record may carry more).
+    execution: {
+      id: e.id,
+      patternId: e.patternId,
+      patternVersion: e.patternVersion,
+      status: e.status,
+      pricingPackId: e.pricingPackId,
+      ledgerCommitHash: e.ledgerCommitHash,
+      asofDate: e.asofDate,
+      resultSha256: e.resultSha256 ?? null,
+    },
+    result: normalizeJson(input.result),
+    attributions: input.attributions.map((a) => ({
+      source: a.source,
+      text: a.text ?? null,
+      required: a.required,
+      asOf: a.asOf,
+    })),
+  };
+}
+
+function ownWatermark(wm: Watermark): Watermark {
+  // Fixed member order, whatever order the caller's object has.
+  return { userId: wm.userId, requestId: wm.requestId, timestamp: wm.timestamp, digest: wm.digest };
+}
+
+function renderBody(format: ExportFormat, doc: PreparedDocument): string {
+  switch (format) {
+    case 'JSON':
+      return renderJson(doc);
+    case 'CSV':
+      return renderCsv(doc);
+    case 'TEXT':
+      return renderText(doc);
+  }
+}
+
+function embedWatermark(format: ExportFormat, body: string, watermark: Watermark): string {
+  switch (format) {
+    case 'JSON': {
+      // Same bytes as JSON.stringify({ ...doc, watermark }, null, 2) + '\n'.
+      const closing = '\n}\n';
+      return `${body.slice(0, -closing.length)}${jsonWatermarkMember(watermark)}${closing}`;
+    }
+    case 'CSV': {
+      const at = csvHeaderOffset(body);
+      return `${body.slice(0, at)}${csvWatermarkLine(watermark)}${body.slice(at)}`;
+    }
+    case 'TEXT':
+      return `${body}${textWatermarkLine(watermark)}`;
+  }
+}
+
+function stripWatermark(format: ExportFormat, content: string, watermark: Watermark): string | null {
+  switch (format) {
+    case 'JSON': {
+      const tail = `${jsonWatermarkMember(watermark)}\n}\n`;
+      return content.endsWith(tail) ? `${content.slice(0, -tail.length)}\n}\n` : null;
+    }
+    case 'CSV': {
+      const line = csvWatermarkLine(watermark);
+      const at = csvHeaderOffset(content);
+      if (at < line.length || content.slice(at - line.length, at) !== line) return null;
+      return content.slice(0, at - line.length) + content.slice(at);
+    }
+    case 'TEXT': {
+      const line = textWatermarkLine(watermark);
+      return content.endsWith(line) ? content.slice(0, -line.length) : null;
+    }
+  }
+}
+
+function watermarkSummary(wm: Watermark): string {
+  return `user=${oneLine(wm.userId)} request=${oneLine(wm.requestId)} time=${oneLine(wm.timestamp)} digest=${oneLine(wm.digest)}`;
+}
+
+function attributionSummary(a: ExportAttribution): string {
+  const text = a.text === null || a.text === '' ? '' : ` — ${oneLine(a.text)}`;
+  return `${oneLine(a.source)}${text} (${a.required ? 'required; ' : ''}as of ${oneLine(a.asOf)})`;
+}
+
+// --- JSON ------------------------------------------------------------------------------------
+
+function renderJson(doc: PreparedDocument): string {
+  return `${JSON.stringify({ execution: doc.execution, result: doc.result, attributions: doc.attributions }, null, 2)}\n`;
+}
+
+function jsonWatermarkMember(wm: Watermark): string {
+  return `,\n  "watermark": ${JSON.stringify(ownWatermark(wm), null, 2).replace(/\n/g, '\n  ')}`;
+}
+
+// --- CSV -------------------------------------------------------------------------------------
+
+const CSV_HEADER_LINE = `${CSV_HEADER.join(',')}\n`;
+
+function renderCsv(doc: PreparedDocument): string {
+  const comments = [
+    ...executionFields(doc.execution).map(([key, value]) => `# Execution: ${key}=${value}`),
+    ...doc.attributions.map((a) => `# Attribution: ${attributionSummary(a)}`),
+  ];
+  const rows: (string | null)[][] = [[...CSV_HEADER], ...flattenJson(doc.result).map((leaf) => [leaf.path, csvValue(leaf)])];
+  const table = stringify(rows, {
+    record_delimiter: '\n',
+    // csv-parse's `comment: '#'` also cuts a line at a '#' in the middle of an unquoted field, so
+    // every field containing '#' is quoted; an empty string is quoted ("") so it differs from null.
+    quoted_match: /#/,
+    cast: { string: (value: string) => (value === '' ? { value, quoted_empty: true } : value) },
+  });
+  return `${comments.map((line) => `${line}\n`).join('')}${table}`;
+}
+
+/** Value column: strings as they are (csv quoting applies), numbers/booleans as JSON, null empty. */
+function csvValue(leaf: FlatLeaf): string | null {
+  if (leaf.kind === 'empty') return leaf.value;
+  const v = leaf.value;
+  if (v === null) return null;
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+/** Offset of the header row: the first line that is not a comment (comments are single lines). */
+function csvHeaderOffset(content: string): number {
+  if (content.startsWith(CSV_HEADER_LINE)) return 0;
+  const at = content.indexOf(`\n${CSV_HEADER_LINE}`);
+  return at < 0 ? -1 : at + 1;
+}
+
+function csvWatermarkLine(wm: Watermark): string {
+  return `# Watermark: ${watermarkSummary(wm)}\n`;
+}
+
+function executionFields(e: ExportExecution): [string, string][] {
+  return [
+    ['id', e.id],
+    ['pattern', e.patternId],
+    ['version', e.patternVersion],
+    ['status', e.status],
+    ['pricingPack', e.pricingPackId],
+    ['ledgerCommit', e.ledgerCommitHash],
+    ['asOf', e.asofDate],
+    ['resultSha256', e.resultSha256 ?? 'none'],
+  ].map(([key, value]) => [key, oneLine(value)] as [string, string]);
+}
+
+// --- TEXT ------------------------------------------------------------------------------------
+
+function renderText(doc: PreparedDocument): string {
+  const e = doc.execution;
+  const lines = [
+    'Freshgate execution export',
+    `Pattern: ${oneLine(e.patternId)}`,
+    `Version: ${oneLine(e.patternVersion)}`,
+    `Execution: ${oneLine(e.id)}`,
+    `Status: ${oneLine(e.status)}`,
+    `Pricing pack: ${oneLine(e.pricingPackId)}`,
+    `Ledger commit: ${oneLine(e.ledgerCommitHash)}`,
+    `As of: ${oneLine(e.asofDate)}`,
+    `Result SHA-256: ${e.resultSha256 === null ? 'none' : oneLine(e.resultSha256)}`,
+    '',
+    'Result:',
+    ...flattenJson(doc.result).map((leaf) => `${leaf.path}: ${leaf.kind === 'empty' ? leaf.value : scalarAsJson(leaf.value)}`),
+    '---',
+    'Sources:',
+    ...(doc.attributions.length === 0 ? ['  (none)'] : doc.attributions.map((a) => `  - ${attributionSummary(a)}`)),
+  ];
+  return lines.map((line) => `${line}\n`).join('');
+}
+
+function textWatermarkLine(wm: Watermark): string {
+  return `Watermark: ${watermarkSummary(wm)}\n`;
+}
