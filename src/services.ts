@@ -23,6 +23,7 @@ import { ExportExecution } from './rights/export-execution';
 /** The use-cases and read models the API calls; built once per process. */
 export interface Services {
   config: Config;
+  prisma: Database['prisma'];
   packs: PackRepository;
   packBuilder: PackBuilder;
   packHealth: PackHealthHub;
@@ -57,6 +58,7 @@ export function createServices(config: Config, db: Database, rights: RightsRegis
   const executions = new ExecutionRepository(db.prisma);
   const executionEvents = new ExecutionEvents();
   const executePattern = new ExecutePattern({
+    prisma: db.prisma,
     catalog: patterns,
     orchestrator: new Orchestrator(runtime, { maxConcurrency: config.orchestrator.maxConcurrency, defaultStepTimeoutMs: config.orchestrator.stepTimeoutMs }),
     packs,
@@ -69,6 +71,7 @@ export function createServices(config: Config, db: Database, rights: RightsRegis
     onBackgroundError: options.onBackgroundError,
   });
   return {
+    prisma: db.prisma,
     ledger,
     runtime,
     patterns,

@@ -10,6 +10,10 @@ import { baseCurrencyOf } from '../packs/pack-input';
 import type { RightsRegistrySource } from '../rights/rights-registry-source';
 import type { Provenance, RequestCtx } from '../runtime/capability';
 import { AppError, badInput } from '../shared/errors';
+import { contentHash } from '../shared/canonical-json';
+import { Prisma, type PrismaClient } from '../generated/prisma/client';
+import { debit, refund } from '../accounting/credits';
+import { appendAudit } from '../data/audit/audit-log';
 import type { ExecutionEvents } from './execution-events';
 import { freshnessGate } from './freshness-gate';
 import { confidenceOf, envelope } from './result-envelope';
@@ -23,6 +27,7 @@ export interface ExecutePatternCommand {
   packId?: string | null;
   ledgerCommit?: string | null;
   mode: 'SYNC' | 'ASYNC';
+  idempotencyKey?: string | null;
   traceId: string;
   requestId: string;
 }
@@ -32,6 +37,7 @@ export interface LedgerCommitLookup {
 }
 
 export interface ExecutePatternDeps {
+  prisma: PrismaClient;
   catalog: PatternCatalog;
   orchestrator: Orchestrator;
   packs: PackRepository;
@@ -56,32 +62,74 @@ export class ExecutePattern {
   constructor(private readonly deps: ExecutePatternDeps) {}
 
   async execute(command: ExecutePatternCommand): Promise<ExecutionRecord> {
+    await this.deps.catalog.refreshIfOlderThan(CATALOG_MAX_AGE_MS);
     const pattern = this.deps.catalog.currentVersion(command.patternId);
     if (!pattern) throw new AppError('PATTERN_NOT_FOUND', `No pattern ${command.patternId}`, { patternId: command.patternId });
     const inputs = validateInputs(pattern, command.inputs);
+    const key = idempotencyKeyOf(command);
+    const requestSha256 = key ? requestDigest(command, inputs) : null;
+    if (key) {
+      const earlier = await this.deps.executions.findByIdempotencyKey(command.tenantId, key);
+      if (earlier) return sameRequestOrRefuse(earlier, requestSha256!);
+    }
 
     const pack = await this.pickPack(command.packId);
-    const gate = freshnessGate(pack, command.requireFresh, this.deps.warmingEtaMs);
+    let gate;
+    try {
+      gate = freshnessGate(pack, command.requireFresh, this.deps.warmingEtaMs);
+    } catch (error) {
+      await this.auditBlock(command, pattern, pack, error);
+      throw error;
+    }
 
     const portfolio = await this.portfolioOf(command.tenantId, inputs);
     const ledgerCommitHash = await this.ledgerCommitOf(portfolio, command.ledgerCommit);
     const ctx = requestCtx(command, pack, portfolio, ledgerCommitHash, gate.packIsFresh);
+    const cost = pattern.definition.cost;
 
-    const execution = await this.deps.executions.create({
-      tenantId: ctx.tenantId,
-      userId: ctx.userId,
-      patternId: pattern.definition.id,
-      patternVersion: pattern.definition.version,
-      portfolioId: ctx.portfolioId,
-      packId: ctx.pricingPackId,
-      ledgerCommitHash: ctx.ledgerCommitHash,
-      asofDate: ctx.asofDate,
-      requireFresh: ctx.requireFresh,
-      packFresh: ctx.packIsFresh,
-      inputs,
-      traceId: ctx.traceId,
-      requestId: ctx.requestId,
-    });
+    let execution: ExecutionRecord;
+    try {
+      // The run's row, its debit and its audit entry commit together or not at all.
+      execution = await this.deps.prisma.$transaction(async (tx) => {
+        const created = await this.deps.executions.create(tx, {
+          tenantId: ctx.tenantId,
+          userId: ctx.userId,
+          patternId: pattern.definition.id,
+          patternVersion: pattern.definition.version,
+          portfolioId: ctx.portfolioId,
+          packId: ctx.pricingPackId,
+          ledgerCommitHash: ctx.ledgerCommitHash,
+          asofDate: ctx.asofDate,
+          requireFresh: ctx.requireFresh,
+          packFresh: ctx.packIsFresh,
+          inputs,
+          traceId: ctx.traceId,
+          requestId: ctx.requestId,
+          credits: cost,
+          idempotencyKey: key,
+          requestSha256,
+        });
+        const balanceAfter = await debit(tx, { tenantId: ctx.tenantId, executionId: created.id, amount: cost, actorId: ctx.userId });
+        await appendAudit(tx, {
+          actorId: ctx.userId,
+          tenantId: ctx.tenantId,
+          action: 'execution.start',
+          resource: `execution:${created.id}`,
+          changes: { patternId: pattern.definition.id, patternVersion: pattern.definition.version, packId: ctx.pricingPackId, ledgerCommitHash: ctx.ledgerCommitHash, credits: cost, balanceAfter, mode: command.mode },
+          result: 'OK',
+          traceId: ctx.traceId,
+          requestId: ctx.requestId,
+        });
+        return created;
+      }, TX_OPTIONS);
+    } catch (error) {
+      // The same key raced in from another request: it won; answer with its execution.
+      if (key && error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+        const winner = await this.deps.executions.findByIdempotencyKey(command.tenantId, key);
+        if (winner) return sameRequestOrRefuse(winner, requestSha256!);
+      }
+      throw error;
+    }
     this.deps.events.begin(execution.id, execution.tenantId, { retainForReplay: command.mode === 'ASYNC' });
     const run = this.run(execution, pattern, ctx, inputs);
     if (command.mode === 'SYNC') return run;
@@ -150,7 +198,20 @@ export class ExecutePattern {
       errors.push({ stepId: null, code: 'OUTPUT_INVALID', message: `result does not match the pattern's outputSchema: ${ajvMessages(pattern.validateOutput.errors)}`, retryable: false });
     }
     const ok = status !== 'FAILED';
-    const finished = await this.deps.executions.finish(execution.id, {
+    const finished = await this.deps.prisma.$transaction(async (tx) => {
+      // A FAILED run is refunded; PARTIAL and SUCCESS delivered something and are not.
+      if (!ok) await refund(tx, { tenantId: ctx.tenantId, executionId: execution.id, amount: execution.credits, actorId: ctx.userId, reason: 'execution failed' });
+      await appendAudit(tx, {
+        actorId: ctx.userId,
+        tenantId: ctx.tenantId,
+        action: 'execution.finish',
+        resource: `execution:${execution.id}`,
+        changes: { status, refunded: ok ? 0 : execution.credits, errors: errors.map((e) => e.code) },
+        result: status,
+        traceId: ctx.traceId,
+        requestId: ctx.requestId,
+      });
+      return this.deps.executions.finish(tx, execution.id, {
       status,
       result: ok ? sealed!.result : null,
       resultSha256: ok ? sealed!.sha256 : null,
@@ -169,10 +230,26 @@ export class ExecutePattern {
         durationMs: s.durationMs,
         error: s.error,
       })),
-    });
+      });
+    }, TX_OPTIONS);
     const total = outcome.steps.length;
     events.publish({ executionId: execution.id, stepId: null, stepStatus: null, done: total, total, executionStatus: finished.status, final: true });
     return finished;
+  }
+
+  /** A refused run changes nothing, so its audit entry is written on its own. */
+  private async auditBlock(command: ExecutePatternCommand, pattern: CompiledPattern, pack: PricingPackRecord, error: unknown): Promise<void> {
+    const code = error instanceof AppError ? error.code : 'UNKNOWN';
+    await appendAudit(this.deps.prisma, {
+      actorId: command.userId,
+      tenantId: command.tenantId,
+      action: 'execution.blocked',
+      resource: `pack:${pack.id}`,
+      changes: { reason: code === 'PRICING_PACK_ERROR' ? 'error' : 'warming', code, patternId: pattern.definition.id, requireFresh: command.requireFresh },
+      result: 'BLOCKED',
+      traceId: command.traceId,
+      requestId: command.requestId,
+    });
   }
 
   /** Every source the pattern declares or the data reported, with the registry's attribution text. */
@@ -190,6 +267,41 @@ export class ExecutePattern {
         return { source, text: rights.attributionText, required: rights.attributionRequired, asOf: date };
       });
   }
+}
+
+// Bursts of runs queue for pool connections and for their tenant's balance row: Prisma's
+// defaults (2 s to start, 5 s to finish) fail such a burst with an internal error.
+const TX_OPTIONS = { maxWait: 15_000, timeout: 30_000 };
+
+// How stale this instance's view of published pattern versions may get (other instances publish too).
+const CATALOG_MAX_AGE_MS = 5_000;
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,255}$/;
+
+function idempotencyKeyOf(command: ExecutePatternCommand): string | null {
+  const key = command.idempotencyKey;
+  if (key === undefined || key === null) return null;
+  if (!IDEMPOTENCY_KEY.test(key)) {
+    throw badInput('idempotencyKey must be 1–255 characters of letters, digits and . _ : -', [{ path: 'idempotencyKey', message: 'invalid' }]);
+  }
+  return key;
+}
+
+/** What makes two requests "the same" for an idempotency key: everything that decides the run. */
+function requestDigest(command: ExecutePatternCommand, inputs: Record<string, unknown>): string {
+  return contentHash({
+    patternId: command.patternId,
+    inputs,
+    requireFresh: command.requireFresh,
+    packId: command.packId ?? null,
+    ledgerCommit: command.ledgerCommit ?? null,
+    mode: command.mode,
+  });
+}
+
+function sameRequestOrRefuse(earlier: ExecutionRecord, requestSha256: string): ExecutionRecord {
+  if (earlier.requestSha256 === requestSha256) return earlier;
+  throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was used for a different request', { executionId: earlier.id });
 }
 
 function validateInputs(pattern: CompiledPattern, raw: unknown): Record<string, unknown> {

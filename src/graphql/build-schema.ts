@@ -13,6 +13,7 @@ import { toExecution } from './executions/execution-mapping';
 import { LedgerResolver } from './ledger/ledger-resolver';
 import { PatternResolver } from './patterns/pattern-resolver';
 import { RightsResolver } from './rights/rights-resolver';
+import { AccountingResolver } from './accounting/accounting-resolver';
 import { toPattern } from './patterns/pattern-mapping';
 import { createShield } from './shield';
 import type { GraphQLContext } from './context';
@@ -60,7 +61,7 @@ const referenceResolvers = {
  */
 export async function buildFreshgateSchema(options: { shieldDebug?: boolean } = {}): Promise<FreshgateSchema> {
   const typeGraphqlSchema = await buildSchema({
-    resolvers: [PackResolver, PortfolioResolver, ViewerResolver, PatternResolver, ExecutionResolver, LedgerResolver, RightsResolver],
+    resolvers: [PackResolver, PortfolioResolver, ViewerResolver, PatternResolver, ExecutionResolver, LedgerResolver, RightsResolver, AccountingResolver],
     skipCheck: true,
     validate: false,
     emitSchemaFile: false,

@@ -24,6 +24,7 @@ export function hasRole(...roles: Role[]) {
 
 const packWriters = hasRole('service', 'admin');
 const analysts = hasRole('analyst', 'admin');
+const admins = hasRole('admin');
 
 /**
  * Rules read from the rights registry in force (re-read when its file changes): a result may
@@ -77,6 +78,8 @@ export const rules: IRules = {
     appendLedgerEntries: analysts,
     // In order: the role first, so a caller without it never causes an audit write.
     exportExecution: chain(analysts, executionExportable),
+    grantCredits: admins,
+    publishPattern: admins,
   },
   // Shield cannot guard subscribe (it wraps resolve only): access is decided when the
   // subscription starts, in the subscribe function. Pack health is public, like the query.
@@ -88,6 +91,7 @@ export const rules: IRules = {
   PatternStep: allow,
   PatternExecution: { '*': allow, result: resultViewable },
   RightsRegistry: allow,
+  CreditTransaction: allow,
   ExecutionExport: allow,
   ExecutionMetadata: allow,
   StepTrace: allow,

@@ -1,3 +1,4 @@
+import { appendAudit } from '../data/audit/audit-log';
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
 import { computeCommitHash } from '../data/ledger/commit-hash';
 import { LedgerRepository, type LedgerCommitRecord } from '../data/ledger/ledger-repository';
@@ -13,6 +14,9 @@ export interface AppendLedgerEntriesInput {
   portfolioId: string;
   entries: readonly LedgerEntryInput[];
   message?: string | null;
+  /** Ids of the request, for the audit entry written with the commit. */
+  traceId?: string | null;
+  requestId?: string | null;
 }
 
 /** Whole attempts (read head → validate → compare-and-swap → insert) before giving up with CONFLICT. */
@@ -122,6 +126,16 @@ async function appendOnce(tx: Tx, input: AppendLedgerEntriesInput, message: stri
       })),
     });
   }
+  await appendAudit(tx, {
+    actorId: input.authorId,
+    tenantId: input.tenantId,
+    action: 'ledger.append',
+    resource: `portfolio:${commit.portfolioId}`,
+    changes: { hash: commit.hash, parentHash: commit.parentHash, seq: commit.seq, entries: contents.length },
+    result: 'OK',
+    traceId: input.traceId ?? null,
+    requestId: input.requestId ?? null,
+  });
   return {
     hash: commit.hash,
     portfolioId: commit.portfolioId,

@@ -45,6 +45,7 @@ export function loadPatternFiles(dir: string, capabilities: ReadonlySet<string>)
 export class PatternCatalog {
   private readonly current = new Map<string, CompiledPattern>();
   private readonly versions = new Map<string, CompiledPattern>();
+  private loadedAt = 0;
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -71,8 +72,17 @@ export class PatternCatalog {
     await this.reload();
   }
 
+  /**
+   * Re-reads current versions when the in-memory copy is older than maxAgeMs, so a version
+   * published through another instance is picked up within that time.
+   */
+  async refreshIfOlderThan(maxAgeMs: number): Promise<void> {
+    if (Date.now() - this.loadedAt > maxAgeMs) await this.reload();
+  }
+
   /** Re-reads the newest version of every pattern from the database. */
   async reload(): Promise<void> {
+    this.loadedAt = Date.now();
     const rows = await this.prisma.patternVersion.findMany({ orderBy: [{ patternId: 'asc' }, { createdAt: 'desc' }] });
     this.current.clear();
     for (const row of rows) {

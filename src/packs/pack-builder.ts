@@ -5,6 +5,8 @@ import { toDbDate } from '../shared/dates';
 import { AppError, badInput } from '../shared/errors';
 import { DEFAULT_POLICY } from './pack-health';
 import { validatePackContent } from './pack-input';
+import { appendAudit } from '../data/audit/audit-log';
+import type { Actor } from '../shared/actor';
 
 const MAX_ERROR_MESSAGE = 2_000;
 const PUBLISH_ATTEMPTS = 3;
@@ -21,12 +23,12 @@ export class PackBuilder {
    * has one supersedes it. Two builders racing on the same day: the partial unique index
    * lets one win, and the loser retries against the winner's pack.
    */
-  async createPricingPack(input: PackContent): Promise<PricingPackRecord> {
+  async createPricingPack(input: PackContent, actor?: Actor): Promise<PricingPackRecord> {
     const content = validatePackContent(input);
     const hash = computePackHash(content);
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.publish(content, hash);
+        return await this.publish(content, hash, actor);
       } catch (error) {
         const raced = error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
         if (!raced || attempt >= PUBLISH_ATTEMPTS) {
@@ -37,7 +39,7 @@ export class PackBuilder {
     }
   }
 
-  private publish(content: PackContent, hash: string): Promise<PricingPackRecord> {
+  private publish(content: PackContent, hash: string, actor: Actor | undefined): Promise<PricingPackRecord> {
     const date = toDbDate(content.date);
     return this.prisma.$transaction(async (tx) => {
       const current = await tx.pricingPack.findFirst({
@@ -60,12 +62,13 @@ export class PackBuilder {
           fxRates: { createMany: { data: content.fxRates.map((f) => ({ currency: f.currency, rate: f.rate, source: f.source })) } },
         },
       });
+      await audit(tx, actor, 'pack.create', row.id, { hash, supersedes: current?.id ?? null, prices: content.prices.length });
       return toPackRecord(row);
     });
   }
 
   /** Declares a warming pack fresh. Refused, with nothing written, for a failed or superseded pack. */
-  async markPackFresh(id: string, reconciliationErrorBps?: number | null): Promise<PricingPackRecord> {
+  async markPackFresh(id: string, reconciliationErrorBps?: number | null, actor?: Actor): Promise<PricingPackRecord> {
     if (reconciliationErrorBps != null && (!Number.isFinite(reconciliationErrorBps) || reconciliationErrorBps < 0)) {
       throw badInput('reconciliationErrorBps must be a non-negative number', [{ path: 'reconciliationErrorBps', message: 'invalid' }]);
     }
@@ -90,12 +93,13 @@ export class PackBuilder {
           ...(reconciliationErrorBps != null ? { reconciliationErrorBps } : {}),
         },
       });
+      await audit(tx, actor, 'pack.markFresh', id, { reconciliationErrorBps: reconciliationErrorBps ?? null });
       return toPackRecord(row);
     });
   }
 
   /** Records a failed reconciliation: the pack turns ERROR and blocks every run on it. */
-  async markPackError(id: string, message: string): Promise<PricingPackRecord> {
+  async markPackError(id: string, message: string, actor?: Actor): Promise<PricingPackRecord> {
     const text = message.trim();
     if (text.length === 0 || text.length > MAX_ERROR_MESSAGE) {
       throw badInput(`message must be 1–${MAX_ERROR_MESSAGE} characters`, [{ path: 'message', message: 'invalid length' }]);
@@ -106,12 +110,27 @@ export class PackBuilder {
         where: { id },
         data: { reconciliationFailed: true, reconciliationPassed: false, isFresh: false, errorMessage: text },
       });
+      await audit(tx, actor, 'pack.markError', id, { message: text });
       return toPackRecord(row);
     });
   }
 }
 
 type Tx = Prisma.TransactionClient;
+
+/** A pack change and its audit entry commit together (actor absent: an internal caller). */
+async function audit(tx: Tx, actor: Actor | undefined, action: string, packId: string, changes: unknown): Promise<void> {
+  await appendAudit(tx, {
+    actorId: actor?.userId ?? null,
+    tenantId: actor?.tenantId ?? null,
+    action,
+    resource: `pack:${packId}`,
+    changes,
+    result: 'OK',
+    traceId: actor?.traceId ?? null,
+    requestId: actor?.requestId ?? null,
+  });
+}
 
 async function lockPack(tx: Tx, id: string) {
   // Row lock first: concurrent fresh/error marks on one pack apply one after the other.

@@ -60,6 +60,16 @@ export class ExportExecution {
       attributions: execution.attributions,
       watermark: watermarkRequired(registry, sources) ? { userId: caller.userId, requestId: caller.requestId, timestamp: now.toISOString() } : null,
     });
+    await appendAudit(this.deps.prisma, {
+      actorId: caller.userId,
+      tenantId: caller.tenantId,
+      action: 'execution.export',
+      resource: `execution:${execution.id}`,
+      changes: { format, watermarked: rendered.watermark !== null, digest: rendered.watermark?.digest ?? null },
+      result: 'OK',
+      traceId: caller.traceId,
+      requestId: caller.requestId,
+    });
     return { ...rendered, attributions: execution.attributions };
   }
 

@@ -28,7 +28,8 @@ export interface TestServer {
 }
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  const base = loadConfig({ JWT_SECRET: TEST_JWT_SECRET, FRESHGATE_ENV: 'test', LOG_LEVEL: 'silent', SEED_DEMO_DATA: 'true' });
+  // TEST_LOG_LEVEL=error shows the servers' logs while debugging a test.
+  const base = loadConfig({ JWT_SECRET: TEST_JWT_SECRET, FRESHGATE_ENV: 'test', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', SEED_DEMO_DATA: 'true' });
   return { ...base, host: '127.0.0.1', port: 0, ...overrides };
 }
 

@@ -40,6 +40,8 @@ export interface ExecutionRecord {
   traceId: string;
   requestId: string;
   credits: number;
+  idempotencyKey: string | null;
+  requestSha256: string | null;
   createdAt: Date;
   finishedAt: Date | null;
 }
@@ -70,6 +72,9 @@ export interface NewExecution {
   inputs: unknown;
   traceId: string;
   requestId: string;
+  credits: number;
+  idempotencyKey: string | null;
+  requestSha256: string | null;
 }
 
 export interface FinishedExecution {
@@ -83,9 +88,11 @@ export interface FinishedExecution {
   steps: StepRecord[];
 }
 
+type Client = PrismaClient | Prisma.TransactionClient;
+
 type Row = Awaited<ReturnType<PrismaClient['execution']['findUniqueOrThrow']>>;
 
-function toRecord(row: Row): ExecutionRecord {
+export function toExecutionRecord(row: Row): ExecutionRecord {
   return {
     id: row.id,
     tenantId: row.tenantId,
@@ -109,6 +116,8 @@ function toRecord(row: Row): ExecutionRecord {
     traceId: row.traceId,
     requestId: row.requestId,
     credits: row.credits.toNumber(),
+    idempotencyKey: row.idempotencyKey,
+    requestSha256: row.requestSha256,
     createdAt: row.createdAt,
     finishedAt: row.finishedAt,
   };
@@ -119,20 +128,18 @@ const json = (value: unknown) => (value === null || value === undefined ? Prisma
 export class ExecutionRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
-  async create(execution: NewExecution): Promise<ExecutionRecord> {
-    const row = await this.prisma.execution.create({
+  /** Within the caller's transaction (the debit and the audit entry commit with it). */
+  async create(tx: Client, execution: NewExecution): Promise<ExecutionRecord> {
+    const row = await tx.execution.create({
       data: { ...execution, asofDate: toDbDate(execution.asofDate), status: 'RUNNING', inputs: json(execution.inputs) },
     });
-    return toRecord(row);
+    return toExecutionRecord(row);
   }
 
-  /** The outcome and every step trace, in one transaction: never a finished run without its steps. */
-  async finish(id: string, outcome: FinishedExecution): Promise<ExecutionRecord> {
-    const [, row] = await this.prisma.$transaction([
-      this.prisma.executionStep.createMany({
-        data: outcome.steps.map((s) => ({ executionId: id, ...s, error: json(s.error) })),
-      }),
-      this.prisma.execution.update({
+  /** The outcome and every step trace, in the caller's transaction: never a finished run without its steps. */
+  async finish(tx: Client, id: string, outcome: FinishedExecution): Promise<ExecutionRecord> {
+    await tx.executionStep.createMany({ data: outcome.steps.map((s) => ({ executionId: id, ...s, error: json(s.error) })) });
+    const row = await tx.execution.update({
         where: { id },
         data: {
           status: outcome.status,
@@ -144,16 +151,20 @@ export class ExecutionRepository {
           durationMs: outcome.durationMs,
           finishedAt: new Date(),
         },
-      }),
-    ]);
-    return toRecord(row);
+    });
+    return toExecutionRecord(row);
+  }
+
+  async findByIdempotencyKey(tenantId: string, key: string): Promise<ExecutionRecord | null> {
+    const row = await this.prisma.execution.findUnique({ where: { tenantId_idempotencyKey: { tenantId, idempotencyKey: key } } });
+    return row ? toExecutionRecord(row) : null;
   }
 
   /** Another tenant's execution is exactly as absent as one that does not exist. */
   async findForTenant(tenantId: string, id: string): Promise<ExecutionRecord | null> {
     if (!UUID.test(id)) return null;
     const row = await this.prisma.execution.findFirst({ where: { id, tenantId } });
-    return row ? toRecord(row) : null;
+    return row ? toExecutionRecord(row) : null;
   }
 
   async steps(executionId: string): Promise<StepRecord[]> {

@@ -28,6 +28,7 @@ export class ExecutionResolver {
       packId: input.packId,
       ledgerCommit: input.ledgerCommit,
       mode: input.mode,
+      idempotencyKey: input.idempotencyKey,
       traceId: context.traceId,
       requestId: context.requestId,
     });

@@ -34,6 +34,8 @@ export class LedgerResolver {
       authorId: context.viewer.userId,
       portfolioId,
       message: message ?? null,
+      traceId: context.traceId,
+      requestId: context.requestId,
       entries: entries.map((e) => ({
         kind: e.kind,
         tradeDate: e.tradeDate instanceof Date ? fromDbDate(e.tradeDate) : e.tradeDate,

@@ -1,5 +1,6 @@
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Float, ID, Mutation, Query, Resolver, Root, Subscription, UseMiddleware, type SubscribeResolverData } from 'type-graphql';
 import { AppError } from '../../shared/errors';
+import type { Actor } from '../../shared/actor';
 import { fromDbDate } from '../../shared/dates';
 import type { PackHealth as PackHealthModel } from '../../packs/pack-health';
 import { healthOf } from '../../packs/pack-health';
@@ -28,6 +29,10 @@ class MarkPackErrorArgs {
 
   @Field(() => String, { description: 'Why reconciliation failed; shown to clients with PRICING_PACK_ERROR.' })
   message!: string;
+}
+
+function actorOf(context: GraphQLContext): Actor | undefined {
+  return context.viewer && { userId: context.viewer.userId, tenantId: context.viewer.tenantId, traceId: context.traceId, requestId: context.requestId };
 }
 
 function noPack(packId: string): AppError {
@@ -61,32 +66,32 @@ export class PackResolver {
 
   @Mutation(() => PricingPack, { description: 'Publishes a pack (WARMING); supersedes the current pack of the same date and policy. Roles: service, admin.' })
   async createPricingPack(
-    @Ctx() { services }: GraphQLContext,
+    @Ctx() context: GraphQLContext,
     @Arg('input', () => CreatePricingPackInput) input: CreatePricingPackInput,
   ): Promise<PackNode> {
-    const pack = await services.packBuilder.createPricingPack({
+    const pack = await context.services.packBuilder.createPricingPack({
       date: input.date instanceof Date ? fromDbDate(input.date) : input.date,
       policy: input.policy,
       prices: input.prices.map((p) => ({ ...p })),
       fxRates: input.fxRates.map((f) => ({ ...f })),
-    });
+    }, actorOf(context));
     return toPricingPack(pack);
   }
 
   @Mutation(() => PricingPack, { description: 'Declares a pack fresh. Refused for a pack whose reconciliation failed. Roles: service, admin.' })
   async markPackFresh(
-    @Ctx() { services }: GraphQLContext,
+    @Ctx() context: GraphQLContext,
     @Args(() => MarkPackFreshArgs) { id, reconciliationErrorBps }: MarkPackFreshArgs,
   ): Promise<PackNode> {
-    return toPricingPack(await services.packBuilder.markPackFresh(id, reconciliationErrorBps));
+    return toPricingPack(await context.services.packBuilder.markPackFresh(id, reconciliationErrorBps, actorOf(context)));
   }
 
   @Mutation(() => PricingPack, { description: 'Records a failed reconciliation; the pack blocks every run. Roles: service, admin.' })
   async markPackError(
-    @Ctx() { services }: GraphQLContext,
+    @Ctx() context: GraphQLContext,
     @Args(() => MarkPackErrorArgs) { id, message }: MarkPackErrorArgs,
   ): Promise<PackNode> {
-    return toPricingPack(await services.packBuilder.markPackError(id, message));
+    return toPricingPack(await context.services.packBuilder.markPackError(id, message, actorOf(context)));
   }
 
   @Subscription(() => PackHealth, {

@@ -1,0 +1,91 @@
+import { Args, ArgsType, Ctx, Field, Float, ID, InputType, Mutation, ObjectType, Resolver, UseMiddleware } from 'type-graphql';
+import { grantCredits } from '../../accounting/grant-credits';
+import { publishPattern } from '../../orchestrator/publish-pattern';
+import type { Actor } from '../../shared/actor';
+import { unauthenticated } from '../../shared/errors';
+import type { GraphQLContext } from '../context';
+import { ErrorBoundary } from '../errors';
+import { toPattern } from '../patterns/pattern-mapping';
+import { Pattern } from '../patterns/pattern-types';
+import { DateTimeScalar, JSONScalar } from '../scalars';
+
+@ObjectType({ description: 'A change of a tenant credit balance; the balance after it is recorded with it.' })
+export class CreditTransaction {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => ID)
+  tenantId!: string;
+
+  @Field(() => ID, { nullable: true })
+  executionId!: string | null;
+
+  @Field(() => Float, { description: 'Signed: a debit is negative.' })
+  amount!: number;
+
+  @Field(() => String, { description: 'DEBIT, REFUND or GRANT.' })
+  kind!: string;
+
+  @Field(() => Float)
+  balanceAfter!: number;
+
+  @Field(() => String, { nullable: true })
+  reason!: string | null;
+
+  @Field(() => DateTimeScalar)
+  createdAt!: Date;
+}
+
+@InputType()
+export class PublishPatternInput {
+  @Field(() => JSONScalar, { description: 'The whole pattern definition (the format of patterns/*.json), validated like the files at start.' })
+  definition!: unknown;
+}
+
+@ArgsType()
+class GrantCreditsArgs {
+  @Field(() => ID)
+  tenantId!: string;
+
+  @Field(() => Float)
+  amount!: number;
+
+  @Field(() => String)
+  reason!: string;
+}
+
+@ArgsType()
+class PublishPatternArgs {
+  @Field(() => PublishPatternInput)
+  input!: PublishPatternInput;
+
+  @Field(() => String, { nullable: true, description: "The current version's etag; omit only for a new pattern." })
+  ifMatch?: string | null;
+}
+
+function actorOf(context: GraphQLContext): Actor {
+  if (!context.viewer) throw unauthenticated();
+  return { userId: context.viewer.userId, tenantId: context.viewer.tenantId, traceId: context.traceId, requestId: context.requestId };
+}
+
+@Resolver()
+@UseMiddleware(ErrorBoundary)
+export class AccountingResolver {
+  @Mutation(() => CreditTransaction, { description: "Adds credits to the caller's own tenant. Role: admin." })
+  grantCredits(@Ctx() context: GraphQLContext, @Args(() => GrantCreditsArgs) args: GrantCreditsArgs): Promise<CreditTransaction> {
+    return grantCredits(context.services.prisma, actorOf(context), args);
+  }
+
+  @Mutation(() => Pattern, { description: 'Publishes a new version of a pattern if ifMatch is its current etag (PRECONDITION_FAILED otherwise). Role: admin.' })
+  async publishPattern(@Ctx() context: GraphQLContext, @Args(() => PublishPatternArgs) { input, ifMatch }: PublishPatternArgs): Promise<Pattern> {
+    const { services } = context;
+    const compiled = await publishPattern(
+      { prisma: services.prisma, catalog: services.patterns, capabilities: new Set(services.runtime.capabilities()) },
+      actorOf(context),
+      input.definition,
+      ifMatch,
+    );
+    return toPattern(compiled);
+  }
+}
+

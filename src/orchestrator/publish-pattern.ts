@@ -1,0 +1,55 @@
+import { Prisma, type PrismaClient } from '../generated/prisma/client';
+import { appendAudit } from '../data/audit/audit-log';
+import type { Actor } from '../shared/actor';
+import { AppError, badInput } from '../shared/errors';
+import type { PatternCatalog } from './pattern-catalog';
+import { compilePattern, PatternDefinitionError, type CompiledPattern } from './pattern-definition';
+
+/**
+ * publishPattern: a new version of a pattern, validated exactly like the files at start, under
+ * an optimistic lock: it is stored only if ifMatch equals the current version's etag (or the
+ * pattern is new). Publishers of one pattern are serialised by a transaction-scoped advisory
+ * lock, so two admins on the same etag cannot both win. Old versions stay.
+ */
+export async function publishPattern(
+  deps: { prisma: PrismaClient; catalog: PatternCatalog; capabilities: ReadonlySet<string> },
+  actor: Actor,
+  definition: unknown,
+  ifMatch: string | null | undefined,
+): Promise<CompiledPattern> {
+  let compiled: CompiledPattern;
+  try {
+    compiled = compilePattern(definition, deps.capabilities);
+  } catch (error) {
+    if (error instanceof PatternDefinitionError) throw badInput(error.message, [{ path: 'input.definition', message: error.message }]);
+    throw error;
+  }
+  const { id, version, description, cost } = compiled.definition;
+  await deps.prisma.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext(${`pattern:${id}`}))::text`;
+    const current = await tx.patternVersion.findFirst({ where: { patternId: id }, orderBy: { createdAt: 'desc' }, select: { sha256: true } });
+    const currentEtag = current?.sha256 ?? null;
+    if ((ifMatch ?? null) !== currentEtag) {
+      throw new AppError('PRECONDITION_FAILED', currentEtag ? `Pattern ${id} has changed: its etag is ${currentEtag}` : `Pattern ${id} does not exist yet: publish it without ifMatch`, {
+        currentEtag,
+      });
+    }
+    const taken = await tx.patternVersion.findUnique({ where: { patternId_version: { patternId: id, version } }, select: { sha256: true } });
+    if (taken) throw badInput(`Pattern ${id} version ${version} is already published; give the new definition a new version`, [{ path: 'input.definition.version', message: 'taken' }]);
+    await tx.patternVersion.create({
+      data: { patternId: id, version, sha256: compiled.sha256, description, cost, definition: compiled.definition as unknown as Prisma.InputJsonValue, createdBy: actor.userId },
+    });
+    await appendAudit(tx, {
+      actorId: actor.userId,
+      tenantId: actor.tenantId,
+      action: 'pattern.publish',
+      resource: `pattern:${id}@${version}`,
+      changes: { previousEtag: currentEtag, etag: compiled.sha256 },
+      result: 'OK',
+      traceId: actor.traceId,
+      requestId: actor.requestId,
+    });
+  });
+  await deps.catalog.reload();
+  return compiled;
+}
