@@ -9,6 +9,7 @@ const READERS: Caller[] = ['demo-viewer', 'demo-analyst', 'demo-admin', 'pack-bu
 const EVERYONE: Caller[] = CALLERS;
 const ANALYSTS: Caller[] = ['demo-analyst', 'demo-admin'];
 const PACK_WRITERS: Caller[] = ['pack-builder', 'demo-admin'];
+const ADMINS: Caller[] = ['demo-admin'];
 
 const NO_EXECUTION = '00000000-0000-4000-8000-000000000000';
 
@@ -41,6 +42,10 @@ const TABLE: Record<string, { allowed: Caller[]; operation: string; ws?: boolean
     operation: 'mutation { appendLedgerEntries(portfolioId: "pf-none", entries: [{ kind: DEPOSIT, tradeDate: "2026-12-01", currency: "CAD", amount: 1 }]) { hash } }',
   },
   'Mutation.exportExecution': { allowed: ANALYSTS, operation: `mutation { exportExecution(id: "${NO_EXECUTION}", format: JSON) { content } }` },
+  'Mutation.grantCredits': { allowed: ADMINS, operation: 'mutation { grantCredits(tenantId: "demo", amount: -1, reason: "") { amount } }' },
+  'Mutation.publishPattern': { allowed: ADMINS, operation: 'mutation { publishPattern(input: { definition: {} }) { id } }' },
+  'Query.executions': { allowed: READERS, operation: '{ executions(first: 1) { edges { cursor } } }' },
+  'Query.auditLog': { allowed: ADMINS, operation: '{ auditLog(first: 1) { edges { cursor } } }' },
   'Subscription.packHealthChanged': { allowed: EVERYONE, operation: 'subscription { packHealthChanged { status } }', ws: true },
   'Subscription.executionProgress': { allowed: READERS, operation: `subscription { executionProgress(executionId: "${NO_EXECUTION}") { final } }`, ws: true },
 };
