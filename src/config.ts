@@ -38,6 +38,16 @@ export interface Config {
   orchestrator: { maxConcurrency: number; stepTimeoutMs: number };
   /** Seed demo data into an empty database at start (default: only in embedded mode). */
   seedDemoData: boolean;
+  /** Request budgets per window, shared by all instances on PostgreSQL; 0 = no limit (README, "Rate limits"). */
+  rateLimits: {
+    windowMs: number;
+    perUser: number;
+    perTenant: number;
+    /** Per client address, for callers without a token. */
+    perAnonymousIp: number;
+    /** Open WebSocket connections one user may hold on one instance. */
+    wsConnectionsPerUser: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -89,6 +99,19 @@ function parsePositiveInt(name: string, value: string | undefined, fallback: num
   return n;
 }
 
+function parseNonNegativeInt(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) throw new ConfigError(`${name} must be a whole number, 0 for no limit (got "${value}")`);
+  return n;
+}
+
+function parseRateLimitWindow(value: string | undefined): number {
+  const ms = parseDuration('RATE_LIMIT_WINDOW', value ?? '1m');
+  if (ms < 1000) throw new ConfigError(`RATE_LIMIT_WINDOW must be at least 1s (got "${value}")`);
+  return ms;
+}
+
 function optional(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }
@@ -130,5 +153,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       stepTimeoutMs: parseDuration('STEP_TIMEOUT', optional(env.STEP_TIMEOUT) ?? '10s'),
     },
     seedDemoData: parseBoolean('SEED_DEMO_DATA', env.SEED_DEMO_DATA, databaseUrl === undefined),
+    rateLimits: {
+      windowMs: parseRateLimitWindow(optional(env.RATE_LIMIT_WINDOW)),
+      perUser: parseNonNegativeInt('RATE_LIMIT_USER', env.RATE_LIMIT_USER, 600),
+      perTenant: parseNonNegativeInt('RATE_LIMIT_TENANT', env.RATE_LIMIT_TENANT, 3000),
+      perAnonymousIp: parseNonNegativeInt('RATE_LIMIT_ANONYMOUS', env.RATE_LIMIT_ANONYMOUS, 300),
+      wsConnectionsPerUser: parseNonNegativeInt('WS_MAX_CONNECTIONS_PER_USER', env.WS_MAX_CONNECTIONS_PER_USER, 20),
+    },
   };
 }

@@ -16,6 +16,9 @@ import type { GraphQLContext } from './graphql/context';
 import { formatError } from './graphql/errors';
 import { requestIdFrom, traceIdFrom } from './request-ids';
 import { registerHealthRoutes } from './health-routes';
+import { admitSocket, ConnectionLimiter } from './ratelimit/connection-limiter';
+import { rateLimitedError } from './ratelimit/rate-limited-error';
+import { createRequestLimiter } from './ratelimit/request-limiter';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -34,12 +37,20 @@ type WsExtra = {
 
 /** graphql-ws's code for a refused connection: clients do not retry it. */
 const WS_FORBIDDEN = 4403;
+/**
+ * A user over WS_MAX_CONNECTIONS_PER_USER. graphql-ws clients treat 4429 (the protocol's "too many
+ * initialisation requests") as fatal, so a client at its limit does not retry in a loop.
+ */
+const WS_TOO_MANY_CONNECTIONS = 4429;
 
 /**
  * One port, one path: Apollo Server 5 on fastify answers HTTP POST/GET at /graphql, and
  * graphql-ws answers WebSocket upgrades on the same path.
  */
 export async function startServer(app: App, listen: { host: string; port: number }): Promise<RunningServer> {
+  // Rate limits (README, "Rate limits"): every GraphQL operation, HTTP or ws, after authentication.
+  const limiter = await createRequestLimiter(app.config.rateLimits, app.db, app.logger);
+  const wsConnections = new ConnectionLimiter<WebSocket>(app.config.rateLimits.wsConnectionsPerUser);
   const fastify = Fastify({ logger: false, bodyLimit: 1_048_576 });
   const wsServer = new WebSocketServer({ server: fastify.server, path: GRAPHQL_PATH });
   const authenticatedSockets = new Map<WebSocket, string>();
@@ -53,6 +64,10 @@ export async function startServer(app: App, listen: { host: string; port: number
         try {
           const authorization = typeof header === 'string' ? header : undefined;
           ctx.extra.viewer = await authenticate(app, authorization);
+          if (ctx.extra.viewer && !admitSocket(wsConnections, ctx.extra.viewer.userId, ctx.extra.socket)) {
+            ctx.extra.socket.close(WS_TOO_MANY_CONNECTIONS, 'Too many connections');
+            return false;
+          }
           if (ctx.extra.viewer && authorization) authenticatedSockets.set(ctx.extra.socket, authorization);
           return true;
         } catch {
@@ -61,6 +76,11 @@ export async function startServer(app: App, listen: { host: string; port: number
       },
       onClose: (ctx) => {
         authenticatedSockets.delete(ctx.extra.socket);
+      },
+      // Each subscribe (subscription, or a query/mutation sent over ws) counts like an HTTP request.
+      onSubscribe: async (ctx) => {
+        const verdict = await limiter.consume({ viewer: ctx.extra.viewer, address: ctx.extra.request.socket.remoteAddress });
+        return verdict.allowed ? undefined : [rateLimitedError(verdict)];
       },
       context: (ctx): GraphQLContext =>
         contextFor(app, ctx.extra.viewer, { requestId: requestIdFrom(undefined), traceId: traceIdFrom(undefined) }),
@@ -118,6 +138,8 @@ export async function startServer(app: App, listen: { host: string; port: number
       context: async (request) => {
         const authorization = request.headers.authorization;
         const viewer = await authenticate(app, authorization);
+        const verdict = await limiter.consume({ viewer, address: request.ip });
+        if (!verdict.allowed) throw rateLimitedError(verdict, { http: true });
         return contextFor(app, viewer, {
           requestId: requestIdFrom(request.headers['x-request-id']),
           traceId: traceIdFrom(request.headers.traceparent),
@@ -143,6 +165,7 @@ export async function startServer(app: App, listen: { host: string; port: number
         await apollo.stop(); // drains HTTP and closes the graphql-ws sockets
         wsServer.close();
         await fastify.close();
+        await limiter.close();
       })();
       return closing;
     },

@@ -1,3 +1,4 @@
+import type { Pool } from 'pg';
 import type { PrismaClient } from '../generated/prisma/client';
 
 /** Raw SQL for what Prisma does not do: migrations, health probes. */
@@ -34,5 +35,7 @@ export interface Database {
   withConnection<T>(fn: (sql: SqlExecutor) => Promise<T>): Promise<T>;
   listen(channel: string, handlers: ListenerHandlers): Promise<NotificationListener>;
   poolState(): PoolState;
+  /** The pg pool itself (PostgreSQL only), for libraries that take one: the rate limiter's store. */
+  readonly pgPool?: Pool;
   close(): Promise<void>;
 }

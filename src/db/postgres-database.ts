@@ -34,6 +34,7 @@ export async function openPostgresDatabase(options: PostgresOptions): Promise<Da
     },
     listen: (channel, handlers) => listenWithReconnect({ connectionString: options.url }, channel, handlers),
     poolState: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    pgPool: pool,
     async close() {
       await prisma.$disconnect();
       await pool.end();

@@ -37,6 +37,10 @@ describe('loadConfig defaults', () => {
     expect(config.logLevel).toBe('info');
   });
 
+  it('limits requests per minute to 600 per user, 3000 per tenant, 300 per anonymous address, and ws connections to 20 per user', () => {
+    expect(config.rateLimits).toEqual({ windowMs: 60_000, perUser: 600, perTenant: 3000, perAnonymousIp: 300, wsConnectionsPerUser: 20 });
+  });
+
   it('treats empty variables as unset', () => {
     const blank = loadConfig({ DATABASE_URL: '', PORT: '', PACK_WARMING_ETA: '', INTROSPECTION: '', JWT_SECRET: '', FRESHGATE_ENV: '' });
     expect(blank).toEqual(config);
@@ -70,6 +74,11 @@ describe('loadConfig reads every variable', () => {
       PACK_WARMING_ETA: '90s',
       INTROSPECTION: 'off',
       SEED_DEMO_DATA: 'yes',
+      RATE_LIMIT_WINDOW: '10s',
+      RATE_LIMIT_USER: '5',
+      RATE_LIMIT_TENANT: '0',
+      RATE_LIMIT_ANONYMOUS: '7',
+      WS_MAX_CONNECTIONS_PER_USER: '3',
     });
     expect(config).toEqual({
       databaseUrl: 'postgresql://user@host:5432/db',
@@ -90,6 +99,7 @@ describe('loadConfig reads every variable', () => {
       seedDemoData: true,
       returns: { flowTiming: 'end-of-day', annualizationDays: 252, riskPeriodsPerYear: 260 },
       orchestrator: { maxConcurrency: 2, stepTimeoutMs: 30_000 },
+      rateLimits: { windowMs: 10_000, perUser: 5, perTenant: 0, perAnonymousIp: 7, wsConnectionsPerUser: 3 },
     });
   });
 
@@ -102,6 +112,13 @@ describe('loadConfig reads every variable', () => {
     ['no', false],
   ])('reads the boolean %p as %p', (value, expected) => {
     expect(loadConfig({ INTROSPECTION: value }).introspection).toBe(expected);
+  });
+
+  it('reads 0 as no limit and empty rate-limit variables as the defaults', () => {
+    const off = loadConfig({ RATE_LIMIT_USER: '0', RATE_LIMIT_TENANT: '0', RATE_LIMIT_ANONYMOUS: '0', WS_MAX_CONNECTIONS_PER_USER: '0' });
+    expect(off.rateLimits).toEqual({ windowMs: 60_000, perUser: 0, perTenant: 0, perAnonymousIp: 0, wsConnectionsPerUser: 0 });
+    const blank = loadConfig({ RATE_LIMIT_WINDOW: '', RATE_LIMIT_USER: '', RATE_LIMIT_TENANT: '', RATE_LIMIT_ANONYMOUS: '', WS_MAX_CONNECTIONS_PER_USER: '' });
+    expect(blank.rateLimits).toEqual(loadConfig({}).rateLimits);
   });
 
   it('lets SEED_DEMO_DATA turn seeding off in embedded mode', () => {
@@ -171,6 +188,13 @@ describe('loadConfig refuses bad values with a ConfigError', () => {
     ['RISK_PERIODS_PER_YEAR', '252.5'],
     ['ORCHESTRATOR_MAX_CONCURRENCY', '-2'],
     ['STEP_TIMEOUT', 'forever'],
+    ['RATE_LIMIT_WINDOW', 'hourly'],
+    ['RATE_LIMIT_WINDOW', '500ms'],
+    ['RATE_LIMIT_WINDOW', '0'],
+    ['RATE_LIMIT_USER', '-1'],
+    ['RATE_LIMIT_TENANT', '2.5'],
+    ['RATE_LIMIT_ANONYMOUS', 'lots'],
+    ['WS_MAX_CONNECTIONS_PER_USER', '1e3'],
   ])('%s=%p', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(name));

@@ -63,6 +63,8 @@ describe('the ledger GraphQL API', () => {
       variableValues: {
         portfolioId: 'pf-demo-growth',
         message: 'Nov',
+        traceId: 'trace-1',
+        requestId: 'req-1',
         entries: [
           { kind: 'DEPOSIT', tradeDate: '2026-11-23', currency: 'CAD', amount: 100 },
           { kind: 'BUY', tradeDate: '2026-11-23', symbol: 'RY.TO', quantity: 1, price: 99.5, currency: 'CAD' },
@@ -86,6 +88,8 @@ describe('the ledger GraphQL API', () => {
         authorId: 'demo-analyst',
         portfolioId: 'pf-demo-growth',
         message: 'Nov',
+        traceId: 'trace-1',
+        requestId: 'req-1',
         entries: [
           { kind: 'DEPOSIT', tradeDate: '2026-11-23', symbol: null, quantity: null, price: null, currency: 'CAD', amount: 100 },
           { kind: 'BUY', tradeDate: '2026-11-23', symbol: 'RY.TO', quantity: 1, price: 99.5, currency: 'CAD', amount: null },

@@ -1,0 +1,111 @@
+import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Viewer } from '../auth/roles';
+import type { Config } from '../config';
+import type { Database } from '../db/database';
+import type { Logger } from '../observability/logger';
+import { addressKey, boundedKey } from './keys';
+import { deleteExpiredCounters, ensureRateLimitTable, RATE_LIMIT_TABLE, reportingStoreClient } from './postgres-store';
+import { ALLOWED, combineOutcomes, type LimitScope, type Outcome, type Verdict } from './verdict';
+
+/** Who is asking: a user (counted per user and per tenant) or an anonymous address. */
+export interface Caller {
+  viewer: Viewer | undefined;
+  /** The client's address as the socket sees it. */
+  address: string | undefined;
+}
+
+export interface RequestLimiter {
+  /** Where the counters live: the shared database table, this process, or nowhere (all limits 0). */
+  readonly store: 'postgres' | 'memory' | 'off';
+  /** Counts one GraphQL operation against every budget of the caller. */
+  consume(caller: Caller): Promise<Verdict>;
+  close(): Promise<void>;
+}
+
+type Limits = Config['rateLimits'];
+
+const CLEANUP_INTERVAL_MS = 5 * 60_000;
+const STORE_ERROR_LOG_INTERVAL_MS = 60_000;
+
+/**
+ * Fixed-window request budgets (rate-limiter-flexible).
+ *
+ * - PostgreSQL: RateLimiterPostgres on the application's pg pool, so every instance counts in
+ *   the same table: one atomic upsert per budget per operation (user and tenant run in
+ *   parallel). Two options keep that cheap: once a key has used its window up, this instance
+ *   refuses it from memory until the window ends (`inMemoryBlockOnConsumed`) instead of asking
+ *   the database again; and when the database cannot answer, counting continues in this
+ *   instance's memory (`insuranceLimiter`) rather than failing requests.
+ * - PGlite: RateLimiterMemory. An embedded database belongs to one process (it is locked to it),
+ *   so memory is exactly as shared as the database — and costs no query on its single connection.
+ */
+export async function createRequestLimiter(limits: Limits, db: Database, logger: Logger): Promise<RequestLimiter> {
+  const budgets: Record<LimitScope, number> = { user: limits.perUser, tenant: limits.perTenant, ip: limits.perAnonymousIp };
+  const active = (Object.keys(budgets) as LimitScope[]).filter((scope) => budgets[scope] > 0);
+  if (active.length === 0) return { store: 'off', consume: async () => ALLOWED, close: async () => {} };
+
+  const duration = limits.windowMs / 1000;
+  const memory = (scope: LimitScope) => new RateLimiterMemory({ keyPrefix: scope, points: budgets[scope], duration });
+  const pool = db.kind === 'postgres' ? db.pgPool : undefined;
+  if (db.kind === 'postgres' && !pool) throw new Error('rate limits on PostgreSQL need the database pool (Database.pgPool)');
+
+  let make: (scope: LimitScope) => RateLimiterAbstract = memory;
+  let cleanup: NodeJS.Timeout | undefined;
+  if (pool) {
+    await ensureRateLimitTable(pool);
+    let lastReported = 0;
+    const storeClient = reportingStoreClient(pool, (error) => {
+      const now = Date.now();
+      if (now - lastReported < STORE_ERROR_LOG_INTERVAL_MS) return;
+      lastReported = now;
+      logger.warn({ err: error }, 'rate-limit store unavailable: counting in this instance until it answers again');
+    });
+    make = (scope) =>
+      new RateLimiterPostgres({
+        storeClient,
+        storeType: 'pool',
+        tableName: RATE_LIMIT_TABLE,
+        tableCreated: true,
+        clearExpiredByTimeout: false, // one cleanup below instead of one timer per limiter
+        keyPrefix: scope,
+        points: budgets[scope],
+        duration,
+        inMemoryBlockOnConsumed: budgets[scope],
+        insuranceLimiter: memory(scope),
+      });
+    cleanup = setInterval(() => {
+      deleteExpiredCounters(pool).catch(() => {}); // best effort; the next run tries again
+    }, CLEANUP_INTERVAL_MS);
+    cleanup.unref();
+  }
+
+  const limiters = new Map(active.map((scope) => [scope, make(scope)] as const));
+
+  const count = async (scope: LimitScope, key: string): Promise<Outcome> => {
+    const limiter = limiters.get(scope);
+    if (!limiter) return { scope, kind: 'allowed' };
+    try {
+      await limiter.consume(key);
+      return { scope, kind: 'allowed' };
+    } catch (rejection) {
+      if (rejection instanceof RateLimiterRes) return { scope, kind: 'limited', msBeforeNext: rejection.msBeforeNext };
+      return { scope, kind: 'failed', error: rejection };
+    }
+  };
+
+  return {
+    store: pool ? 'postgres' : 'memory',
+    async consume({ viewer, address }) {
+      const outcomes = viewer
+        ? await Promise.all([count('user', boundedKey(viewer.userId)), count('tenant', boundedKey(viewer.tenantId))])
+        : [await count('ip', addressKey(address))];
+      for (const outcome of outcomes) {
+        if (outcome.kind === 'failed') logger.error({ err: outcome.error, scope: outcome.scope }, 'rate limiter failed; request let through');
+      }
+      return combineOutcomes(outcomes);
+    },
+    async close() {
+      clearInterval(cleanup);
+    },
+  };
+}
