@@ -19,6 +19,8 @@ import { Orchestrator } from './orchestrator/orchestrator';
 import { PatternCatalog } from './orchestrator/pattern-catalog';
 import { AgentRuntime } from './runtime/agent-runtime';
 import { ExportExecution } from './rights/export-execution';
+import { ExecutionHistory } from './data/executions/execution-history';
+import { AuditQuery } from './data/audit/audit-query';
 
 /** The use-cases and read models the API calls; built once per process. */
 export interface Services {
@@ -37,6 +39,8 @@ export interface Services {
   executionEvents: ExecutionEvents;
   executePattern: ExecutePattern;
   exports: ExportExecution;
+  executionHistory: ExecutionHistory;
+  auditQuery: AuditQuery;
 }
 
 export interface ServiceOptions {
@@ -79,6 +83,8 @@ export function createServices(config: Config, db: Database, rights: RightsRegis
     executionEvents,
     executePattern,
     exports: new ExportExecution({ prisma: db.prisma, executions, rights }),
+    executionHistory: new ExecutionHistory(db.prisma),
+    auditQuery: new AuditQuery(db.prisma),
     config,
     packs,
     packBuilder: new PackBuilder(db.prisma),

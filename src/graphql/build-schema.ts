@@ -14,6 +14,7 @@ import { LedgerResolver } from './ledger/ledger-resolver';
 import { PatternResolver } from './patterns/pattern-resolver';
 import { RightsResolver } from './rights/rights-resolver';
 import { AccountingResolver } from './accounting/accounting-resolver';
+import { AuditLogResolver, ExecutionHistoryResolver } from './history/history-resolver';
 import { toPattern } from './patterns/pattern-mapping';
 import { createShield } from './shield';
 import type { GraphQLContext } from './context';
@@ -61,7 +62,7 @@ const referenceResolvers = {
  */
 export async function buildFreshgateSchema(options: { shieldDebug?: boolean } = {}): Promise<FreshgateSchema> {
   const typeGraphqlSchema = await buildSchema({
-    resolvers: [PackResolver, PortfolioResolver, ViewerResolver, PatternResolver, ExecutionResolver, LedgerResolver, RightsResolver, AccountingResolver],
+    resolvers: [PackResolver, PortfolioResolver, ViewerResolver, PatternResolver, ExecutionResolver, LedgerResolver, RightsResolver, AccountingResolver, ExecutionHistoryResolver, AuditLogResolver],
     skipCheck: true,
     validate: false,
     emitSchemaFile: false,

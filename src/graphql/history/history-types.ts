@@ -1,0 +1,106 @@
+import { ArgsType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { ExecutionStatusEnum, PatternExecution } from '../executions/execution-types';
+import { connectionTypes } from '../relay';
+import { DateTimeScalar, JSONScalar } from '../scalars';
+
+@InputType({ description: 'Every given condition must hold. from is inclusive, to exclusive (both on createdAt).' })
+export class ExecutionFilter {
+  @Field(() => [ExecutionStatusEnum], { nullable: true, description: 'Any of these statuses; an empty list matches nothing.' })
+  status?: ExecutionStatusEnum[] | null;
+
+  @Field(() => ID, { nullable: true })
+  patternId?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  portfolioId?: string | null;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: 'Created at or after this instant.' })
+  from?: Date | null;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: 'Created before this instant.' })
+  to?: Date | null;
+}
+
+/** filter, first, after — declared in one class so the SDL keeps this argument order. */
+@ArgsType()
+export class ExecutionsArgs {
+  @Field(() => ExecutionFilter, { nullable: true })
+  filter?: ExecutionFilter | null;
+
+  @Field(() => Int, { nullable: true, description: 'Page size, 0–100 (default 20).' })
+  first?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'The endCursor of the previous page.' })
+  after?: string | null;
+}
+
+export const PatternExecutionConnection = connectionTypes(PatternExecution, 'PatternExecution');
+
+@ObjectType({ description: 'One entry of the append-only audit log.' })
+export class AuditEntry {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => DateTimeScalar)
+  occurredAt!: Date;
+
+  @Field(() => String, { nullable: true })
+  actorId!: string | null;
+
+  @Field(() => String, { nullable: true })
+  tenantId!: string | null;
+
+  @Field(() => String, { description: 'What was done or attempted, e.g. executePattern, exportExecution.' })
+  action!: string;
+
+  @Field(() => String, { nullable: true, description: 'What it was done to, e.g. an execution or pack id.' })
+  resource!: string | null;
+
+  @Field(() => JSONScalar, { nullable: true })
+  changes!: unknown;
+
+  @Field(() => String, { description: 'The outcome: OK, DENIED, BLOCKED, FAILED …' })
+  result!: string;
+
+  @Field(() => String, { nullable: true })
+  traceId!: string | null;
+
+  @Field(() => String, { nullable: true })
+  requestId!: string | null;
+}
+
+@InputType({ description: 'Exact matches on the given fields. from is inclusive, to exclusive (both on occurredAt).' })
+export class AuditFilter {
+  @Field(() => String, { nullable: true })
+  action?: string | null;
+
+  @Field(() => String, { nullable: true })
+  actorId?: string | null;
+
+  @Field(() => String, { nullable: true })
+  resource?: string | null;
+
+  @Field(() => String, { nullable: true })
+  result?: string | null;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: 'Occurred at or after this instant.' })
+  from?: Date | null;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: 'Occurred before this instant.' })
+  to?: Date | null;
+}
+
+/** filter, first, after — declared in one class so the SDL keeps this argument order. */
+@ArgsType()
+export class AuditLogArgs {
+  @Field(() => AuditFilter, { nullable: true })
+  filter?: AuditFilter | null;
+
+  @Field(() => Int, { nullable: true, description: 'Page size, 0–100 (default 20).' })
+  first?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'The endCursor of the previous page.' })
+  after?: string | null;
+}
+
+export const AuditEntryConnection = connectionTypes(AuditEntry, 'AuditEntry');
