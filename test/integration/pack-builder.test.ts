@@ -3,6 +3,7 @@ import { PackRepository } from '../../src/data/packs/pack-repository';
 import { PackBuilder } from '../../src/packs/pack-builder';
 import { AppError } from '../../src/shared/errors';
 import { openTestDatabase, type TestDatabase } from '../support/test-database';
+import { appError } from '../support/app-error';
 
 let test: TestDatabase;
 let builder: PackBuilder;
@@ -29,17 +30,6 @@ function content(date: string, overrides: Partial<PackContent> = {}): PackConten
     fxRates: [{ currency: 'USD', rate: 1.3612, source: 'FRED' }],
     ...overrides,
   };
-}
-
-/** The AppError a call fails with (fails the test if it succeeds or throws something else). */
-async function appError(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError);
-    return error as AppError;
-  }
-  throw new Error('expected an AppError');
 }
 
 /** The whole stored row as PostgreSQL renders it: any write shows up here, updated_at included. */

@@ -11,6 +11,7 @@ import {
 } from '../../../src/ledger';
 import { AppError } from '../../../src/shared/errors';
 import { openTestDatabase, type TestDatabase } from '../../support/test-database';
+import { appError } from '../../support/app-error';
 
 let test: TestDatabase;
 let ledger: LedgerServices;
@@ -26,17 +27,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await test?.close();
 });
-
-/** The AppError a call fails with (fails the test if it succeeds or throws something else). */
-async function appError(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError);
-    return error as AppError;
-  }
-  throw new Error('expected an AppError');
-}
 
 interface Snapshot {
   commits: number;

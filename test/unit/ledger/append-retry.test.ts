@@ -1,6 +1,7 @@
 import { Prisma, type PrismaClient } from '../../../src/generated/prisma/client';
 import { appendLedgerEntries, APPEND_ATTEMPTS } from '../../../src/ledger';
 import { AppError } from '../../../src/shared/errors';
+import { appError as conflictOf } from '../../support/app-error';
 
 /**
  * A stand-in for Prisma that plays a portfolio whose head another writer keeps moving:
@@ -43,16 +44,6 @@ const input = {
   portfolioId: 'pf',
   entries: [{ kind: 'DEPOSIT', tradeDate: '2026-11-23', currency: 'CAD', amount: 1 }],
 };
-
-async function conflictOf(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError);
-    return error as AppError;
-  }
-  throw new Error('expected an AppError');
-}
 
 describe('appendLedgerEntries under a moving head', () => {
   it('retries the whole append when the compare-and-swap misses, then gives up with a retryable CONFLICT', async () => {
