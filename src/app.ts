@@ -10,6 +10,7 @@ import { seedDemoData } from './db/seed/demo-seed';
 import { buildFreshgateSchema } from './graphql/build-schema';
 import { setErrorReporter } from './graphql/errors';
 import { createLogger, type Logger } from './observability/logger';
+import { Metrics } from './observability/metrics';
 import { loadPatternFiles } from './orchestrator/pattern-catalog';
 import { RightsRegistrySource } from './rights/rights-registry-source';
 import { createServices, type Services } from './services';
@@ -19,6 +20,7 @@ export interface App {
   config: Config;
   db: Database;
   services: Services;
+  metrics: Metrics;
   authenticator: Authenticator;
   schema: GraphQLSchema;
   logger: Logger;
@@ -49,7 +51,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const jwtSecret = resolveJwtSecret(config);
   const db = options.db ?? (await openDatabase(config));
   try {
+    const metrics = new Metrics();
     const services = createServices(config, db, rights, {
+      metrics,
       onBackgroundError: (error, executionId) => logger.error({ err: error, executionId }, 'background execution failed'),
     });
     // Checked before anything is written: a bad pattern file stops start-up at once.
@@ -73,6 +77,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       config,
       db,
       services,
+      metrics,
       authenticator,
       schema,
       logger,

@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { projectRoot } from './shared/project-root';
 import type { App } from './app';
 
 const READINESS_TIMEOUT_MS = 2_000;
@@ -16,7 +19,23 @@ export function registerHealthRoutes(fastify: FastifyInstance, app: App): void {
 
   // The same fields as the packHealth query, from the hub's memory while its listener is up.
   fastify.get('/health/pack', async () => app.services.packHealth.latest());
+
+  // For operators: what this instance is running and how its dependencies are doing.
+  fastify.get('/health/detailed', async () => {
+    const hub = app.services.packHealth.state;
+    return {
+      version: VERSION,
+      uptimeSeconds: Math.round(process.uptime()),
+      database: { kind: app.db.kind, reachable: await databaseReachable(app), pool: app.db.poolState() },
+      packListener: { connected: hub.listening, lastEventAt: hub.lastEventAt, subscribers: hub.subscribers },
+      packHealth: await app.services.packHealth.latest(),
+      circuitBreakers: app.services.runtime.breakerStates(),
+      rightsRegistry: { version: app.services.rights.current().version, sha256: app.services.rights.current().sha256 },
+    };
+  });
 }
+
+const VERSION: string = (JSON.parse(readFileSync(path.join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 
 async function databaseReachable(app: App): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;

@@ -9,6 +9,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import type { App } from './app';
 import type { Viewer } from './auth/roles';
 import { authenticate, contextFor } from './graphql/context-factory';
@@ -54,6 +55,8 @@ export async function startServer(app: App, listen: { host: string; port: number
   const fastify = Fastify({ logger: false, bodyLimit: 1_048_576 });
   const wsServer = new WebSocketServer({ server: fastify.server, path: GRAPHQL_PATH });
   const authenticatedSockets = new Map<WebSocket, string>();
+  // Live graphql-ws connections, for the connection and subscription gauges read at scrape time.
+  const wsContexts = new Set<{ subscriptions: Record<string, unknown> }>();
 
   const wsCleanup = useServer<Record<string, unknown>, WsExtra>(
     {
@@ -69,12 +72,14 @@ export async function startServer(app: App, listen: { host: string; port: number
             return false;
           }
           if (ctx.extra.viewer && authorization) authenticatedSockets.set(ctx.extra.socket, authorization);
+          wsContexts.add(ctx);
           return true;
         } catch {
           return false; // closes with 4403 Forbidden: a bad credential is not retried
         }
       },
       onClose: (ctx) => {
+        wsContexts.delete(ctx);
         authenticatedSockets.delete(ctx.extra.socket);
       },
       // Each subscribe (subscription, or a query/mutation sent over ws) counts like an HTTP request.
@@ -120,6 +125,7 @@ export async function startServer(app: App, listen: { host: string; port: number
     stopOnTerminationSignals: false,
     formatError,
     plugins: [
+      operationTiming(app),
       fastifyApolloDrainPlugin(fastify),
       closeWebSockets,
       // Inline tracing (ftv1) is for a router that asks for it; it is noise otherwise.
@@ -148,6 +154,17 @@ export async function startServer(app: App, listen: { host: string; port: number
     }),
   });
   registerHealthRoutes(fastify, app);
+  fastify.get('/metrics', async (_request, reply) => {
+    const { metrics, services } = app;
+    metrics.wsConnections.set(wsContexts.size);
+    metrics.activeSubscriptions.set([...wsContexts].reduce((n, c) => n + Object.keys(c.subscriptions).length, 0));
+    const latest = await services.packHealth.latest();
+    for (const status of ['WARMING', 'FRESH', 'ERROR', 'STALE']) metrics.packStatus.set({ status }, latest.status === status ? 1 : 0);
+    for (const [agent, state] of Object.entries(services.runtime.breakerStates())) {
+      metrics.breakerState.set({ agent }, state === 'OPEN' ? 1 : state === 'HALF_OPEN' ? 0.5 : 0);
+    }
+    return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
 
   await fastify.listen({ host: listen.host, port: listen.port });
   const { port } = fastify.server.address() as AddressInfo;
@@ -168,6 +185,23 @@ export async function startServer(app: App, listen: { host: string; port: number
         await limiter.close();
       })();
       return closing;
+    },
+  };
+}
+
+/** Times every GraphQL operation over HTTP, by (bounded) operation name and type. */
+function operationTiming(app: App): ApolloServerPlugin<GraphQLContext> {
+  return {
+    async requestDidStart() {
+      const started = performance.now();
+      return {
+        async willSendResponse({ operationName, operation }) {
+          app.metrics.graphqlDuration.observe(
+            { operation_name: app.metrics.operationLabel(operationName), operation_type: operation?.operation ?? 'invalid' },
+            (performance.now() - started) / 1000,
+          );
+        },
+      };
     },
   };
 }

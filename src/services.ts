@@ -18,6 +18,7 @@ import { createLedgerServices, type LedgerServices } from './ledger';
 import { Orchestrator } from './orchestrator/orchestrator';
 import { PatternCatalog } from './orchestrator/pattern-catalog';
 import { AgentRuntime } from './runtime/agent-runtime';
+import type { Metrics } from './observability/metrics';
 import { ExportExecution } from './rights/export-execution';
 import { ExecutionHistory } from './data/executions/execution-history';
 import { AuditQuery } from './data/audit/audit-query';
@@ -45,6 +46,7 @@ export interface Services {
 
 export interface ServiceOptions {
   onBackgroundError: (error: unknown, executionId: string) => void;
+  metrics: Metrics;
 }
 
 export function createServices(config: Config, db: Database, rights: RightsRegistrySource, options: ServiceOptions): Services {
@@ -58,6 +60,8 @@ export function createServices(config: Config, db: Database, rights: RightsRegis
     conventions: config.returns,
   };
   const runtime = new AgentRuntime([financialAnalyst(agentDeps), newsAnalyst(agentDeps)]);
+  const { metrics } = options;
+  runtime.onInvocation = (capability, outcome) => metrics.agentInvocations.inc({ capability, outcome });
   const patterns = new PatternCatalog(db.prisma, new Set(runtime.capabilities()));
   const executions = new ExecutionRepository(db.prisma);
   const executionEvents = new ExecutionEvents();
@@ -73,6 +77,11 @@ export function createServices(config: Config, db: Database, rights: RightsRegis
     rights,
     warmingEtaMs: config.packWarmingEtaMs,
     onBackgroundError: options.onBackgroundError,
+    observer: {
+      gateBlocked: (reason) => metrics.gateBlocks.inc({ reason }),
+      creditsDebited: (amount) => metrics.creditsDebited.inc(amount),
+      executionFinished: (pattern, status, ms) => metrics.executionDuration.observe({ pattern, status }, ms / 1000),
+    },
   });
   return {
     prisma: db.prisma,
@@ -82,7 +91,12 @@ export function createServices(config: Config, db: Database, rights: RightsRegis
     executions,
     executionEvents,
     executePattern,
-    exports: new ExportExecution({ prisma: db.prisma, executions, rights }),
+    exports: new ExportExecution({
+      prisma: db.prisma,
+      executions,
+      rights,
+      onViolation: (sources) => sources.forEach((source) => metrics.rightsViolations.inc({ source })),
+    }),
     executionHistory: new ExecutionHistory(db.prisma),
     auditQuery: new AuditQuery(db.prisma),
     config,

@@ -49,6 +49,14 @@ export interface ExecutePatternDeps {
   warmingEtaMs: number;
   /** Where failures of background (ASYNC) runs are reported. */
   onBackgroundError: (error: unknown, executionId: string) => void;
+  /** Observability hooks (metrics); the use-case does not know who listens. */
+  observer?: ExecutionObserver;
+}
+
+export interface ExecutionObserver {
+  gateBlocked(reason: 'warming' | 'error'): void;
+  creditsDebited(amount: number): void;
+  executionFinished(patternId: string, status: string, durationMs: number): void;
 }
 
 /**
@@ -79,6 +87,7 @@ export class ExecutePattern {
       gate = freshnessGate(pack, command.requireFresh, this.deps.warmingEtaMs);
     } catch (error) {
       await this.auditBlock(command, pattern, pack, error);
+      this.deps.observer?.gateBlocked(error instanceof AppError && error.code === 'PRICING_PACK_ERROR' ? 'error' : 'warming');
       throw error;
     }
 
@@ -130,6 +139,7 @@ export class ExecutePattern {
       }
       throw error;
     }
+    this.deps.observer?.creditsDebited(cost);
     this.deps.events.begin(execution.id, execution.tenantId, { retainForReplay: command.mode === 'ASYNC' });
     const run = this.run(execution, pattern, ctx, inputs);
     if (command.mode === 'SYNC') return run;
@@ -232,6 +242,7 @@ export class ExecutePattern {
       })),
       });
     }, TX_OPTIONS);
+    this.deps.observer?.executionFinished(pattern.definition.id, finished.status, finished.durationMs ?? 0);
     const total = outcome.steps.length;
     events.publish({ executionId: execution.id, stepId: null, stepStatus: null, done: total, total, executionStatus: finished.status, final: true });
     return finished;

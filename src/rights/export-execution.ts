@@ -26,7 +26,12 @@ const notFound = (id: string) => new AppError('NOT_FOUND', `No execution ${id}`,
  */
 export class ExportExecution {
   constructor(
-    private readonly deps: { prisma: PrismaClient; executions: ExecutionRepository; rights: RightsRegistrySource },
+    private readonly deps: {
+      prisma: PrismaClient;
+      executions: ExecutionRepository;
+      rights: RightsRegistrySource;
+      onViolation?: (blockedSources: string[]) => void;
+    },
   ) {}
 
   /** Refuses (and audits) an export the registry does not allow; unknown ids pass to the resolver's NOT_FOUND. */
@@ -90,6 +95,7 @@ export class ExportExecution {
       traceId: caller.traceId,
       requestId: caller.requestId,
     });
+    this.deps.onViolation?.(blockedSources);
     throw new AppError('RIGHTS_EXPORT_BLOCKED', `Export refused: ${blockedSources.join(', ')} may not be exported`, { blockedSources });
   }
 }

@@ -45,6 +45,9 @@ export class AgentRuntime {
   private readonly routes = new Map<string, { agent: string; fn: CapabilityFn }>();
   private readonly breakers = new Map<string, CircuitBreakerPolicy>();
 
+  /** Called after every call with its outcome (ok, or the error code): metrics listen here. */
+  onInvocation: (capability: string, outcome: string) => void = () => {};
+
   constructor(
     agents: Agent[],
     private readonly options: RuntimeOptions = DEFAULT_RUNTIME_OPTIONS,
@@ -97,8 +100,10 @@ export class AgentRuntime {
     const policy = wrap(breaker, timeout(options.timeoutMs, TimeoutStrategy.Aggressive));
     try {
       const result = await policy.execute(({ signal }) => route.fn({ ctx, args, signal }), options.signal);
+      this.onInvocation(capability, 'ok');
       return { agent: route.agent, result };
     } catch (error) {
+      this.onInvocation(capability, outcomeOf(error, options.signal));
       if (error instanceof BrokenCircuitError) {
         throw new CapabilityError('CIRCUIT_OPEN', `agent ${route.agent} is failing; its circuit is open`, true);
       }
@@ -109,4 +114,10 @@ export class AgentRuntime {
       throw error;
     }
   }
+}
+
+function outcomeOf(error: unknown, signal: AbortSignal | undefined): string {
+  if (error instanceof BrokenCircuitError) return 'circuit_open';
+  if (error instanceof TaskCancelledError) return signal?.aborted ? 'cancelled' : 'timeout';
+  return error instanceof CapabilityError ? 'error' : 'failure';
 }
