@@ -15,7 +15,8 @@ import type { Viewer } from './auth/roles';
 import { authenticate, contextFor } from './graphql/context-factory';
 import type { GraphQLContext } from './graphql/context';
 import { formatError } from './graphql/errors';
-import { requestIdFrom, traceIdFrom } from './request-ids';
+import { requestIdFrom } from './request-ids';
+import { requestTrace } from './observability/tracing';
 import { registerHealthRoutes } from './health-routes';
 import { admitSocket, ConnectionLimiter } from './ratelimit/connection-limiter';
 import { rateLimitedError } from './ratelimit/rate-limited-error';
@@ -88,7 +89,7 @@ export async function startServer(app: App, listen: { host: string; port: number
         return verdict.allowed ? undefined : [rateLimitedError(verdict)];
       },
       context: (ctx): GraphQLContext =>
-        contextFor(app, ctx.extra.viewer, { requestId: requestIdFrom(undefined), traceId: traceIdFrom(undefined) }),
+        contextFor(app, ctx.extra.viewer, { requestId: requestIdFrom(undefined), ...requestTrace({}) }),
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON())) as never } : result,
     },
@@ -148,7 +149,7 @@ export async function startServer(app: App, listen: { host: string; port: number
         if (!verdict.allowed) throw rateLimitedError(verdict, { http: true });
         return contextFor(app, viewer, {
           requestId: requestIdFrom(request.headers['x-request-id']),
-          traceId: traceIdFrom(request.headers.traceparent),
+          ...requestTrace(request.headers),
         });
       },
     }),

@@ -10,7 +10,9 @@ import { baseCurrencyOf } from '../packs/pack-input';
 import type { RightsRegistrySource } from '../rights/rights-registry-source';
 import type { Provenance, RequestCtx } from '../runtime/capability';
 import { AppError, badInput } from '../shared/errors';
-import { contentHash } from '../shared/canonical-json';
+import { contentHash, sha256Hex } from '../shared/canonical-json';
+import { ROOT_CONTEXT, SpanStatusCode, trace, type Context as OtelContext } from '@opentelemetry/api';
+import { tracer } from '../observability/tracing';
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
 import { debit, refund } from '../accounting/credits';
 import { appendAudit } from '../data/audit/audit-log';
@@ -30,6 +32,8 @@ export interface ExecutePatternCommand {
   idempotencyKey?: string | null;
   traceId: string;
   requestId: string;
+  /** The request's trace (OpenTelemetry context): the execution span continues it. */
+  traceContext?: OtelContext;
 }
 
 export interface LedgerCommitLookup {
@@ -141,7 +145,7 @@ export class ExecutePattern {
     }
     this.deps.observer?.creditsDebited(cost);
     this.deps.events.begin(execution.id, execution.tenantId, { retainForReplay: command.mode === 'ASYNC' });
-    const run = this.run(execution, pattern, ctx, inputs);
+    const run = this.run(execution, pattern, ctx, inputs, command.traceContext ?? ROOT_CONTEXT);
     if (command.mode === 'SYNC') return run;
 
     const tracked = run.catch((error: unknown) => this.deps.onBackgroundError(error, execution.id)).finally(() => this.background.delete(tracked));
@@ -181,12 +185,56 @@ export class ExecutePattern {
     return commit.hash;
   }
 
-  private async run(execution: ExecutionRecord, pattern: CompiledPattern, ctx: RequestCtx, inputs: Record<string, unknown>): Promise<ExecutionRecord> {
+  private async run(
+    execution: ExecutionRecord,
+    pattern: CompiledPattern,
+    ctx: RequestCtx,
+    inputs: Record<string, unknown>,
+    parent: OtelContext,
+  ): Promise<ExecutionRecord> {
+    // The span an operator finds a run by: what it ran on, and where its time went (children).
+    const span = tracer().startSpan(
+      'freshgate.execution',
+      {
+        attributes: {
+          'freshgate.execution_id': execution.id,
+          pricing_pack_id: ctx.pricingPackId,
+          ledger_commit_hash: ctx.ledgerCommitHash ?? '',
+          pattern_id: pattern.definition.id,
+          pattern_version: pattern.definition.version,
+          tenant_hash: sha256Hex(ctx.tenantId).slice(0, 16),
+          'freshgate.pack_fresh': ctx.packIsFresh,
+        },
+      },
+      parent,
+    );
+    try {
+      const finished = await this.runTraced(execution, pattern, ctx, inputs, trace.setSpan(parent, span));
+      span.setAttribute('execution_status', finished.status);
+      if (finished.status === 'FAILED') span.setStatus({ code: SpanStatusCode.ERROR, message: 'execution failed' });
+      return finished;
+    } catch (error) {
+      span.recordException(error as Error);
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      throw error;
+    } finally {
+      span.end();
+    }
+  }
+
+  private async runTraced(
+    execution: ExecutionRecord,
+    pattern: CompiledPattern,
+    ctx: RequestCtx,
+    inputs: Record<string, unknown>,
+    traceContext: OtelContext,
+  ): Promise<ExecutionRecord> {
     const { events } = this.deps;
     const began = performance.now();
     let outcome: OrchestrationResult;
     try {
       outcome = await this.deps.orchestrator.run(pattern, ctx, inputs, {
+        traceContext,
         onStep: (e) =>
           events.publish({ executionId: execution.id, stepId: e.stepId, stepStatus: e.status, done: e.done, total: e.total, executionStatus: 'RUNNING', final: false }),
       });

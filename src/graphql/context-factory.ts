@@ -1,3 +1,4 @@
+import type { Context as OtelContext } from '@opentelemetry/api';
 import { GraphQLError } from 'graphql';
 import type { App } from '../app';
 import type { Viewer } from '../auth/roles';
@@ -7,6 +8,7 @@ import type { GraphQLContext } from './context';
 export interface RequestIdentity {
   requestId: string;
   traceId: string;
+  otelContext: OtelContext;
 }
 
 /** Authenticates a caller; a bad credential is UNAUTHENTICATED (401), never anonymous. */
@@ -22,5 +24,5 @@ export async function authenticate(app: App, authorization: string | undefined):
 }
 
 export function contextFor(app: App, viewer: Viewer | undefined, ids: RequestIdentity): GraphQLContext {
-  return { viewer, requestId: ids.requestId, traceId: ids.traceId, services: app.services };
+  return { viewer, requestId: ids.requestId, traceId: ids.traceId, otelContext: ids.otelContext, services: app.services };
 }

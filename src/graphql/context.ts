@@ -1,3 +1,4 @@
+import type { Context as OtelContext } from '@opentelemetry/api';
 import type { Viewer } from '../auth/roles';
 import type { Services } from '../services';
 
@@ -6,5 +7,7 @@ export interface GraphQLContext {
   viewer: Viewer | undefined;
   requestId: string;
   traceId: string;
+  /** Parent of the spans this request starts (OpenTelemetry context). */
+  otelContext: OtelContext;
   services: Services;
 }

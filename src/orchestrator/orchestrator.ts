@@ -3,6 +3,8 @@ import type { AgentRuntime } from '../runtime/agent-runtime';
 import { CapabilityError, type Provenance, type RequestCtx } from '../runtime/capability';
 import type { CompiledPattern, PatternStepDefinition } from './pattern-definition';
 import { resolveTemplates } from './templates';
+import { ROOT_CONTEXT, SpanStatusCode, trace as otelTrace, type Context as OtelContext } from '@opentelemetry/api';
+import { tracer } from '../observability/tracing';
 
 export type StepStatus = 'RUNNING' | 'SUCCESS' | 'FAILED' | 'SKIPPED';
 export type OrchestrationStatus = 'SUCCESS' | 'PARTIAL' | 'FAILED';
@@ -66,7 +68,7 @@ export class Orchestrator {
     pattern: CompiledPattern,
     ctx: RequestCtx,
     inputs: Record<string, unknown>,
-    hooks: { onStep?: (event: StepEvent) => void; signal?: AbortSignal } = {},
+    hooks: { onStep?: (event: StepEvent) => void; signal?: AbortSignal; traceContext?: OtelContext } = {},
   ): Promise<OrchestrationResult> {
     const { definition, plan } = pattern;
     const stepsById = new Map(definition.steps.map((s) => [s.id, s]));
@@ -110,6 +112,8 @@ export class Orchestrator {
         trace.startedAt = new Date();
         emit(step.id, 'RUNNING');
         const began = performance.now();
+        const span = tracer().startSpan(`step ${step.id}`, { attributes: { 'freshgate.step': step.id, 'freshgate.capability': step.capability } }, hooks.traceContext ?? ROOT_CONTEXT);
+        const stepContext = otelTrace.setSpan(hooks.traceContext ?? ROOT_CONTEXT, span);
         const attempts = 1 + (step.retries ?? 0);
         for (let attempt = 1; attempt <= attempts; attempt++) {
           trace.attempt = attempt;
@@ -117,6 +121,7 @@ export class Orchestrator {
             const { result } = await this.runtime.invoke(step.capability, ctx, args, {
               timeoutMs: step.timeoutMs ?? this.options.defaultStepTimeoutMs,
               signal: hooks.signal,
+              traceContext: stepContext,
             });
             state[step.id] = result.data;
             provenance.push(...result.provenance);
@@ -130,6 +135,9 @@ export class Orchestrator {
         }
         trace.finishedAt = new Date();
         trace.durationMs = performance.now() - began;
+        span.setAttribute('freshgate.attempts', trace.attempt);
+        if (trace.error) span.setStatus({ code: SpanStatusCode.ERROR, message: `${trace.error.code}: ${trace.error.message}` });
+        span.end();
         settle(step.id, trace.error ? 'FAILED' : 'SUCCESS');
         if (trace.error) skipDependents(step.id);
       })();

@@ -11,6 +11,8 @@ import {
   type CircuitBreakerPolicy,
 } from 'cockatiel';
 import { CapabilityError, type Agent, type CapabilityFn, type CapabilityResult, type RequestCtx } from './capability';
+import { ROOT_CONTEXT, SpanStatusCode, type Context as OtelContext } from '@opentelemetry/api';
+import { tracer } from '../observability/tracing';
 
 export interface RuntimeOptions {
   /** Consecutive failures that open an agent's circuit. */
@@ -92,18 +94,23 @@ export class AgentRuntime {
     capability: string,
     ctx: RequestCtx,
     args: Record<string, unknown>,
-    options: { timeoutMs: number; signal?: AbortSignal },
+    options: { timeoutMs: number; signal?: AbortSignal; traceContext?: OtelContext },
   ): Promise<Invocation> {
     const route = this.routes.get(capability);
     if (!route) throw new CapabilityError('UNKNOWN_CAPABILITY', `no agent provides ${capability}`);
     const breaker = this.breakers.get(route.agent)!;
     const policy = wrap(breaker, timeout(options.timeoutMs, TimeoutStrategy.Aggressive));
+    const span = tracer().startSpan(`capability ${capability}`, { attributes: { 'freshgate.capability': capability, 'freshgate.agent': route.agent } }, options.traceContext ?? ROOT_CONTEXT);
     try {
       const result = await policy.execute(({ signal }) => route.fn({ ctx, args, signal }), options.signal);
       this.onInvocation(capability, 'ok');
+      span.setAttribute('freshgate.sources', [...new Set(result.provenance.map((p) => p.source))].join(','));
+      span.end();
       return { agent: route.agent, result };
     } catch (error) {
       this.onInvocation(capability, outcomeOf(error, options.signal));
+      span.setStatus({ code: SpanStatusCode.ERROR, message: outcomeOf(error, options.signal) });
+      span.end();
       if (error instanceof BrokenCircuitError) {
         throw new CapabilityError('CIRCUIT_OPEN', `agent ${route.agent} is failing; its circuit is open`, true);
       }

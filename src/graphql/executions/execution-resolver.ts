@@ -31,6 +31,7 @@ export class ExecutionResolver {
       idempotencyKey: input.idempotencyKey,
       traceId: context.traceId,
       requestId: context.requestId,
+      traceContext: context.otelContext,
     });
     return toExecution(record);
   }

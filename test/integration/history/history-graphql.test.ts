@@ -1,3 +1,4 @@
+import { ROOT_CONTEXT } from '@opentelemetry/api';
 // The history resolvers through a GraphQL schema of their own (the server's schema wires them in
 // build-schema.ts; the e2e suite covers that path and the shield). Here: SDL, argument handling,
 // mapping to the connection types, error codes, and the tenant taken from the caller.
@@ -72,7 +73,7 @@ function contextFor(viewer: { userId: string; tenantId: string; roles: Role[] } 
     auditQuery: new AuditQuery(test.db.prisma),
     executions: new ExecutionRepository(test.db.prisma),
   };
-  return { viewer, requestId: 'request-test', traceId: 'trace-test', services: services as unknown as GraphQLContext['services'] };
+  return { viewer, requestId: 'request-test', traceId: 'trace-test', otelContext: ROOT_CONTEXT, services: services as unknown as GraphQLContext['services'] };
 }
 
 const demoViewer = { userId: 'demo-viewer', tenantId: 'demo', roles: ['viewer'] as Role[] };

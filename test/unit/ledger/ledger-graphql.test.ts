@@ -1,3 +1,4 @@
+import { ROOT_CONTEXT } from '@opentelemetry/api';
 import { graphql, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema, Query, Resolver } from 'type-graphql';
 import type { GraphQLContext } from '../../../src/graphql/context';
@@ -32,6 +33,7 @@ function contextWith(append: (input: AppendLedgerEntriesInput) => Promise<unknow
     viewer: viewer ? { userId: 'demo-analyst', tenantId: 'demo', roles: ['analyst'] } : undefined,
     requestId: 'req-1',
     traceId: 'trace-1',
+    otelContext: ROOT_CONTEXT,
     services: { ledger } as unknown as GraphQLContext['services'],
   };
 }

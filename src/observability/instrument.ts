@@ -1,0 +1,31 @@
+// Loaded first by `npm start` (node --require): OpenTelemetry must patch http, pg and graphql
+// before anything imports them. Without OTEL_EXPORTER_OTLP_ENDPOINT nothing is sampled or
+// exported, so tracing costs next to nothing; standard OTEL_* variables apply.
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import { GraphQLInstrumentation } from '@opentelemetry/instrumentation-graphql';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { AlwaysOffSampler, BatchSpanProcessor, NodeTracerProvider, ParentBasedSampler, AlwaysOnSampler } from '@opentelemetry/sdk-trace-node';
+
+const endpoint = process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+
+const provider = new NodeTracerProvider({
+  resource: resourceFromAttributes({ 'service.name': process.env.OTEL_SERVICE_NAME ?? 'freshgate' }),
+  sampler: endpoint ? new ParentBasedSampler({ root: new AlwaysOnSampler() }) : new AlwaysOffSampler(),
+  spanProcessors: endpoint ? [new BatchSpanProcessor(new OTLPTraceExporter())] : [],
+});
+provider.register();
+
+registerInstrumentations({
+  instrumentations: [
+    new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => (request.url ?? '').startsWith('/health') || request.url === '/metrics' }),
+    new PgInstrumentation(),
+    // graphql-middleware wraps every field; spans for trivial resolvers would drown the trace.
+    new GraphQLInstrumentation({ ignoreTrivialResolveSpans: true, depth: 2, mergeItems: true }),
+  ],
+});
+
+const flush = () => provider.shutdown().catch(() => {});
+process.once('beforeExit', flush);
