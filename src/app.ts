@@ -11,6 +11,8 @@ import { buildFreshgateSchema } from './graphql/build-schema';
 import { setErrorReporter } from './graphql/errors';
 import { createLogger, type Logger } from './observability/logger';
 import { Metrics } from './observability/metrics';
+import type { NodeOptions } from '@sentry/node';
+import { initErrorReporting, scrubValue } from './observability/error-reporting';
 import { loadPatternFiles } from './orchestrator/pattern-catalog';
 import { RightsRegistrySource } from './rights/rights-registry-source';
 import { createServices, type Services } from './services';
@@ -30,6 +32,8 @@ export interface App {
 }
 
 export interface AppOptions {
+  /** Where Sentry events go (tests use an in-memory transport); needs SENTRY_DSN. */
+  errorTransport?: NodeOptions['transport'];
   /** An already opened database (tests share one per file); otherwise opened from config. */
   db?: Database;
   logger?: Logger;
@@ -54,6 +58,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const metrics = new Metrics();
     const services = createServices(config, db, rights, {
       metrics,
+      logger,
       onBackgroundError: (error, executionId) => logger.error({ err: error, executionId }, 'background execution failed'),
     });
     // Checked before anything is written: a bad pattern file stops start-up at once.
@@ -71,7 +76,15 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       db.prisma,
     );
     const { schema } = await buildFreshgateSchema({ shieldDebug: false });
-    setErrorReporter((error, ids) => logger.error({ err: error, ...ids }, 'unexpected error'));
+    const errorReporting = config.sentryDsn
+      ? initErrorReporting({ dsn: config.sentryDsn, environment: config.environment, transport: options.errorTransport })
+      : undefined;
+    setErrorReporter((error, { requestId, traceId, viewer }) => {
+      const rawIds = viewer ? [viewer.userId, viewer.tenantId] : [];
+      const err = error instanceof Error ? { type: error.name, message: error.message, stack: error.stack } : { message: String(error) };
+      logger.error({ err: scrubValue(err, rawIds), requestId, traceId }, 'unexpected error');
+      errorReporting?.capture(error, { requestId, traceId, userId: viewer?.userId, tenantId: viewer?.tenantId });
+    });
 
     return {
       config,
@@ -84,6 +97,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       jwtSecret,
       async close() {
         rights.stop();
+        await errorReporting?.flush();
         await services.executePattern.drain();
         await services.packHealth.stop();
         if (!options.db) await db.close();

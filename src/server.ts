@@ -17,6 +17,7 @@ import type { GraphQLContext } from './graphql/context';
 import { formatError } from './graphql/errors';
 import { requestIdFrom } from './request-ids';
 import { requestTrace } from './observability/tracing';
+import { hashIdentifier } from './observability/redaction';
 import { registerHealthRoutes } from './health-routes';
 import { admitSocket, ConnectionLimiter } from './ratelimit/connection-limiter';
 import { rateLimitedError } from './ratelimit/rate-limited-error';
@@ -196,10 +197,23 @@ function operationTiming(app: App): ApolloServerPlugin<GraphQLContext> {
     async requestDidStart() {
       const started = performance.now();
       return {
-        async willSendResponse({ operationName, operation }) {
-          app.metrics.graphqlDuration.observe(
-            { operation_name: app.metrics.operationLabel(operationName), operation_type: operation?.operation ?? 'invalid' },
-            (performance.now() - started) / 1000,
+        async willSendResponse({ operationName, operation, contextValue, errors }) {
+          const durationMs = performance.now() - started;
+          const operationType = operation?.operation ?? 'invalid';
+          app.metrics.graphqlDuration.observe({ operation_name: app.metrics.operationLabel(operationName), operation_type: operationType }, durationMs / 1000);
+          // One line per request; never the query, variables or token; ids hashed.
+          app.logger.info(
+            {
+              requestId: contextValue?.requestId,
+              traceId: contextValue?.traceId,
+              operation: app.metrics.operationLabel(operationName),
+              operationType,
+              durationMs: Math.round(durationMs * 100) / 100,
+              user: hashIdentifier(contextValue?.viewer?.userId),
+              tenant: hashIdentifier(contextValue?.viewer?.tenantId),
+              errors: errors?.map((e) => e.extensions?.code ?? 'UNKNOWN'),
+            },
+            'graphql request',
           );
         },
       };

@@ -19,6 +19,8 @@ import { Orchestrator } from './orchestrator/orchestrator';
 import { PatternCatalog } from './orchestrator/pattern-catalog';
 import { AgentRuntime } from './runtime/agent-runtime';
 import type { Metrics } from './observability/metrics';
+import type { Logger } from './observability/logger';
+import { hashIdentifier } from './observability/redaction';
 import { ExportExecution } from './rights/export-execution';
 import { ExecutionHistory } from './data/executions/execution-history';
 import { AuditQuery } from './data/audit/audit-query';
@@ -47,6 +49,7 @@ export interface Services {
 export interface ServiceOptions {
   onBackgroundError: (error: unknown, executionId: string) => void;
   metrics: Metrics;
+  logger: Logger;
 }
 
 export function createServices(config: Config, db: Database, rights: RightsRegistrySource, options: ServiceOptions): Services {
@@ -80,7 +83,26 @@ export function createServices(config: Config, db: Database, rights: RightsRegis
     observer: {
       gateBlocked: (reason) => metrics.gateBlocks.inc({ reason }),
       creditsDebited: (amount) => metrics.creditsDebited.inc(amount),
-      executionFinished: (pattern, status, ms) => metrics.executionDuration.observe({ pattern, status }, ms / 1000),
+      executionFinished: (execution) => {
+        metrics.executionDuration.observe({ pattern: execution.patternId, status: execution.status }, (execution.durationMs ?? 0) / 1000);
+        // One line per execution: enough to find it and what it ran on, no inputs or results.
+        options.logger.info(
+          {
+            executionId: execution.id,
+            traceId: execution.traceId,
+            requestId: execution.requestId,
+            pattern: `${execution.patternId}@${execution.patternVersion}`,
+            status: execution.status,
+            durationMs: execution.durationMs,
+            packId: execution.packId,
+            ledgerCommitHash: execution.ledgerCommitHash,
+            tenant: hashIdentifier(execution.tenantId),
+            user: hashIdentifier(execution.userId),
+            errors: execution.errors.map((e) => e.code),
+          },
+          'execution finished',
+        );
+      },
     },
   });
   return {

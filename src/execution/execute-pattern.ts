@@ -60,7 +60,7 @@ export interface ExecutePatternDeps {
 export interface ExecutionObserver {
   gateBlocked(reason: 'warming' | 'error'): void;
   creditsDebited(amount: number): void;
-  executionFinished(patternId: string, status: string, durationMs: number): void;
+  executionFinished(execution: ExecutionRecord): void;
 }
 
 /**
@@ -290,7 +290,7 @@ export class ExecutePattern {
       })),
       });
     }, TX_OPTIONS);
-    this.deps.observer?.executionFinished(pattern.definition.id, finished.status, finished.durationMs ?? 0);
+    this.deps.observer?.executionFinished(finished);
     const total = outcome.steps.length;
     events.publish({ executionId: execution.id, stepId: null, stepStatus: null, done: total, total, executionStatus: finished.status, final: true });
     return finished;

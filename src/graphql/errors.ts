@@ -3,8 +3,14 @@ import type { MiddlewareFn } from 'type-graphql';
 import { AppError } from '../shared/errors';
 import type { GraphQLContext } from './context';
 
+export interface ErrorIdentity {
+  requestId: string;
+  traceId: string;
+  viewer?: { userId: string; tenantId: string };
+}
+
 export interface ErrorReporter {
-  (error: unknown, ids: { requestId: string; traceId: string }): void;
+  (error: unknown, ids: ErrorIdentity): void;
 }
 
 let reportUnexpected: ErrorReporter = () => {};
@@ -19,7 +25,7 @@ export function setErrorReporter(reporter: ErrorReporter): void {
  * extensions; anything else is reported and becomes INTERNAL_SERVER_ERROR with the trace id,
  * so a client never sees a message or stack it was not meant to.
  */
-export function toGraphQLError(error: unknown, ids: { requestId: string; traceId: string }): GraphQLError {
+export function toGraphQLError(error: unknown, ids: ErrorIdentity): GraphQLError {
   if (error instanceof GraphQLError) return error;
   if (error instanceof AppError) {
     return new GraphQLError(error.message, { extensions: { ...error.extensions, code: error.code } });

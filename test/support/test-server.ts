@@ -2,7 +2,7 @@ import { print, type DocumentNode } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { createClient, type Client as WsClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { createApp, type App } from '../../src/app';
+import { createApp, type App, type AppOptions } from '../../src/app';
 import { issueToken } from '../../src/auth/token-issuer';
 import { loadConfig, type Config } from '../../src/config';
 import { startServer, type RunningServer } from '../../src/server';
@@ -34,10 +34,10 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 }
 
 /** The real server on a free port, on a fresh test database seeded with the demo data. */
-export async function startTestServer(options: { config?: Partial<Config>; database?: TestDatabase } = {}): Promise<TestServer> {
+export async function startTestServer(options: { config?: Partial<Config>; database?: TestDatabase; app?: Omit<AppOptions, 'db'> } = {}): Promise<TestServer> {
   const database = options.database ?? (await openTestDatabase());
   const config = testConfig(options.config);
-  const app = await createApp(config, { db: database.db });
+  const app = await createApp(config, { ...options.app, db: database.db });
   const server = await startServer(app, { host: config.host, port: config.port });
   const clients: WsClient[] = [];
 
