@@ -6,7 +6,7 @@ import { createPubSub } from '@graphql-yoga/subscription';
 import { buildSchema, createResolversMap } from 'type-graphql';
 import { toPricingPack } from './packs/pack-mapping';
 import { PackResolver } from './packs/pack-resolver';
-import { PortfolioResolver, tenantOf } from './portfolios/portfolio-resolver';
+import { PortfolioResolver } from './portfolios/portfolio-resolver';
 import { ViewerResolver } from './viewer/viewer-resolver';
 import { ExecutionResolver } from './executions/execution-resolver';
 import { toExecution } from './executions/execution-mapping';
@@ -17,7 +17,7 @@ import { AccountingResolver } from './accounting/accounting-resolver';
 import { AuditLogResolver, ExecutionHistoryResolver } from './history/history-resolver';
 import { toPattern } from './patterns/pattern-mapping';
 import { createShield } from './shield';
-import type { GraphQLContext } from './context';
+import { tenantOf, type GraphQLContext } from './context';
 
 // Federation 2.7: @link-based, and new enough (≥ 2.4) for a router to carry subgraph subscriptions.
 const FEDERATION_LINK =

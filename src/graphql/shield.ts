@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { allow, chain, rule, shield, type IRules } from 'graphql-shield';
 import { hasAnyRole, type Role } from '../auth/roles';
-import type { GraphQLContext } from './context';
+import { actorOf, type GraphQLContext } from './context';
 import { sourcesLacking } from '../rights/rights-check';
 import { toGraphQLError } from './errors';
 import type { ExecutionNode } from './executions/execution-mapping';
@@ -40,11 +40,7 @@ const resultViewable = rule('resultViewable', { cache: 'no_cache' })((parent: Ex
 /** Every source of the execution must allow export; a refusal is audited as a rights violation. */
 const executionExportable = rule('executionExportable', { cache: 'no_cache' })(async (_parent, args: { id: string; format: string }, ctx: GraphQLContext) => {
   try {
-    await ctx.services.exports.assertExportable(
-      { userId: ctx.viewer!.userId, tenantId: ctx.viewer!.tenantId, requestId: ctx.requestId, traceId: ctx.traceId },
-      args.id,
-      args.format,
-    );
+    await ctx.services.exports.assertExportable(actorOf(ctx), args.id, args.format);
     return true;
   } catch (error) {
     return toGraphQLError(error, ctx);

@@ -2,16 +2,10 @@ import { appendAudit } from '../data/audit/audit-log';
 import type { ExecutionRecord, ExecutionRepository } from '../data/executions/execution-repository';
 import type { PrismaClient } from '../generated/prisma/client';
 import { AppError } from '../shared/errors';
+import type { Actor as ExportCaller } from '../shared/actor';
 import { renderExport, type ExportFormat, type RenderedExport } from './export-formats';
 import type { RightsRegistrySource } from './rights-registry-source';
 import { sourcesLacking, watermarkRequired } from './rights-check';
-
-export interface ExportCaller {
-  userId: string;
-  tenantId: string;
-  requestId: string;
-  traceId: string;
-}
 
 export interface ExportedExecution extends RenderedExport {
   attributions: ExecutionRecord['attributions'];

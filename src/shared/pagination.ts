@@ -1,4 +1,4 @@
-import { AppError, badInput } from './errors';
+import { badInput } from './errors';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -45,4 +45,3 @@ export function toPage<T>(rows: T[], size: number, cursorOf: (row: T) => string)
   return { items: visible.map((node) => ({ cursor: cursorOf(node), node })), hasNextPage: rows.length > size };
 }
 
-export { AppError };

@@ -1,9 +1,7 @@
 import { Args, ArgsType, Ctx, Field, Float, ID, InputType, Mutation, ObjectType, Resolver, UseMiddleware } from 'type-graphql';
 import { grantCredits } from '../../accounting/grant-credits';
 import { publishPattern } from '../../orchestrator/publish-pattern';
-import type { Actor } from '../../shared/actor';
-import { unauthenticated } from '../../shared/errors';
-import type { GraphQLContext } from '../context';
+import { actorOf, type GraphQLContext } from '../context';
 import { ErrorBoundary } from '../errors';
 import { toPattern } from '../patterns/pattern-mapping';
 import { Pattern } from '../patterns/pattern-types';
@@ -61,11 +59,6 @@ class PublishPatternArgs {
 
   @Field(() => String, { nullable: true, description: "The current version's etag; omit only for a new pattern." })
   ifMatch?: string | null;
-}
-
-function actorOf(context: GraphQLContext): Actor {
-  if (!context.viewer) throw unauthenticated();
-  return { userId: context.viewer.userId, tenantId: context.viewer.tenantId, traceId: context.traceId, requestId: context.requestId };
 }
 
 @Resolver()

@@ -1,11 +1,10 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription, UseMiddleware, type SubscribeResolverData } from 'type-graphql';
 import type { ExecutionProgressEvent } from '../../execution/execution-events';
 import { AppError, unauthenticated } from '../../shared/errors';
-import type { GraphQLContext } from '../context';
+import { tenantOf, type GraphQLContext } from '../context';
 import { ErrorBoundary, toGraphQLError } from '../errors';
 import { toPattern } from '../patterns/pattern-mapping';
 import { Pattern } from '../patterns/pattern-types';
-import { tenantOf } from '../portfolios/portfolio-resolver';
 import { toExecution, toMetadata, toProgress, toStepTrace, type ExecutionNode } from './execution-mapping';
 import { ExecutePatternInput, ExecutionMetadata, ExecutionProgress, PatternExecution, StepTrace } from './execution-types';
 

@@ -3,10 +3,9 @@ import { hasAnyRole } from '../../auth/roles';
 import type { AuditQuery } from '../../data/audit/audit-query';
 import type { ExecutionHistory } from '../../data/executions/execution-history';
 import { forbidden } from '../../shared/errors';
-import type { GraphQLContext } from '../context';
+import { tenantOf, type GraphQLContext } from '../context';
 import { ErrorBoundary } from '../errors';
 import { toExecution } from '../executions/execution-mapping';
-import { tenantOf } from '../portfolios/portfolio-resolver';
 import { toConnection } from '../relay';
 import { AuditEntryConnection, AuditLogArgs, ExecutionsArgs, PatternExecutionConnection } from './history-types';
 

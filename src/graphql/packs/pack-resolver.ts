@@ -1,10 +1,9 @@
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Float, ID, Mutation, Query, Resolver, Root, Subscription, UseMiddleware, type SubscribeResolverData } from 'type-graphql';
 import { AppError } from '../../shared/errors';
-import type { Actor } from '../../shared/actor';
 import { fromDbDate } from '../../shared/dates';
 import type { PackHealth as PackHealthModel } from '../../packs/pack-health';
 import { healthOf } from '../../packs/pack-health';
-import type { GraphQLContext } from '../context';
+import { actorOf, type GraphQLContext } from '../context';
 import { ErrorBoundary, toGraphQLError } from '../errors';
 import { ConnectionArgs, toConnection } from '../relay';
 import { DataSource } from '../rights/data-source-type';
@@ -29,10 +28,6 @@ class MarkPackErrorArgs {
 
   @Field(() => String, { description: 'Why reconciliation failed; shown to clients with PRICING_PACK_ERROR.' })
   message!: string;
-}
-
-function actorOf(context: GraphQLContext): Actor | undefined {
-  return context.viewer && { userId: context.viewer.userId, tenantId: context.viewer.tenantId, traceId: context.traceId, requestId: context.requestId };
 }
 
 function noPack(packId: string): AppError {

@@ -1,7 +1,6 @@
 import { Arg, Args, Ctx, Directive, Field, ID, ObjectType, Query, Resolver, UseMiddleware } from 'type-graphql';
 import type { PortfolioRecord } from '../../data/portfolios/portfolio-repository';
-import { unauthenticated } from '../../shared/errors';
-import type { GraphQLContext } from '../context';
+import { tenantOf, type GraphQLContext } from '../context';
 import { ErrorBoundary } from '../errors';
 import { ConnectionArgs, connectionTypes, toConnection } from '../relay';
 
@@ -22,11 +21,6 @@ export class Portfolio {
 }
 
 export const PortfolioConnection = connectionTypes(Portfolio, 'Portfolio');
-
-export function tenantOf(context: GraphQLContext): string {
-  if (!context.viewer) throw unauthenticated();
-  return context.viewer.tenantId;
-}
 
 @Resolver(() => Portfolio)
 @UseMiddleware(ErrorBoundary)

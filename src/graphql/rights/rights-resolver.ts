@@ -1,6 +1,5 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver, UseMiddleware } from 'type-graphql';
-import { unauthenticated } from '../../shared/errors';
-import type { GraphQLContext } from '../context';
+import { actorOf, type GraphQLContext } from '../context';
 import { ErrorBoundary } from '../errors';
 import { ExecutionExport, ExportFormatEnum, RightsRegistry } from './rights-types';
 
@@ -21,12 +20,7 @@ export class RightsResolver {
     @Arg('id', () => ID) id: string,
     @Arg('format', () => ExportFormatEnum) format: ExportFormatEnum,
   ): Promise<ExecutionExport> {
-    if (!context.viewer) throw unauthenticated();
-    const exported = await context.services.exports.export(
-      { userId: context.viewer.userId, tenantId: context.viewer.tenantId, requestId: context.requestId, traceId: context.traceId },
-      id,
-      format,
-    );
+    const exported = await context.services.exports.export(actorOf(context), id, format);
     return {
       format,
       contentType: exported.contentType,
