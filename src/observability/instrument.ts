@@ -1,19 +1,21 @@
 // Loaded first by `npm start` (node --require): OpenTelemetry must patch http, pg and graphql
 // before anything imports them. Without OTEL_EXPORTER_OTLP_ENDPOINT nothing is sampled or
-// exported, so tracing costs next to nothing; standard OTEL_* variables apply.
+// exported, so tracing costs next to nothing; standard OTEL_* variables apply (OTEL_TRACES_SAMPLER
+// and OTEL_TRACES_SAMPLER_ARG choose the sampler when exporting; default parent-based always-on).
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { GraphQLInstrumentation } from '@opentelemetry/instrumentation-graphql';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { AlwaysOffSampler, BatchSpanProcessor, NodeTracerProvider, ParentBasedSampler, AlwaysOnSampler } from '@opentelemetry/sdk-trace-node';
+import { AlwaysOffSampler, BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 
 const endpoint = process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
 
 const provider = new NodeTracerProvider({
   resource: resourceFromAttributes({ 'service.name': process.env.OTEL_SERVICE_NAME ?? 'freshgate' }),
-  sampler: endpoint ? new ParentBasedSampler({ root: new AlwaysOnSampler() }) : new AlwaysOffSampler(),
+  // With an exporter, leaving `sampler` unset lets the SDK read OTEL_TRACES_SAMPLER.
+  ...(endpoint ? {} : { sampler: new AlwaysOffSampler() }),
   spanProcessors: endpoint ? [new BatchSpanProcessor(new OTLPTraceExporter())] : [],
 });
 provider.register();
