@@ -20,6 +20,8 @@ async function startBaseline(context, file, env) {
 /** Interleaves targets (A B C … A B C …) for `rounds`, so drift on a shared machine hits all alike. */
 async function interleave(context, targets, options) {
   const figures = Object.fromEntries(targets.map((t) => [t.name, { rps: [], p50: [], p99: [] }]));
+  // JIT warm-up, not measured: the first seconds of a Node server are slower than its steady state.
+  for (const target of targets) await httpLoad(context.tool, target.request, { ...options, durationS: 2, cores: context.plan.load });
   for (let round = 0; round < context.rounds; round++) {
     for (const target of targets) {
       const result = await httpLoad(context.tool, target.request, { ...options, cores: context.plan.load });

@@ -1,4 +1,5 @@
 import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { LRUCache } from 'lru-cache';
 import { unauthenticated } from '../shared/errors';
 
 export interface TokenVerifierOptions {
@@ -11,6 +12,13 @@ export interface TokenVerifierOptions {
 export type TokenVerifier = (token: string) => Promise<{ subject: string }>;
 
 /**
+ * How long a verified token is trusted without checking its signature again. Never past the
+ * token's own expiry; short, so a key withdrawn from the JWKS stops working within a minute.
+ */
+const VERIFIED_TTL_MS = 60_000;
+const MAX_VERIFIED = 10_000;
+
+/**
  * HS256 with a shared secret, or RS256 keys from a JWKS endpoint (cached and rotated by
  * jose). Issuer and audience are checked when configured. Every failure is UNAUTHENTICATED
  * with a message that says what was wrong, never why in cryptographic detail.
@@ -21,10 +29,18 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   const key: Uint8Array | JWTVerifyGetKey = jwksUrl ? createRemoteJWKSet(new URL(jwksUrl)) : new TextEncoder().encode(secret);
   const algorithms = jwksUrl ? ['RS256'] : ['HS256'];
 
+  // Keyed by the whole token, signature included: only a token that verified can hit.
+  const verified = new LRUCache<string, { subject: string }>({ max: MAX_VERIFIED });
+
   return async (token) => {
+    const known = verified.get(token);
+    if (known) return known;
     try {
       const { payload } = await jwtVerify(token, key as Uint8Array, { algorithms, issuer, audience, requiredClaims: ['sub'] });
-      return { subject: payload.sub as string };
+      const result = Object.freeze({ subject: payload.sub as string });
+      const ttl = Math.min(VERIFIED_TTL_MS, payload.exp === undefined ? VERIFIED_TTL_MS : payload.exp * 1000 - Date.now());
+      if (ttl > 0) verified.set(token, result, { ttl });
+      return result;
     } catch (error) {
       if (error instanceof errors.JWTExpired) throw unauthenticated('The token has expired');
       if (error instanceof errors.JWTClaimValidationFailed) throw unauthenticated(`The token's ${error.claim} claim is not accepted`);

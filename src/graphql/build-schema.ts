@@ -16,7 +16,7 @@ import { RightsResolver } from './rights/rights-resolver';
 import { AccountingResolver } from './accounting/accounting-resolver';
 import { AuditLogResolver, ExecutionHistoryResolver } from './history/history-resolver';
 import { toPattern } from './patterns/pattern-mapping';
-import { createShield } from './shield';
+import { shieldGuards } from './shield';
 import { tenantOf, type GraphQLContext } from './context';
 
 // Federation 2.7: @link-based, and new enough (≥ 2.4) for a router to carry subgraph subscriptions.
@@ -76,7 +76,7 @@ export async function buildFreshgateSchema(options: { shieldDebug?: boolean } = 
     resolvers[typeName] = { ...resolvers[typeName], ...extra };
   }
   const subgraph = buildSubgraphSchema({ typeDefs: parse(sdl), resolvers: resolvers as never });
-  const schema = applyMiddleware(subgraph, createShield({ debug: options.shieldDebug ?? false }));
+  const schema = applyMiddleware(subgraph, shieldGuards(subgraph, { debug: options.shieldDebug ?? false }));
   return { schema };
 }
 

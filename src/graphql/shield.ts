@@ -1,5 +1,6 @@
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { allow, chain, rule, shield, type IRules } from 'graphql-shield';
+import type { IMiddlewareFieldMap } from 'graphql-middleware';
 import { hasAnyRole, type Role } from '../auth/roles';
 import { actorOf, type GraphQLContext } from './context';
 import { sourcesLacking } from '../rights/rights-check';
@@ -117,12 +118,44 @@ export const rules: IRules = {
   _Service: allow,
 };
 
-export function createShield(options: { debug: boolean }) {
-  return shield(rules, {
+const shieldOptions = (debug: boolean) => ({
     fallbackRule: rule('deny', { cache: 'no_cache' })(() => notAllowed('no rule grants this field')),
     fallbackError: () => notAllowed('denied'),
     // Errors thrown by resolvers (already coded GraphQLErrors) pass through unchanged.
     allowExternalErrors: true,
-    debug: options.debug,
+    debug,
   });
+
+type FieldMiddlewareMap = Record<string, Record<string, IMiddlewareFieldMap[string]>>;
+
+/**
+ * The shield's middleware for the fields that a rule guards, and none for the fields whose rule
+ * is `allow`.
+ *
+ * graphql-shield wraps every field of every type in an async middleware, `allow` included: a
+ * packHealth answer is eight extra async calls, a pack's price list hundreds. Fields resolved to
+ * `allow` by shield's own precedence (field rule, then the type's '*', then the type's rule,
+ * then the fallback) keep their plain resolver; every other field gets shield's own middleware,
+ * so what is checked, and how, is unchanged.
+ */
+export function shieldGuards(schema: GraphQLSchema, options: { debug: boolean }): FieldMiddlewareMap {
+  const generated = (shield(rules, shieldOptions(options.debug)) as unknown as { generate(s: GraphQLSchema): FieldMiddlewareMap }).generate(schema);
+  const guarded: FieldMiddlewareMap = {};
+  for (const [typeName, fields] of Object.entries(generated)) {
+    const typeRules = (rules as Record<string, unknown>)[typeName];
+    for (const [fieldName, middleware] of Object.entries(fields)) {
+      if (effectiveRule(typeRules, fieldName) === allow) continue;
+      (guarded[typeName] ??= {})[fieldName] = middleware;
+    }
+  }
+  return guarded;
+}
+
+function effectiveRule(typeRules: unknown, fieldName: string): unknown {
+  if (typeRules === undefined) return undefined; // the fallback: deny
+  if (typeof typeRules === 'object' && typeRules !== null && !('resolve' in typeRules)) {
+    const map = typeRules as Record<string, unknown>;
+    return map[fieldName] ?? map['*'];
+  }
+  return typeRules;
 }

@@ -4,6 +4,7 @@ import type { Config } from '../config';
 import type { Database } from '../db/database';
 import type { Logger } from '../observability/logger';
 import { addressKey, boundedKey } from './keys';
+import { leaseBlock, LeasedBudget, type LeaseAnswer } from './leased-budget';
 import { deleteExpiredCounters, ensureRateLimitTable, RATE_LIMIT_TABLE, reportingStoreClient } from './postgres-store';
 import { ALLOWED, combineOutcomes, type LimitScope, type Outcome, type Verdict } from './verdict';
 
@@ -24,6 +25,25 @@ export interface RequestLimiter {
 
 type Limits = Config['rateLimits'];
 
+/** One budget: counts a request for a key. */
+interface Budget {
+  consume(key: string): Promise<LeaseAnswer>;
+}
+
+function memoryBudget(limiter: RateLimiterAbstract): Budget {
+  return {
+    async consume(key) {
+      try {
+        await limiter.consume(key);
+        return { kind: 'allowed' };
+      } catch (rejection) {
+        if (rejection instanceof RateLimiterRes) return { kind: 'limited', msBeforeNext: rejection.msBeforeNext };
+        throw rejection;
+      }
+    },
+  };
+}
+
 const CLEANUP_INTERVAL_MS = 5 * 60_000;
 const STORE_ERROR_LOG_INTERVAL_MS = 60_000;
 
@@ -31,8 +51,8 @@ const STORE_ERROR_LOG_INTERVAL_MS = 60_000;
  * Fixed-window request budgets (rate-limiter-flexible).
  *
  * - PostgreSQL: RateLimiterPostgres on the application's pg pool, so every instance counts in
- *   the same table: one atomic upsert per budget per operation (user and tenant run in
- *   parallel). Two options keep that cheap: once a key has used its window up, this instance
+ *   the same table. Points are taken from it in small blocks (LeasedBudget: one upsert per
+ *   block, 2 % of the budget at most, instead of one per operation). Two options keep it cheap: once a key has used its window up, this instance
  *   refuses it from memory until the window ends (`inMemoryBlockOnConsumed`) instead of asking
  *   the database again; and when the database cannot answer, counting continues in this
  *   instance's memory (`insuranceLimiter`) rather than failing requests.
@@ -49,7 +69,7 @@ export async function createRequestLimiter(limits: Limits, db: Database, logger:
   const pool = db.kind === 'postgres' ? db.pgPool : undefined;
   if (db.kind === 'postgres' && !pool) throw new Error('rate limits on PostgreSQL need the database pool (Database.pgPool)');
 
-  let make: (scope: LimitScope) => RateLimiterAbstract = memory;
+  let make: (scope: LimitScope) => Budget = (scope) => memoryBudget(memory(scope));
   let cleanup: NodeJS.Timeout | undefined;
   if (pool) {
     await ensureRateLimitTable(pool);
@@ -60,8 +80,7 @@ export async function createRequestLimiter(limits: Limits, db: Database, logger:
       lastReported = now;
       logger.warn({ err: error }, 'rate-limit store unavailable: counting in this instance until it answers again');
     });
-    make = (scope) =>
-      new RateLimiterPostgres({
+    make = (scope) => new LeasedBudget(new RateLimiterPostgres({
         storeClient,
         storeType: 'pool',
         tableName: RATE_LIMIT_TABLE,
@@ -72,7 +91,7 @@ export async function createRequestLimiter(limits: Limits, db: Database, logger:
         duration,
         inMemoryBlockOnConsumed: budgets[scope],
         insuranceLimiter: memory(scope),
-      });
+      }), leaseBlock(budgets[scope]));
     cleanup = setInterval(() => {
       deleteExpiredCounters(pool).catch(() => {}); // best effort; the next run tries again
     }, CLEANUP_INTERVAL_MS);
@@ -85,11 +104,9 @@ export async function createRequestLimiter(limits: Limits, db: Database, logger:
     const limiter = limiters.get(scope);
     if (!limiter) return { scope, kind: 'allowed' };
     try {
-      await limiter.consume(key);
-      return { scope, kind: 'allowed' };
-    } catch (rejection) {
-      if (rejection instanceof RateLimiterRes) return { scope, kind: 'limited', msBeforeNext: rejection.msBeforeNext };
-      return { scope, kind: 'failed', error: rejection };
+      return { scope, ...(await limiter.consume(key)) };
+    } catch (error) {
+      return { scope, kind: 'failed', error };
     }
   };
 

@@ -174,3 +174,21 @@ describe('bearerToken', () => {
     expect(() => bearerToken(header)).toThrow(expect.objectContaining({ code: 'UNAUTHENTICATED' }));
   });
 });
+
+describe('createTokenVerifier: verified tokens are remembered, never past their expiry', () => {
+  it('keeps accepting a verified token until it expires, then refuses it', async () => {
+    const verify = createTokenVerifier({ secret: SECRET });
+    const token = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('u-short').setExpirationTime(now() + 2).sign(key(SECRET));
+    expect(await verify(token)).toEqual({ subject: 'u-short' });
+    expect(await verify(token)).toEqual({ subject: 'u-short' });
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    expect((await rejection(verify(token))).message).toMatch(/expired/);
+  });
+
+  it('does not remember a token whose signature is wrong', async () => {
+    const verify = createTokenVerifier({ secret: SECRET });
+    const forged = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('u1').setExpirationTime('1h').sign(key('another-secret-that-is-long-enough'));
+    await rejection(verify(forged));
+    await rejection(verify(forged));
+  });
+});
