@@ -15,6 +15,7 @@ import type { Viewer } from './auth/roles';
 import { authenticate, contextFor } from './graphql/context-factory';
 import type { GraphQLContext } from './graphql/context';
 import { formatError } from './graphql/errors';
+import { SharedSubscriptions } from './graphql/shared-subscriptions';
 import { requestIdFrom } from './request-ids';
 import { requestTrace } from './observability/tracing';
 import { hashIdentifier } from './observability/redaction';
@@ -60,9 +61,11 @@ export async function startServer(app: App, listen: { host: string; port: number
   // Live graphql-ws connections, for the connection and subscription gauges read at scrape time.
   const wsContexts = new Set<{ subscriptions: Record<string, unknown> }>();
 
+  const sharedSubscriptions = new SharedSubscriptions();
   const wsCleanup = useServer<Record<string, unknown>, WsExtra>(
     {
       schema: app.schema,
+      subscribe: sharedSubscriptions.subscribe,
       onConnect: async (ctx) => {
         const params = ctx.connectionParams ?? {};
         const header = params.authorization ?? params.Authorization;

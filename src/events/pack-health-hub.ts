@@ -141,10 +141,15 @@ export class PackHealthHub {
       return; // not ours; the channel is namespaced but anyone may NOTIFY on it
     }
     if (typeof note.id !== 'string' || typeof note.updatedAt !== 'string') return;
-    this.events.emit(
-      PACK_EVENT,
-      healthOf({ ...note, date: String(note.date).slice(0, 10), updatedAt: new Date(note.updatedAt) }, this.warmingEtaMs),
-    );
+    const health = healthOf({ ...note, date: String(note.date).slice(0, 10), updatedAt: new Date(note.updatedAt) }, this.warmingEtaMs);
+    this.events.emit(PACK_EVENT, health);
+    // The latest pack changed in place (not superseded): it is still the latest — a newer pack
+    // announces itself — so its subscribers get the change now, without waiting for a read.
+    const latest = this.latestHealth;
+    if (latest && health.packId === latest.packId && health.status !== 'STALE' && !isOlder(health, latest) && !sameHealth(latest, health)) {
+      this.latestHealth = health;
+      this.events.emit(LATEST_EVENT, health);
+    }
     // Any pack change may change which pack is latest (a new day, a restatement, an error).
     this.enqueueRefresh(false);
   }
@@ -153,9 +158,13 @@ export class PackHealthHub {
     this.refreshChain = this.refreshChain
       .then(async () => {
         const health = await this.readLatest();
+        // A read that started before the change the listener already applied must not undo it.
+        const outdated = this.latestHealth !== undefined && health.packId === this.latestHealth.packId && isOlder(health, this.latestHealth);
         const changed = !this.latestHealth || !sameHealth(this.latestHealth, health);
-        this.latestHealth = health;
-        if (changed) this.events.emit(LATEST_EVENT, health);
+        if (!outdated) {
+          this.latestHealth = health;
+          if (changed) this.events.emit(LATEST_EVENT, health);
+        }
         if (resync) this.events.emit(RESYNC_EVENT);
       })
       .catch(() => {
@@ -167,4 +176,8 @@ export class PackHealthHub {
     const pack = await this.packs.findLatest();
     return pack ? healthOf(pack, this.warmingEtaMs) : NO_PACK_HEALTH;
   }
+}
+
+function isOlder(a: PackHealth, b: PackHealth): boolean {
+  return a.updatedAt !== null && b.updatedAt !== null && a.updatedAt.getTime() < b.updatedAt.getTime();
 }
