@@ -45,7 +45,7 @@ export function renderTable(record) {
     row('portfolio_overview step medians', Object.entries(o.stepMedianMs).map(([s, ms]) => `${s} ${fmt(ms)} ms`).join(', '), '', '', '', undefined);
   }
   if (r.fanout) {
-    for (const [size, f] of Object.entries(r.fanout)) {
+    for (const [size, f] of Object.entries(r.fanout.sizes ?? {})) {
       const ours = f.targets.freshgate, base = f.targets['plain ws'], cross = f.targets['freshgate, second instance'];
       const big = Number(size) >= 5000;
       row(`fan-out, ${size} subscribers, commit → client`, `p50 ${fmt(ours.p50Ms.median)} / p99 ${fmt(ours.p99Ms.median)} / max ${fmt(ours.maxMs.median)} ms`, `plain ws p99 ${fmt(base.p99Ms.median)} ms`, `${fmt(f.ratios.p99VsPlainWs)}×`, big ? '≤ 1.6×' : '', big ? f.ratios.p99VsPlainWs <= 1.6 : undefined);

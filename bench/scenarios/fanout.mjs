@@ -119,7 +119,8 @@ export async function fanoutScenario(context) {
         ]),
       );
       const p99 = (name) => out[name].p99Ms.median;
-      results[size] = {
+      results.sizes ??= {};
+      results.sizes[size] = {
         targets: out,
         ratios: {
           p99VsPlainWs: ratio(p99('freshgate'), p99('plain ws')),
