@@ -13,6 +13,9 @@ const swc = ['@swc/jest', {
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
+  // Jest 30's default 'soft' globals cleanup recurses forever on some globals a previous file set
+  // (jestjs/jest#16044); the suites share no globals, so cleanup is not needed.
+  testEnvironmentOptions: { globalsCleanup: 'off' },
   transform: { '^.+\\.ts$': swc },
   moduleFileExtensions: ['ts', 'js', 'json'],
   // Prisma's generated client imports its own .ts files with ESM-style .js suffixes.

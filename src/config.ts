@@ -48,6 +48,30 @@ export interface Config {
     /** Open WebSocket connections one user may hold on one instance. */
     wsConnectionsPerUser: number;
   };
+  /** What one operation may ask for, on HTTP and ws alike (README, "Operation limits"). */
+  limits: OperationLimitsConfig;
+  /** Browser origins allowed by CORS; empty: no cross-origin browser calls. */
+  corsOrigins: string[];
+  /** Whether validation errors may suggest field names ("did you mean"): not in production. */
+  fieldSuggestions: boolean;
+  /** How long SIGTERM waits for requests and executions before cutting them off. */
+  shutdownGraceMs: number;
+}
+
+export interface OperationLimitsConfig {
+  maxDepth: number;
+  maxAliases: number;
+  maxDirectives: number;
+  maxTokens: number;
+  maxCost: number;
+  maxBodyBytes: number;
+  /** Largest ws message accepted; a bigger one closes the socket (1009). */
+  wsMaxPayloadBytes: number;
+  /** A ws connection that does not send connection_init in time is closed (4408). */
+  wsInitTimeoutMs: number;
+  wsMaxSubscriptionsPerConnection: number;
+  /** A ws client that lets this much outgoing data pile up is disconnected (slow consumer). */
+  wsMaxBufferedBytes: number;
 }
 
 export class ConfigError extends Error {}
@@ -160,5 +184,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       perAnonymousIp: parseNonNegativeInt('RATE_LIMIT_ANONYMOUS', env.RATE_LIMIT_ANONYMOUS, 300),
       wsConnectionsPerUser: parseNonNegativeInt('WS_MAX_CONNECTIONS_PER_USER', env.WS_MAX_CONNECTIONS_PER_USER, 20),
     },
+    limits: {
+      maxDepth: parsePositiveInt('MAX_DEPTH', env.MAX_DEPTH, 10),
+      maxAliases: parsePositiveInt('MAX_ALIASES', env.MAX_ALIASES, 15),
+      maxDirectives: parsePositiveInt('MAX_DIRECTIVES', env.MAX_DIRECTIVES, 20),
+      maxTokens: parsePositiveInt('MAX_TOKENS', env.MAX_TOKENS, 2000),
+      maxCost: parsePositiveInt('MAX_COST', env.MAX_COST, 5000),
+      maxBodyBytes: parsePositiveInt('MAX_BODY_BYTES', env.MAX_BODY_BYTES, 1_048_576),
+      wsMaxPayloadBytes: parsePositiveInt('WS_MAX_PAYLOAD_BYTES', env.WS_MAX_PAYLOAD_BYTES, 65_536),
+      wsInitTimeoutMs: parseDuration('WS_INIT_TIMEOUT', optional(env.WS_INIT_TIMEOUT) ?? '5s'),
+      wsMaxSubscriptionsPerConnection: parsePositiveInt('WS_MAX_SUBSCRIPTIONS', env.WS_MAX_SUBSCRIPTIONS, 25),
+      wsMaxBufferedBytes: parsePositiveInt('WS_MAX_BUFFERED_BYTES', env.WS_MAX_BUFFERED_BYTES, 1_048_576),
+    },
+    corsOrigins: (optional(env.CORS_ORIGINS) ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+    fieldSuggestions: parseBoolean('FIELD_SUGGESTIONS', env.FIELD_SUGGESTIONS, environment !== 'production'),
+    shutdownGraceMs: parseDuration('SHUTDOWN_GRACE', optional(env.SHUTDOWN_GRACE) ?? '10s'),
   };
 }

@@ -5,8 +5,11 @@ import {
   ApolloServerPluginLandingPageProductionDefault,
 } from '@apollo/server/plugin/landingPage/default';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
-import Fastify, { type FastifyInstance } from 'fastify';
-import { useServer } from 'graphql-ws/use/ws';
+import fastifyCors from '@fastify/cors';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { getOperationAST, GraphQLError } from 'graphql';
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -16,6 +19,8 @@ import { authenticate, contextFor } from './graphql/context-factory';
 import type { GraphQLContext } from './graphql/context';
 import { formatError } from './graphql/errors';
 import { SharedSubscriptions } from './graphql/shared-subscriptions';
+import { serveGraphqlWs } from './graphql/ws-transport';
+import { checkOperation, limitRules } from './graphql/operation-limits';
 import { requestIdFrom } from './request-ids';
 import { requestTrace } from './observability/tracing';
 import { hashIdentifier } from './observability/redaction';
@@ -55,17 +60,27 @@ export async function startServer(app: App, listen: { host: string; port: number
   // Rate limits (README, "Rate limits"): every GraphQL operation, HTTP or ws, after authentication.
   const limiter = await createRequestLimiter(app.config.rateLimits, app.db, app.logger);
   const wsConnections = new ConnectionLimiter<WebSocket>(app.config.rateLimits.wsConnectionsPerUser);
-  const fastify = Fastify({ logger: false, bodyLimit: 1_048_576 });
-  const wsServer = new WebSocketServer({ server: fastify.server, path: GRAPHQL_PATH });
+  const { limits } = app.config;
+  const rules = limitRules(limits, { introspection: app.config.introspection });
+  const routerGate = routerSecretCheck(app.config.routerSecret);
+  const fastify = Fastify({ logger: false, bodyLimit: limits.maxBodyBytes });
+  const wsServer = new WebSocketServer({
+    server: fastify.server,
+    path: GRAPHQL_PATH,
+    maxPayload: limits.wsMaxPayloadBytes,
+    // Behind a router, a WebSocket upgrade without the router's secret is refused before the handshake.
+    verifyClient: ({ req }: { req: IncomingMessage }) => routerGate(req.headers[ROUTER_HEADER]),
+  });
   const authenticatedSockets = new Map<WebSocket, string>();
   // Live graphql-ws connections, for the connection and subscription gauges read at scrape time.
   const wsContexts = new Set<{ subscriptions: Record<string, unknown> }>();
 
   const sharedSubscriptions = new SharedSubscriptions();
-  const wsCleanup = useServer<Record<string, unknown>, WsExtra>(
+  const wsCleanup = serveGraphqlWs<Record<string, unknown>, WsExtra>(
     {
       schema: app.schema,
       subscribe: sharedSubscriptions.subscribe,
+      connectionInitWaitTimeout: limits.wsInitTimeoutMs,
       onConnect: async (ctx) => {
         const params = ctx.connectionParams ?? {};
         const header = params.authorization ?? params.Authorization;
@@ -87,10 +102,27 @@ export async function startServer(app: App, listen: { host: string; port: number
         wsContexts.delete(ctx);
         authenticatedSockets.delete(ctx.extra.socket);
       },
-      // Each subscribe (subscription, or a query/mutation sent over ws) counts like an HTTP request.
-      onSubscribe: async (ctx) => {
+      // The ws path gets what Apollo applies on HTTP: rate limit, token limit, validation with the
+      // operation limits and introspection policy. An error here answers this subscription only.
+      onSubscribe: async (ctx, _id, payload) => {
+        // graphql-ws has already registered this id when onSubscribe runs: it counts itself.
+        if (Object.keys(ctx.subscriptions).length > limits.wsMaxSubscriptionsPerConnection) {
+          return [clientError(`At most ${limits.wsMaxSubscriptionsPerConnection} operations at once on one connection`, 'TOO_MANY_SUBSCRIPTIONS')];
+        }
         const verdict = await limiter.consume({ viewer: ctx.extra.viewer, address: ctx.extra.request.socket.remoteAddress });
-        return verdict.allowed ? undefined : [rateLimitedError(verdict)];
+        if (!verdict.allowed) return [rateLimitedError(verdict)];
+        const checked = checkOperation(app.schema, payload.query, rules, { maxTokens: limits.maxTokens, fieldSuggestions: app.config.fieldSuggestions });
+        if ('errors' in checked) return checked.errors;
+        const operation = getOperationAST(checked.document, payload.operationName);
+        if (!operation) return [clientError('The document must name one operation to run', 'BAD_REQUEST')];
+        // Mutations debit credits, write audit entries and take idempotency keys: HTTP only.
+        if (operation.operation === 'mutation') return [clientError('Mutations are accepted over HTTP only', 'BAD_REQUEST')];
+        return {
+          schema: app.schema,
+          document: checked.document,
+          operationName: payload.operationName,
+          variableValues: payload.variables ?? undefined,
+        };
       },
       context: (ctx): GraphQLContext =>
         contextFor(app, ctx.extra.viewer, { requestId: requestIdFrom(undefined), ...requestTrace({}) }),
@@ -98,6 +130,7 @@ export async function startServer(app: App, listen: { host: string; port: number
         result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON())) as never } : result,
     },
     wsServer,
+    { logger: app.logger, maxBufferedBytes: limits.wsMaxBufferedBytes, onSlowConsumer: () => app.metrics.wsSlowConsumers.inc() },
   );
 
   // Access is re-checked while a connection lives, not only when it starts: a token that
@@ -125,6 +158,12 @@ export async function startServer(app: App, listen: { host: string; port: number
   const apollo = new ApolloServer<GraphQLContext>({
     schema: app.schema,
     introspection: app.config.introspection,
+    validationRules: rules,
+    // Apollo's own token limit answers 400 before validation (graphql-armor's parse hook would 500).
+    parseOptions: { maxTokens: limits.maxTokens },
+    hideSchemaDetailsFromClientErrors: !app.config.fieldSuggestions,
+    allowBatchedHttpRequests: false,
+    csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
     // main.ts owns shutdown (server, then database); Apollo's own signal handler would exit first.
     stopOnTerminationSignals: false,
@@ -143,6 +182,17 @@ export async function startServer(app: App, listen: { host: string; port: number
     ],
   });
   await apollo.start();
+
+  fastify.setErrorHandler(graphqlShapedHttpError);
+  if (app.config.corsOrigins.length > 0) {
+    await fastify.register(fastifyCors, { origin: app.config.corsOrigins, methods: ['GET', 'POST'], maxAge: 600 });
+  }
+  // Refused before the body is read or parsed.
+  fastify.addHook('onRequest', async (request, reply) => {
+    if (request.url.startsWith(GRAPHQL_PATH) && !routerGate(request.headers[ROUTER_HEADER])) {
+      await reply.code(401).send(errorBody('Requests must come through the router', 'UNAUTHENTICATED'));
+    }
+  });
 
   fastify.route({
     url: GRAPHQL_PATH,
@@ -194,6 +244,41 @@ export async function startServer(app: App, listen: { host: string; port: number
       return closing;
     },
   };
+}
+
+const ROUTER_HEADER = 'router-authorization';
+
+function clientError(message: string, code: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code } });
+}
+
+function errorBody(message: string, code: string) {
+  return { errors: [{ message, extensions: { code } }] };
+}
+
+/**
+ * With ROUTER_SECRET set, only callers presenting it in Router-Authorization get through
+ * (compared in constant time); without it, everyone does.
+ */
+function routerSecretCheck(secret: string | undefined): (presented: string | string[] | undefined) => boolean {
+  if (!secret) return () => true;
+  const expected = Buffer.from(secret);
+  return (presented) => {
+    if (typeof presented !== 'string') return false;
+    const given = Buffer.from(presented);
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  };
+}
+
+/**
+ * Fastify's own refusals (body too large, malformed JSON, unsupported content type) in the
+ * shape GraphQL clients read, with their 4xx status; anything else is a 500 without details.
+ */
+function graphqlShapedHttpError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
+  const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+  const code = status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR';
+  const message = status < 500 ? error.message : 'Internal server error';
+  return reply.code(status).send(errorBody(message, code));
 }
 
 /** Times every GraphQL operation over HTTP, by (bounded) operation name and type. */

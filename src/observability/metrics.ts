@@ -61,6 +61,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly wsSlowConsumers = new Counter({
+    name: 'freshgate_ws_slow_consumers_closed_total',
+    help: 'graphql-ws connections closed because they did not read what was sent to them',
+    registers: [this.registry],
+  });
+
   readonly activeSubscriptions = new Gauge({
     name: 'freshgate_active_subscriptions',
     help: 'Active graphql-ws subscriptions',

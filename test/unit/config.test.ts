@@ -79,6 +79,19 @@ describe('loadConfig reads every variable', () => {
       RATE_LIMIT_TENANT: '0',
       RATE_LIMIT_ANONYMOUS: '7',
       WS_MAX_CONNECTIONS_PER_USER: '3',
+      MAX_DEPTH: '7',
+      MAX_ALIASES: '4',
+      MAX_DIRECTIVES: '5',
+      MAX_TOKENS: '900',
+      MAX_COST: '1200',
+      MAX_BODY_BYTES: '2048',
+      WS_MAX_PAYLOAD_BYTES: '1024',
+      WS_INIT_TIMEOUT: '2s',
+      WS_MAX_SUBSCRIPTIONS: '6',
+      WS_MAX_BUFFERED_BYTES: '4096',
+      CORS_ORIGINS: 'https://a.example, https://b.example',
+      FIELD_SUGGESTIONS: 'on',
+      SHUTDOWN_GRACE: '3s',
     });
     expect(config).toEqual({
       databaseUrl: 'postgresql://user@host:5432/db',
@@ -100,7 +113,27 @@ describe('loadConfig reads every variable', () => {
       returns: { flowTiming: 'end-of-day', annualizationDays: 252, riskPeriodsPerYear: 260 },
       orchestrator: { maxConcurrency: 2, stepTimeoutMs: 30_000 },
       rateLimits: { windowMs: 10_000, perUser: 5, perTenant: 0, perAnonymousIp: 7, wsConnectionsPerUser: 3 },
+      limits: {
+        maxDepth: 7,
+        maxAliases: 4,
+        maxDirectives: 5,
+        maxTokens: 900,
+        maxCost: 1200,
+        maxBodyBytes: 2048,
+        wsMaxPayloadBytes: 1024,
+        wsInitTimeoutMs: 2_000,
+        wsMaxSubscriptionsPerConnection: 6,
+        wsMaxBufferedBytes: 4096,
+      },
+      corsOrigins: ['https://a.example', 'https://b.example'],
+      fieldSuggestions: true,
+      shutdownGraceMs: 3_000,
     });
+  });
+
+  it('hides field suggestions in production unless asked for', () => {
+    expect(loadConfig({ JWT_SECRET: 'x', FRESHGATE_ENV: 'production' }).fieldSuggestions).toBe(false);
+    expect(loadConfig({ JWT_SECRET: 'x', FRESHGATE_ENV: 'development' }).fieldSuggestions).toBe(true);
   });
 
   it.each([

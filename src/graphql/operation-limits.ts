@@ -1,0 +1,80 @@
+import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
+import {
+  GraphQLError,
+  NoSchemaIntrospectionCustomRule,
+  parse,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type GraphQLSchema,
+  type ValidationContext,
+  type ValidationRule,
+} from 'graphql';
+import type { OperationLimitsConfig } from '../config';
+
+/**
+ * The validation rules every operation passes, on HTTP (Apollo's validationRules) and on ws
+ * (checkOperation): depth, aliases (an aliased __typename counts like any field), directives
+ * and cost from graphql-armor, plus no introspection when it is configured off. They run
+ * before any resolver; a refusal is a GRAPHQL_VALIDATION_FAILED error (HTTP 400).
+ */
+export function limitRules(limits: OperationLimitsConfig, options: { introspection: boolean }): ValidationRule[] {
+  // graphql-armor throws from its rules by default, which Apollo answers with a 500; reporting
+  // the error on the validation context makes it an ordinary validation failure (400).
+  const report = { exposeLimits: true, propagateOnRejection: false, onReject: [reportOn] };
+  const rules: ValidationRule[] = [
+    maxDepthRule({ n: limits.maxDepth, ...report }),
+    // No allow-list: a flood of aliased __typename costs as much as any other.
+    maxAliasesRule({ n: limits.maxAliases, allowList: [], ...report }),
+    maxDirectivesRule({ n: limits.maxDirectives, ...report }),
+    costLimitRule({ maxCost: limits.maxCost, ...report }),
+  ];
+  if (!options.introspection) rules.push(NoSchemaIntrospectionCustomRule);
+  return rules;
+}
+
+function reportOn(context: ValidationContext | null, error: GraphQLError): void {
+  context?.reportError(error);
+}
+
+export type CheckedOperation = { document: DocumentNode } | { errors: GraphQLError[] };
+
+/**
+ * What Apollo does on HTTP before executing, for the ws path: parse with the same token limit,
+ * then validate with the standard rules and the limits. graphql-ws would otherwise parse and
+ * validate on its own, without any of them.
+ */
+export function checkOperation(
+  schema: GraphQLSchema,
+  query: unknown,
+  rules: readonly ValidationRule[],
+  options: { maxTokens: number; fieldSuggestions: boolean },
+): CheckedOperation {
+  const { maxTokens } = options;
+  if (typeof query !== 'string') return { errors: [new GraphQLError('The query must be a string', { extensions: { code: 'BAD_REQUEST' } })] };
+  let document: DocumentNode;
+  try {
+    document = parse(query, { maxTokens });
+  } catch (error) {
+    const syntax = error as GraphQLError;
+    return { errors: [new GraphQLError(syntax.message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })] };
+  }
+  const errors = validate(schema, document, [...specifiedRules, ...rules]);
+  if (errors.length > 0) {
+    return {
+      errors: errors.map((e) => {
+        const message = options.fieldSuggestions ? e.message : withoutSuggestions(e.message);
+        return new GraphQLError(message, { nodes: e.nodes, extensions: { ...e.extensions, code: 'GRAPHQL_VALIDATION_FAILED' } });
+      }),
+    };
+  }
+  return { document };
+}
+
+/** Drops graphql-js's "Did you mean …?" hints, as Apollo's hideSchemaDetailsFromClientErrors does on HTTP. */
+function withoutSuggestions(message: string): string {
+  return message.replace(/ Did you mean(.+?)\?$/, '');
+}

@@ -1,0 +1,97 @@
+import { CloseCode, handleProtocols, makeServer, type ServerOptions } from 'graphql-ws';
+import type { IncomingMessage } from 'node:http';
+import type { WebSocket, WebSocketServer } from 'ws';
+import type { Logger } from '../observability/logger';
+
+/** What graphql-ws's callbacks find in `ctx.extra`. */
+export interface WsExtra {
+  socket: WebSocket;
+  request: IncomingMessage;
+}
+
+export interface WsTransportOptions {
+  logger: Logger;
+  /** Outgoing bytes a client may leave unread before it is disconnected as a slow consumer. */
+  maxBufferedBytes: number;
+  onSlowConsumer(): void;
+  /** Ping interval; a socket that has not answered the previous ping by the next one is dropped. */
+  keepAliveMs?: number;
+}
+
+/** Close code for a client that let too much unread data pile up (policy violation). */
+export const WS_SLOW_CONSUMER = 1008;
+/** Close code at shutdown: the server is going away; clients reconnect elsewhere. */
+export const WS_GOING_AWAY = 1001;
+
+/**
+ * graphql-ws on a `ws` server through the library's own transport API (`makeServer`), in place
+ * of its stock `useServer` adapter, for three things a fan-out to thousands needs:
+ * - sends are fire-and-forget: stock wraps each send in a promise settled by a per-message
+ *   write callback, which at 5,000 subscribers is most of an event's cost;
+ * - backpressure: after each send the socket's unsent bytes are checked, and a client over
+ *   `maxBufferedBytes` is closed (1008) and counted, so memory stays bounded;
+ * - one heartbeat timer for all sockets (ws's isAlive pattern) instead of one per socket.
+ */
+export function serveGraphqlWs<P extends Record<string, unknown> | undefined, E extends Record<PropertyKey, unknown>>(
+  options: ServerOptions<P, E & WsExtra>,
+  wss: WebSocketServer,
+  transport: WsTransportOptions,
+): { dispose(): Promise<void> } {
+  const server = makeServer<P, E & WsExtra>(options);
+  wss.options.handleProtocols = handleProtocols;
+  const alive = new WeakMap<WebSocket, boolean>();
+
+  wss.on('error', (error) => transport.logger.error({ err: error }, 'WebSocket server error'));
+  wss.on('connection', (socket, request) => {
+    alive.set(socket, true);
+    socket.on('pong', () => alive.set(socket, true));
+    socket.once('error', (error) => {
+      transport.logger.warn({ err: error }, 'WebSocket error');
+      socket.close(CloseCode.InternalServerError, 'Internal server error');
+    });
+    const closed = server.opened(
+      {
+        protocol: socket.protocol,
+        send(data) {
+          if (socket.readyState !== socket.OPEN) return;
+          socket.send(data);
+          if (socket.bufferedAmount > transport.maxBufferedBytes) {
+            transport.onSlowConsumer();
+            socket.close(WS_SLOW_CONSUMER, 'Slow consumer: messages were not read');
+          }
+        },
+        close: (code, reason) => socket.close(code, reason),
+        onMessage: (handle) =>
+          socket.on('message', (message) => {
+            handle(String(message)).catch((error: unknown) => {
+              transport.logger.error({ err: error }, 'graphql-ws message handling failed');
+              socket.close(CloseCode.InternalServerError, 'Internal server error');
+            });
+          }),
+      },
+      { socket, request } as E & WsExtra,
+    );
+    socket.once('close', (code, reason) => void closed(code, String(reason)));
+  });
+
+  const heartbeat = setInterval(() => {
+    for (const socket of wss.clients) {
+      if (!alive.get(socket)) {
+        socket.terminate();
+        continue;
+      }
+      alive.set(socket, false);
+      socket.ping();
+    }
+  }, transport.keepAliveMs ?? 12_000);
+  heartbeat.unref();
+
+  return {
+    async dispose() {
+      clearInterval(heartbeat);
+      for (const socket of wss.clients) socket.close(WS_GOING_AWAY, 'Going away');
+      wss.removeAllListeners();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,199 @@
+import WebSocket from 'ws';
+import { startTestServer, testConfig, type TestServer } from '../support/test-server';
+
+type Frame = { type: string; id?: string; payload?: unknown };
+
+/** A raw graphql-transport-ws socket: what a misbehaving client can send, frame by frame. */
+class RawSocket {
+  readonly frames: Frame[] = [];
+  readonly closed: Promise<{ code: number; reason: string }>;
+  private readonly socket: WebSocket;
+  private waiters: { predicate: (f: Frame) => boolean; resolve: (f: Frame) => void }[] = [];
+
+  constructor(url: string, headers: Record<string, string> = {}) {
+    this.socket = new WebSocket(url, 'graphql-transport-ws', { headers });
+    this.socket.on('message', (data) => {
+      const frame = JSON.parse(String(data)) as Frame;
+      this.frames.push(frame);
+      this.waiters = this.waiters.filter((w) => (w.predicate(frame) ? (w.resolve(frame), false) : true));
+    });
+    this.closed = new Promise((resolve) => this.socket.on('close', (code, reason) => resolve({ code, reason: String(reason) })));
+    this.socket.on('error', () => {});
+  }
+
+  opened(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.socket.readyState === WebSocket.OPEN) return resolve();
+      this.socket.once('open', () => resolve());
+      this.socket.once('error', reject);
+    });
+  }
+
+  send(frame: unknown): void {
+    this.socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  }
+
+  next(predicate: (f: Frame) => boolean, timeoutMs = 5_000): Promise<Frame> {
+    const seen = this.frames.find(predicate);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no such frame')), timeoutMs);
+      this.waiters.push({ predicate, resolve: (f) => (clearTimeout(timer), resolve(f)) });
+    });
+  }
+
+  async init(payload: Record<string, unknown> = {}): Promise<void> {
+    await this.opened();
+    this.send({ type: 'connection_init', payload });
+    await this.next((f) => f.type === 'connection_ack');
+  }
+
+  close(): void {
+    this.socket.terminate();
+  }
+}
+
+const PACK_HEALTH = 'subscription { packHealthChanged { status packId } }';
+
+describe('hostile graphql-ws traffic', () => {
+  let t: TestServer;
+  const sockets: RawSocket[] = [];
+  const open = (headers?: Record<string, string>) => {
+    const s = new RawSocket(t.server.wsUrl, headers);
+    sockets.push(s);
+    return s;
+  };
+
+  beforeAll(async () => {
+    t = await startTestServer({ config: { fieldSuggestions: false, limits: { ...testConfig().limits, wsInitTimeoutMs: 300, wsMaxPayloadBytes: 4096, wsMaxSubscriptionsPerConnection: 3 } } });
+  });
+  afterEach(() => sockets.splice(0).forEach((s) => s.close()));
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('closes a socket that subscribes before connection_init (4401)', async () => {
+    const s = open();
+    await s.opened();
+    s.send({ type: 'subscribe', id: '1', payload: { query: PACK_HEALTH } });
+    expect((await s.closed).code).toBe(4401);
+  });
+
+  it('closes a socket that sends no connection_init in time (4408)', async () => {
+    const s = open();
+    await s.opened();
+    expect((await s.closed).code).toBe(4408);
+  });
+
+  it('closes on a second connection_init (4429)', async () => {
+    const s = open();
+    await s.init();
+    s.send({ type: 'connection_init', payload: {} });
+    expect((await s.closed).code).toBe(4429);
+  });
+
+  it('closes on an unknown message type (4400)', async () => {
+    const s = open();
+    await s.init();
+    s.send({ type: 'make_coffee' });
+    expect((await s.closed).code).toBe(4400);
+  });
+
+  it('closes on a frame that is not JSON (4400)', async () => {
+    const s = open();
+    await s.init();
+    s.send('{{{ not json');
+    expect((await s.closed).code).toBe(4400);
+  });
+
+  it('closes on a duplicate subscription id (4409)', async () => {
+    const s = open();
+    await s.init();
+    s.send({ id: 'dup', type: 'subscribe', payload: { query: PACK_HEALTH } });
+    await s.next((f) => f.id === 'dup' && f.type === 'next');
+    s.send({ id: 'dup', type: 'subscribe', payload: { query: PACK_HEALTH } });
+    expect((await s.closed).code).toBe(4409);
+  });
+
+  it('closes on a frame larger than WS_MAX_PAYLOAD_BYTES (1009)', async () => {
+    const s = open();
+    await s.init();
+    s.send({ id: 'big', type: 'subscribe', payload: { query: `# ${'x'.repeat(10_000)}\n${PACK_HEALTH}` } });
+    expect((await s.closed).code).toBe(1009);
+  });
+
+  it('answers a syntax error for that subscription only; the socket and its other subscriptions live on', async () => {
+    const s = open();
+    await s.init();
+    s.send({ id: 'good', type: 'subscribe', payload: { query: PACK_HEALTH } });
+    await s.next((f) => f.id === 'good' && f.type === 'next');
+    s.send({ id: 'bad', type: 'subscribe', payload: { query: 'subscription { packHealthChanged { ' } });
+    const error = await s.next((f) => f.id === 'bad');
+    expect(error.type).toBe('error');
+    expect((error.payload as { extensions: { code: string } }[])[0].extensions.code).toBe('GRAPHQL_PARSE_FAILED');
+    await t.app.db.sql.query(`UPDATE pricing_packs SET prewarm_done = NOT prewarm_done WHERE id = 'PP_2026-11-20'`);
+    const change = await s.next((f) => f.id === 'good' && f.type === 'next' && s.frames.filter((g) => g.id === 'good').length > 1);
+    expect(change.type).toBe('next');
+  });
+
+  it('applies the operation limits on ws too (aliases)', async () => {
+    const s = open();
+    await s.init();
+    const aliases = Array.from({ length: 16 }, (_, i) => `a${i}: packHealth { status }`).join(' ');
+    s.send({ id: 'q', type: 'subscribe', payload: { query: `{ ${aliases} }` } });
+    const error = await s.next((f) => f.id === 'q');
+    expect(error.type).toBe('error');
+    expect((error.payload as { message: string }[])[0].message).toMatch(/aliases limit/i);
+  });
+
+  it('applies the token limit on ws too', async () => {
+    const s = open();
+    await s.init();
+    s.send({ id: 'q', type: 'subscribe', payload: { query: `{ packHealth { ${'status '.repeat(2500)} } }`.slice(0, 4000) } });
+    const error = await s.next((f) => f.id === 'q');
+    expect(error.type).toBe('error');
+  });
+
+  it('hides field suggestions on ws too', async () => {
+    const s = open();
+    await s.init();
+    s.send({ id: 'q', type: 'subscribe', payload: { query: '{ packHealt { status } }' } });
+    const error = await s.next((f) => f.id === 'q');
+    expect((error.payload as { message: string }[])[0].message).toBe('Cannot query field "packHealt" on type "Query".');
+  });
+
+  it('caps subscriptions per connection', async () => {
+    const s = open();
+    await s.init();
+    for (const id of ['1', '2', '3']) s.send({ id, type: 'subscribe', payload: { query: PACK_HEALTH } });
+    await Promise.all(['1', '2', '3'].map((id) => s.next((f) => f.id === id && f.type === 'next')));
+    s.send({ id: '4', type: 'subscribe', payload: { query: PACK_HEALTH } });
+    const error = await s.next((f) => f.id === '4');
+    expect(error.type).toBe('error');
+    expect((error.payload as { extensions: { code: string } }[])[0].extensions.code).toBe('TOO_MANY_SUBSCRIPTIONS');
+  });
+
+  it('refuses mutations over ws (HTTP only)', async () => {
+    const s = open();
+    await s.init({ authorization: `Bearer ${await t.token('demo-admin')}` });
+    s.send({ id: 'm', type: 'subscribe', payload: { query: 'mutation { grantCredits(tenantId: "demo", amount: 5, reason: "ws") { id } }' } });
+    const error = await s.next((f) => f.id === 'm');
+    expect(error.type).toBe('error');
+    expect((error.payload as { message: string }[])[0].message).toBe('Mutations are accepted over HTTP only');
+  });
+
+  it('refuses a bad token in connection_init (4403)', async () => {
+    const s = open();
+    await s.opened();
+    s.send({ type: 'connection_init', payload: { authorization: 'Bearer nope' } });
+    expect((await s.closed).code).toBe(4403);
+  });
+
+  it('still serves a normal subscription afterwards', async () => {
+    const s = open();
+    await s.init();
+    s.send({ id: 'ok', type: 'subscribe', payload: { query: PACK_HEALTH } });
+    const first = await s.next((f) => f.id === 'ok');
+    expect(first.payload).toMatchObject({ data: { packHealthChanged: { packId: 'PP_2026-11-20' } } });
+  });
+});
