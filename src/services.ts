@@ -58,7 +58,7 @@ export function createServices(config: Config, db: Database, rights: RightsRegis
   const ledger = createLedgerServices(db.prisma);
   const agentDeps: AgentDeps = {
     ledger: ledger.repository,
-    marketData: new MarketData(db.prisma),
+    marketData: new MarketData(db.prisma, db.sql),
     reference: new ReferenceData(db.prisma),
     conventions: config.returns,
   };

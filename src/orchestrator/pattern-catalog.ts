@@ -84,11 +84,17 @@ export class PatternCatalog {
   async reload(): Promise<void> {
     this.loadedAt = Date.now();
     const rows = await this.prisma.patternVersion.findMany({ orderBy: [{ patternId: 'asc' }, { createdAt: 'desc' }] });
-    this.current.clear();
+    const latest = new Map<string, CompiledPattern>();
     for (const row of rows) {
-      if (this.current.has(row.patternId)) continue;
-      this.current.set(row.patternId, this.compileStored(row.definition));
+      if (latest.has(row.patternId)) continue;
+      // A stored version never changes (its sha256 is checked when stored): compile it once.
+      const key = `${row.patternId}@${row.version}`;
+      const compiled = this.versions.get(key) ?? this.compileStored(row.definition);
+      this.versions.set(key, compiled);
+      latest.set(row.patternId, compiled);
     }
+    this.current.clear();
+    for (const [id, compiled] of latest) this.current.set(id, compiled);
   }
 
   list(): CompiledPattern[] {

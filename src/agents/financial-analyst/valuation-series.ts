@@ -45,6 +45,10 @@ export const valuationSeriesCapability =
     });
     if (market.dates.length < 2) throw new CapabilityError('NOT_ENOUGH_PACKS', `fewer than two usable packs between ${start} and ${end}`);
 
+    // Per symbol and per ledger, not per day: the loop below runs once per valuation day.
+    const currencyOfSymbol = new Map<string, string>();
+    for (const e of entries) if (e.symbol && !currencyOfSymbol.has(e.symbol)) currencyOfSymbol.set(e.symbol, e.currency);
+    const cashCurrencies = [...new Set(entries.map((e) => e.currency))];
     const book = new LedgerBook();
     const lastClose = new Map<string, number>();
     const carried = new Set<string>();
@@ -83,9 +87,9 @@ export const valuationSeriesCapability =
           carried.add(symbol);
           carriedToday = true;
         }
-        value += fx.convert(quantity * close, currencyOf(entries, symbol));
+        value += fx.convert(quantity * close, currencyOfSymbol.get(symbol)!);
       }
-      for (const currency of new Set(entries.map((e) => e.currency))) value += fx.convert(book.cashOf(currency), currency);
+      for (const currency of cashCurrencies) value += fx.convert(book.cashOf(currency), currency);
       if (carriedToday) carriedDays++;
       points.push({ date, packId: market.packIds.get(date)!, value, inflow: points.length === 0 ? 0 : inflow, outflow: points.length === 0 ? 0 : outflow });
     }
@@ -102,7 +106,3 @@ export const valuationSeriesCapability =
       warnings: [...carried].sort().map((s) => `no price for ${s} on some days; the previous close was carried forward`),
     };
   };
-
-function currencyOf(entries: { symbol: string | null; currency: string }[], symbol: string): string {
-  return entries.find((e) => e.symbol === symbol)!.currency;
-}
