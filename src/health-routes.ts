@@ -18,7 +18,9 @@ export function registerHealthRoutes(fastify: FastifyInstance, app: App): void {
   });
 
   // The same fields as the packHealth query, from the hub's memory while its listener is up.
-  fastify.get('/health/pack', async () => app.services.packHealth.latest());
+  fastify.get('/health/pack', async (_request, reply) =>
+    reply.type('application/json; charset=utf-8').send(await app.services.packHealth.latestAsJson()),
+  );
 
   // For operators: what this instance is running and how its dependencies are doing.
   fastify.get('/health/detailed', async () => {

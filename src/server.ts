@@ -18,9 +18,9 @@ import type { Viewer } from './auth/roles';
 import { authenticate, contextFor } from './graphql/context-factory';
 import type { GraphQLContext } from './graphql/context';
 import { formatError } from './graphql/errors';
-import { SharedSubscriptions } from './graphql/shared-subscriptions';
+import { SharedSubscriptions, type DeliveringContext } from './graphql/shared-subscriptions';
 import { serveGraphqlWs } from './graphql/ws-transport';
-import { checkOperation, limitRules } from './graphql/operation-limits';
+import { limitRules, OperationChecker } from './graphql/operation-limits';
 import { requestIdFrom } from './request-ids';
 import { requestTrace } from './observability/tracing';
 import { hashIdentifier } from './observability/redaction';
@@ -63,6 +63,7 @@ export async function startServer(app: App, listen: { host: string; port: number
   const { limits } = app.config;
   const rules = limitRules(limits, { introspection: app.config.introspection });
   const routerGate = routerSecretCheck(app.config.routerSecret);
+  const operations = new OperationChecker(app.schema, rules, { maxTokens: limits.maxTokens, fieldSuggestions: app.config.fieldSuggestions });
   const fastify = Fastify({ logger: false, bodyLimit: limits.maxBodyBytes });
   const wsServer = new WebSocketServer({
     server: fastify.server,
@@ -104,28 +105,31 @@ export async function startServer(app: App, listen: { host: string; port: number
       },
       // The ws path gets what Apollo applies on HTTP: rate limit, token limit, validation with the
       // operation limits and introspection policy. An error here answers this subscription only.
-      onSubscribe: async (ctx, _id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         // graphql-ws has already registered this id when onSubscribe runs: it counts itself.
         if (Object.keys(ctx.subscriptions).length > limits.wsMaxSubscriptionsPerConnection) {
           return [clientError(`At most ${limits.wsMaxSubscriptionsPerConnection} operations at once on one connection`, 'TOO_MANY_SUBSCRIPTIONS')];
         }
         const verdict = await limiter.consume({ viewer: ctx.extra.viewer, address: ctx.extra.request.socket.remoteAddress });
         if (!verdict.allowed) return [rateLimitedError(verdict)];
-        const checked = checkOperation(app.schema, payload.query, rules, { maxTokens: limits.maxTokens, fieldSuggestions: app.config.fieldSuggestions });
+        const checked = operations.check(payload.query);
         if ('errors' in checked) return checked.errors;
         const operation = getOperationAST(checked.document, payload.operationName);
         if (!operation) return [clientError('The document must name one operation to run', 'BAD_REQUEST')];
         // Mutations debit credits, write audit entries and take idempotency keys: HTTP only.
         if (operation.operation === 'mutation') return [clientError('Mutations are accepted over HTTP only', 'BAD_REQUEST')];
+        const contextValue: DeliveringContext = {
+          ...contextFor(app, ctx.extra.viewer, { requestId: requestIdFrom(undefined), ...requestTrace({}) }),
+          delivery: { id, send: ctx.extra.deliver },
+        };
         return {
           schema: app.schema,
           document: checked.document,
           operationName: payload.operationName,
           variableValues: payload.variables ?? undefined,
+          contextValue,
         };
       },
-      context: (ctx): GraphQLContext =>
-        contextFor(app, ctx.extra.viewer, { requestId: requestIdFrom(undefined), ...requestTrace({}) }),
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON())) as never } : result,
     },

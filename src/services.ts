@@ -68,11 +68,14 @@ export function createServices(config: Config, db: Database, rights: RightsRegis
   const patterns = new PatternCatalog(db.prisma, new Set(runtime.capabilities()));
   const executions = new ExecutionRepository(db.prisma);
   const executionEvents = new ExecutionEvents();
+  const packHealth = new PackHealthHub(db, packs, config.packWarmingEtaMs);
   const executePattern = new ExecutePattern({
     prisma: db.prisma,
     catalog: patterns,
     orchestrator: new Orchestrator(runtime, { maxConcurrency: config.orchestrator.maxConcurrency, defaultStepTimeoutMs: config.orchestrator.stepTimeoutMs }),
     packs,
+    latestPack: () => packHealth.latestPack(),
+    sql: db.sql,
     portfolios,
     ledgerCommits: ledger.repository,
     executions,
@@ -124,7 +127,7 @@ export function createServices(config: Config, db: Database, rights: RightsRegis
     config,
     packs,
     packBuilder: new PackBuilder(db.prisma),
-    packHealth: new PackHealthHub(db, packs, config.packWarmingEtaMs),
+    packHealth,
     portfolios,
     tenants: new TenantRepository(db.prisma),
     rights,

@@ -68,17 +68,17 @@ export async function fanoutScenario(context) {
   const results = {};
   try {
     for (const size of context.fanoutSizes) {
-      const perTarget = Object.fromEntries(targets.map((t) => [t.name, { samples: [], p50: [], p99: [], max: [], rssPerSubscriber: [], queryDuringFanout: [], missed: 0 }]));
+      const memory = await idleMemory(context, subscribers, size);
+      const perTarget = Object.fromEntries(targets.map((t) => [t.name, { samples: [], p50: [], p99: [], max: [], queryDuringFanout: [], missed: 0 }]));
       for (let round = 0; round < context.rounds; round++) {
         for (const target of targets) {
           const figures = perTarget[target.name];
-          const rssBefore = rssBytes(target.pid);
           const { ok } = await subscribers.command({ cmd: 'connect', url: target.wsUrl, n: size, query: PACK_HEALTH_SUBSCRIPTION }, 'connected');
           if (ok !== size) throw new Error(`${target.name}: only ${ok} of ${size} subscribers connected`);
           await new Promise((r) => setTimeout(r, 1000));
-          figures.rssPerSubscriber.push((rssBytes(target.pid) - rssBefore) / size);
           const roundSamples = [];
-          for (let event = 0; event < EVENTS_PER_ROUND; event++) {
+          // One unmeasured event first: the JIT warm-up of the delivery path, for every target alike.
+          for (let event = -1; event < EVENTS_PER_ROUND; event++) {
             const armed = subscribers.next('armed');
             const received = subscribers.next('received');
             subscribers.send({ cmd: 'arm' });
@@ -88,7 +88,9 @@ export async function fanoutScenario(context) {
             // Asked while the server is sending the change to every subscriber.
             const query = target.queryUrl ? timedQuery(target.queryUrl) : undefined;
             const { times } = await received;
-            if (query) figures.queryDuringFanout.push(await query);
+            const queryMs = query ? await query : undefined;
+            if (event < 0) continue;
+            if (queryMs !== undefined) figures.queryDuringFanout.push(queryMs);
             for (const t of times) {
               if (t === null) figures.missed++;
               else roundSamples.push(t - committedAt);
@@ -101,7 +103,7 @@ export async function fanoutScenario(context) {
           figures.p50.push(summary.p50);
           figures.p99.push(summary.p99);
           figures.max.push(summary.max);
-          context.log(`  ${size} subscribers, ${target.name.padEnd(27)} round ${round + 1}: p50 ${summary.p50} ms, p99 ${summary.p99} ms, max ${summary.max} ms, ${Math.round(figures.rssPerSubscriber.at(-1) / 1024 * 10) / 10} KB/subscriber`);
+          context.log(`  ${size} subscribers, ${target.name.padEnd(27)} round ${round + 1}: p50 ${summary.p50} ms, p99 ${summary.p99} ms, max ${summary.max} ms`);
           await new Promise((r) => setTimeout(r, 500));
         }
       }
@@ -112,7 +114,7 @@ export async function fanoutScenario(context) {
             p50Ms: summarize(f.p50),
             p99Ms: summarize(f.p99),
             maxMs: summarize(f.max),
-            rssKBPerIdleSubscriber: summarize(f.rssPerSubscriber.map((b) => b / 1024)),
+            rssKBPerIdleSubscriber: memory[name] ?? null,
             queryDuringFanoutMs: f.queryDuringFanout.length ? { median: round(median(f.queryDuringFanout)), max: round(Math.max(...f.queryDuringFanout)) } : null,
             missed: f.missed,
           },
@@ -141,4 +143,37 @@ async function timedQuery(url) {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: PACK_HEALTH_QUERY }) });
   await response.json();
   return performance.now() - started;
+}
+
+/**
+ * Server RSS per idle subscriber, on processes that have served nothing else (a process that has
+ * already grown its heap would hide the cost): RSS with N idle subscribers minus RSS before.
+ */
+async function idleMemory(context, subscribers, size) {
+  const measure = async (name, pid, wsUrl) => {
+    await new Promise((r) => setTimeout(r, 1000));
+    const before = rssBytes(pid);
+    const { ok } = await subscribers.command({ cmd: 'connect', url: wsUrl, n: size, query: PACK_HEALTH_SUBSCRIPTION }, 'connected');
+    if (ok !== size) throw new Error(`${name}: only ${ok} of ${size} subscribers connected`);
+    await new Promise((r) => setTimeout(r, 2000));
+    const perSubscriberKB = round((rssBytes(pid) - before) / size / 1024);
+    await subscribers.command({ cmd: 'close' }, 'closed');
+    context.log(`  ${size} idle subscribers, ${name}: ${perSubscriberKB} KB each`);
+    return perSubscriberKB;
+  };
+  const port = await freePort();
+  const baseline = spawnNode([path.join(here, '..', 'servers', 'plain-ws.mjs')], {
+    cores: context.plan.server,
+    env: { PORT: String(port), DATABASE_URL: context.databaseUrl, BASELINE_CHANNEL },
+  });
+  const fresh = await startFreshgate(context, { name: `memory-${size}` });
+  try {
+    await waitForOk(`http://127.0.0.1:${port}/`, { child: baseline });
+    return {
+      'plain ws': await measure('plain ws', baseline.pid, `ws://127.0.0.1:${port}/graphql`),
+      freshgate: await measure('freshgate', fresh.child.pid, fresh.wsUrl),
+    };
+  } finally {
+    await Promise.all([stop(baseline), stop(fresh.child)]);
+  }
 }

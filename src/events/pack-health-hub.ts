@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { Repeater, SlidingBuffer } from '@graphql-yoga/subscription';
 import type { Database, NotificationListener } from '../db/database';
-import type { PackRepository } from '../data/packs/pack-repository';
+import type { PackRepository, PricingPackRecord } from '../data/packs/pack-repository';
 import { healthOf, NO_PACK_HEALTH, sameHealth, type PackHealth, type PackHealthSource } from '../packs/pack-health';
 
 export const PACK_HEALTH_CHANNEL = 'freshgate_pack_health';
@@ -34,6 +34,10 @@ export class PackHealthHub {
   private readonly events = new EventEmitter();
   private listener: NotificationListener | undefined;
   private latestHealth: PackHealth | undefined;
+  // The latest health as JSON, made when it changes: /health/pack answers with these bytes.
+  private latestJson: string | undefined;
+  // The latest pack's row as last read (null: no pack at all); undefined while unknown.
+  private latestPackRow: PricingPackRecord | null | undefined;
   private lastEventAt: Date | null = null;
   private subscriberCount = 0;
   // Refreshes run one after another so a slow read can never overwrite a newer one.
@@ -58,7 +62,7 @@ export class PackHealthHub {
       },
       onDisconnected: () => {
         // While deaf to events the cached value may go stale: stop serving it.
-        this.latestHealth = undefined;
+        this.remember(undefined, undefined);
       },
     });
     await this.refreshChain;
@@ -78,6 +82,22 @@ export class PackHealthHub {
   async latest(): Promise<PackHealth> {
     if (this.latestHealth && this.listener?.connected) return this.latestHealth;
     return this.readLatest();
+  }
+
+  /** latest() as JSON text; from memory (no serialisation) while the listener keeps it current. */
+  /**
+   * The latest pack's row, for the freshness gate: from memory while the listener keeps it
+   * current, else read. A change announced by the listener drops it until the re-read that
+   * follows every change has finished, so it is never older than the health.
+   */
+  async latestPack(): Promise<PricingPackRecord | null> {
+    if (this.latestPackRow !== undefined && this.listener?.connected) return this.latestPackRow;
+    return this.packs.findLatest();
+  }
+
+  async latestAsJson(): Promise<string> {
+    if (this.latestJson !== undefined && this.listener?.connected) return this.latestJson;
+    return JSON.stringify(await this.readLatest());
   }
 
   async health(packId: string): Promise<PackHealth | null> {
@@ -147,7 +167,7 @@ export class PackHealthHub {
     // announces itself — so its subscribers get the change now, without waiting for a read.
     const latest = this.latestHealth;
     if (latest && health.packId === latest.packId && health.status !== 'STALE' && !isOlder(health, latest) && !sameHealth(latest, health)) {
-      this.latestHealth = health;
+      this.remember(health, undefined);
       this.events.emit(LATEST_EVENT, health);
     }
     // Any pack change may change which pack is latest (a new day, a restatement, an error).
@@ -157,23 +177,33 @@ export class PackHealthHub {
   private enqueueRefresh(resync: boolean): void {
     this.refreshChain = this.refreshChain
       .then(async () => {
-        const health = await this.readLatest();
+        const pack = await this.packs.findLatest();
+        const health = this.healthOfLatest(pack);
         // A read that started before the change the listener already applied must not undo it.
         const outdated = this.latestHealth !== undefined && health.packId === this.latestHealth.packId && isOlder(health, this.latestHealth);
         const changed = !this.latestHealth || !sameHealth(this.latestHealth, health);
         if (!outdated) {
-          this.latestHealth = health;
+          this.remember(health, pack);
           if (changed) this.events.emit(LATEST_EVENT, health);
         }
         if (resync) this.events.emit(RESYNC_EVENT);
       })
       .catch(() => {
-        this.latestHealth = undefined;
+        this.remember(undefined, undefined);
       });
   }
 
+  private remember(health: PackHealth | undefined, pack: PricingPackRecord | null | undefined): void {
+    this.latestHealth = health;
+    this.latestJson = health === undefined ? undefined : JSON.stringify(health);
+    this.latestPackRow = pack;
+  }
+
   private async readLatest(): Promise<PackHealth> {
-    const pack = await this.packs.findLatest();
+    return this.healthOfLatest(await this.packs.findLatest());
+  }
+
+  private healthOfLatest(pack: PricingPackRecord | null): PackHealth {
     return pack ? healthOf(pack, this.warmingEtaMs) : NO_PACK_HEALTH;
   }
 }

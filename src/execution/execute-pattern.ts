@@ -15,7 +15,8 @@ import { ROOT_CONTEXT, SpanStatusCode, trace, type Context as OtelContext } from
 import { tracer } from '../observability/tracing';
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
 import { debit, refund } from '../accounting/credits';
-import { appendAudit } from '../data/audit/audit-log';
+import { appendAudit, appendAuditSql } from '../data/audit/audit-log';
+import type { SqlExecutor } from '../db/database';
 import type { ExecutionEvents } from './execution-events';
 import { freshnessGate } from './freshness-gate';
 import { confidenceOf, envelope } from './result-envelope';
@@ -45,6 +46,10 @@ export interface ExecutePatternDeps {
   catalog: PatternCatalog;
   orchestrator: Orchestrator;
   packs: PackRepository;
+  /** The latest pack, kept in memory by the pack events (PackHealthHub.latestPack). */
+  latestPack: () => Promise<PricingPackRecord | null>;
+  /** Plain SQL, for the refusal's audit entry: the one write on the gate's path. */
+  sql: SqlExecutor;
   portfolios: PortfolioRepository;
   ledgerCommits: LedgerCommitLookup;
   executions: ExecutionRepository;
@@ -159,7 +164,7 @@ export class ExecutePattern {
   }
 
   private async pickPack(pinned: string | null | undefined): Promise<PricingPackRecord> {
-    const pack = pinned ? await this.deps.packs.findById(pinned) : await this.deps.packs.findLatest();
+    const pack = pinned ? await this.deps.packs.findById(pinned) : await this.deps.latestPack();
     if (!pack) {
       throw new AppError('NO_PRICING_PACK', pinned ? `No pricing pack ${pinned}` : 'No pricing pack exists yet', pinned ? { packId: pinned } : {});
     }
@@ -296,10 +301,13 @@ export class ExecutePattern {
     return finished;
   }
 
-  /** A refused run changes nothing, so its audit entry is written on its own. */
+  /**
+   * A refused run changes nothing, so its audit entry is written on its own, in plain SQL: the
+   * refusal's latency is what a user waits for while a pack warms.
+   */
   private async auditBlock(command: ExecutePatternCommand, pattern: CompiledPattern, pack: PricingPackRecord, error: unknown): Promise<void> {
     const code = error instanceof AppError ? error.code : 'UNKNOWN';
-    await appendAudit(this.deps.prisma, {
+    await appendAuditSql(this.deps.sql, {
       actorId: command.userId,
       tenantId: command.tenantId,
       action: 'execution.blocked',

@@ -13,6 +13,7 @@ import {
   type ValidationContext,
   type ValidationRule,
 } from 'graphql';
+import { LRUCache } from 'lru-cache';
 import type { OperationLimitsConfig } from '../config';
 
 /**
@@ -42,11 +43,34 @@ function reportOn(context: ValidationContext | null, error: GraphQLError): void 
 
 export type CheckedOperation = { document: DocumentNode } | { errors: GraphQLError[] };
 
+/** Distinct documents remembered; like Apollo's document store, it bounds memory, not traffic. */
+const DOCUMENT_CACHE_SIZE = 1000;
+
 /**
  * What Apollo does on HTTP before executing, for the ws path: parse with the same token limit,
  * then validate with the standard rules and the limits. graphql-ws would otherwise parse and
- * validate on its own, without any of them.
+ * validate on its own, without any of them. Valid documents are kept by their text, as Apollo
+ * keeps them: thousands of subscribers sending the same subscription share one parsed document
+ * instead of holding a copy each.
  */
+export class OperationChecker {
+  private readonly valid = new LRUCache<string, DocumentNode>({ max: DOCUMENT_CACHE_SIZE });
+
+  constructor(
+    private readonly schema: GraphQLSchema,
+    private readonly rules: readonly ValidationRule[],
+    private readonly options: { maxTokens: number; fieldSuggestions: boolean },
+  ) {}
+
+  check(query: unknown): CheckedOperation {
+    const known = typeof query === 'string' ? this.valid.get(query) : undefined;
+    if (known) return { document: known };
+    const checked = checkOperation(this.schema, query, this.rules, this.options);
+    if ('document' in checked) this.valid.set(query as string, checked.document);
+    return checked;
+  }
+}
+
 export function checkOperation(
   schema: GraphQLSchema,
   query: unknown,

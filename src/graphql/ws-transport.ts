@@ -7,6 +7,8 @@ import type { Logger } from '../observability/logger';
 export interface WsExtra {
   socket: WebSocket;
   request: IncomingMessage;
+  /** Sends a ready-made frame on this socket, with the same backpressure check as every send. */
+  deliver(frame: string): void;
 }
 
 export interface WsTransportOptions {
@@ -49,17 +51,18 @@ export function serveGraphqlWs<P extends Record<string, unknown> | undefined, E 
       transport.logger.warn({ err: error }, 'WebSocket error');
       socket.close(CloseCode.InternalServerError, 'Internal server error');
     });
+    const deliver = (frame: string) => {
+      if (socket.readyState !== socket.OPEN) return;
+      socket.send(frame);
+      if (socket.bufferedAmount > transport.maxBufferedBytes) {
+        transport.onSlowConsumer();
+        socket.close(WS_SLOW_CONSUMER, 'Slow consumer: messages were not read');
+      }
+    };
     const closed = server.opened(
       {
         protocol: socket.protocol,
-        send(data) {
-          if (socket.readyState !== socket.OPEN) return;
-          socket.send(data);
-          if (socket.bufferedAmount > transport.maxBufferedBytes) {
-            transport.onSlowConsumer();
-            socket.close(WS_SLOW_CONSUMER, 'Slow consumer: messages were not read');
-          }
-        },
+        send: deliver,
         close: (code, reason) => socket.close(code, reason),
         onMessage: (handle) =>
           socket.on('message', (message) => {
@@ -69,7 +72,7 @@ export function serveGraphqlWs<P extends Record<string, unknown> | undefined, E 
             });
           }),
       },
-      { socket, request } as E & WsExtra,
+      { socket, request, deliver } as E & WsExtra,
     );
     socket.once('close', (code, reason) => void closed(code, String(reason)));
   });

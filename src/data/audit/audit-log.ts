@@ -1,3 +1,4 @@
+import type { SqlExecutor } from '../../db/database';
 import { Prisma, type PrismaClient } from '../../generated/prisma/client';
 
 export interface AuditRecord {
@@ -31,4 +32,13 @@ export async function appendAudit(writer: Writer, record: AuditRecord): Promise<
       requestId: record.requestId,
     },
   });
+}
+
+/** appendAudit for an entry that records no change of its own (a refusal), without Prisma's per-query cost. */
+export async function appendAuditSql(sql: SqlExecutor, record: AuditRecord): Promise<void> {
+  await sql.query(
+    `INSERT INTO audit_log (actor_id, tenant_id, action, resource, changes, result, trace_id, request_id)
+     VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8)`,
+    [record.actorId, record.tenantId, record.action, record.resource, JSON.stringify(record.changes ?? null), record.result, record.traceId, record.requestId],
+  );
 }
