@@ -27,7 +27,7 @@ export function renderTable(record) {
     row('bare Apollo 5 + fastify, constant resolver', line('bare Apollo 5 + fastify'), 'raw', `${fmt(r.http.ratios.fastifyVsRaw)}×`, '', undefined);
     row('bare Apollo 5 + express 5, constant resolver', line('bare Apollo 5 + express 5'), 'raw', `${fmt(r.http.ratios.expressVsRaw)}×`, '', undefined);
     row('tracing: 100 % sampled and exported', line('freshgate auth, trace 100%'), `sampled ${fmt(record.settings.traceSampleRatio * 100)} %`, `${fmt(r.http.ratios.tracing100VsSampled)}×`, '', undefined);
-    row('tracing: off (no exporter)', line('freshgate auth, tracing off'), `sampled ${fmt(record.settings.traceSampleRatio * 100)} %`, `${fmt(r.http.ratios.tracingOffVsSampled)}×`, '', undefined);
+    row('tracing off: no instrumentation loaded', line('freshgate auth, no instrumentation'), `sampled ${fmt(record.settings.traceSampleRatio * 100)} %`, `${fmt(r.http.ratios.noInstrumentationVsSampled)}×`, '', undefined);
   }
   if (r.health) {
     const f = r.health.figures;

@@ -274,9 +274,9 @@ export class ExecutePattern {
         traceId: ctx.traceId,
         requestId: ctx.requestId,
       });
-      return this.deps.executions.finish(tx, execution.id, {
+      return this.deps.executions.finish(tx, execution, {
       status,
-      result: ok ? sealed!.result : null,
+      resultJson: ok ? sealed!.canonical : null,
       resultSha256: ok ? sealed!.sha256 : null,
       confidence: confidenceOf({ status, provenance: outcome.provenance.map((p) => p.confidence), warnings: outcome.warnings.length, packIsFresh: ctx.packIsFresh }),
       attributions: this.attributions(pattern, outcome.provenance, ctx),

@@ -20,15 +20,19 @@ const provider = new NodeTracerProvider({
 });
 provider.register();
 
+// OTEL_NODE_DISABLED_INSTRUMENTATIONS (as in @opentelemetry/auto-instrumentations-node): a
+// comma-separated list of http, pg, graphql to leave out.
+const disabled = new Set((process.env.OTEL_NODE_DISABLED_INSTRUMENTATIONS ?? '').split(',').map((name) => name.trim()));
+
 registerInstrumentations({
   instrumentations: [
-    new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => (request.url ?? '').startsWith('/health') || request.url === '/metrics' }),
-    new PgInstrumentation(),
+    disabled.has('http') ? [] : new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => (request.url ?? '').startsWith('/health') || request.url === '/metrics' }),
+    disabled.has('pg') ? [] : new PgInstrumentation(),
     // parse, validate and execute spans; no span per resolver: wrapping every field costs a third
     // of a small query's time, and the spans that matter (execution, steps, capability calls,
     // SQL) are started by freshgate and the pg instrumentation.
-    new GraphQLInstrumentation({ ignoreResolveSpans: true, mergeItems: true }),
-  ],
+    disabled.has('graphql') ? [] : new GraphQLInstrumentation({ ignoreResolveSpans: true, mergeItems: true }),
+  ].flat(),
 });
 
 const flush = () => provider.shutdown().catch(() => {});
