@@ -28,7 +28,11 @@ export interface App {
   logger: Logger;
   /** The HS256 secret in force (embedded mode generates one), for `npm run token`. */
   jwtSecret: string | undefined;
-  close(): Promise<void>;
+  /**
+   * Waits up to graceMs for executions in flight (those cut off are FAILED and refunded), then
+   * stops listening for pack events and closes the database. Without graceMs it waits for all.
+   */
+  close(options?: { graceMs?: number }): Promise<void>;
 }
 
 export interface AppOptions {
@@ -43,6 +47,10 @@ export interface AppOptions {
  * Start-up order matters: schema migrations before anything reads, demo data before the
  * pack listener takes its first look, and the listener before the server accepts clients.
  */
+/** Longer than any run can take (every step has a time limit): a run this old has no owner left. */
+const RUN_LOST_AFTER_MS = 15 * 60_000;
+const LOST_RUN_SWEEP_MS = 5 * 60_000;
+
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const rights = new RightsRegistrySource(
@@ -71,6 +79,16 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     }
     await services.patterns.sync(patternFiles);
     await services.packHealth.start();
+    // Runs an instance left RUNNING when it died are refunded: now, and every few minutes for
+    // the other instances' sake.
+    const recoverLostRuns = () =>
+      services.executePattern
+        .recoverAbandoned(RUN_LOST_AFTER_MS)
+        .then((recovered) => recovered > 0 && logger.warn({ recovered }, 'runs left RUNNING by a stopped instance were failed and refunded'))
+        .catch((error: unknown) => logger.warn({ err: error }, 'could not check for lost runs'));
+    await recoverLostRuns();
+    const lostRunSweep = setInterval(() => void recoverLostRuns(), LOST_RUN_SWEEP_MS);
+    lostRunSweep.unref();
     const authenticator = new Authenticator(
       createTokenVerifier({ secret: jwtSecret, jwksUrl: config.jwt.jwksUrl, issuer: config.jwt.issuer, audience: config.jwt.audience }),
       db.prisma,
@@ -95,10 +113,15 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       schema,
       logger,
       jwtSecret,
-      async close() {
+      async close(closeOptions = {}) {
+        clearInterval(lostRunSweep);
         rights.stop();
+        if (closeOptions.graceMs === undefined) await services.executePattern.drain();
+        else {
+          const { finished, abandoned } = await services.executePattern.shutdown(closeOptions.graceMs);
+          logger.info({ finished, abandoned }, 'executions in flight at shutdown');
+        }
         await errorReporting?.flush();
-        await services.executePattern.drain();
         await services.packHealth.stop();
         if (!options.db) await db.close();
       },

@@ -46,10 +46,14 @@ function main(): void {
     } catch {
       return; // start-up failed and already reported
     }
-    running.app.logger.info({ signal }, 'shutting down');
+    const { logger, config } = running.app;
+    logger.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down');
+    const deadline = Date.now() + config.shutdownGraceMs;
     try {
-      await running.server.close();
-      await running.app.close();
+      // Stop accepting, tell WebSocket clients (1001), let HTTP requests finish within the grace…
+      await running.server.close({ graceMs: config.shutdownGraceMs });
+      // …then executions get what is left of it; the ones cut off are FAILED and refunded.
+      await running.app.close({ graceMs: Math.max(0, deadline - Date.now()) });
       process.exit(0);
     } catch (error) {
       running.app.logger.error({ err: error }, 'unclean shutdown');

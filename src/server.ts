@@ -4,7 +4,7 @@ import {
   ApolloServerPluginLandingPageLocalDefault,
   ApolloServerPluginLandingPageProductionDefault,
 } from '@apollo/server/plugin/landingPage/default';
-import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
+import { fastifyApolloHandler } from '@as-integrations/fastify';
 import fastifyCors from '@fastify/cors';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { getOperationAST, GraphQLError } from 'graphql';
@@ -17,7 +17,8 @@ import type { App } from './app';
 import type { Viewer } from './auth/roles';
 import { authenticate, contextFor } from './graphql/context-factory';
 import type { GraphQLContext } from './graphql/context';
-import { formatError } from './graphql/errors';
+import { formatError, toGraphQLError } from './graphql/errors';
+import { isDatabaseUnavailable } from './db/unavailable';
 import { SharedSubscriptions, type DeliveringContext } from './graphql/shared-subscriptions';
 import { serveGraphqlWs } from './graphql/ws-transport';
 import { limitRules, OperationChecker } from './graphql/operation-limits';
@@ -36,7 +37,11 @@ export interface RunningServer {
   wsUrl: string;
   port: number;
   fastify: FastifyInstance;
-  close(): Promise<void>;
+  /**
+   * Stops accepting connections, closes WebSockets with 1001 and waits for HTTP requests in
+   * flight; after graceMs (default: the configured grace) the remaining connections are cut.
+   */
+  close(options?: { graceMs?: number }): Promise<void>;
 }
 
 type WsExtra = {
@@ -51,6 +56,8 @@ const WS_FORBIDDEN = 4403;
  * initialisation requests") as fatal, so a client at its limit does not retry in a loop.
  */
 const WS_TOO_MANY_CONNECTIONS = 4429;
+/** The database is unreachable while a connection starts: the client should come back. */
+const WS_TRY_AGAIN_LATER = 1013;
 
 /**
  * One port, one path: Apollo Server 5 on fastify answers HTTP POST/GET at /graphql, and
@@ -95,7 +102,12 @@ export async function startServer(app: App, listen: { host: string; port: number
           if (ctx.extra.viewer && authorization) authenticatedSockets.set(ctx.extra.socket, authorization);
           wsContexts.add(ctx);
           return true;
-        } catch {
+        } catch (error) {
+          if (isDatabaseUnavailable(error)) {
+            // Not the client's fault: 1013 (try again later) is one graphql-ws clients retry.
+            ctx.extra.socket.close(WS_TRY_AGAIN_LATER, 'Service temporarily unavailable');
+            return false;
+          }
           return false; // closes with 4403 Forbidden: a bad credential is not retried
         }
       },
@@ -149,16 +161,6 @@ export async function startServer(app: App, listen: { host: string; port: number
   }, app.config.wsReauthIntervalMs);
   reauth.unref();
 
-  const closeWebSockets: ApolloServerPlugin = {
-    async serverWillStart() {
-      return {
-        async drainServer() {
-          await wsCleanup.dispose();
-        },
-      };
-    },
-  };
-
   const apollo = new ApolloServer<GraphQLContext>({
     schema: app.schema,
     introspection: app.config.introspection,
@@ -174,8 +176,6 @@ export async function startServer(app: App, listen: { host: string; port: number
     formatError,
     plugins: [
       operationTiming(app),
-      fastifyApolloDrainPlugin(fastify),
-      closeWebSockets,
       // Inline tracing (ftv1) is for a router that asks for it; it is noise otherwise.
       ApolloServerPluginInlineTraceDisabled(),
       // No field sets cache hints; left on, the plugin wraps every field resolver to look for them.
@@ -203,14 +203,17 @@ export async function startServer(app: App, listen: { host: string; port: number
     method: ['GET', 'POST', 'OPTIONS'],
     handler: fastifyApolloHandler(apollo, {
       context: async (request) => {
-        const authorization = request.headers.authorization;
-        const viewer = await authenticate(app, authorization);
+        const ids = { requestId: requestIdFrom(request.headers['x-request-id']), ...requestTrace(request.headers) };
+        let viewer: Viewer | undefined;
+        try {
+          viewer = await authenticate(app, request.headers.authorization);
+        } catch (error) {
+          // A GraphQLError (bad credential) as it is; a database outage as a retryable 503.
+          throw toGraphQLError(error, ids);
+        }
         const verdict = await limiter.consume({ viewer, address: request.ip });
         if (!verdict.allowed) throw rateLimitedError(verdict, { http: true });
-        return contextFor(app, viewer, {
-          requestId: requestIdFrom(request.headers['x-request-id']),
-          ...requestTrace(request.headers),
-        });
+        return contextFor(app, viewer, ids);
       },
     }),
   });
@@ -237,12 +240,14 @@ export async function startServer(app: App, listen: { host: string; port: number
     wsUrl: `ws://${host}:${port}${GRAPHQL_PATH}`,
     port,
     fastify,
-    close() {
+    close(options = {}) {
       closing ??= (async () => {
         clearInterval(reauth);
-        await apollo.stop(); // drains HTTP and closes the graphql-ws sockets
-        wsServer.close();
-        await fastify.close();
+        await wsCleanup.dispose(); // clients see 1001 Going away and reconnect elsewhere
+        const cutOff = setTimeout(() => fastify.server.closeAllConnections(), options.graceMs ?? app.config.shutdownGraceMs);
+        await fastify.close(); // stops listening; waits for the requests in flight
+        clearTimeout(cutOff);
+        await apollo.stop();
         await limiter.close();
       })();
       return closing;

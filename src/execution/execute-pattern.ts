@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { ErrorObject } from 'ajv';
-import type { ExecutionRecord, ExecutionRepository, AttributionRecord } from '../data/executions/execution-repository';
+import type { ExecutionRecord, ExecutionRepository, AttributionRecord, FinishedExecution } from '../data/executions/execution-repository';
+import { retryWhileUnavailable } from '../db/unavailable';
 import type { PackRepository, PricingPackRecord } from '../data/packs/pack-repository';
 import type { PortfolioRecord, PortfolioRepository } from '../data/portfolios/portfolio-repository';
 import type { PatternCatalog } from '../orchestrator/pattern-catalog';
@@ -62,6 +63,31 @@ export interface ExecutePatternDeps {
   observer?: ExecutionObserver;
 }
 
+interface AbandonError {
+  code: string;
+  message: string;
+  /** The refund's reason in the credit ledger. */
+  reason: string;
+}
+
+const SHUTDOWN_ERROR: AbandonError = {
+  code: 'SHUTDOWN',
+  message: 'The server shut down before this run finished; it was refunded and may be run again.',
+  reason: 'server shutdown',
+};
+const LOST_ERROR: AbandonError = {
+  code: 'RUN_LOST',
+  message: 'The server running this execution stopped before it finished; it was refunded and may be run again.',
+  reason: 'run lost',
+};
+
+interface RunningExecution {
+  execution: ExecutionRecord;
+  ctx: RequestCtx;
+  /** Settles when the run has finished, whatever its outcome. */
+  settled: Promise<void>;
+}
+
 export interface ExecutionObserver {
   gateBlocked(reason: 'warming' | 'error'): void;
   creditsDebited(amount: number): void;
@@ -74,7 +100,8 @@ export interface ExecutionObserver {
  * written: a blocked request costs one pack lookup.
  */
 export class ExecutePattern {
-  private readonly background = new Set<Promise<unknown>>();
+  /** Every run between its debit and its finish (SYNC and ASYNC), for shutdown. */
+  private readonly running = new Map<string, RunningExecution>();
 
   constructor(private readonly deps: ExecutePatternDeps) {}
 
@@ -151,16 +178,75 @@ export class ExecutePattern {
     this.deps.observer?.creditsDebited(cost);
     this.deps.events.begin(execution.id, execution.tenantId, { retainForReplay: command.mode === 'ASYNC' });
     const run = this.run(execution, pattern, ctx, inputs, command.traceContext ?? ROOT_CONTEXT);
-    if (command.mode === 'SYNC') return run;
-
-    const tracked = run.catch((error: unknown) => this.deps.onBackgroundError(error, execution.id)).finally(() => this.background.delete(tracked));
-    this.background.add(tracked);
-    return execution;
+    const settled = run.then(
+      () => undefined,
+      (error: unknown) => {
+        if (command.mode === 'ASYNC') this.deps.onBackgroundError(error, execution.id);
+      },
+    );
+    this.running.set(execution.id, { execution, ctx, settled });
+    void settled.finally(() => this.running.delete(execution.id));
+    return command.mode === 'SYNC' ? run : execution;
   }
 
-  /** Resolves when every ASYNC run started so far has finished (graceful shutdown, tests). */
+  /** Resolves when every run started so far has finished (tests). */
   async drain(): Promise<void> {
-    while (this.background.size > 0) await Promise.allSettled([...this.background]);
+    while (this.running.size > 0) await Promise.allSettled([...this.running.values()].map((r) => r.settled));
+  }
+
+  /**
+   * Graceful shutdown: waits up to graceMs for the runs in flight, then marks the ones still
+   * running FAILED (code SHUTDOWN, retryable) and refunds them, each with its audit entry, in one
+   * transaction per run. A run that finishes meanwhile keeps its result: whichever of the two
+   * writes comes second changes nothing (both update only a RUNNING row).
+   */
+  async shutdown(graceMs: number): Promise<{ finished: number; abandoned: number }> {
+    const inFlight = [...this.running.values()];
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled(inFlight.map((r) => r.settled)),
+      new Promise((resolve) => (timer = setTimeout(resolve, graceMs))),
+    ]);
+    clearTimeout(timer);
+    const left = [...this.running.values()];
+    let abandoned = 0;
+    for (const { execution } of left) if (await this.abandon(execution, SHUTDOWN_ERROR)) abandoned++;
+    return { finished: inFlight.length - left.length, abandoned };
+  }
+
+  /**
+   * Runs left RUNNING by an instance that died (crash, kill -9, lost machine) are FAILED and
+   * refunded once they are older than any run can take, so every debit ends in a finished run.
+   */
+  async recoverAbandoned(olderThanMs: number): Promise<number> {
+    let recovered = 0;
+    for (const execution of await this.deps.executions.runningSince(new Date(Date.now() - olderThanMs))) {
+      if (await this.abandon(execution, LOST_ERROR)) recovered++;
+    }
+    return recovered;
+  }
+
+  private async abandon(execution: ExecutionRecord, error: AbandonError): Promise<boolean> {
+    const errors = [{ stepId: null, code: error.code, message: error.message, retryable: true }];
+    const abandoned = await this.deps.prisma.$transaction(async (tx) => {
+      if (!(await this.deps.executions.abandon(tx, execution.id, errors))) return false;
+      await refund(tx, { tenantId: execution.tenantId, executionId: execution.id, amount: execution.credits, actorId: execution.userId, reason: error.reason });
+      await appendAudit(tx, {
+        actorId: execution.userId,
+        tenantId: execution.tenantId,
+        action: 'execution.finish',
+        resource: `execution:${execution.id}`,
+        changes: { status: 'FAILED', refunded: execution.credits, errors: [error.code] },
+        result: 'FAILED',
+        traceId: execution.traceId,
+        requestId: execution.requestId,
+      });
+      return true;
+    }, TX_OPTIONS);
+    if (abandoned) {
+      this.deps.events.publish({ executionId: execution.id, stepId: null, stepStatus: null, done: 0, total: 0, executionStatus: 'FAILED', final: true });
+    }
+    return abandoned;
   }
 
   private async pickPack(pinned: string | null | undefined): Promise<PricingPackRecord> {
@@ -261,20 +347,7 @@ export class ExecutePattern {
       errors.push({ stepId: null, code: 'OUTPUT_INVALID', message: `result does not match the pattern's outputSchema: ${ajvMessages(pattern.validateOutput.errors)}`, retryable: false });
     }
     const ok = status !== 'FAILED';
-    const finished = await this.deps.prisma.$transaction(async (tx) => {
-      // A FAILED run is refunded; PARTIAL and SUCCESS delivered something and are not.
-      if (!ok) await refund(tx, { tenantId: ctx.tenantId, executionId: execution.id, amount: execution.credits, actorId: ctx.userId, reason: 'execution failed' });
-      await appendAudit(tx, {
-        actorId: ctx.userId,
-        tenantId: ctx.tenantId,
-        action: 'execution.finish',
-        resource: `execution:${execution.id}`,
-        changes: { status, refunded: ok ? 0 : execution.credits, errors: errors.map((e) => e.code) },
-        result: status,
-        traceId: ctx.traceId,
-        requestId: ctx.requestId,
-      });
-      return this.deps.executions.finish(tx, execution, {
+    const outcomeRecord: FinishedExecution = {
       status,
       resultJson: ok ? sealed!.canonical : null,
       resultSha256: ok ? sealed!.sha256 : null,
@@ -293,12 +366,46 @@ export class ExecutePattern {
         durationMs: s.durationMs,
         error: s.error,
       })),
-      });
-    }, TX_OPTIONS);
+    };
+    const finished = await this.store(execution, ctx, outcomeRecord);
     this.deps.observer?.executionFinished(finished);
     const total = outcome.steps.length;
     events.publish({ executionId: execution.id, stepId: null, stepStatus: null, done: total, total, executionStatus: finished.status, final: true });
     return finished;
+  }
+
+  /**
+   * The finish: outcome, steps, refund of a FAILED run and audit entry in one transaction. A
+   * database that drops out meanwhile (a restart) is waited for and the transaction retried, so a
+   * debited run is not left RUNNING; a run that shutdown already ended keeps that ending.
+   */
+  private async store(execution: ExecutionRecord, ctx: RequestCtx, outcome: FinishedExecution): Promise<ExecutionRecord> {
+    const ok = outcome.status !== 'FAILED';
+    try {
+      return await retryWhileUnavailable(() =>
+        this.deps.prisma.$transaction(async (tx) => {
+          // A FAILED run is refunded; PARTIAL and SUCCESS delivered something and are not.
+          if (!ok) await refund(tx, { tenantId: ctx.tenantId, executionId: execution.id, amount: execution.credits, actorId: ctx.userId, reason: 'execution failed' });
+          await appendAudit(tx, {
+            actorId: ctx.userId,
+            tenantId: ctx.tenantId,
+            action: 'execution.finish',
+            resource: `execution:${execution.id}`,
+            changes: { status: outcome.status, refunded: ok ? 0 : execution.credits, errors: outcome.errors.map((e) => e.code) },
+            result: outcome.status,
+            traceId: ctx.traceId,
+            requestId: ctx.requestId,
+          });
+          return this.deps.executions.finish(tx, execution, outcome);
+        }, TX_OPTIONS),
+      );
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'CONFLICT' && error.extensions.executionId === execution.id) {
+        const ended = await this.deps.executions.findForTenant(ctx.tenantId, execution.id);
+        if (ended) return ended;
+      }
+      throw error;
+    }
   }
 
   /**

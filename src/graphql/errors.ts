@@ -1,5 +1,6 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { MiddlewareFn } from 'type-graphql';
+import { isDatabaseUnavailable } from '../db/unavailable';
 import { AppError } from '../shared/errors';
 import type { GraphQLContext } from './context';
 
@@ -29,6 +30,12 @@ export function toGraphQLError(error: unknown, ids: ErrorIdentity): GraphQLError
   if (error instanceof GraphQLError) return error;
   if (error instanceof AppError) {
     return new GraphQLError(error.message, { extensions: { ...error.extensions, code: error.code } });
+  }
+  if (isDatabaseUnavailable(error)) {
+    // Not a bug: the database is restarting or unreachable. Say so, and that retrying will do.
+    return new GraphQLError('The service is temporarily unavailable; retry shortly', {
+      extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true, retryAfterSeconds: 1, traceId: ids.traceId, http: { status: 503 } },
+    });
   }
   reportUnexpected(error, ids);
   return internalError(ids.traceId);

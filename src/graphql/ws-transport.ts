@@ -24,6 +24,8 @@ export interface WsTransportOptions {
 export const WS_SLOW_CONSUMER = 1008;
 /** Close code at shutdown: the server is going away; clients reconnect elsewhere. */
 export const WS_GOING_AWAY = 1001;
+/** How long shutdown waits for clients to answer the close frame. */
+const CLOSE_HANDSHAKE_MS = 2_000;
 
 /**
  * graphql-ws on a `ws` server through the library's own transport API (`makeServer`), in place
@@ -92,7 +94,16 @@ export function serveGraphqlWs<P extends Record<string, unknown> | undefined, E 
   return {
     async dispose() {
       clearInterval(heartbeat);
-      for (const socket of wss.clients) socket.close(WS_GOING_AWAY, 'Going away');
+      // Close each socket with 1001 and give the closing handshake a moment to complete, so
+      // clients see "going away" rather than a dropped connection (1006).
+      const closed = [...wss.clients].map((socket) => new Promise((resolve) => {
+        socket.once('close', resolve);
+        socket.close(WS_GOING_AWAY, 'Going away');
+      }));
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.all(closed), new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_HANDSHAKE_MS)))]);
+      clearTimeout(timer);
+      for (const socket of wss.clients) socket.terminate();
       wss.removeAllListeners();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },

@@ -1,3 +1,4 @@
+import { AppError } from '../../shared/errors';
 import { Prisma, type PrismaClient } from '../../generated/prisma/client';
 import { fromDbDate, toDbDate } from '../../shared/dates';
 
@@ -146,12 +147,16 @@ export class ExecutionRepository {
   async finish(tx: Client, running: ExecutionRecord, outcome: FinishedExecution): Promise<ExecutionRecord> {
     await tx.executionStep.createMany({ data: outcome.steps.map((s) => ({ executionId: running.id, ...s, error: json(s.error) })) });
     const finishedAt = new Date();
-    await tx.$executeRaw`
+    const updated = await tx.$executeRaw`
       UPDATE executions
       SET status = ${outcome.status}::"ExecutionStatus", result = ${outcome.resultJson}::jsonb, result_sha256 = ${outcome.resultSha256},
           confidence = ${outcome.confidence}, attributions = ${JSON.stringify(outcome.attributions)}::jsonb,
           errors = ${JSON.stringify(outcome.errors)}::jsonb, duration_ms = ${outcome.durationMs}, finished_at = ${finishedAt}
-      WHERE id = ${running.id}::uuid`;
+      WHERE id = ${running.id}::uuid AND status = 'RUNNING'`;
+    if (updated === 0) {
+      // Shutdown marked it FAILED and refunded it first: this finish must change nothing.
+      throw new AppError('CONFLICT', `Execution ${running.id} was ended by a shutdown before it finished`, { executionId: running.id });
+    }
     return {
       ...running,
       status: outcome.status,
@@ -164,6 +169,20 @@ export class ExecutionRepository {
       durationMs: outcome.durationMs,
       finishedAt,
     };
+  }
+
+  /** Executions still RUNNING that were created before `before`, oldest first. */
+  async runningSince(before: Date): Promise<ExecutionRecord[]> {
+    const rows = await this.prisma.execution.findMany({ where: { status: 'RUNNING', createdAt: { lt: before } }, orderBy: { createdAt: 'asc' }, take: 1000 });
+    return rows.map(toExecutionRecord);
+  }
+
+  /** Marks a still-RUNNING execution FAILED with these errors; false when it was no longer running. */
+  async abandon(tx: Client, id: string, errors: ExecutionErrorRecord[]): Promise<boolean> {
+    const updated = await tx.$executeRaw`
+      UPDATE executions SET status = 'FAILED'::"ExecutionStatus", errors = ${JSON.stringify(errors)}::jsonb, finished_at = now()
+      WHERE id = ${id}::uuid AND status = 'RUNNING'`;
+    return updated > 0;
   }
 
   async findByIdempotencyKey(tenantId: string, key: string): Promise<ExecutionRecord | null> {

@@ -1,0 +1,44 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** PostgreSQL SQLSTATEs that mean "not now": the server is restarting, starting or full. */
+const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', '53300']);
+/** Prisma's codes for an unreachable or vanished server, and a pool that could not serve in time. */
+const UNAVAILABLE_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
+const UNAVAILABLE_SYSCALLS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH']);
+const UNAVAILABLE_MESSAGE = /connection terminated|connection (?:is )?closed|server closed the connection|terminating connection|the database system is (?:starting up|shutting down|in recovery mode)|Client has encountered a connection error|timeout exceeded when trying to connect|is not currently accepting connections/i;
+
+/**
+ * Whether an error means the database could not be reached or dropped the connection (a
+ * restart, a failover), so the same call may succeed shortly — as opposed to a query that is
+ * wrong. Looks through the error's causes: pg, Prisma and its driver adapter each wrap the other.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
+    const candidate = current as { code?: unknown; message?: unknown; cause?: unknown; originalCode?: unknown; kind?: unknown };
+    for (const code of [candidate.code, candidate.originalCode]) {
+      if (typeof code === 'string' && (UNAVAILABLE_SQLSTATES.has(code) || UNAVAILABLE_PRISMA_CODES.has(code) || UNAVAILABLE_SYSCALLS.has(code))) return true;
+    }
+    if (candidate.kind === 'ConnectionClosed' || candidate.kind === 'DatabaseNotReachable') return true;
+    if (typeof candidate.message === 'string' && UNAVAILABLE_MESSAGE.test(candidate.message)) return true;
+    current = candidate.cause;
+  }
+  return false;
+}
+
+/**
+ * Runs fn, and while it fails because the database is unavailable, runs it again after a
+ * growing pause, for up to `forMs`. For writes that must land (an execution's finish), never for
+ * a client's request: those fail fast with a retryable error instead.
+ */
+export async function retryWhileUnavailable<T>(fn: () => Promise<T>, forMs = 30_000): Promise<T> {
+  const deadline = Date.now() + forMs;
+  for (let pauseMs = 100; ; pauseMs = Math.min(pauseMs * 2, 2_000)) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (!isDatabaseUnavailable(error) || Date.now() + pauseMs > deadline) throw error;
+      await sleep(pauseMs);
+    }
+  }
+}

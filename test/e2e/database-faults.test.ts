@@ -1,0 +1,114 @@
+import { CreatePricingPackDocument, PackHealthChangedDocument, type PackHealthFieldsFragment } from '../generated/operations';
+import { samplePack } from '../support/packs';
+import { SubscriptionProbe } from '../support/subscription-probe';
+import { adminQuery, openTestDatabase, usingPostgres, type TestDatabase } from '../support/test-database';
+import { startTestServer, type TestServer } from '../support/test-server';
+
+const onPostgres = usingPostgres ? describe : describe.skip;
+
+const RUN = 'mutation($input: ExecutePatternInput!) { executePattern(input: $input) { id status } }';
+const input = { patternId: 'portfolio_overview', inputs: { portfolioId: 'pf-demo-growth' } };
+
+/**
+ * PostgreSQL goes away under load (every backend of the test database terminated, new
+ * connections refused), then comes back. freshgate must answer clearly while it is gone, lose
+ * nothing, and recover without a restart.
+ */
+onPostgres('database outage during a stream of executions and a live subscription', () => {
+  let database: TestDatabase;
+  let t: TestServer;
+  let name: string;
+
+  beforeAll(async () => {
+    database = await openTestDatabase();
+    name = new URL(database.url!).pathname.slice(1);
+    t = await startTestServer({ database });
+  });
+  afterAll(async () => {
+    await adminQuery(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS true`).catch(() => {});
+    await t.close();
+    await database.close();
+  });
+
+  async function ready(): Promise<{ status: number; body: { database: boolean; packListener: boolean } }> {
+    const response = await fetch(`http://127.0.0.1:${t.server.port}/health/ready`);
+    return { status: response.status, body: (await response.json()) as { database: boolean; packListener: boolean } };
+  }
+
+  async function until<T>(probe: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await probe();
+      if (ok(value) || Date.now() > deadline) return value;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  it('fails in-flight calls with a retryable error, reports the outage, then recovers with every run complete and accounted for', async () => {
+    const probe = new SubscriptionProbe<PackHealthFieldsFragment>(t.wsClient({ as: 'demo-viewer' }), PackHealthChangedDocument);
+    await probe.next();
+    const token = await t.token('demo-analyst');
+    const balanceBefore = Number((await database.db.sql.query<{ credit_balance: string }>(`SELECT credit_balance FROM tenants WHERE id = 'demo'`))[0].credit_balance);
+
+    // A stream of executions, 4 at a time, running through the outage.
+    const answers: { ok: boolean; code?: string; retryable?: boolean }[] = [];
+    let streaming = true;
+    const stream = Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (streaming) {
+          const r = await t.request(RUN, { input }, { token });
+          if (r.errors) answers.push({ ok: false, code: r.errors[0].extensions?.code as string, retryable: r.errors[0].extensions?.retryable as boolean });
+          else answers.push({ ok: true });
+        }
+      }),
+    );
+    await until(async () => answers.length, (n) => n >= 8);
+
+    // The outage: no new connections, every existing one cut.
+    await adminQuery(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS false`);
+    await adminQuery('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [name]);
+    const during = await until(ready, (r) => r.status === 503, 10_000);
+    expect(during).toEqual({ status: 503, body: expect.objectContaining({ database: false }) });
+    const refused = await t.request(RUN, { input }, { token });
+    expect(refused.status).toBe(503);
+    expect(refused.errors![0].extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', retryable: true });
+
+    // Back again: no restart of freshgate.
+    await adminQuery(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS true`);
+    const after = await until(ready, (r) => r.status === 200);
+    expect(after.body).toMatchObject({ database: true, packListener: true });
+    const okAgain = await until(() => t.request(RUN, { input }, { token }), (r) => !r.errors);
+    expect(okAgain.data).toMatchObject({ executePattern: { status: 'SUCCESS' } });
+    streaming = false;
+    await stream;
+    await t.app.services.executePattern.drain();
+
+    // Failed calls said what happened; none leaked anything else.
+    for (const answer of answers.filter((a) => !a.ok)) expect(['SERVICE_UNAVAILABLE', 'INTERNAL_SERVER_ERROR']).toContain(answer.code);
+    expect(answers.filter((a) => !a.ok).some((a) => a.code === 'SERVICE_UNAVAILABLE')).toBe(true);
+
+    // Complete or absent: no run left RUNNING; each debit has its finish, FAILED ones their refund.
+    const runs = await database.db.sql.query<{ id: string; status: string; debits: string; refunds: string; starts: string; finishes: string }>(`
+      SELECT e.id, e.status,
+        (SELECT count(*) FROM credit_transactions c WHERE c.execution_id = e.id AND c.kind = 'DEBIT') AS debits,
+        (SELECT count(*) FROM credit_transactions c WHERE c.execution_id = e.id AND c.kind = 'REFUND') AS refunds,
+        (SELECT count(*) FROM audit_log a WHERE a.resource = 'execution:' || e.id AND a.action = 'execution.start') AS starts,
+        (SELECT count(*) FROM audit_log a WHERE a.resource = 'execution:' || e.id AND a.action = 'execution.finish') AS finishes
+      FROM executions e WHERE e.tenant_id = 'demo'`);
+    expect(runs.length).toBeGreaterThan(8);
+    for (const run of runs) {
+      expect(run.status).not.toBe('RUNNING');
+      expect([Number(run.debits), Number(run.starts), Number(run.finishes)]).toEqual([1, 1, 1]);
+      expect(Number(run.refunds)).toBe(run.status === 'FAILED' ? 1 : 0);
+    }
+    const charged = runs.filter((r) => r.status !== 'FAILED').length;
+    const balanceAfter = Number((await database.db.sql.query<{ credit_balance: string }>(`SELECT credit_balance FROM tenants WHERE id = 'demo'`))[0].credit_balance);
+    expect(balanceAfter).toBeCloseTo(balanceBefore - charged, 6);
+
+    // The listener is back: the subscription hears the next change.
+    const created = await t.request(CreatePricingPackDocument, { input: samplePack('2026-11-24') }, { as: 'pack-builder' });
+    expect(created.errors).toBeUndefined();
+    expect(await probe.next((h) => h.packId === 'PP_2026-11-24')).toMatchObject({ status: 'WARMING' });
+    probe.close();
+  });
+});
