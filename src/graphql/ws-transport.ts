@@ -28,6 +28,21 @@ export const WS_GOING_AWAY = 1001;
 const CLOSE_HANDSHAKE_MS = 2_000;
 
 /**
+ * Sends a frame if the socket is open; a client that has left more than maxBufferedBytes unread
+ * is closed (1008) and counted, so a slow consumer cannot make the server buffer without bound.
+ */
+export function backpressuredSender(socket: WebSocket, limits: Pick<WsTransportOptions, 'maxBufferedBytes' | 'onSlowConsumer'>): (frame: string) => void {
+  return (frame) => {
+    if (socket.readyState !== socket.OPEN) return;
+    socket.send(frame);
+    if (socket.bufferedAmount > limits.maxBufferedBytes) {
+      limits.onSlowConsumer();
+      socket.close(WS_SLOW_CONSUMER, 'Slow consumer: messages were not read');
+    }
+  };
+}
+
+/**
  * graphql-ws on a `ws` server through the library's own transport API (`makeServer`), in place
  * of its stock `useServer` adapter, for three things a fan-out to thousands needs:
  * - sends are fire-and-forget: stock wraps each send in a promise settled by a per-message
@@ -53,14 +68,7 @@ export function serveGraphqlWs<P extends Record<string, unknown> | undefined, E 
       transport.logger.warn({ err: error }, 'WebSocket error');
       socket.close(CloseCode.InternalServerError, 'Internal server error');
     });
-    const deliver = (frame: string) => {
-      if (socket.readyState !== socket.OPEN) return;
-      socket.send(frame);
-      if (socket.bufferedAmount > transport.maxBufferedBytes) {
-        transport.onSlowConsumer();
-        socket.close(WS_SLOW_CONSUMER, 'Slow consumer: messages were not read');
-      }
-    };
+    const deliver = backpressuredSender(socket, transport);
     const closed = server.opened(
       {
         protocol: socket.protocol,
