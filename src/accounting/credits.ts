@@ -14,29 +14,6 @@ export interface CreditChange {
   createdAt: Date;
 }
 
-/**
- * Credits move only inside the caller's transaction, and only through a conditional UPDATE:
- * the row lock serialises concurrent runs of one tenant, and `credit_balance >= amount`
- * (plus a CHECK constraint) means no interleaving can take a balance below zero.
- */
-export async function debit(tx: Tx, input: { tenantId: string; executionId: string; amount: number; actorId: string }): Promise<number> {
-  if (input.amount === 0) return currentBalance(tx, input.tenantId);
-  const rows = await tx.$queryRaw<{ balance: Prisma.Decimal }[]>`
-    UPDATE tenants SET credit_balance = credit_balance - ${input.amount}::numeric
-    WHERE id = ${input.tenantId} AND credit_balance >= ${input.amount}::numeric
-    RETURNING credit_balance AS balance`;
-  if (rows.length === 0) {
-    const balance = await currentBalance(tx, input.tenantId);
-    throw new AppError('INSUFFICIENT_CREDITS', `This run costs ${input.amount} credits; the balance is ${balance}`, {
-      balance,
-      required: input.amount,
-    });
-  }
-  const balanceAfter = Number(rows[0].balance);
-  await record(tx, { ...input, amount: -input.amount, kind: 'DEBIT', balanceAfter, reason: null });
-  return balanceAfter;
-}
-
 export async function refund(tx: Tx, input: { tenantId: string; executionId: string; amount: number; actorId: string; reason: string }): Promise<void> {
   if (input.amount === 0) return;
   const balanceAfter = await add(tx, input.tenantId, input.amount);

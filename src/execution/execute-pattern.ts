@@ -15,7 +15,7 @@ import { contentHash, sha256Hex } from '../shared/canonical-json';
 import { ROOT_CONTEXT, SpanStatusCode, trace, type Context as OtelContext } from '@opentelemetry/api';
 import { tracer } from '../observability/tracing';
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
-import { debit, refund } from '../accounting/credits';
+import { currentBalance, refund } from '../accounting/credits';
 import { appendAudit, appendAuditSql } from '../data/audit/audit-log';
 import type { SqlExecutor } from '../db/database';
 import type { ExecutionEvents } from './execution-events';
@@ -134,42 +134,33 @@ export class ExecutePattern {
 
     let execution: ExecutionRecord;
     try {
-      // The run's row, its debit and its audit entry commit together or not at all.
-      execution = await this.deps.prisma.$transaction(async (tx) => {
-        const created = await this.deps.executions.create(tx, {
-          tenantId: ctx.tenantId,
-          userId: ctx.userId,
-          patternId: pattern.definition.id,
-          patternVersion: pattern.definition.version,
-          portfolioId: ctx.portfolioId,
-          packId: ctx.pricingPackId,
-          ledgerCommitHash: ctx.ledgerCommitHash,
-          asofDate: ctx.asofDate,
-          requireFresh: ctx.requireFresh,
-          packFresh: ctx.packIsFresh,
-          inputs,
-          traceId: ctx.traceId,
-          requestId: ctx.requestId,
-          credits: cost,
-          idempotencyKey: key,
-          requestSha256,
-        });
-        const balanceAfter = await debit(tx, { tenantId: ctx.tenantId, executionId: created.id, amount: cost, actorId: ctx.userId });
-        await appendAudit(tx, {
-          actorId: ctx.userId,
-          tenantId: ctx.tenantId,
-          action: 'execution.start',
-          resource: `execution:${created.id}`,
-          changes: { patternId: pattern.definition.id, patternVersion: pattern.definition.version, packId: ctx.pricingPackId, ledgerCommitHash: ctx.ledgerCommitHash, credits: cost, balanceAfter, mode: command.mode },
-          result: 'OK',
-          traceId: ctx.traceId,
-          requestId: ctx.requestId,
-        });
-        return created;
-      }, TX_OPTIONS);
+      // The run's row, its debit and its audit entry commit together or not at all (one statement).
+      const started = await this.deps.executions.start(this.deps.sql, {
+        tenantId: ctx.tenantId,
+        userId: ctx.userId,
+        patternId: pattern.definition.id,
+        patternVersion: pattern.definition.version,
+        portfolioId: ctx.portfolioId,
+        packId: ctx.pricingPackId,
+        ledgerCommitHash: ctx.ledgerCommitHash,
+        asofDate: ctx.asofDate,
+        requireFresh: ctx.requireFresh,
+        packFresh: ctx.packIsFresh,
+        inputs,
+        traceId: ctx.traceId,
+        requestId: ctx.requestId,
+        credits: cost,
+        idempotencyKey: key,
+        requestSha256,
+      }, { mode: command.mode });
+      if (!started) {
+        const balance = await currentBalance(this.deps.prisma, ctx.tenantId);
+        throw new AppError('INSUFFICIENT_CREDITS', `This run costs ${cost} credits; the balance is ${balance}`, { balance, required: cost });
+      }
+      execution = started;
     } catch (error) {
       // The same key raced in from another request: it won; answer with its execution.
-      if (key && error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+      if (key && isUniqueViolation(error)) {
         const winner = await this.deps.executions.findByIdempotencyKey(command.tenantId, key);
         if (winner) return sameRequestOrRefuse(winner, requestSha256!);
       }
@@ -381,31 +372,26 @@ export class ExecutePattern {
    */
   private async store(execution: ExecutionRecord, ctx: RequestCtx, outcome: FinishedExecution): Promise<ExecutionRecord> {
     const ok = outcome.status !== 'FAILED';
-    try {
-      return await retryWhileUnavailable(() =>
-        this.deps.prisma.$transaction(async (tx) => {
-          // A FAILED run is refunded; PARTIAL and SUCCESS delivered something and are not.
-          if (!ok) await refund(tx, { tenantId: ctx.tenantId, executionId: execution.id, amount: execution.credits, actorId: ctx.userId, reason: 'execution failed' });
-          await appendAudit(tx, {
-            actorId: ctx.userId,
-            tenantId: ctx.tenantId,
-            action: 'execution.finish',
-            resource: `execution:${execution.id}`,
-            changes: { status: outcome.status, refunded: ok ? 0 : execution.credits, errors: outcome.errors.map((e) => e.code) },
-            result: outcome.status,
-            traceId: ctx.traceId,
-            requestId: ctx.requestId,
-          });
-          return this.deps.executions.finish(tx, execution, outcome);
-        }, TX_OPTIONS),
-      );
-    } catch (error) {
-      if (error instanceof AppError && error.code === 'CONFLICT' && error.extensions.executionId === execution.id) {
-        const ended = await this.deps.executions.findForTenant(ctx.tenantId, execution.id);
-        if (ended) return ended;
-      }
-      throw error;
-    }
+    const effects = {
+      // A FAILED run is refunded; PARTIAL and SUCCESS delivered something and are not.
+      refund: ok || execution.credits === 0 ? null : { amount: execution.credits, reason: 'execution failed' },
+      audit: {
+        actorId: ctx.userId,
+        tenantId: ctx.tenantId,
+        action: 'execution.finish',
+        resource: `execution:${execution.id}`,
+        changes: { status: outcome.status, refunded: ok ? 0 : execution.credits, errors: outcome.errors.map((e) => e.code) },
+        result: outcome.status,
+        traceId: ctx.traceId,
+        requestId: ctx.requestId,
+      },
+    };
+    const finished = await retryWhileUnavailable(() => this.deps.executions.finish(this.deps.sql, execution, outcome, effects));
+    if (finished) return finished;
+    // Someone else ended it first (shutdown, or this write's own earlier attempt): that stands.
+    const ended = await this.deps.executions.findForTenant(ctx.tenantId, execution.id);
+    if (!ended) throw new Error(`execution ${execution.id} vanished while finishing`);
+    return ended;
   }
 
   /**
@@ -531,4 +517,10 @@ function oneYearBefore(isoDate: string): string {
   const date = new Date(`${isoDate}T00:00:00Z`);
   date.setUTCFullYear(date.getUTCFullYear() - 1);
   return date.toISOString().slice(0, 10);
+}
+
+/** A unique constraint refused the write (SQLSTATE 23505; Prisma's P2002). */
+function isUniqueViolation(error: unknown): boolean {
+  if (error instanceof Prisma.PrismaClientKnownRequestError) return error.code === 'P2002';
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
 }

@@ -1,4 +1,6 @@
-import { AppError } from '../../shared/errors';
+import { randomUUID } from 'node:crypto';
+import type { SqlExecutor } from '../../db/database';
+import type { AuditRecord } from '../audit/audit-log';
 import { Prisma, type PrismaClient } from '../../generated/prisma/client';
 import { fromDbDate, toDbDate } from '../../shared/dates';
 
@@ -92,6 +94,12 @@ export interface FinishedExecution {
 
 type Client = PrismaClient | Prisma.TransactionClient;
 
+/** What finishing a run also writes: the refund of a failed run, and the audit entry. */
+export interface FinishEffects {
+  refund: { amount: number; reason: string } | null;
+  audit: AuditRecord;
+}
+
 type Row = Awaited<ReturnType<PrismaClient['execution']['findUniqueOrThrow']>>;
 
 export function toExecutionRecord(row: Row): ExecutionRecord {
@@ -130,33 +138,156 @@ const json = (value: unknown) => (value === null || value === undefined ? Prisma
 export class ExecutionRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
-  /** Within the caller's transaction (the debit and the audit entry commit with it). */
-  async create(tx: Client, execution: NewExecution): Promise<ExecutionRecord> {
-    const row = await tx.execution.create({
-      data: { ...execution, asofDate: toDbDate(execution.asofDate), status: 'RUNNING', inputs: json(execution.inputs) },
-    });
-    return toExecutionRecord(row);
+  /**
+   * Starts a run as one statement: the tenant is debited the run's credits if its balance allows
+   * (a conditional UPDATE, so concurrent runs can never overdraw it), and only then are the
+   * execution row, the debit's credit entry and the `execution.start` audit entry written —
+   * together or not at all. Returns null, having written nothing, when the balance is too low.
+   * A second row for the same idempotency key fails the whole statement (unique violation).
+   */
+  async start(sql: SqlExecutor, execution: NewExecution, audit: { mode: string }): Promise<ExecutionRecord | null> {
+    const id = randomUUID();
+    const changes = {
+      patternId: execution.patternId,
+      patternVersion: execution.patternVersion,
+      packId: execution.packId,
+      ledgerCommitHash: execution.ledgerCommitHash,
+      credits: execution.credits,
+      mode: audit.mode,
+    };
+    const rows = await sql.query<{ created_at: Date | string }>(
+      `WITH debit AS (
+         UPDATE tenants SET credit_balance = credit_balance - $2::numeric
+         WHERE id = $3 AND credit_balance >= $2::numeric
+         RETURNING credit_balance
+       ), created AS (
+         INSERT INTO executions (id, tenant_id, user_id, pattern_id, pattern_version, portfolio_id, status, pack_id, ledger_commit_hash,
+           asof_date, require_fresh, pack_fresh, inputs, trace_id, request_id, credits, idempotency_key, request_sha256)
+         SELECT $1::uuid, $3, $4, $5, $6, $7, 'RUNNING'::"ExecutionStatus", $8, $9, $10::date, $11, $12, $13::jsonb, $14, $15, $2::numeric, $16, $17
+         FROM debit
+         RETURNING id, created_at
+       ), debit_entry AS (
+         INSERT INTO credit_transactions (tenant_id, execution_id, amount, kind, balance_after, reason, actor_id)
+         SELECT $3, c.id, -$2::numeric, 'DEBIT'::"CreditTransactionKind", d.credit_balance, NULL, $4
+         FROM created c CROSS JOIN debit d WHERE $2::numeric > 0
+       ), audit AS (
+         INSERT INTO audit_log (actor_id, tenant_id, action, resource, changes, result, trace_id, request_id)
+         SELECT $4, $3, 'execution.start', 'execution:' || c.id,
+           $18::jsonb || jsonb_build_object('balanceAfter', d.credit_balance::float8), 'OK', $14, $15
+         FROM created c CROSS JOIN debit d
+       )
+       SELECT created_at FROM created`,
+      [
+        id,
+        execution.credits,
+        execution.tenantId,
+        execution.userId,
+        execution.patternId,
+        execution.patternVersion,
+        execution.portfolioId,
+        execution.packId,
+        execution.ledgerCommitHash,
+        execution.asofDate,
+        execution.requireFresh,
+        execution.packFresh,
+        JSON.stringify(execution.inputs),
+        execution.traceId,
+        execution.requestId,
+        execution.idempotencyKey,
+        execution.requestSha256,
+        JSON.stringify(changes),
+      ],
+    );
+    if (rows.length === 0) return null;
+    return {
+      ...execution,
+      id,
+      status: 'RUNNING',
+      result: null,
+      resultSha256: null,
+      confidence: 0,
+      attributions: [],
+      errors: [],
+      durationMs: null,
+      createdAt: new Date(rows[0].created_at),
+      finishedAt: null,
+    };
   }
 
   /**
-   * The outcome and every step trace, in the caller's transaction: never a finished run without
-   * its steps. The row is written with one plain UPDATE taking the result as the canonical text
-   * already hashed, and not read back: Prisma serialising a result of tens of kilobytes as a
-   * Json value, then decoding it again, took several times longer than PostgreSQL storing it.
+   * Writes a finished run as one statement — its data-modifying parts commit together or not at
+   * all, without an interactive transaction: the row (only while it is still RUNNING), every step
+   * trace, the refund of a failed run with its credit entry, and the audit entry. The result goes
+   * in as the canonical text already hashed and is not read back. Returns null, having written
+   * nothing, when the row was no longer RUNNING (a shutdown ended it, or an earlier attempt of this
+   * same write committed before its answer was lost).
+   *
+   * One statement instead of Prisma's interactive transaction: the two took ~20 ms of a ~42 ms
+   * portfolio_overview run, most of it Prisma's per-statement and per-transaction cost.
    */
-  async finish(tx: Client, running: ExecutionRecord, outcome: FinishedExecution): Promise<ExecutionRecord> {
-    await tx.executionStep.createMany({ data: outcome.steps.map((s) => ({ executionId: running.id, ...s, error: json(s.error) })) });
+  async finish(sql: SqlExecutor, running: ExecutionRecord, outcome: FinishedExecution, effects: FinishEffects): Promise<ExecutionRecord | null> {
     const finishedAt = new Date();
-    const updated = await tx.$executeRaw`
-      UPDATE executions
-      SET status = ${outcome.status}::"ExecutionStatus", result = ${outcome.resultJson}::jsonb, result_sha256 = ${outcome.resultSha256},
-          confidence = ${outcome.confidence}, attributions = ${JSON.stringify(outcome.attributions)}::jsonb,
-          errors = ${JSON.stringify(outcome.errors)}::jsonb, duration_ms = ${outcome.durationMs}, finished_at = ${finishedAt}
-      WHERE id = ${running.id}::uuid AND status = 'RUNNING'`;
-    if (updated === 0) {
-      // Shutdown marked it FAILED and refunded it first: this finish must change nothing.
-      throw new AppError('CONFLICT', `Execution ${running.id} was ended by a shutdown before it finished`, { executionId: running.id });
-    }
+    const steps = outcome.steps.map((s) => ({
+      step_id: s.stepId,
+      capability: s.capability,
+      agent: s.agent,
+      status: s.status,
+      attempt: s.attempt,
+      started_at: s.startedAt?.toISOString() ?? null,
+      finished_at: s.finishedAt?.toISOString() ?? null,
+      duration_ms: s.durationMs,
+      error: s.error ?? null,
+    }));
+    const { audit } = effects;
+    const [{ finished }] = await sql.query<{ finished: number }>(
+      `WITH finished AS (
+         UPDATE executions
+         SET status = $1::"ExecutionStatus", result = $2::jsonb, result_sha256 = $3, confidence = $4,
+             attributions = $5::jsonb, errors = $6::jsonb, duration_ms = $7, finished_at = $8
+         WHERE id = $9::uuid AND status = 'RUNNING'
+         RETURNING id, tenant_id
+       ), steps AS (
+         INSERT INTO execution_steps (execution_id, step_id, capability, agent, status, attempt, started_at, finished_at, duration_ms, error)
+         SELECT f.id, s.step_id, s.capability, s.agent, s.status, s.attempt, s.started_at, s.finished_at, s.duration_ms, s.error
+         FROM finished f
+         CROSS JOIN jsonb_to_recordset($10::jsonb) AS s(step_id text, capability text, agent text, status text, attempt int,
+           started_at timestamptz, finished_at timestamptz, duration_ms float8, error jsonb)
+       ), refunded AS (
+         UPDATE tenants t SET credit_balance = t.credit_balance + $11::numeric
+         FROM finished f WHERE t.id = f.tenant_id AND $11::numeric > 0
+         RETURNING t.id AS tenant_id, t.credit_balance, f.id AS execution_id
+       ), refund_entry AS (
+         INSERT INTO credit_transactions (tenant_id, execution_id, amount, kind, balance_after, reason, actor_id)
+         SELECT r.tenant_id, r.execution_id, $11::numeric, 'REFUND'::"CreditTransactionKind", r.credit_balance, $12, $13 FROM refunded r
+       ), audit AS (
+         INSERT INTO audit_log (actor_id, tenant_id, action, resource, changes, result, trace_id, request_id)
+         SELECT $13, $14, $15, $16, $17::jsonb, $18, $19, $20 FROM finished
+       )
+       SELECT count(*)::int AS finished FROM finished`,
+      [
+        outcome.status,
+        outcome.resultJson,
+        outcome.resultSha256,
+        outcome.confidence,
+        JSON.stringify(outcome.attributions),
+        JSON.stringify(outcome.errors),
+        outcome.durationMs,
+        finishedAt,
+        running.id,
+        JSON.stringify(steps),
+        effects.refund?.amount ?? 0,
+        effects.refund?.reason ?? null,
+        audit.actorId,
+        audit.tenantId,
+        audit.action,
+        audit.resource,
+        JSON.stringify(audit.changes ?? null),
+        audit.result,
+        audit.traceId,
+        audit.requestId,
+      ],
+    );
+    if (finished === 0) return null;
     return {
       ...running,
       status: outcome.status,
