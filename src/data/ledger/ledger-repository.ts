@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { Prisma } from '../../generated/prisma/client';
 import type { ReplayEntry } from '../../ledger/positions';
 import type { LedgerEntryKindName } from './commit-hash';
@@ -41,6 +42,8 @@ interface EntryRow {
  * only ever looked up within its portfolio, so one portfolio's hash never reads another's chain.
  */
 export class LedgerRepository {
+  private readonly entriesByCommit = new LRUCache<string, LedgerEntryRecord[]>({ max: LEDGER_CACHE_COMMITS });
+
   constructor(private readonly prisma: LedgerDb) {}
 
   async findCommit(portfolioId: string, hash: string): Promise<LedgerCommitRecord | null> {
@@ -72,6 +75,17 @@ export class LedgerRepository {
    * the ledger "as of" the commit, in one query. Null when the portfolio has no such commit.
    */
   async entriesUpTo(portfolioId: string, commitHash: string): Promise<LedgerEntryRecord[] | null> {
+    // A commit's ledger never changes (append-only tables, hash-chained commits), so what was
+    // read for a hash stays true: several steps of one run, and runs on the same head, share it.
+    const key = `${portfolioId}\u0000${commitHash}`;
+    const known = this.entriesByCommit.get(key);
+    if (known) return known;
+    const entries = await this.readEntriesUpTo(portfolioId, commitHash);
+    if (entries) this.entriesByCommit.set(key, Object.freeze(entries) as LedgerEntryRecord[]);
+    return entries;
+  }
+
+  private async readEntriesUpTo(portfolioId: string, commitHash: string): Promise<LedgerEntryRecord[] | null> {
     // The target commit joins to itself at least, so a known commit always yields a row (with
     // null entry columns when its chain holds no entry yet); an unknown one yields none.
     const rows = await this.prisma.$queryRaw<EntryRow[]>`
@@ -102,6 +116,9 @@ export class LedgerRepository {
     return entries;
   }
 }
+
+/** Ledgers (portfolio, commit) kept in memory; each is a few hundred entries. */
+const LEDGER_CACHE_COMMITS = 500;
 
 function numberOrNull(value: number | null): number | null {
   return value === null ? null : Number(value);
