@@ -24,7 +24,7 @@ export interface ValuationSeries {
 /**
  * pricing.valuation_series: the portfolio's daily value over [start, end] from the packs of
  * that period, with the external flows between valuations. Holdings come from one replay of
- * the ledger; prices and FX from two statements, whatever the portfolio's size or the period.
+ * the ledger; prices and FX from one statement, whatever the portfolio's size or the period.
  * A price missing on a day carries the previous close forward (reported, lowering confidence).
  */
 export const valuationSeriesCapability =
