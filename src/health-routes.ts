@@ -5,6 +5,7 @@ import { projectRoot } from './shared/project-root';
 import type { App } from './app';
 
 const READINESS_TIMEOUT_MS = 2_000;
+export const PACK_HEALTH_PATH = '/health/pack';
 
 /** Plain HTTP probes for load balancers and orchestrators; no GraphQL, no auth. */
 export function registerHealthRoutes(fastify: FastifyInstance, app: App): void {
@@ -18,7 +19,7 @@ export function registerHealthRoutes(fastify: FastifyInstance, app: App): void {
   });
 
   // The same fields as the packHealth query, from the hub's memory while its listener is up.
-  fastify.get('/health/pack', async (_request, reply) =>
+  fastify.get(PACK_HEALTH_PATH, async (_request, reply) =>
     reply.type('application/json; charset=utf-8').send(await app.services.packHealth.latestAsJson()),
   );
 

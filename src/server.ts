@@ -9,7 +9,7 @@ import fastifyCors from '@fastify/cors';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { getOperationAST, GraphQLError } from 'graphql';
 import { timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -25,7 +25,7 @@ import { limitRules, OperationChecker } from './graphql/operation-limits';
 import { requestIdFrom } from './request-ids';
 import { requestTrace } from './observability/tracing';
 import { hashIdentifier } from './observability/redaction';
-import { registerHealthRoutes } from './health-routes';
+import { PACK_HEALTH_PATH, registerHealthRoutes } from './health-routes';
 import { admitSocket, ConnectionLimiter } from './ratelimit/connection-limiter';
 import { rateLimitedError } from './ratelimit/rate-limited-error';
 import { createRequestLimiter } from './ratelimit/request-limiter';
@@ -71,7 +71,20 @@ export async function startServer(app: App, listen: { host: string; port: number
   const rules = limitRules(limits, { introspection: app.config.introspection });
   const routerGate = routerSecretCheck(app.config.routerSecret);
   const operations = new OperationChecker(app.schema, rules, { maxTokens: limits.maxTokens, fieldSuggestions: app.config.fieldSuggestions });
-  const fastify = Fastify({ logger: false, bodyLimit: limits.maxBodyBytes });
+  const fastify = Fastify({
+    logger: false,
+    bodyLimit: limits.maxBodyBytes,
+    // GET /health/pack is answered before fastify routes anything: load balancers and status
+    // banners poll it, and its answer is bytes the pack events keep current (health-routes.ts
+    // serves the same for any other form of the request).
+    serverFactory: (handler) =>
+      createServer((request, response) => {
+        const json = request.method === 'GET' && request.url === PACK_HEALTH_PATH ? app.services.packHealth.cachedJson() : undefined;
+        if (json === undefined) return handler(request, response);
+        response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json) });
+        response.end(json);
+      }),
+  });
   const wsServer = new WebSocketServer({
     server: fastify.server,
     path: GRAPHQL_PATH,

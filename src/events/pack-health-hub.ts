@@ -95,6 +95,11 @@ export class PackHealthHub {
     return this.packs.findLatest();
   }
 
+  /** latest() as JSON text while it is in memory and current; undefined otherwise. */
+  cachedJson(): string | undefined {
+    return this.listener?.connected ? this.latestJson : undefined;
+  }
+
   async latestAsJson(): Promise<string> {
     if (this.latestJson !== undefined && this.listener?.connected) return this.latestJson;
     return JSON.stringify(await this.readLatest());

@@ -6,17 +6,24 @@ import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { GraphQLInstrumentation } from '@opentelemetry/instrumentation-graphql';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import type { OTLPTraceExporter as OtlpExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AlwaysOffSampler, BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 
 const endpoint = process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
 
+/** Loaded only when an endpoint is configured (the exporter and its protobuf code are slow to load). */
+function otlpExporter(): OtlpExporter {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
+  return new OTLPTraceExporter();
+}
+
 const provider = new NodeTracerProvider({
   resource: resourceFromAttributes({ 'service.name': process.env.OTEL_SERVICE_NAME ?? 'freshgate' }),
   // With an exporter, leaving `sampler` unset lets the SDK read OTEL_TRACES_SAMPLER.
   ...(endpoint ? {} : { sampler: new AlwaysOffSampler() }),
-  spanProcessors: endpoint ? [new BatchSpanProcessor(new OTLPTraceExporter())] : [],
+  spanProcessors: endpoint ? [new BatchSpanProcessor(otlpExporter())] : [],
 });
 provider.register();
 
