@@ -216,16 +216,23 @@ export async function startServer(app: App, listen: { host: string; port: number
     method: ['GET', 'POST', 'OPTIONS'],
     handler: fastifyApolloHandler(apollo, {
       context: async (request) => {
+        const started = performance.now();
         const ids = { requestId: requestIdFrom(request.headers['x-request-id']), ...requestTrace(request.headers) };
         let viewer: Viewer | undefined;
         try {
-          viewer = await authenticate(app, request.headers.authorization);
-        } catch (error) {
-          // A GraphQLError (bad credential) as it is; a database outage as a retryable 503.
-          throw toGraphQLError(error, ids);
+          try {
+            viewer = await authenticate(app, request.headers.authorization);
+          } catch (error) {
+            // A GraphQLError (bad credential) as it is; a database outage as a retryable 503.
+            throw toGraphQLError(error, ids);
+          }
+          const verdict = await limiter.consume({ viewer, address: request.ip });
+          if (!verdict.allowed) throw rateLimitedError(verdict, { http: true });
+        } catch (refusal) {
+          // Refused before Apollo's request hooks run: logged and timed here instead.
+          recordRefusal(app, ids, viewer, refusal, performance.now() - started);
+          throw refusal;
         }
-        const verdict = await limiter.consume({ viewer, address: request.ip });
-        if (!verdict.allowed) throw rateLimitedError(verdict, { http: true });
         return contextFor(app, viewer, ids);
       },
     }),
@@ -301,6 +308,16 @@ function graphqlShapedHttpError(error: FastifyError, _request: FastifyRequest, r
   const code = status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR';
   const message = status < 500 ? error.message : 'Internal server error';
   return reply.code(status).send(errorBody(message, code));
+}
+
+/** The request line and timing of a request refused before execution (bad credential, rate limit, outage). */
+function recordRefusal(app: App, ids: { requestId: string; traceId: string }, viewer: Viewer | undefined, refusal: unknown, durationMs: number): void {
+  const code = refusal instanceof GraphQLError ? String(refusal.extensions.code ?? 'UNKNOWN') : 'UNKNOWN';
+  app.metrics.graphqlDuration.observe({ operation_name: app.metrics.operationLabel(undefined), operation_type: 'refused' }, durationMs / 1000);
+  app.logger.info(
+    { requestId: ids.requestId, traceId: ids.traceId, operationType: 'refused', durationMs: Math.round(durationMs * 100) / 100, user: hashIdentifier(viewer?.userId), tenant: hashIdentifier(viewer?.tenantId), errors: [code] },
+    'graphql request',
+  );
 }
 
 /** Times every GraphQL operation over HTTP, by (bounded) operation name and type. */

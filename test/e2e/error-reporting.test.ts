@@ -66,6 +66,12 @@ describe('error reporting and logs', () => {
     expect(requests.length).toBeGreaterThanOrEqual(3);
     expect(requests.find((l) => l.operation === 'ExportExecution')).toMatchObject({ level: 30, errors: ['RIGHTS_EXPORT_BLOCKED'], requestId: expect.any(String), traceId: expect.stringMatching(/^[0-9a-f]{32}$/) });
     expect(executions).toHaveLength(1);
+    // A request refused before execution (here a bad token) still has its line.
+    const before = lines.length;
+    const refused = await t.request('{ viewer { userId } }', {}, { token: 'not-a-token' });
+    expect(refused.status).toBe(401);
+    const refusedLine = lines.slice(before).map((line) => JSON.parse(line) as Record<string, unknown>).find((l) => l.msg === 'graphql request');
+    expect(refusedLine).toMatchObject({ operationType: 'refused', errors: ['UNAUTHENTICATED'], requestId: expect.any(String) });
     expect(executions[0]).toMatchObject({ executionId: run.data!.executePattern.id, status: 'SUCCESS', pattern: 'portfolio_news@1.0.0', traceId: run.data!.executePattern.metadata.traceId });
     const all = lines.join('\n');
     expect(all).not.toContain(token);
