@@ -64,11 +64,6 @@ export class SharedSubscriptions {
     this.groups.set(key, stream);
     return stream.join(delivery);
   };
-
-  /** Shared executions running now. */
-  get size(): number {
-    return [...this.groups.values()].filter((g) => g instanceof SharedStream).length;
-  }
 }
 
 interface Member {
