@@ -230,7 +230,14 @@ export async function startServer(app: App, listen: { host: string; port: number
           if (!verdict.allowed) throw rateLimitedError(verdict, { http: true });
         } catch (refusal) {
           // Refused before Apollo's request hooks run: logged and timed here instead.
-          recordRefusal(app, ids, viewer, refusal, performance.now() - started);
+          recordRequest(app, {
+            ...ids,
+            operationName: undefined,
+            operationType: 'refused',
+            durationMs: performance.now() - started,
+            viewer,
+            errors: [refusal instanceof GraphQLError ? String(refusal.extensions.code ?? 'UNKNOWN') : 'UNKNOWN'],
+          });
           throw refusal;
         }
         return contextFor(app, viewer, ids);
@@ -310,12 +317,31 @@ function graphqlShapedHttpError(error: FastifyError, _request: FastifyRequest, r
   return reply.code(status).send(errorBody(message, code));
 }
 
-/** The request line and timing of a request refused before execution (bad credential, rate limit, outage). */
-function recordRefusal(app: App, ids: { requestId: string; traceId: string }, viewer: Viewer | undefined, refusal: unknown, durationMs: number): void {
-  const code = refusal instanceof GraphQLError ? String(refusal.extensions.code ?? 'UNKNOWN') : 'UNKNOWN';
-  app.metrics.graphqlDuration.observe({ operation_name: app.metrics.operationLabel(undefined), operation_type: 'refused' }, durationMs / 1000);
+interface RequestLine {
+  requestId: string | undefined;
+  traceId: string | undefined;
+  operationName: string | null | undefined;
+  operationType: string;
+  durationMs: number;
+  viewer: Viewer | undefined;
+  errors: string[] | undefined;
+}
+
+/** One log line and one timing per request; never the query, variables or token; ids hashed. */
+function recordRequest(app: App, line: RequestLine): void {
+  const operation = app.metrics.operationLabel(line.operationName);
+  app.metrics.graphqlDuration.observe({ operation_name: operation, operation_type: line.operationType }, line.durationMs / 1000);
   app.logger.info(
-    { requestId: ids.requestId, traceId: ids.traceId, operationType: 'refused', durationMs: Math.round(durationMs * 100) / 100, user: hashIdentifier(viewer?.userId), tenant: hashIdentifier(viewer?.tenantId), errors: [code] },
+    {
+      requestId: line.requestId,
+      traceId: line.traceId,
+      operation,
+      operationType: line.operationType,
+      durationMs: Math.round(line.durationMs * 100) / 100,
+      user: hashIdentifier(line.viewer?.userId),
+      tenant: hashIdentifier(line.viewer?.tenantId),
+      errors: line.errors,
+    },
     'graphql request',
   );
 }
@@ -327,23 +353,15 @@ function operationTiming(app: App): ApolloServerPlugin<GraphQLContext> {
       const started = performance.now();
       return {
         async willSendResponse({ operationName, operation, contextValue, errors }) {
-          const durationMs = performance.now() - started;
-          const operationType = operation?.operation ?? 'invalid';
-          app.metrics.graphqlDuration.observe({ operation_name: app.metrics.operationLabel(operationName), operation_type: operationType }, durationMs / 1000);
-          // One line per request; never the query, variables or token; ids hashed.
-          app.logger.info(
-            {
-              requestId: contextValue?.requestId,
-              traceId: contextValue?.traceId,
-              operation: app.metrics.operationLabel(operationName),
-              operationType,
-              durationMs: Math.round(durationMs * 100) / 100,
-              user: hashIdentifier(contextValue?.viewer?.userId),
-              tenant: hashIdentifier(contextValue?.viewer?.tenantId),
-              errors: errors?.map((e) => e.extensions?.code ?? 'UNKNOWN'),
-            },
-            'graphql request',
-          );
+          recordRequest(app, {
+            requestId: contextValue?.requestId,
+            traceId: contextValue?.traceId,
+            operationName,
+            operationType: operation?.operation ?? 'invalid',
+            durationMs: performance.now() - started,
+            viewer: contextValue?.viewer,
+            errors: errors?.map((e) => String(e.extensions?.code ?? 'UNKNOWN')),
+          });
         },
       };
     },

@@ -14,12 +14,6 @@ export interface CreditChange {
   createdAt: Date;
 }
 
-export async function refund(tx: Tx, input: { tenantId: string; executionId: string; amount: number; actorId: string; reason: string }): Promise<void> {
-  if (input.amount === 0) return;
-  const balanceAfter = await add(tx, input.tenantId, input.amount);
-  await record(tx, { ...input, kind: 'REFUND', balanceAfter });
-}
-
 export async function grant(tx: Tx, input: { tenantId: string; amount: number; actorId: string; reason: string }): Promise<CreditChange> {
   const balanceAfter = await add(tx, input.tenantId, input.amount);
   return record(tx, { ...input, executionId: null, kind: 'GRANT', balanceAfter });

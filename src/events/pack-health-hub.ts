@@ -100,11 +100,6 @@ export class PackHealthHub {
     return this.listener?.connected ? this.latestJson : undefined;
   }
 
-  async latestAsJson(): Promise<string> {
-    if (this.latestJson !== undefined && this.listener?.connected) return this.latestJson;
-    return JSON.stringify(await this.readLatest());
-  }
-
   async health(packId: string): Promise<PackHealth | null> {
     const pack = await this.packs.findById(packId);
     return pack ? healthOf(pack, this.warmingEtaMs) : null;

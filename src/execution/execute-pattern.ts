@@ -15,8 +15,8 @@ import { contentHash, sha256Hex } from '../shared/canonical-json';
 import { ROOT_CONTEXT, SpanStatusCode, trace, type Context as OtelContext } from '@opentelemetry/api';
 import { tracer } from '../observability/tracing';
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
-import { currentBalance, refund } from '../accounting/credits';
-import { appendAudit, appendAuditSql } from '../data/audit/audit-log';
+import { currentBalance } from '../accounting/credits';
+import { appendAuditSql } from '../data/audit/audit-log';
 import type { SqlExecutor } from '../db/database';
 import type { ExecutionEvents } from './execution-events';
 import { freshnessGate } from './freshness-gate';
@@ -217,12 +217,16 @@ export class ExecutePattern {
     return recovered;
   }
 
+  /**
+   * Ends a run that is still RUNNING as FAILED, refunded and audited — the same single-statement
+   * write as a normal finish, which changes nothing if the run finished first.
+   */
   private async abandon(execution: ExecutionRecord, error: AbandonError): Promise<boolean> {
     const errors = [{ stepId: null, code: error.code, message: error.message, retryable: true }];
-    const abandoned = await this.deps.prisma.$transaction(async (tx) => {
-      if (!(await this.deps.executions.abandon(tx, execution.id, errors))) return false;
-      await refund(tx, { tenantId: execution.tenantId, executionId: execution.id, amount: execution.credits, actorId: execution.userId, reason: error.reason });
-      await appendAudit(tx, {
+    const outcome: FinishedExecution = { status: 'FAILED', resultJson: null, resultSha256: null, confidence: 0, attributions: [], errors, durationMs: 0, steps: [] };
+    const ended = await this.deps.executions.finish(this.deps.sql, execution, outcome, {
+      refund: execution.credits === 0 ? null : { amount: execution.credits, reason: error.reason },
+      audit: {
         actorId: execution.userId,
         tenantId: execution.tenantId,
         action: 'execution.finish',
@@ -231,13 +235,12 @@ export class ExecutePattern {
         result: 'FAILED',
         traceId: execution.traceId,
         requestId: execution.requestId,
-      });
-      return true;
-    }, TX_OPTIONS);
-    if (abandoned) {
+      },
+    });
+    if (ended) {
       this.deps.events.publish({ executionId: execution.id, stepId: null, stepStatus: null, done: 0, total: 0, executionStatus: 'FAILED', final: true });
     }
-    return abandoned;
+    return ended !== null;
   }
 
   private async pickPack(pinned: string | null | undefined): Promise<PricingPackRecord> {
@@ -431,7 +434,6 @@ export class ExecutePattern {
 
 // Bursts of runs queue for pool connections and for their tenant's balance row: Prisma's
 // defaults (2 s to start, 5 s to finish) fail such a burst with an internal error.
-const TX_OPTIONS = { maxWait: 15_000, timeout: 30_000 };
 
 // How stale this instance's view of published pattern versions may get (other instances publish too).
 const CATALOG_MAX_AGE_MS = 5_000;

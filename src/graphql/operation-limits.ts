@@ -71,7 +71,7 @@ export class OperationChecker {
   }
 }
 
-export function checkOperation(
+function checkOperation(
   schema: GraphQLSchema,
   query: unknown,
   rules: readonly ValidationRule[],

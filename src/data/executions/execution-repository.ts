@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { SqlExecutor } from '../../db/database';
 import type { AuditRecord } from '../audit/audit-log';
-import { Prisma, type PrismaClient } from '../../generated/prisma/client';
-import { fromDbDate, toDbDate } from '../../shared/dates';
+import type { PrismaClient } from '../../generated/prisma/client';
+import { fromDbDate } from '../../shared/dates';
 
 export type ExecutionStatusName = 'RUNNING' | 'SUCCESS' | 'PARTIAL' | 'FAILED';
 
@@ -92,7 +92,6 @@ export interface FinishedExecution {
   steps: StepRecord[];
 }
 
-type Client = PrismaClient | Prisma.TransactionClient;
 
 /** What finishing a run also writes: the refund of a failed run, and the audit entry. */
 export interface FinishEffects {
@@ -133,7 +132,6 @@ export function toExecutionRecord(row: Row): ExecutionRecord {
   };
 }
 
-const json = (value: unknown) => (value === null || value === undefined ? Prisma.JsonNull : (value as Prisma.InputJsonValue));
 
 export class ExecutionRepository {
   constructor(private readonly prisma: PrismaClient) {}
@@ -306,14 +304,6 @@ export class ExecutionRepository {
   async runningSince(before: Date): Promise<ExecutionRecord[]> {
     const rows = await this.prisma.execution.findMany({ where: { status: 'RUNNING', createdAt: { lt: before } }, orderBy: { createdAt: 'asc' }, take: 1000 });
     return rows.map(toExecutionRecord);
-  }
-
-  /** Marks a still-RUNNING execution FAILED with these errors; false when it was no longer running. */
-  async abandon(tx: Client, id: string, errors: ExecutionErrorRecord[]): Promise<boolean> {
-    const updated = await tx.$executeRaw`
-      UPDATE executions SET status = 'FAILED'::"ExecutionStatus", errors = ${JSON.stringify(errors)}::jsonb, finished_at = now()
-      WHERE id = ${id}::uuid AND status = 'RUNNING'`;
-    return updated > 0;
   }
 
   async findByIdempotencyKey(tenantId: string, key: string): Promise<ExecutionRecord | null> {
