@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isDatabaseUnavailable } from '../db/unavailable';
 import { performance } from 'node:perf_hooks';
 import type { AgentRuntime } from '../runtime/agent-runtime';
 import { CapabilityError, type Provenance, type RequestCtx } from '../runtime/capability';
@@ -115,7 +117,8 @@ export class Orchestrator {
         const span = tracer().startSpan(`step ${step.id}`, { attributes: { 'freshgate.step': step.id, 'freshgate.capability': step.capability } }, hooks.traceContext ?? ROOT_CONTEXT);
         const stepContext = otelTrace.setSpan(hooks.traceContext ?? ROOT_CONTEXT, span);
         const attempts = 1 + (step.retries ?? 0);
-        for (let attempt = 1; attempt <= attempts; attempt++) {
+        let outageRetries = 0;
+        for (let attempt = 1; attempt <= attempts + outageRetries; attempt++) {
           trace.attempt = attempt;
           try {
             const { result } = await this.runtime.invoke(step.capability, ctx, args, {
@@ -130,7 +133,14 @@ export class Orchestrator {
             break;
           } catch (error) {
             trace.error = toStepError(error);
-            if (!trace.error.retryable || attempt === attempts) break;
+            // A dropped database connection is not the step's fault: retried on top of the step's
+            // own retries, after a pause, a few times (the pool replaces the connection meanwhile).
+            if (trace.error.code === DATABASE_UNAVAILABLE && outageRetries < OUTAGE_RETRIES) {
+              outageRetries++;
+              await sleep(OUTAGE_PAUSE_MS * outageRetries);
+              continue;
+            }
+            if (!trace.error.retryable || attempt >= attempts + outageRetries) break;
           }
         }
         trace.finishedAt = new Date();
@@ -172,7 +182,12 @@ export class Orchestrator {
   }
 }
 
+const DATABASE_UNAVAILABLE = 'DATABASE_UNAVAILABLE';
+const OUTAGE_RETRIES = 3;
+const OUTAGE_PAUSE_MS = 200;
+
 function toStepError(error: unknown): StepError {
   if (error instanceof CapabilityError) return { code: error.code, message: error.message, retryable: error.retryable };
+  if (isDatabaseUnavailable(error)) return { code: DATABASE_UNAVAILABLE, message: 'the database was unavailable', retryable: true };
   return { code: 'STEP_FAILED', message: error instanceof Error ? error.message : String(error), retryable: false };
 }

@@ -44,7 +44,7 @@ function fixtures() {
     },
   };
   const agent: Agent = { name: 'fixture_agent', capabilities: Object.fromEntries(Object.entries(behaviours).map(([c, fn]) => [c, record(c, fn)])) };
-  const flaky = { failuresLeft: 0, retryable: true, calls: 0 };
+  const flaky = { failuresLeft: 0, retryable: true, calls: 0, connectionDrops: 0 };
   const flakyAgent: Agent = {
     name: 'flaky_agent',
     capabilities: {
@@ -55,6 +55,15 @@ function fixtures() {
           throw new CapabilityError('FLAKY', 'try again', flaky.retryable);
         }
         return { data: { ok: true }, provenance: [prov('Polygon')] };
+      },
+      // What node-pg throws when PostgreSQL restarts under a query.
+      'flaky.db': async () => {
+        flaky.calls++;
+        if (flaky.connectionDrops > 0) {
+          flaky.connectionDrops--;
+          throw new Error('Connection terminated unexpectedly');
+        }
+        return { data: { ok: true }, provenance: [prov('Internal')] };
       },
     },
   };
@@ -328,6 +337,23 @@ describe('Orchestrator: timeouts and retries', () => {
     expect(result.status).toBe('FAILED');
     expect(trace(result, 'f')).toMatchObject({ status: 'FAILED', attempt: 3, error: { code: 'FLAKY', retryable: true } });
     expect(flaky.calls).toBe(3);
+  });
+
+  it('a dropped database connection is retried even without retries, then succeeds', async () => {
+    const { runtime, flaky } = fixtures();
+    flaky.connectionDrops = 2;
+    const result = await new Orchestrator(runtime, OPTIONS).run(pattern(runtime, [{ id: 'd', capability: 'flaky.db', args: {} }]), ctx, {});
+    expect(result.status).toBe('SUCCESS');
+    expect(trace(result, 'd')).toMatchObject({ status: 'SUCCESS', attempt: 3, error: null });
+  });
+
+  it('a database that stays away fails the step as DATABASE_UNAVAILABLE, retryable, after a few attempts', async () => {
+    const { runtime, flaky } = fixtures();
+    flaky.connectionDrops = 100;
+    const result = await new Orchestrator(runtime, OPTIONS).run(pattern(runtime, [{ id: 'd', capability: 'flaky.db', args: {} }]), ctx, {});
+    expect(result.status).toBe('FAILED');
+    expect(trace(result, 'd')).toMatchObject({ status: 'FAILED', attempt: 4, error: { code: 'DATABASE_UNAVAILABLE', retryable: true } });
+    expect(flaky.calls).toBe(4);
   });
 
   it('a non-retryable error is not retried', async () => {
