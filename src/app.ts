@@ -90,7 +90,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const lostRunSweep = setInterval(() => void recoverLostRuns(), LOST_RUN_SWEEP_MS);
     lostRunSweep.unref();
     const authenticator = new Authenticator(
-      createTokenVerifier({ secret: jwtSecret, jwksUrl: config.jwt.jwksUrl, issuer: config.jwt.issuer, audience: config.jwt.audience }),
+      createTokenVerifier({ secret: jwtSecret, jwksUrl: config.jwt.jwksUrl, issuer: config.jwt.issuer, audience: config.jwt.audience, maxTtlMs: config.jwt.maxTtlMs }),
       db.prisma,
     );
     const { schema } = await buildFreshgateSchema({ shieldDebug: false });

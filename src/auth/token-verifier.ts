@@ -1,12 +1,17 @@
 import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { LRUCache } from 'lru-cache';
-import { unauthenticated } from '../shared/errors';
+import { AppError, unauthenticated } from '../shared/errors';
+
+/** The longest user id a token may name (users.id is bounded the same way). */
+export const MAX_SUBJECT_LENGTH = 255;
 
 export interface TokenVerifierOptions {
   secret?: string;
   jwksUrl?: string;
   issuer?: string;
   audience?: string;
+  /** The longest lifetime a token may claim; a token without `exp` is never accepted. */
+  maxTtlMs: number;
 }
 
 export type TokenVerifier = (token: string) => Promise<{ subject: string }>;
@@ -24,7 +29,7 @@ const MAX_VERIFIED = 10_000;
  * with a message that says what was wrong, never why in cryptographic detail.
  */
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
-  const { secret, jwksUrl, issuer, audience } = options;
+  const { secret, jwksUrl, issuer, audience, maxTtlMs } = options;
   if (!secret && !jwksUrl) throw new Error('JWT_SECRET or JWT_JWKS_URL must be configured');
   const key: Uint8Array | JWTVerifyGetKey = jwksUrl ? createRemoteJWKSet(new URL(jwksUrl)) : new TextEncoder().encode(secret);
   const algorithms = jwksUrl ? ['RS256'] : ['HS256'];
@@ -36,17 +41,34 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     const known = verified.get(token);
     if (known) return known;
     try {
-      const { payload } = await jwtVerify(token, key as Uint8Array, { algorithms, issuer, audience, requiredClaims: ['sub'] });
-      const result = Object.freeze({ subject: payload.sub as string });
-      const ttl = Math.min(VERIFIED_TTL_MS, payload.exp === undefined ? VERIFIED_TTL_MS : payload.exp * 1000 - Date.now());
+      const { payload } = await jwtVerify(token, key as Uint8Array, { algorithms, issuer, audience, requiredClaims: ['sub', 'exp'] });
+      const expiresAt = (payload.exp as number) * 1000;
+      // A token that claims to live longer than the cap is refused whether or not it says when it
+      // was issued: a leaked long-lived token is the risk the cap exists for.
+      if (expiresAt - (typeof payload.iat === 'number' ? payload.iat * 1000 : Date.now()) > maxTtlMs || expiresAt - Date.now() > maxTtlMs) {
+        throw unauthenticated(`The token lives longer than the accepted maximum of ${Math.round(maxTtlMs / 1000)} s`);
+      }
+      const result = Object.freeze({ subject: checkedSubject(payload.sub) });
+      const ttl = Math.min(VERIFIED_TTL_MS, expiresAt - Date.now());
       if (ttl > 0) verified.set(token, result, { ttl });
       return result;
     } catch (error) {
+      if (error instanceof AppError) throw error;
       if (error instanceof errors.JWTExpired) throw unauthenticated('The token has expired');
       if (error instanceof errors.JWTClaimValidationFailed) throw unauthenticated(`The token's ${error.claim} claim is not accepted`);
       throw unauthenticated('The token is malformed or its signature is invalid');
     }
   };
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** `sub` names a user: a non-empty string of printable characters, bounded in length. */
+function checkedSubject(sub: unknown): string {
+  if (typeof sub !== 'string' || sub.length === 0 || sub.length > MAX_SUBJECT_LENGTH || /[\u0000-\u001f\u007f]/.test(sub) || LONE_SURROGATE.test(sub)) {
+    throw unauthenticated(`The token's sub claim must name a user (1–${MAX_SUBJECT_LENGTH} printable characters)`);
+  }
+  return sub;
 }
 
 /** `Bearer <token>` → token; anything else present is a malformed credential. */

@@ -8,6 +8,7 @@ import { AppError } from '../../src/shared/errors';
 const SECRET = 'test-secret-that-is-long-enough-for-hs256';
 const key = (secret: string) => new TextEncoder().encode(secret);
 const now = () => Math.floor(Date.now() / 1000);
+const DAY_MS = 24 * 3_600_000;
 
 async function rejection(promise: Promise<unknown>): Promise<AppError> {
   try {
@@ -21,10 +22,10 @@ async function rejection(promise: Promise<unknown>): Promise<AppError> {
 }
 
 describe('createTokenVerifier (HS256)', () => {
-  const verify = createTokenVerifier({ secret: SECRET });
+  const verify = createTokenVerifier({ secret: SECRET, maxTtlMs: DAY_MS });
 
   it('needs a secret or a JWKS URL', () => {
-    expect(() => createTokenVerifier({})).toThrow(/JWT_SECRET or JWT_JWKS_URL/);
+    expect(() => createTokenVerifier({ maxTtlMs: DAY_MS })).toThrow(/JWT_SECRET or JWT_JWKS_URL/);
   });
 
   it('accepts a token issued with the secret and returns its subject', async () => {
@@ -87,6 +88,38 @@ describe('createTokenVerifier (HS256)', () => {
     expect((await rejection(verify(token))).message).toMatch(/sub/);
   });
 
+  it('refuses a token without exp: every credential must end', async () => {
+    const token = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('u').setIssuedAt().sign(key(SECRET));
+    expect((await rejection(verify(token))).message).toMatch(/exp/);
+  });
+
+  it('refuses a token that claims to live longer than the cap (JWT_MAX_TTL), with or without iat', async () => {
+    const withIat = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('u').setIssuedAt().setExpirationTime('25h').sign(key(SECRET));
+    expect((await rejection(verify(withIat))).message).toMatch(/longer than the accepted maximum/);
+    const withoutIat = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('u').setExpirationTime('30d').sign(key(SECRET));
+    expect((await rejection(verify(withoutIat))).message).toMatch(/longer than the accepted maximum/);
+    // Issued long ago but expiring within the cap from now: its claimed lifetime is what counts.
+    const backdated = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('u').setIssuedAt(now() - 48 * 3600).setExpirationTime(now() + 60).sign(key(SECRET));
+    await rejection(verify(backdated));
+    const justUnder = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('u').setIssuedAt().setExpirationTime('23h').sign(key(SECRET));
+    await expect(verify(justUnder)).resolves.toEqual({ subject: 'u' });
+    const strict = createTokenVerifier({ secret: SECRET, maxTtlMs: 60_000 });
+    await rejection(strict(await issueToken(SECRET, 'u', { expiresIn: '2m' })));
+  });
+
+  it.each([
+    ['an object', { not: 'x' }],
+    ['a number', 42],
+    ['an empty string', ''],
+    ['a NUL byte', 'demo\u0000admin'],
+    ['a control character', 'demo\nadmin'],
+    ['a lone surrogate', 'demo\ud800'],
+    ['256 characters', 'u'.repeat(256)],
+  ])('refuses a sub that is %s (UNAUTHENTICATED, never a 500)', async (_what, sub) => {
+    const token = await new SignJWT({ sub } as Record<string, unknown>).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(key(SECRET));
+    expect((await rejection(verify(token))).message).toMatch(/sub/);
+  });
+
   it('does not check issuer or audience unless configured', async () => {
     const token = await issueToken(SECRET, 'u', { issuer: 'https://anyone.example/', audience: 'anything' });
     await expect(verify(token)).resolves.toEqual({ subject: 'u' });
@@ -96,7 +129,7 @@ describe('createTokenVerifier (HS256)', () => {
 describe('createTokenVerifier with issuer and audience', () => {
   const ISSUER = 'https://idp.example/';
   const AUDIENCE = 'freshgate';
-  const verify = createTokenVerifier({ secret: SECRET, issuer: ISSUER, audience: AUDIENCE });
+  const verify = createTokenVerifier({ secret: SECRET, issuer: ISSUER, audience: AUDIENCE, maxTtlMs: DAY_MS });
 
   it('accepts a token from that issuer for that audience', async () => {
     const token = await issueToken(SECRET, 'u', { issuer: ISSUER, audience: AUDIENCE });
@@ -130,7 +163,7 @@ describe('createTokenVerifier (RS256 from a JWKS URL)', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    verify = createTokenVerifier({ jwksUrl: `http://127.0.0.1:${port}/.well-known/jwks.json` });
+    verify = createTokenVerifier({ jwksUrl: `http://127.0.0.1:${port}/.well-known/jwks.json`, maxTtlMs: DAY_MS });
   });
 
   afterAll(async () => {
@@ -177,7 +210,7 @@ describe('bearerToken', () => {
 
 describe('createTokenVerifier: verified tokens are remembered, never past their expiry', () => {
   it('keeps accepting a verified token until it expires, then refuses it', async () => {
-    const verify = createTokenVerifier({ secret: SECRET });
+    const verify = createTokenVerifier({ secret: SECRET, maxTtlMs: DAY_MS });
     const token = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('u-short').setExpirationTime(now() + 2).sign(key(SECRET));
     expect(await verify(token)).toEqual({ subject: 'u-short' });
     expect(await verify(token)).toEqual({ subject: 'u-short' });
@@ -186,7 +219,7 @@ describe('createTokenVerifier: verified tokens are remembered, never past their 
   });
 
   it('does not remember a token whose signature is wrong', async () => {
-    const verify = createTokenVerifier({ secret: SECRET });
+    const verify = createTokenVerifier({ secret: SECRET, maxTtlMs: DAY_MS });
     const forged = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('u1').setExpirationTime('1h').sign(key('another-secret-that-is-long-enough'));
     await rejection(verify(forged));
     await rejection(verify(forged));
