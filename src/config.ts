@@ -20,8 +20,15 @@ export interface Config {
     jwksUrl: string | undefined;
     issuer: string | undefined;
     audience: string | undefined;
+    /** The longest lifetime a token may claim (exp − iat, and exp − now); longer ones are refused. */
+    maxTtlMs: number;
   };
   routerSecret: string | undefined;
+  /**
+   * Who may read /metrics and /health/detailed (they reveal versions, pool and breaker state):
+   * a bearer token, and/or a listener of their own on another port (then not served on `port`).
+   */
+  ops: { token: string | undefined; port: number | undefined; host: string };
   otlpEndpoint: string | undefined;
   sentryDsn: string | undefined;
   logLevel: string;
@@ -76,6 +83,8 @@ export interface OperationLimitsConfig {
 
 export class ConfigError extends Error {}
 
+const MIN_HS256_SECRET_BYTES = 32;
+
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
@@ -93,17 +102,23 @@ function parseBoolean(name: string, value: string | undefined, fallback: boolean
   throw new ConfigError(`${name} must be true or false (got "${value}")`);
 }
 
-function parsePort(value: string | undefined): number {
-  if (value === undefined || value === '') return 4000;
+function parsePort(name: string, value: string | undefined, fallback: number): number;
+function parsePort(name: string, value: string | undefined, fallback: undefined): number | undefined;
+function parsePort(name: string, value: string | undefined, fallback: number | undefined): number | undefined {
+  if (value === undefined || value === '') return fallback;
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be 0–65535 (got "${value}")`);
+  if (!/^\d+$/.test(value.trim()) || port > 65535) throw new ConfigError(`${name} must be 0–65535 (got "${value}")`);
   return port;
 }
 
 const ENVIRONMENTS = ['development', 'staging', 'production', 'test'] as const;
 
-function parseEnvironment(value: string | undefined): Config['environment'] {
-  const env = (value ?? 'development') as Config['environment'];
+/**
+ * FRESHGATE_ENV names the environment; without it, NODE_ENV=production means production (the
+ * convention every Node library follows), anything else development.
+ */
+function parseEnvironment(value: string | undefined, nodeEnv: string | undefined): Config['environment'] {
+  const env = (value ?? (nodeEnv === 'production' ? 'production' : 'development')) as Config['environment'];
   if (!ENVIRONMENTS.includes(env)) throw new ConfigError(`FRESHGATE_ENV must be one of ${ENVIRONMENTS.join(', ')} (got "${value}")`);
   return env;
 }
@@ -145,7 +160,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError('DATABASE_URL must be a postgres:// or postgresql:// URL');
   }
-  const environment = parseEnvironment(optional(env.FRESHGATE_ENV));
+  const environment = parseEnvironment(optional(env.FRESHGATE_ENV), optional(env.NODE_ENV));
+  const jwtSecret = optional(env.JWT_SECRET);
+  const jwksUrl = optional(env.JWT_JWKS_URL);
+  // An HS256 key shorter than the hash it feeds (RFC 7518 §3.2) can be brute-forced offline.
+  if (environment === 'production' && jwtSecret !== undefined && jwksUrl === undefined && Buffer.byteLength(jwtSecret) < MIN_HS256_SECRET_BYTES) {
+    throw new ConfigError(`JWT_SECRET must be at least ${MIN_HS256_SECRET_BYTES} bytes in production (got ${Buffer.byteLength(jwtSecret)})`);
+  }
+  const port = parsePort('PORT', env.PORT, 4000);
+  const opsPort = parsePort('OPS_PORT', env.OPS_PORT, undefined);
+  if (opsPort !== undefined && opsPort !== 0 && opsPort === port) throw new ConfigError('OPS_PORT must differ from PORT');
   return {
     databaseUrl,
     dataDir: path.resolve(optional(env.DATA_DIR) ?? '.data'),
@@ -153,20 +177,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     wsReauthIntervalMs: parseDuration('WS_REAUTH_INTERVAL', optional(env.WS_REAUTH_INTERVAL) ?? '30s'),
     patternsDir: path.resolve(optional(env.PATTERNS_DIR) ?? path.join(projectRoot(), 'patterns')),
     host: optional(env.HOST) ?? '0.0.0.0',
-    port: parsePort(env.PORT),
+    port,
     environment,
     jwt: {
-      secret: optional(env.JWT_SECRET),
-      jwksUrl: optional(env.JWT_JWKS_URL),
+      secret: jwtSecret,
+      jwksUrl,
       issuer: optional(env.JWT_ISSUER),
       audience: optional(env.JWT_AUDIENCE),
+      maxTtlMs: parseDuration('JWT_MAX_TTL', optional(env.JWT_MAX_TTL) ?? '24h'),
     },
     routerSecret: optional(env.ROUTER_SECRET),
+    ops: { token: optional(env.OPS_TOKEN), port: opsPort, host: optional(env.OPS_HOST) ?? optional(env.HOST) ?? '0.0.0.0' },
     otlpEndpoint: optional(env.OTEL_EXPORTER_OTLP_ENDPOINT),
     sentryDsn: optional(env.SENTRY_DSN),
     logLevel: optional(env.LOG_LEVEL) ?? 'info',
     packWarmingEtaMs: parseDuration('PACK_WARMING_ETA', optional(env.PACK_WARMING_ETA) ?? '15m'),
-    introspection: parseBoolean('INTROSPECTION', env.INTROSPECTION, true),
+    // Off in production by default, as Apollo does: the checked-in schema/schema.graphql serves
+    // codegen and `_service { sdl }` serves routers, so production tooling rarely needs it.
+    introspection: parseBoolean('INTROSPECTION', env.INTROSPECTION, environment !== 'production'),
     returns: {
       flowTiming: parseFlowTiming(optional(env.RETURNS_FLOW_TIMING)),
       annualizationDays: parsePositiveInt('RETURNS_ANNUALIZATION_DAYS', env.RETURNS_ANNUALIZATION_DAYS, 365),

@@ -1,14 +1,16 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { projectRoot } from './shared/project-root';
 import type { App } from './app';
+import { bearerMatches } from './edge/secrets';
 
 const READINESS_TIMEOUT_MS = 2_000;
 export const PACK_HEALTH_PATH = '/health/pack';
+export const OPS_PATHS = ['/metrics', '/health/detailed'] as const;
 
-/** Plain HTTP probes for load balancers and orchestrators; no GraphQL, no auth. */
-export function registerHealthRoutes(fastify: FastifyInstance, app: App): void {
+/** Plain HTTP probes for load balancers, orchestrators and status banners; open to everyone. */
+export function registerProbeRoutes(fastify: FastifyInstance, app: App): void {
   fastify.get('/health', async () => ({ status: 'ok' }));
 
   fastify.get('/health/ready', async (_request, reply) => {
@@ -22,9 +24,40 @@ export function registerHealthRoutes(fastify: FastifyInstance, app: App): void {
   fastify.get(PACK_HEALTH_PATH, async (_request, reply) =>
     reply.type('application/json; charset=utf-8').send(app.services.packHealth.cachedJson() ?? JSON.stringify(await app.services.packHealth.latest())),
   );
+}
 
-  // For operators: what this instance is running and how its dependencies are doing.
-  fastify.get('/health/detailed', async () => {
+/** Live WebSocket figures, read when /metrics is scraped. */
+export interface WsStats {
+  connections(): number;
+  subscriptions(): number;
+}
+
+/**
+ * For operators only: Prometheus metrics and the detailed health (versions, pool, breakers).
+ * With OPS_TOKEN set each needs `Authorization: Bearer <OPS_TOKEN>` (Prometheus's
+ * `authorization.credentials`); which listener serves them is the caller's choice (OPS_PORT).
+ */
+export function registerOpsRoutes(fastify: FastifyInstance, app: App, wsStats: WsStats): void {
+  const authorized = bearerMatches(app.config.ops.token);
+  const guard = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!authorized(request.headers.authorization)) {
+      await reply.code(401).header('www-authenticate', 'Bearer realm="freshgate-ops"').send({ errors: [{ message: 'The ops token is required', extensions: { code: 'UNAUTHENTICATED' } }] });
+    }
+  };
+
+  fastify.get('/metrics', { onRequest: guard }, async (_request, reply) => {
+    const { metrics, services } = app;
+    metrics.wsConnections.set(wsStats.connections());
+    metrics.activeSubscriptions.set(wsStats.subscriptions());
+    const latest = await services.packHealth.latest();
+    for (const status of ['WARMING', 'FRESH', 'ERROR', 'STALE']) metrics.packStatus.set({ status }, latest.status === status ? 1 : 0);
+    for (const [agent, state] of Object.entries(services.runtime.breakerStates())) {
+      metrics.breakerState.set({ agent }, state === 'OPEN' ? 1 : state === 'HALF_OPEN' ? 0.5 : 0);
+    }
+    return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  fastify.get('/health/detailed', { onRequest: guard }, async () => {
     const hub = app.services.packHealth.state;
     return {
       version: VERSION,

@@ -6,26 +6,31 @@ import {
 } from '@apollo/server/plugin/landingPage/default';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
 import fastifyCors from '@fastify/cors';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { getOperationAST, GraphQLError } from 'graphql';
-import { timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage } from 'node:http';
-import { WebSocketServer, type WebSocket } from 'ws';
+import fastifyWebsocket from '@fastify/websocket';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type onRequestHookHandler } from 'fastify';
+import { getOperationAST, GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { createServer } from 'node:http';
+import { handleProtocols } from 'graphql-ws';
+import type { WebSocket } from 'ws';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { App } from './app';
 import type { Viewer } from './auth/roles';
 import { authenticate, contextFor } from './graphql/context-factory';
 import type { GraphQLContext } from './graphql/context';
-import { formatError, toGraphQLError } from './graphql/errors';
+import { formatError, toGraphQLError, withoutSuggestions } from './graphql/errors';
 import { isDatabaseUnavailable } from './db/unavailable';
 import { SharedSubscriptions, type DeliveringContext } from './graphql/shared-subscriptions';
 import { serveGraphqlWs } from './graphql/ws-transport';
 import { limitRules, OperationChecker } from './graphql/operation-limits';
 import { requestIdFrom } from './request-ids';
+import { unauthenticated } from './shared/errors';
 import { requestTrace } from './observability/tracing';
 import { hashIdentifier } from './observability/redaction';
-import { PACK_HEALTH_PATH, registerHealthRoutes } from './health-routes';
+import { PACK_HEALTH_PATH, registerOpsRoutes, registerProbeRoutes, type WsStats } from './health-routes';
+import { registerFallbacks } from './edge/fallback-routes';
+import { legacyJsonStatus } from './edge/legacy-json-status';
+import { secretMatches } from './edge/secrets';
 import { admitSocket, ConnectionLimiter } from './ratelimit/connection-limiter';
 import { rateLimitedError } from './ratelimit/rate-limited-error';
 import { createRequestLimiter } from './ratelimit/request-limiter';
@@ -36,6 +41,8 @@ export interface RunningServer {
   url: string;
   wsUrl: string;
   port: number;
+  /** The operators' listener (OPS_PORT), when it has one of its own. */
+  opsPort: number | undefined;
   fastify: FastifyInstance;
   /**
    * Stops accepting connections, closes WebSockets with 1001 and waits for HTTP requests in
@@ -69,7 +76,9 @@ export async function startServer(app: App, listen: { host: string; port: number
   const wsConnections = new ConnectionLimiter<WebSocket>(app.config.rateLimits.wsConnectionsPerUser);
   const { limits } = app.config;
   const rules = limitRules(limits, { introspection: app.config.introspection });
-  const routerGate = routerSecretCheck(app.config.routerSecret);
+  const routerGate = secretMatches(app.config.routerSecret);
+  // What every error sent to a client, over HTTP or ws, goes through last.
+  const formatResponseError = app.config.fieldSuggestions ? formatError : (e: GraphQLFormattedError) => withoutSuggestions(formatError(e));
   const operations = new OperationChecker(app.schema, rules, { maxTokens: limits.maxTokens, fieldSuggestions: app.config.fieldSuggestions });
   const fastify = Fastify({
     logger: false,
@@ -85,13 +94,13 @@ export async function startServer(app: App, listen: { host: string; port: number
         response.end(json);
       }),
   });
-  const wsServer = new WebSocketServer({
-    server: fastify.server,
-    path: GRAPHQL_PATH,
-    maxPayload: limits.wsMaxPayloadBytes,
-    // Behind a router, a WebSocket upgrade without the router's secret is refused before the handshake.
-    verifyClient: ({ req }: { req: IncomingMessage }) => routerGate(req.headers[ROUTER_HEADER]),
+  // WebSocket upgrades are routed by fastify like any request, so the route's hooks (the router
+  // secret) decide them too. Shutdown closes the sockets itself (1001), hence the empty preClose.
+  await fastify.register(fastifyWebsocket, {
+    options: { maxPayload: limits.wsMaxPayloadBytes, handleProtocols: (protocols) => handleProtocols(protocols) },
+    preClose: (done) => done(),
   });
+  const wsServer = fastify.websocketServer;
   const authenticatedSockets = new Map<WebSocket, string>();
   // Live graphql-ws connections, for the connection and subscription gauges read at scrape time.
   const wsContexts = new Set<{ subscriptions: Record<string, unknown> }>();
@@ -103,10 +112,8 @@ export async function startServer(app: App, listen: { host: string; port: number
       subscribe: sharedSubscriptions.subscribe,
       connectionInitWaitTimeout: limits.wsInitTimeoutMs,
       onConnect: async (ctx) => {
-        const params = ctx.connectionParams ?? {};
-        const header = params.authorization ?? params.Authorization;
         try {
-          const authorization = typeof header === 'string' ? header : undefined;
+          const authorization = authorizationParam(ctx.connectionParams);
           ctx.extra.viewer = await authenticate(app, authorization);
           if (ctx.extra.viewer && !admitSocket(wsConnections, ctx.extra.viewer.userId, ctx.extra.socket)) {
             ctx.extra.socket.close(WS_TOO_MANY_CONNECTIONS, 'Too many connections');
@@ -156,7 +163,7 @@ export async function startServer(app: App, listen: { host: string; port: number
         };
       },
       onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON())) as never } : result,
+        result.errors ? { ...result, errors: result.errors.map((e) => formatResponseError(e.toJSON())) as never } : result,
     },
     wsServer,
     { logger: app.logger, maxBufferedBytes: limits.wsMaxBufferedBytes, onSlowConsumer: () => app.metrics.wsSlowConsumers.inc() },
@@ -186,9 +193,10 @@ export async function startServer(app: App, listen: { host: string; port: number
     includeStacktraceInErrorResponses: false,
     // main.ts owns shutdown (server, then database); Apollo's own signal handler would exit first.
     stopOnTerminationSignals: false,
-    formatError,
+    formatError: formatResponseError,
     plugins: [
       operationTiming(app),
+      legacyJsonStatus(),
       // Inline tracing (ftv1) is for a router that asks for it; it is noise otherwise.
       ApolloServerPluginInlineTraceDisabled(),
       // No field sets cache hints; left on, the plugin wraps every field resolver to look for them.
@@ -204,17 +212,16 @@ export async function startServer(app: App, listen: { host: string; port: number
   if (app.config.corsOrigins.length > 0) {
     await fastify.register(fastifyCors, { origin: app.config.corsOrigins, methods: ['GET', 'POST'], maxAge: 600 });
   }
-  // Refused before the body is read or parsed.
-  fastify.addHook('onRequest', async (request, reply) => {
-    if (request.url.startsWith(GRAPHQL_PATH) && !routerGate(request.headers[ROUTER_HEADER])) {
+  // On the route itself, so it holds for whatever spelling of the target fastify routes here
+  // (percent-encoded, absolute-form, with a query string), for HTTP and WebSocket upgrades alike;
+  // refused before the body is read or parsed.
+  const throughRouterOnly: onRequestHookHandler = async (request, reply) => {
+    if (!routerGate(request.headers[ROUTER_HEADER])) {
       await reply.code(401).send(errorBody('Requests must come through the router', 'UNAUTHENTICATED'));
     }
-  });
+  };
 
-  fastify.route({
-    url: GRAPHQL_PATH,
-    method: ['GET', 'POST', 'OPTIONS'],
-    handler: fastifyApolloHandler(apollo, {
+  const graphqlHandler = fastifyApolloHandler(apollo, {
       context: async (request) => {
         const started = performance.now();
         const ids = { requestId: requestIdFrom(request.headers['x-request-id']), ...requestTrace(request.headers) };
@@ -242,20 +249,30 @@ export async function startServer(app: App, listen: { host: string; port: number
         }
         return contextFor(app, viewer, ids);
       },
-    }),
+    });
+  fastify.route({
+    url: GRAPHQL_PATH,
+    method: 'GET',
+    onRequest: throughRouterOnly,
+    handler: graphqlHandler,
+    wsHandler: (socket, request) => wsCleanup.accept(socket, request.raw),
   });
-  registerHealthRoutes(fastify, app);
-  fastify.get('/metrics', async (_request, reply) => {
-    const { metrics, services } = app;
-    metrics.wsConnections.set(wsContexts.size);
-    metrics.activeSubscriptions.set([...wsContexts].reduce((n, c) => n + Object.keys(c.subscriptions).length, 0));
-    const latest = await services.packHealth.latest();
-    for (const status of ['WARMING', 'FRESH', 'ERROR', 'STALE']) metrics.packStatus.set({ status }, latest.status === status ? 1 : 0);
-    for (const [agent, state] of Object.entries(services.runtime.breakerStates())) {
-      metrics.breakerState.set({ agent }, state === 'OPEN' ? 1 : state === 'HALF_OPEN' ? 0.5 : 0);
-    }
-    return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
+  fastify.route({ url: GRAPHQL_PATH, method: ['POST', 'OPTIONS'], onRequest: throughRouterOnly, handler: graphqlHandler });
+  registerProbeRoutes(fastify, app);
+  const wsStats: WsStats = {
+    connections: () => wsContexts.size,
+    subscriptions: () => [...wsContexts].reduce((n, c) => n + Object.keys(c.subscriptions).length, 0),
+  };
+  // With OPS_PORT the operators' routes live on a listener of their own, and not on the public one.
+  const opsServer = app.config.ops.port === undefined ? undefined : Fastify({ logger: false });
+  registerOpsRoutes(opsServer ?? fastify, app, wsStats);
+  registerFallbacks(fastify);
+  if (opsServer) {
+    registerFallbacks(opsServer);
+    await opsServer.listen({ host: app.config.ops.host, port: app.config.ops.port });
+  } else if (app.config.environment === 'production' && !app.config.ops.token) {
+    app.logger.warn('/metrics and /health/detailed are open to every caller of the public port: set OPS_TOKEN or OPS_PORT in production');
+  }
 
   await fastify.listen({ host: listen.host, port: listen.port });
   const { port } = fastify.server.address() as AddressInfo;
@@ -266,6 +283,7 @@ export async function startServer(app: App, listen: { host: string; port: number
     url: `http://${host}:${port}${GRAPHQL_PATH}`,
     wsUrl: `ws://${host}:${port}${GRAPHQL_PATH}`,
     port,
+    opsPort: opsServer ? (opsServer.server.address() as AddressInfo).port : undefined,
     fastify,
     close(options = {}) {
       closing ??= (async () => {
@@ -274,6 +292,7 @@ export async function startServer(app: App, listen: { host: string; port: number
         const cutOff = setTimeout(() => fastify.server.closeAllConnections(), options.graceMs ?? app.config.shutdownGraceMs);
         await fastify.close(); // stops listening; waits for the requests in flight
         clearTimeout(cutOff);
+        await opsServer?.close();
         await apollo.stop();
         await limiter.close();
       })();
@@ -284,26 +303,29 @@ export async function startServer(app: App, listen: { host: string; port: number
 
 const ROUTER_HEADER = 'router-authorization';
 
+/**
+ * The credential in graphql-ws's connection_init payload, under `authorization` in any letter
+ * case (clients and routers differ). Present but not a string, or given twice with different
+ * values, it is a bad credential — never a reason to treat the connection as anonymous.
+ */
+function authorizationParam(params: Record<string, unknown> | undefined): string | undefined {
+  const values = Object.entries(params ?? {})
+    .filter(([key]) => key.toLowerCase() === 'authorization')
+    .map(([, value]) => value);
+  if (values.length === 0 || (values.length === 1 && values[0] === undefined)) return undefined;
+  const [first] = values;
+  if (typeof first !== 'string' || values.some((v) => v !== first)) {
+    throw unauthenticated('connectionParams.authorization must be one string, "Bearer <token>"');
+  }
+  return first;
+}
+
 function clientError(message: string, code: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code } });
 }
 
 function errorBody(message: string, code: string) {
   return { errors: [{ message, extensions: { code } }] };
-}
-
-/**
- * With ROUTER_SECRET set, only callers presenting it in Router-Authorization get through
- * (compared in constant time); without it, everyone does.
- */
-function routerSecretCheck(secret: string | undefined): (presented: string | string[] | undefined) => boolean {
-  if (!secret) return () => true;
-  const expected = Buffer.from(secret);
-  return (presented) => {
-    if (typeof presented !== 'string') return false;
-    const given = Buffer.from(presented);
-    return given.length === expected.length && timingSafeEqual(given, expected);
-  };
 }
 
 /**

@@ -60,3 +60,18 @@ export function formatError(formatted: GraphQLFormattedError): GraphQLFormattedE
   const { stacktrace: _stacktrace, exception: _exception, ...extensions } = formatted.extensions as Record<string, unknown>;
   return { ...formatted, extensions };
 }
+
+const SUGGESTION = /\s*Did you mean [^?]*\?/g;
+
+/**
+ * Drops graphql-js's "Did you mean …?" hints (field, argument, input-field, enum-value and type
+ * names) from a message. Apollo's hideSchemaDetailsFromClientErrors covers validation errors
+ * only; variable coercion errors carry the same hints and need this too.
+ */
+export function withoutSuggestions(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  return formatted.message.includes('Did you mean') ? { ...formatted, message: stripSuggestions(formatted.message) } : formatted;
+}
+
+export function stripSuggestions(message: string): string {
+  return message.replace(SUGGESTION, '');
+}

@@ -15,6 +15,7 @@ import {
 } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import type { OperationLimitsConfig } from '../config';
+import { stripSuggestions } from './errors';
 
 /**
  * The validation rules every operation passes, on HTTP (Apollo's validationRules) and on ws
@@ -90,15 +91,10 @@ function checkOperation(
   if (errors.length > 0) {
     return {
       errors: errors.map((e) => {
-        const message = options.fieldSuggestions ? e.message : withoutSuggestions(e.message);
+        const message = options.fieldSuggestions ? e.message : stripSuggestions(e.message);
         return new GraphQLError(message, { nodes: e.nodes, extensions: { ...e.extensions, code: 'GRAPHQL_VALIDATION_FAILED' } });
       }),
     };
   }
   return { document };
-}
-
-/** Drops graphql-js's "Did you mean …?" hints, as Apollo's hideSchemaDetailsFromClientErrors does on HTTP. */
-function withoutSuggestions(message: string): string {
-  return message.replace(/ Did you mean(.+?)\?$/, '');
 }

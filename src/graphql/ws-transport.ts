@@ -1,4 +1,4 @@
-import { CloseCode, handleProtocols, makeServer, type ServerOptions } from 'graphql-ws';
+import { CloseCode, makeServer, type ServerOptions } from 'graphql-ws';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from '../observability/logger';
@@ -42,50 +42,36 @@ export function backpressuredSender(socket: WebSocket, limits: Pick<WsTransportO
   };
 }
 
+/** The graphql-ws server: sockets are handed to it by the route that accepted the upgrade. */
+export interface GraphqlWsTransport {
+  /** Serves graphql-ws on a socket the HTTP route has upgraded (after its hooks passed). */
+  accept(socket: WebSocket, request: IncomingMessage): void;
+  /** Closes every socket with 1001 (after the closing handshake, or at most 2 s). */
+  dispose(): Promise<void>;
+}
+
 /**
- * graphql-ws on a `ws` server through the library's own transport API (`makeServer`), in place
+ * graphql-ws on `ws` sockets through the library's own transport API (`makeServer`), in place
  * of its stock `useServer` adapter, for three things a fan-out to thousands needs:
  * - sends are fire-and-forget: stock wraps each send in a promise settled by a per-message
  *   write callback, which at 5,000 subscribers is most of an event's cost;
  * - backpressure: after each send the socket's unsent bytes are checked, and a client over
  *   `maxBufferedBytes` is closed (1008) and counted, so memory stays bounded;
  * - one heartbeat timer for all sockets (ws's isAlive pattern) instead of one per socket.
+ *
+ * The upgrade itself is routed by fastify (@fastify/websocket), so every rule of the route —
+ * the router secret above all — applies to the WebSocket exactly as to HTTP, whatever the
+ * spelling of the request target.
  */
 export function serveGraphqlWs<P extends Record<string, unknown> | undefined, E extends Record<PropertyKey, unknown>>(
   options: ServerOptions<P, E & WsExtra>,
   wss: WebSocketServer,
   transport: WsTransportOptions,
-): { dispose(): Promise<void> } {
+): GraphqlWsTransport {
   const server = makeServer<P, E & WsExtra>(options);
-  wss.options.handleProtocols = handleProtocols;
   const alive = new WeakMap<WebSocket, boolean>();
 
   wss.on('error', (error) => transport.logger.error({ err: error }, 'WebSocket server error'));
-  wss.on('connection', (socket, request) => {
-    alive.set(socket, true);
-    socket.on('pong', () => alive.set(socket, true));
-    socket.once('error', (error) => {
-      transport.logger.warn({ err: error }, 'WebSocket error');
-      socket.close(CloseCode.InternalServerError, 'Internal server error');
-    });
-    const deliver = backpressuredSender(socket, transport);
-    const closed = server.opened(
-      {
-        protocol: socket.protocol,
-        send: deliver,
-        close: (code, reason) => socket.close(code, reason),
-        onMessage: (handle) =>
-          socket.on('message', (message) => {
-            handle(String(message)).catch((error: unknown) => {
-              transport.logger.error({ err: error }, 'graphql-ws message handling failed');
-              socket.close(CloseCode.InternalServerError, 'Internal server error');
-            });
-          }),
-      },
-      { socket, request, deliver } as E & WsExtra,
-    );
-    socket.once('close', (code, reason) => void closed(code, String(reason)));
-  });
 
   const heartbeat = setInterval(() => {
     for (const socket of wss.clients) {
@@ -100,6 +86,31 @@ export function serveGraphqlWs<P extends Record<string, unknown> | undefined, E 
   heartbeat.unref();
 
   return {
+    accept(socket, request) {
+      alive.set(socket, true);
+      socket.on('pong', () => alive.set(socket, true));
+      socket.once('error', (error) => {
+        transport.logger.warn({ err: error }, 'WebSocket error');
+        socket.close(CloseCode.InternalServerError, 'Internal server error');
+      });
+      const deliver = backpressuredSender(socket, transport);
+      const closed = server.opened(
+        {
+          protocol: socket.protocol,
+          send: deliver,
+          close: (code, reason) => socket.close(code, reason),
+          onMessage: (handle) =>
+            socket.on('message', (message) => {
+              handle(String(message)).catch((error: unknown) => {
+                transport.logger.error({ err: error }, 'graphql-ws message handling failed');
+                socket.close(CloseCode.InternalServerError, 'Internal server error');
+              });
+            }),
+        },
+        { socket, request, deliver } as E & WsExtra,
+      );
+      socket.once('close', (code, reason) => void closed(code, String(reason)));
+    },
     async dispose() {
       clearInterval(heartbeat);
       // Close each socket with 1001 and give the closing handshake a moment to complete, so
@@ -112,8 +123,6 @@ export function serveGraphqlWs<P extends Record<string, unknown> | undefined, E 
       await Promise.race([Promise.all(closed), new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_HANDSHAKE_MS)))]);
       clearTimeout(timer);
       for (const socket of wss.clients) socket.terminate();
-      wss.removeAllListeners();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
 }

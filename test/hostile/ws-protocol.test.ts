@@ -189,6 +189,28 @@ describe('hostile graphql-ws traffic', () => {
     expect((await s.closed).code).toBe(4403);
   });
 
+  it.each([
+    ['an object', { authorization: { not: 'x' } }],
+    ['a number', { authorization: 42 }],
+    ['an array', { authorization: ['Bearer a', 'Bearer b'] }],
+    ['null', { authorization: null }],
+    ['two spellings that differ', { authorization: 'Bearer a', Authorization: 'Bearer b' }],
+  ])('treats connectionParams.authorization given as %s as a bad credential (4403), never as anonymous', async (_what, payload) => {
+    const s = open();
+    await s.opened();
+    s.send({ type: 'connection_init', payload });
+    expect((await s.closed).code).toBe(4403);
+    expect(s.frames.some((f) => f.type === 'connection_ack')).toBe(false);
+  });
+
+  it('reads authorization in any letter case', async () => {
+    const s = open();
+    await s.init({ AUTHORIZATION: `Bearer ${await t.token('demo-analyst')}` });
+    s.send({ id: 'v', type: 'subscribe', payload: { query: '{ viewer { userId } }' } });
+    const result = await s.next((f) => f.id === 'v' && f.type === 'next');
+    expect(result.payload).toEqual({ data: { viewer: { userId: 'demo-analyst' } } });
+  });
+
   it('still serves a normal subscription afterwards', async () => {
     const s = open();
     await s.init();

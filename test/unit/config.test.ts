@@ -13,7 +13,7 @@ describe('loadConfig defaults', () => {
     expect(config.packWarmingEtaMs).toBe(15 * 60_000);
   });
 
-  it('keeps introspection on', () => {
+  it('keeps introspection on outside production', () => {
     expect(config.introspection).toBe(true);
   });
 
@@ -30,7 +30,8 @@ describe('loadConfig defaults', () => {
   });
 
   it('has no JWT settings, router secret or telemetry unless configured', () => {
-    expect(config.jwt).toEqual({ secret: undefined, jwksUrl: undefined, issuer: undefined, audience: undefined });
+    expect(config.jwt).toEqual({ secret: undefined, jwksUrl: undefined, issuer: undefined, audience: undefined, maxTtlMs: 24 * 3_600_000 });
+    expect(config.ops).toEqual({ token: undefined, port: undefined, host: '0.0.0.0' });
     expect(config.routerSecret).toBeUndefined();
     expect(config.otlpEndpoint).toBeUndefined();
     expect(config.sentryDsn).toBeUndefined();
@@ -46,6 +47,8 @@ describe('loadConfig defaults', () => {
     expect(blank).toEqual(config);
   });
 });
+
+const LONG_SECRET = 'a-production-secret-of-32-bytes-or-more';
 
 describe('loadConfig reads every variable', () => {
   it('maps each environment variable to its field', () => {
@@ -92,6 +95,10 @@ describe('loadConfig reads every variable', () => {
       CORS_ORIGINS: 'https://a.example, https://b.example',
       FIELD_SUGGESTIONS: 'on',
       SHUTDOWN_GRACE: '3s',
+      JWT_MAX_TTL: '2h',
+      OPS_TOKEN: 'scrape-token',
+      OPS_PORT: '9464',
+      OPS_HOST: '10.0.0.5',
     });
     expect(config).toEqual({
       databaseUrl: 'postgresql://user@host:5432/db',
@@ -102,8 +109,9 @@ describe('loadConfig reads every variable', () => {
       host: '127.0.0.1',
       port: 0,
       environment: 'production',
-      jwt: { secret: 's3cret', jwksUrl: 'https://idp.example/jwks', issuer: 'https://idp.example/', audience: 'freshgate' },
+      jwt: { secret: 's3cret', jwksUrl: 'https://idp.example/jwks', issuer: 'https://idp.example/', audience: 'freshgate', maxTtlMs: 7_200_000 },
       routerSecret: 'router',
+      ops: { token: 'scrape-token', port: 9464, host: '10.0.0.5' },
       otlpEndpoint: 'http://otel:4318',
       sentryDsn: 'https://key@sentry.example/1',
       logLevel: 'debug',
@@ -132,8 +140,35 @@ describe('loadConfig reads every variable', () => {
   });
 
   it('hides field suggestions in production unless asked for', () => {
-    expect(loadConfig({ JWT_SECRET: 'x', FRESHGATE_ENV: 'production' }).fieldSuggestions).toBe(false);
+    expect(loadConfig({ JWT_SECRET: LONG_SECRET, FRESHGATE_ENV: 'production' }).fieldSuggestions).toBe(false);
     expect(loadConfig({ JWT_SECRET: 'x', FRESHGATE_ENV: 'development' }).fieldSuggestions).toBe(true);
+    expect(loadConfig({ JWT_SECRET: LONG_SECRET, FRESHGATE_ENV: 'production', FIELD_SUGGESTIONS: 'true' }).fieldSuggestions).toBe(true);
+  });
+
+  it('takes production from NODE_ENV when FRESHGATE_ENV is unset, and FRESHGATE_ENV over NODE_ENV', () => {
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: LONG_SECRET }).environment).toBe('production');
+    expect(loadConfig({ NODE_ENV: 'production', FRESHGATE_ENV: 'staging', JWT_SECRET: LONG_SECRET }).environment).toBe('staging');
+    expect(loadConfig({ NODE_ENV: 'test' }).environment).toBe('development');
+    expect(loadConfig({ NODE_ENV: 'development' }).environment).toBe('development');
+  });
+
+  it('turns introspection off by default in production only, and INTROSPECTION=true back on', () => {
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: LONG_SECRET }).introspection).toBe(false);
+    expect(loadConfig({ FRESHGATE_ENV: 'production', JWT_SECRET: LONG_SECRET, INTROSPECTION: 'true' }).introspection).toBe(true);
+    expect(loadConfig({ FRESHGATE_ENV: 'staging' }).introspection).toBe(true);
+  });
+
+  it('refuses a short HS256 JWT_SECRET in production (not with a JWKS, not elsewhere)', () => {
+    expect(() => loadConfig({ FRESHGATE_ENV: 'production', JWT_SECRET: 'x'.repeat(31) })).toThrow(/at least 32 bytes/);
+    expect(loadConfig({ FRESHGATE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).jwt.secret).toHaveLength(32);
+    expect(loadConfig({ FRESHGATE_ENV: 'production', JWT_SECRET: 'short', JWT_JWKS_URL: 'https://idp.example/jwks' }).jwt.jwksUrl).toBeDefined();
+    expect(loadConfig({ FRESHGATE_ENV: 'staging', JWT_SECRET: 'short' }).jwt.secret).toBe('short');
+  });
+
+  it('refuses an OPS_PORT equal to PORT, or not a port', () => {
+    expect(() => loadConfig({ PORT: '4000', OPS_PORT: '4000' })).toThrow(/OPS_PORT must differ/);
+    expect(() => loadConfig({ OPS_PORT: 'metrics' })).toThrow(/OPS_PORT must be 0–65535/);
+    expect(loadConfig({ OPS_PORT: '9464' }).ops.port).toBe(9464);
   });
 
   it.each([
