@@ -2,7 +2,7 @@ import { appendAudit } from '../data/audit/audit-log';
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
 import { computeCommitHash } from '../data/ledger/commit-hash';
 import { LedgerRepository, type LedgerCommitRecord } from '../data/ledger/ledger-repository';
-import { toDbDate } from '../shared/dates';
+import { toDbDate, todayUtc } from '../shared/dates';
 import { AppError, badInput, type InputIssue } from '../shared/errors';
 import { MAX_MESSAGE_LENGTH, symbolsOf, validateEntries, type LedgerEntryInput, type SecurityInfo } from './entry-validation';
 
@@ -99,7 +99,7 @@ async function appendOnce(tx: Tx, input: AppendLedgerEntriesInput, message: stri
       ? []
       : (await tx.security.findMany({ where: { symbol: { in: symbols } }, select: { symbol: true, currency: true } })).map((s) => [s.symbol, s]),
   );
-  const { contents, issues } = validateEntries(input.entries, { securities, existing });
+  const { contents, issues } = validateEntries(input.entries, { securities, existing, today: todayUtc() });
   if (issues.length > 0) throw invalidEntries(issues);
 
   const seq = head.seq + 1;

@@ -4,7 +4,8 @@
  * at once, each with the path of the offending field (`entries.3.symbol`), so a client or an
  * operator fixes a whole batch in one round trip.
  */
-import { isIsoDate } from '../shared/dates';
+import { addDays, isIsoDate } from '../shared/dates';
+import { decimalPlaces } from '../shared/decimal-places';
 import type { InputIssue } from '../shared/errors';
 import {
   LEDGER_ENTRY_KINDS,
@@ -35,6 +36,18 @@ export const MAX_ENTRIES_PER_COMMIT = 10_000;
 export const MAX_MESSAGE_LENGTH = 1_000;
 /** A given BUY/SELL amount may differ from quantity × price by this fraction (float rounding). */
 export const AMOUNT_TOLERANCE = 1e-6;
+/** No trade date before this one: earlier is a typo (1800 for 2018), never a holding. */
+export const EARLIEST_TRADE_DATE = '1900-01-01';
+/**
+ * Days after today (UTC) a trade date may be: a trade booked in Asia before midnight UTC is already
+ * dated tomorrow. More would be worse than wrong: later entries may not be older than the
+ * latest, so one far-future date freezes the portfolio.
+ */
+export const TRADE_DATE_TOLERANCE_DAYS = 1;
+/** Largest quantity, price or amount: beyond any real holding, and well below 9e15 / 100, where doubles stop holding cents. */
+export const MAX_ENTRY_NUMBER = 1e12;
+/** Precision of quantities, prices and amounts, as in results (README: result envelope). */
+export const MAX_DECIMAL_PLACES = 8;
 
 const SYMBOL = /^[A-Za-z0-9.\-^=]{1,32}$/;
 const CURRENCY = /^[A-Z]{3}$/;
@@ -59,6 +72,8 @@ export interface EntryValidationContext {
   securities: ReadonlyMap<string, SecurityInfo>;
   /** The ledger as of its head. */
   existing: readonly ReplayEntry[];
+  /** Today's date in UTC (YYYY-MM-DD): given, not read from a clock, so the rule is testable. */
+  today: string;
 }
 
 export interface EntryValidationResult {
@@ -77,8 +92,11 @@ export function symbolsOf(entries: readonly LedgerEntryInput[]): string[] {
  * - shape per kind — BUY/SELL: symbol, quantity > 0, price > 0, amount defaults to
  *   quantity × price and must match it when given; DIVIDEND: symbol, amount > 0;
  *   DEPOSIT/WITHDRAWAL/FEE: amount > 0 and no symbol; quantity and price only on trades;
+ * - quantity, price and amount: finite, at most MAX_ENTRY_NUMBER (a computed trade amount too) and
+ *   at most MAX_DECIMAL_PLACES decimals;
  * - the symbol is a known security and the currency (ISO 4217) is the security's;
- * - trade dates never go back: not before the ledger's latest trade date, nor the previous entry's;
+ * - trade dates from EARLIEST_TRADE_DATE through today + TRADE_DATE_TOLERANCE_DAYS, and never
+ *   going back: not before the ledger's latest trade date, nor the previous entry's;
  * - replaying the ledger and then the new entries in order, no SELL exceeds the holding and no
  *   WITHDRAWAL, FEE or BUY takes that currency's cash below zero (no overdraft: the demo ledger
  *   never needs one, and a ledger that goes negative is almost always a missing DEPOSIT).
@@ -98,20 +116,26 @@ export function validateEntries(entries: readonly LedgerEntryInput[], context: E
   /** Where latestDate comes from: the stored ledger, or one of the new entries. */
   let latestFrom: 'ledger' | 'entries' = 'ledger';
 
+  const latestAllowed = addDays(context.today, TRADE_DATE_TOLERANCE_DAYS);
   const contents: LedgerEntryContent[] = [];
   entries.forEach((input, i) => {
     const at = `entries.${i}`;
     const before = issues.length;
     const content = checkShape(input, at, context.securities, add);
 
-    if (isIsoDate(input.tradeDate) && latestDate !== null && input.tradeDate < latestDate) {
+    // A date out of range is reported as such and sets no order: one typo must not make every
+    // later entry "before" it.
+    const dateInRange = isIsoDate(input.tradeDate) && input.tradeDate >= EARLIEST_TRADE_DATE && input.tradeDate <= latestAllowed;
+    if (isIsoDate(input.tradeDate) && !dateInRange) {
+      add(`${at}.tradeDate`, `must be from ${EARLIEST_TRADE_DATE} through ${latestAllowed} (today, UTC, plus ${TRADE_DATE_TOLERANCE_DAYS} day)`);
+    } else if (dateInRange && latestDate !== null && input.tradeDate < latestDate) {
       add(
         `${at}.tradeDate`,
         latestFrom === 'ledger'
           ? `${input.tradeDate} is before ${latestDate}, the latest trade date already in the ledger`
           : `${input.tradeDate} is before ${latestDate}, the trade date of an earlier entry (entries go in date order)`,
       );
-    } else if (isIsoDate(input.tradeDate) && (latestDate === null || input.tradeDate > latestDate)) {
+    } else if (dateInRange && (latestDate === null || input.tradeDate > latestDate)) {
       latestDate = input.tradeDate;
       latestFrom = 'entries';
     }
@@ -141,6 +165,18 @@ function normaliseSymbol(symbol: string | null | undefined): string | null {
 
 const present = (value: number | null | undefined): value is number => value !== null && value !== undefined;
 
+type NumberField = 'quantity' | 'price' | 'amount';
+const MAX_ENTRY_NUMBER_TEXT = '1e12';
+
+/** What is wrong with a quantity, price or amount, or null. All three are positive in every kind. */
+function numberProblem(value: number): string | null {
+  if (!Number.isFinite(value)) return 'must be a finite number';
+  if (!(value > 0)) return 'must be greater than zero (direction comes from kind)';
+  if (value > MAX_ENTRY_NUMBER) return `must be at most ${MAX_ENTRY_NUMBER_TEXT}`;
+  if (decimalPlaces(value) > MAX_DECIMAL_PLACES) return `must have at most ${MAX_DECIMAL_PLACES} decimal places`;
+  return null;
+}
+
 /** The stored form of one entry, or null when its kind is unknown. Problems go to `add`. */
 function checkShape(
   input: LedgerEntryInput,
@@ -157,20 +193,16 @@ function checkShape(
   const currencyValid = isIsoCurrency(input.currency);
   if (!currencyValid) add(`${at}.currency`, 'must be an ISO 4217 currency code like USD');
 
-  for (const field of ['quantity', 'price', 'amount'] as const) {
-    const value = input[field];
-    if (present(value) && !Number.isFinite(value)) add(`${at}.${field}`, 'must be a finite number');
-  }
-  const positive = (field: 'quantity' | 'price' | 'amount', value: number | null | undefined): boolean => {
-    if (!present(value)) {
-      add(`${at}.${field}`, `required for ${kind}`);
-      return false;
-    }
-    if (!(value > 0)) {
-      add(`${at}.${field}`, 'must be greater than zero (direction comes from kind)');
-      return false;
-    }
-    return true;
+  // One problem per field: the first of the rules in numberProblem that it breaks.
+  const bounded = (field: NumberField, value: number): boolean => {
+    const problem = numberProblem(value);
+    if (problem !== null) add(`${at}.${field}`, problem);
+    return problem === null;
+  };
+  const required = (field: NumberField, value: number | null | undefined): boolean => {
+    if (present(value)) return bounded(field, value);
+    add(`${at}.${field}`, `required for ${kind}`);
+    return false;
   };
   const absent = (field: 'quantity' | 'price', value: number | null | undefined) => {
     if (present(value)) add(`${at}.${field}`, `not used by ${kind}`);
@@ -191,17 +223,21 @@ function checkShape(
     }
   }
   if (TRADE_KINDS.has(kind)) {
-    const quantityOk = positive('quantity', input.quantity);
-    const priceOk = positive('price', input.price);
-    if (quantityOk && priceOk) {
+    const quantityOk = required('quantity', input.quantity);
+    const priceOk = required('price', input.price);
+    const amountOk = amount === null || bounded('amount', amount);
+    if (quantityOk && priceOk && amountOk) {
       const gross = (input.quantity as number) * (input.price as number);
-      if (amount === null) amount = gross;
-      else if (!(Math.abs(amount - gross) <= AMOUNT_TOLERANCE * gross)) {
+      if (amount === null && gross > MAX_ENTRY_NUMBER) {
+        add(`${at}.amount`, `quantity × price is ${gross}, above ${MAX_ENTRY_NUMBER_TEXT}`);
+      } else if (amount === null) {
+        amount = gross;
+      } else if (!(Math.abs(amount - gross) <= AMOUNT_TOLERANCE * gross)) {
         add(`${at}.amount`, `must equal quantity × price (${gross}); leave it out to have it computed`);
       }
     }
   } else {
-    positive('amount', input.amount);
+    required('amount', input.amount);
     absent('quantity', input.quantity);
     absent('price', input.price);
     if (CASH_KINDS.has(kind) && symbol !== null) add(`${at}.symbol`, `not used by ${kind}`);

@@ -6,11 +6,20 @@
  * input always gives the same bytes (object keys are sorted, lines end in "\n", every document ends
  * with a newline).
  *
+ * ## Spreadsheet formulas
+ *
+ * CSV and TEXT exports end up in spreadsheets. Every result string that would start a formula
+ * (`=`, `+`, `-`, `@`, TAB, CR; see export/formula-guard.ts) is written with a leading `'`: in a CSV
+ * cell of the value column, and inside the quoted value of a TEXT result line. Numbers, booleans
+ * and null keep their JSON form, so -5 is written as -5 and parses back to the same value. Paths
+ * never need it: they start with a letter, `_`, `$` or `[`. JSON exports are data, not cells,
+ * and carry every string unchanged.
+ *
  * ## The watermark digest
  *
  * Every export is built in two steps:
  *   1. the *body*: the complete export rendered without a watermark — byte for byte what
- *      `renderExport({ ...input, watermark: null }).content` returns;
+ *      `renderExport({ ...input, watermark: null }).content` returns, formulas already neutralised;
  *   2. if a watermark is requested, it is inserted into the body at a fixed place:
  *      - JSON: as the last member, `"watermark"`, of the top-level object;
  *      - CSV:  as one comment line `# Watermark: user=… request=… time=… digest=…`, directly before
@@ -18,8 +27,9 @@
  *      - TEXT: as the last line of the footer, `Watermark: user=… request=… time=… digest=…`.
  *
  * `digest` = the first 16 hex characters (lower case) of SHA-256 over the UTF-8 bytes of the body.
- * So the digest covers everything in the export — execution header, result values and attributions
- * — except the watermark itself, and it does not depend on the user, request id or time.
+ * So the digest covers everything in the export, as written (with the `'` prefixes): execution
+ * header, result values and attributions. It leaves out only the watermark itself, and it does not
+ * depend on the user, request id or time.
  * `verifyWatermark` removes the watermark from the content, checks that putting it back reproduces
  * the content exactly, and recomputes the digest: any change to the content (a value, an
  * attribution, whitespace) or to the watermark makes it return false.
@@ -34,6 +44,7 @@ import {
   type FlatLeaf,
   type JsonValue,
 } from './export/flatten';
+import { neutraliseFormula } from './export/formula-guard';
 
 export type ExportFormat = 'JSON' | 'CSV' | 'TEXT';
 
@@ -271,12 +282,15 @@ function renderCsv(doc: PreparedDocument): string {
   return `${comments.map((line) => `${line}\n`).join('')}${table}`;
 }
 
-/** Value column: strings as they are (csv quoting applies), numbers/booleans as JSON, null empty. */
+/**
+ * Value column: strings with formulas neutralised (csv quoting applies), numbers/booleans as JSON,
+ * null empty.
+ */
 function csvValue(leaf: FlatLeaf): string | null {
   if (leaf.kind === 'empty') return leaf.value;
   const v = leaf.value;
   if (v === null) return null;
-  return typeof v === 'string' ? v : JSON.stringify(v);
+  return typeof v === 'string' ? neutraliseFormula(v) : JSON.stringify(v);
 }
 
 /** Offset of the header row: the first line that is not a comment (comments are single lines). */
@@ -319,12 +333,21 @@ function renderText(doc: PreparedDocument): string {
     `Result SHA-256: ${e.resultSha256 === null ? 'none' : oneLine(e.resultSha256)}`,
     '',
     'Result:',
-    ...flattenJson(doc.result).map((leaf) => `${leaf.path}: ${leaf.kind === 'empty' ? leaf.value : scalarAsJson(leaf.value)}`),
+    ...flattenJson(doc.result).map((leaf) => `${leaf.path}: ${textValue(leaf)}`),
     '---',
     'Sources:',
     ...(doc.attributions.length === 0 ? ['  (none)'] : doc.attributions.map((a) => `  - ${attributionSummary(a)}`)),
   ];
   return lines.map((line) => `${line}\n`).join('');
+}
+
+/**
+ * A result value on its TEXT line: JSON, with a string's formula neutralised inside its quotes, so
+ * that a reader which splits at ": " and drops the quotes still gets text.
+ */
+function textValue(leaf: FlatLeaf): string {
+  if (leaf.kind === 'empty') return leaf.value;
+  return scalarAsJson(typeof leaf.value === 'string' ? neutraliseFormula(leaf.value) : leaf.value);
 }
 
 function textWatermarkLine(wm: Watermark): string {

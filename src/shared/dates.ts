@@ -15,3 +15,15 @@ export function toDbDate(isoDate: string): Date {
 export function fromDbDate(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
+
+/** The calendar date `days` after (or before, when negative) an ISO date. */
+export function addDays(isoDate: string, days: number): string {
+  const date = toDbDate(isoDate);
+  date.setUTCDate(date.getUTCDate() + days);
+  return fromDbDate(date);
+}
+
+/** Today's date in UTC, the calendar every stored date uses. */
+export function todayUtc(now: Date = new Date()): string {
+  return fromDbDate(now);
+}

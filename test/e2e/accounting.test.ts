@@ -51,9 +51,9 @@ describe('run accounting', () => {
     await setBalance(t, 20);
     const before = (await transactions(t)).length;
     const results = await Promise.all(Array.from({ length: 50 }, (_, i) => run({}, 'demo-analyst', second && i % 2 ? second : t)));
-    const ok = results.filter((r) => r.data?.executePattern.status === 'SUCCESS');
-    const other = results.filter((r) => r.data?.executePattern.status !== 'SUCCESS' && r.errors?.[0].extensions?.code !== 'INSUFFICIENT_CREDITS');
-    expect(other.map((r) => JSON.stringify(r.errors ?? r.data?.executePattern.status))).toEqual([]);
+    const ok = results.filter((r) => r.data?.executePattern?.status === 'SUCCESS');
+    const other = results.filter((r) => r.data?.executePattern?.status !== 'SUCCESS' && r.errors?.[0].extensions?.code !== 'INSUFFICIENT_CREDITS');
+    expect(other.map((r) => JSON.stringify(r.errors ?? r.data?.executePattern?.status))).toEqual([]);
     const refused = results.filter((r) => r.errors?.[0].extensions?.code === 'INSUFFICIENT_CREDITS');
     expect(ok).toHaveLength(20);
     expect(refused).toHaveLength(30);
@@ -70,13 +70,52 @@ describe('run accounting', () => {
   it('a FAILED run is refunded; SUCCESS is not', async () => {
     await setBalance(t, 10);
     const failed = await run({ inputs: { portfolioId: 'pf-demo-growth', start: '2026-11-20', end: '2026-11-01' } });
-    expect(failed.data?.executePattern.status).toBe('FAILED');
+    expect(failed.data?.executePattern?.status).toBe('FAILED');
     expect(await balance(t)).toBe(10);
     const [debit, refund] = (await transactions(t)).slice(-2);
-    expect(debit).toMatchObject({ kind: 'DEBIT', amount: '-1.0000', balance_after: '9.0000', execution_id: failed.data!.executePattern.id });
-    expect(refund).toMatchObject({ kind: 'REFUND', amount: '1.0000', balance_after: '10.0000', execution_id: failed.data!.executePattern.id });
+    expect(debit).toMatchObject({ kind: 'DEBIT', amount: '-1.0000', balance_after: '9.0000', execution_id: failed.data!.executePattern!.id });
+    expect(refund).toMatchObject({ kind: 'REFUND', amount: '1.0000', balance_after: '10.0000', execution_id: failed.data!.executePattern!.id });
     await run({});
     expect(await balance(t)).toBe(9);
+  });
+
+  it('aliased runs in one document: a failed alias is null at its path, the runs already debited stay visible', async () => {
+    type Run = { id: string; status: string; creditsConsumed: number } | null;
+    const document = `mutation Batch($ok: ExecutePatternInput!, $bad: ExecutePatternInput!) {
+      first: executePattern(input: $ok) { id status creditsConsumed }
+      broken: executePattern(input: $bad) { id status creditsConsumed }
+      second: executePattern(input: $ok) { id status creditsConsumed }
+      unpaid: executePattern(input: $ok) { id status creditsConsumed }
+    }`;
+    // Credits for two runs: `broken` fails its input check (nothing debited), `unpaid` finds the balance spent.
+    await setBalance(t, 2);
+    const before = (await transactions(t)).length;
+    const response = await t.request<Record<'first' | 'broken' | 'second' | 'unpaid', Run>, { ok: unknown; bad: unknown }>(
+      document,
+      { ok: OVERVIEW, bad: { patternId: 'portfolio_overview', inputs: {} } },
+      { as: 'demo-analyst' },
+    );
+
+    expect(response.status).toBe(200);
+    expect(response.data).toEqual({
+      first: { id: expect.any(String), status: 'SUCCESS', creditsConsumed: 1 },
+      broken: null,
+      second: { id: expect.any(String), status: 'SUCCESS', creditsConsumed: 1 },
+      unpaid: null,
+    });
+    expect(response.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([
+      [['broken'], 'BAD_USER_INPUT'],
+      [['unpaid'], 'INSUFFICIENT_CREDITS'],
+    ]);
+    const visible = [response.data!.first!.id, response.data!.second!.id];
+    expect(new Set(visible).size).toBe(2);
+
+    // What was debited is exactly what the response shows.
+    const debits = (await transactions(t)).slice(before);
+    expect(debits.map((d) => [d.kind, Number(d.amount), d.execution_id])).toEqual(visible.map((id) => ['DEBIT', -1, id]));
+    expect(await balance(t)).toBe(0);
+    const stored = await t.app.db.sql.query<{ id: string; status: string }>('SELECT id, status FROM executions WHERE id = ANY($1)', [visible]);
+    expect(Object.fromEntries(stored.map((row) => [row.id, row.status]))).toEqual(Object.fromEntries(visible.map((id) => [id, 'SUCCESS'])));
   });
 
   it('viewer.creditBalance shows the tenant balance; grantCredits (admins, own tenant) adds to it', async () => {
@@ -99,7 +138,7 @@ describe('run accounting', () => {
       await setBalance(t, 100);
       const before = (await transactions(t)).length;
       const results = await Promise.all(Array.from({ length: 20 }, (_, i) => run({ idempotencyKey: 'order-42' }, 'demo-analyst', second && i % 2 ? second : t)));
-      const ids = new Set(results.map((r) => r.data?.executePattern.id));
+      const ids = new Set(results.map((r) => r.data?.executePattern?.id));
       expect(results.every((r) => r.errors === undefined)).toBe(true);
       expect(ids.size).toBe(1);
       expect((await transactions(t)).length - before).toBe(1);
@@ -111,14 +150,14 @@ describe('run accounting', () => {
     it('the same key with the same request returns the original; with a different one, IDEMPOTENCY_KEY_REUSED', async () => {
       const first = await run({ idempotencyKey: 'order-43' });
       const again = await run({ idempotencyKey: 'order-43' });
-      expect(again.data!.executePattern.id).toBe(first.data!.executePattern.id);
-      expect(again.data!.executePattern.resultSha256).toBe(first.data!.executePattern.resultSha256);
+      expect(again.data!.executePattern!.id).toBe(first.data!.executePattern!.id);
+      expect(again.data!.executePattern!.resultSha256).toBe(first.data!.executePattern!.resultSha256);
       const other = await run({ idempotencyKey: 'order-43', inputs: { portfolioId: 'pf-demo-growth', start: '2026-01-02' } });
       expect(other.errors?.[0].extensions?.code).toBe('IDEMPOTENCY_KEY_REUSED');
       // keys are per tenant: another tenant may use the same key
       await setBalance(t, 5, 'other');
       const otherTenant = await t.request(ExecutePatternDocument, { input: { patternId: 'portfolio_overview', inputs: { portfolioId: 'pf-other-income' }, idempotencyKey: 'order-43' } }, { as: 'other-analyst' });
-      expect(otherTenant.data?.executePattern.status).toBe('SUCCESS');
+      expect(otherTenant.data?.executePattern?.status).toBe('SUCCESS');
     });
   });
 
@@ -156,7 +195,7 @@ describe('run accounting', () => {
         undefined,
         { as: 'pack-builder' },
       );
-      await t.request(`mutation { markPackFresh(id: "${restated.data!.createPricingPack.id}") { id } }`, {}, { as: 'pack-builder' });
+      await t.request(`mutation { markPackFresh(id: "${restated.data!.createPricingPack!.id}") { id } }`, {}, { as: 'pack-builder' });
     });
 
     it('cannot be changed with UPDATE or DELETE, even by the application’s own database user', async () => {
@@ -188,7 +227,7 @@ describe('run accounting', () => {
       expect(now.data!.pattern.version).toBe('1.1.0');
       // executions keep pointing at the version they ran; a new run uses the new version
       const ran = await run({ patternId: 'portfolio_news' });
-      expect(ran.data?.executePattern.metadata.patternVersion).toBe('1.1.0');
+      expect(ran.data?.executePattern?.metadata.patternVersion).toBe('1.1.0');
     });
 
     it('validates the new definition exactly like the files at start, and refuses a stale or missing ifMatch', async () => {

@@ -138,7 +138,7 @@ describe('identity, roles and error codes', () => {
 
     it('markPackFresh on a pack whose reconciliation failed is refused and writes nothing', async () => {
       const created = await t.request(CreatePricingPackDocument, { input: samplePack('2026-12-07') }, { as: 'pack-builder' });
-      const id = created.data!.createPricingPack.id;
+      const id = created.data!.createPricingPack!.id;
       await t.request(MarkPackErrorDocument, { id, message: 'USD/CAD off by 80 bps against WM/Reuters' }, { as: 'pack-builder' });
       const before = await snapshot(t);
       const response = await t.request(MarkPackFreshDocument, { id }, { as: 'pack-builder' });

@@ -30,7 +30,7 @@ describe('GET /metrics and /health/detailed', () => {
   it('shows each metric with the counts of the flow that ran', async () => {
     const run = (patternId: string) => t.request(ExecutePatternDocument, { input: { patternId, inputs: { portfolioId: 'pf-demo-growth' } } }, { as: 'demo-analyst' });
     await t.request(PackHealthDocument, {}, {});
-    const news = (await run('portfolio_news')).data!.executePattern.id;
+    const news = (await run('portfolio_news')).data!.executePattern!.id;
     await run('portfolio_overview');
     await t.request(ExportExecutionDocument, { id: news, format: 'JSON' }, { as: 'demo-analyst' });
     const probe = new SubscriptionProbe(t.wsClient({ as: 'demo-viewer' }), PackHealthChangedDocument, {});

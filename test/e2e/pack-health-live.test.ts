@@ -45,7 +45,7 @@ describe('packHealthChanged over graphql-ws', () => {
 
     const created = await t.request(CreatePricingPackDocument, { input: samplePack('2026-11-23') }, { as: 'pack-builder' });
     expect(created.errors).toBeUndefined();
-    const packId = created.data!.createPricingPack.id;
+    const packId = created.data!.createPricingPack!.id;
     expect(packId).toBe('PP_2026-11-23');
 
     const warming = await probe.next();
@@ -60,7 +60,7 @@ describe('packHealthChanged over graphql-ws', () => {
 
   it('follows one pack when packId is given, and is anonymous-friendly like the packHealth query', async () => {
     const created = await t.request(CreatePricingPackDocument, { input: samplePack('2026-11-24') }, { as: 'pack-builder' });
-    const packId = created.data!.createPricingPack.id;
+    const packId = created.data!.createPricingPack!.id;
     const probe = subscribe({ packId });
     expect(await probe.next()).toMatchObject({ status: 'WARMING', packId });
 
@@ -98,7 +98,7 @@ describe('packHealthChanged over graphql-ws', () => {
   onPostgres('changes made outside this server (PostgreSQL)', () => {
     it('delivers an UPDATE made by psql', async () => {
       const created = await t.request(CreatePricingPackDocument, { input: samplePack('2026-11-26') }, { as: 'pack-builder' });
-      const packId = created.data!.createPricingPack.id;
+      const packId = created.data!.createPricingPack!.id;
       const probe = subscribe({ packId });
       await probe.next((h) => h.status === 'WARMING');
       await run('psql', [t.database.url!, '-v', 'ON_ERROR_STOP=1', '-qc', `UPDATE pricing_packs SET is_fresh = true WHERE id = '${packId}'`]);

@@ -48,14 +48,14 @@ describe('executePattern', () => {
       { as: 'pack-builder' },
     );
     expect(created.errors).toBeUndefined();
-    return created.data!.createPricingPack.id;
+    return created.data!.createPricingPack!.id;
   }
 
   describe('portfolio_overview on the demo portfolio', () => {
     it('returns SUCCESS with positions, a CAD valuation, a TWR, chart data, metadata, steps and attributions', async () => {
       const response = await run({});
       expect(response.errors).toBeUndefined();
-      const execution = response.data!.executePattern;
+      const execution = response.data!.executePattern!;
       expect(execution.status).toBe('SUCCESS');
       const result = execution.result as Record<string, any>;
       expect(result.portfolioId).toBe(PORTFOLIO);
@@ -113,18 +113,18 @@ describe('executePattern', () => {
 
     it('also runs portfolio_risk and portfolio_news', async () => {
       const risk = await run({ patternId: 'portfolio_risk', inputs: { portfolioId: PORTFOLIO, riskFreeRate: 0.03 } });
-      expect(risk.data?.executePattern.status).toBe('SUCCESS');
-      const r = risk.data!.executePattern.result as Record<string, any>;
+      expect(risk.data?.executePattern?.status).toBe('SUCCESS');
+      const r = risk.data!.executePattern!.result as Record<string, any>;
       expect(r.mwr).toEqual(expect.any(Number));
       expect(r.risk).toEqual(expect.objectContaining({ annualVolatility: expect.any(Number), sharpeRatio: expect.any(Number), maxDrawdown: expect.any(Number), riskFreeRate: 0.03 }));
       expect(r.risk.maxDrawdown).toBeLessThanOrEqual(0);
 
       const news = await run({ patternId: 'portfolio_news' });
-      expect(news.data?.executePattern.status).toBe('SUCCESS');
-      const headlines = (news.data!.executePattern.result as { headlines: { publishedAt: string }[] }).headlines;
+      expect(news.data?.executePattern?.status).toBe('SUCCESS');
+      const headlines = (news.data!.executePattern!.result as { headlines: { publishedAt: string }[] }).headlines;
       expect(headlines.length).toBeGreaterThan(0);
       expect(headlines.every((h) => h.publishedAt < '2026-11-21')).toBe(true);
-      expect(news.data!.executePattern.attributions.map((a) => a.source)).toContain('NewsAPI');
+      expect(news.data!.executePattern!.attributions.map((a) => a.source)).toContain('NewsAPI');
     });
   });
 
@@ -170,7 +170,7 @@ describe('executePattern', () => {
     it('returns RUNNING at once; a graphql-ws client sees every step event in order and the final event', async () => {
       const response = await run({ mode: 'ASYNC' });
       expect(response.errors).toBeUndefined();
-      const { id, status } = response.data!.executePattern;
+      const { id, status } = response.data!.executePattern!;
       expect(status).toBe('RUNNING');
 
       const probe = new SubscriptionProbe<Progress>(t.wsClient({ as: 'demo-viewer' }), ExecutionProgressDocument, { executionId: id });
@@ -196,7 +196,7 @@ describe('executePattern', () => {
 
     it('a finished execution sends its final event at once and completes', async () => {
       const done = await run({});
-      const id = done.data!.executePattern.id;
+      const id = done.data!.executePattern!.id;
       const probe = new SubscriptionProbe<Progress>(t.wsClient({ as: 'demo-analyst' }), ExecutionProgressDocument, { executionId: id });
       expect(await probe.next()).toMatchObject({ executionId: id, final: true, status: 'SUCCESS' });
       probe.close();
@@ -204,7 +204,7 @@ describe('executePattern', () => {
 
     it("another tenant cannot follow or read an execution: it looks missing", async () => {
       const done = await run({});
-      const id = done.data!.executePattern.id;
+      const id = done.data!.executePattern!.id;
       const read = await t.request(ExecutionDocument, { id }, { as: 'other-analyst' });
       expect(read.errors).toBeUndefined();
       expect(read.data!.execution).toBeNull();
@@ -221,7 +221,7 @@ describe('executePattern', () => {
 
   describe('reproducibility', () => {
     it('pinned to the first run’s pack and ledger commit, a later run is byte-identical; unpinned it is not', async () => {
-      const first = (await run({})).data!.executePattern;
+      const first = (await run({})).data!.executePattern!;
 
       const appended = await t.request(
         AppendLedgerEntriesDocument,
@@ -236,19 +236,19 @@ describe('executePattern', () => {
         { as: 'demo-analyst' },
       );
       expect(appended.errors).toBeUndefined();
-      expect(appended.data!.appendLedgerEntries.parentHash).toBe(first.metadata.ledgerCommitHash);
+      expect(appended.data!.appendLedgerEntries!.parentHash).toBe(first.metadata.ledgerCommitHash);
       const newPack = await publishPack('2026-11-23');
       expect((await t.request(MarkPackFreshDocument, { id: newPack }, { as: 'pack-builder' })).errors).toBeUndefined();
 
-      const pinned = (await run({ packId: first.metadata.pricingPackId, ledgerCommit: first.metadata.ledgerCommitHash })).data!.executePattern;
+      const pinned = (await run({ packId: first.metadata.pricingPackId, ledgerCommit: first.metadata.ledgerCommitHash })).data!.executePattern!;
       expect(pinned.status).toBe('SUCCESS');
       expect(pinned.id).not.toBe(first.id);
       expect(pinned.resultSha256).toBe(first.resultSha256);
       expect(JSON.stringify(pinned.result)).toBe(JSON.stringify(first.result));
 
-      const unpinned = (await run({})).data!.executePattern;
+      const unpinned = (await run({})).data!.executePattern!;
       expect(unpinned.metadata.pricingPackId).toBe(newPack);
-      expect(unpinned.metadata.ledgerCommitHash).toBe(appended.data!.appendLedgerEntries.hash);
+      expect(unpinned.metadata.ledgerCommitHash).toBe(appended.data!.appendLedgerEntries!.hash);
       expect(unpinned.resultSha256).not.toBe(first.resultSha256);
     });
   });
@@ -274,7 +274,7 @@ describe('executePattern', () => {
     it('runs on it with requireFresh: false, and the result says so', async () => {
       const response = await run({ requireFresh: false });
       expect(response.errors).toBeUndefined();
-      const execution = response.data!.executePattern;
+      const execution = response.data!.executePattern!;
       expect(execution.metadata).toMatchObject({ pricingPackId: warming, packFresh: false });
       expect(execution.confidence).toBeLessThan(1);
     });
@@ -291,7 +291,7 @@ describe('executePattern', () => {
 
     it('a pinned older fresh pack still runs while the latest is blocked', async () => {
       const response = await run({ packId: 'PP_2026-11-20' });
-      expect(response.data?.executePattern.status).toBe('SUCCESS');
+      expect(response.data?.executePattern?.status).toBe('SUCCESS');
     });
   });
 });

@@ -11,7 +11,7 @@ const PORTFOLIO = 'pf-demo-growth';
 async function execute(t: TestServer, patternId: string): Promise<string> {
   const response = await t.request(ExecutePatternDocument, { input: { patternId, inputs: { portfolioId: PORTFOLIO } } }, { as: 'demo-analyst' });
   expect(response.errors).toBeUndefined();
-  return response.data!.executePattern.id;
+  return response.data!.executePattern!.id;
 }
 
 async function violations(t: TestServer): Promise<{ actor_id: string; tenant_id: string; resource: string; changes: { blockedSources: string[]; format: string }; trace_id: string; result: string }[]> {
@@ -41,7 +41,7 @@ describe('rights registry, exports and tenant isolation', () => {
       const before = await violations(t);
       const response = await t.request(ExportExecutionDocument, { id: news, format }, { as: 'demo-analyst', headers: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' } });
       expect(response.errors?.[0].extensions).toMatchObject({ code: 'RIGHTS_EXPORT_BLOCKED', blockedSources: ['NewsAPI'] });
-      expect(response.data).toBeNull();
+      expect(response.data).toEqual({ exportExecution: null });
       const after = await violations(t);
       expect(after).toHaveLength(before.length + 1);
       expect(after[after.length - 1]).toMatchObject({
@@ -62,7 +62,7 @@ describe('rights registry, exports and tenant isolation', () => {
       const before = (await violations(t)).length;
       const response = await t.request(ExportExecutionDocument, { id: overview, format }, { as: 'demo-analyst' });
       expect(response.errors).toBeUndefined();
-      const exported = response.data!.exportExecution;
+      const exported = response.data!.exportExecution!;
       expect(exported.format).toBe(format);
       expect(exported.contentType).toContain(contentType);
       expect(exported.watermarked).toBe(true); // FMP and Polygon prices require one
@@ -210,8 +210,8 @@ describe('the registry file decides, without a code change', () => {
     });
     const allowed = await t.request(ExportExecutionDocument, { id: news, format: 'CSV' }, { as: 'demo-analyst' });
     expect(allowed.errors).toBeUndefined();
-    expect(allowed.data!.exportExecution.watermarked).toBe(false); // neither NewsAPI nor Internal requires one
-    expect(allowed.data!.exportExecution.content).toContain('News headlines provided by NewsAPI.org');
+    expect(allowed.data!.exportExecution!.watermarked).toBe(false); // neither NewsAPI nor Internal requires one
+    expect(allowed.data!.exportExecution!.content).toContain('News headlines provided by NewsAPI.org');
 
     await rewrite((r) => {
       r.sources.NewsAPI.view = false;

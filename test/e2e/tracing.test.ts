@@ -30,7 +30,7 @@ describe('tracing', () => {
       { input: { patternId: 'portfolio_overview', inputs: { portfolioId: 'pf-demo-growth' } } },
       { as: 'demo-analyst', headers: { traceparent: `00-${TRACE_ID}-${PARENT_SPAN}-01` } },
     );
-    const execution = response.data!.executePattern;
+    const execution = response.data!.executePattern!;
     expect(execution.metadata.traceId).toBe(TRACE_ID);
 
     const spans = exporter.getFinishedSpans();
@@ -67,6 +67,6 @@ describe('tracing', () => {
     exporter.reset();
     const response = await t.request(ExecutePatternDocument, { input: { patternId: 'portfolio_news', inputs: { portfolioId: 'pf-demo-growth' } } }, { as: 'demo-analyst' });
     const root = exporter.getFinishedSpans().find((s) => s.name === 'freshgate.execution')!;
-    expect(root.spanContext().traceId).toBe(response.data!.executePattern.metadata.traceId);
+    expect(root.spanContext().traceId).toBe(response.data!.executePattern!.metadata.traceId);
   });
 });

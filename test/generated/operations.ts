@@ -119,7 +119,7 @@ export type ExecutePatternMutationVariables = Exact<{
 }>;
 
 
-export type ExecutePatternMutation = { executePattern: { id: string, status: ExecutionStatus, result: unknown, resultSha256: string | null, confidence: number, creditsConsumed: number, createdAt: string, steps: Array<{ stepId: string, capability: string, agent: string | null, status: string, attempt: number, startedAt: string | null, finishedAt: string | null, durationMs: number | null, errorCode: string | null, errorMessage: string | null }>, metadata: { pricingPackId: string, ledgerCommitHash: string, patternId: string, patternVersion: string, asofDate: string, durationMs: number, timestamp: string, finishedAt: string | null, traceId: string, requestId: string, packFresh: boolean }, attributions: Array<{ source: string, text: string | null, required: boolean, asOf: string }>, errors: Array<{ stepId: string | null, code: string, message: string, retryable: boolean }> } };
+export type ExecutePatternMutation = { executePattern: { id: string, status: ExecutionStatus, result: unknown, resultSha256: string | null, confidence: number, creditsConsumed: number, createdAt: string, steps: Array<{ stepId: string, capability: string, agent: string | null, status: string, attempt: number, startedAt: string | null, finishedAt: string | null, durationMs: number | null, errorCode: string | null, errorMessage: string | null }>, metadata: { pricingPackId: string, ledgerCommitHash: string, patternId: string, patternVersion: string, asofDate: string, durationMs: number, timestamp: string, finishedAt: string | null, traceId: string, requestId: string, packFresh: boolean }, attributions: Array<{ source: string, text: string | null, required: boolean, asOf: string }>, errors: Array<{ stepId: string | null, code: string, message: string, retryable: boolean }> } | null };
 
 export type ExecutionQueryVariables = Exact<{
   id: string | number;
@@ -160,7 +160,7 @@ export type AppendLedgerEntriesMutationVariables = Exact<{
 }>;
 
 
-export type AppendLedgerEntriesMutation = { appendLedgerEntries: { hash: string, parentHash: string | null, seq: number, message: string | null, portfolioId: string, createdAt: string, entryCount: number } };
+export type AppendLedgerEntriesMutation = { appendLedgerEntries: { hash: string, parentHash: string | null, seq: number, message: string | null, portfolioId: string, createdAt: string, entryCount: number } | null };
 
 export type PackHealthFieldsFragment = { status: PackStatus, packId: string | null, asofDate: string | null, isFresh: boolean, prewarmDone: boolean, reconciliationPassed: boolean, updatedAt: string | null, estimatedReady: string | null };
 
@@ -232,7 +232,7 @@ export type CreatePricingPackMutationVariables = Exact<{
 }>;
 
 
-export type CreatePricingPackMutation = { createPricingPack: { id: string, asofDate: string, policy: string, hash: string, status: PackStatus, isFresh: boolean, prewarmDone: boolean, reconciliationPassed: boolean, reconciliationErrorBps: number | null, errorMessage: string | null, createdAt: string, updatedAt: string, supersededBy: { id: string, status: PackStatus } | null, sources: Array<{ name: string, canView: boolean, canExport: boolean, attributionRequired: boolean, attributionText: string | null, watermarkRequired: boolean }> } };
+export type CreatePricingPackMutation = { createPricingPack: { id: string, asofDate: string, policy: string, hash: string, status: PackStatus, isFresh: boolean, prewarmDone: boolean, reconciliationPassed: boolean, reconciliationErrorBps: number | null, errorMessage: string | null, createdAt: string, updatedAt: string, supersededBy: { id: string, status: PackStatus } | null, sources: Array<{ name: string, canView: boolean, canExport: boolean, attributionRequired: boolean, attributionText: string | null, watermarkRequired: boolean }> } | null };
 
 export type MarkPackFreshMutationVariables = Exact<{
   id: string | number;
@@ -240,7 +240,7 @@ export type MarkPackFreshMutationVariables = Exact<{
 }>;
 
 
-export type MarkPackFreshMutation = { markPackFresh: { id: string, asofDate: string, policy: string, hash: string, status: PackStatus, isFresh: boolean, prewarmDone: boolean, reconciliationPassed: boolean, reconciliationErrorBps: number | null, errorMessage: string | null, createdAt: string, updatedAt: string, supersededBy: { id: string, status: PackStatus } | null, sources: Array<{ name: string, canView: boolean, canExport: boolean, attributionRequired: boolean, attributionText: string | null, watermarkRequired: boolean }> } };
+export type MarkPackFreshMutation = { markPackFresh: { id: string, asofDate: string, policy: string, hash: string, status: PackStatus, isFresh: boolean, prewarmDone: boolean, reconciliationPassed: boolean, reconciliationErrorBps: number | null, errorMessage: string | null, createdAt: string, updatedAt: string, supersededBy: { id: string, status: PackStatus } | null, sources: Array<{ name: string, canView: boolean, canExport: boolean, attributionRequired: boolean, attributionText: string | null, watermarkRequired: boolean }> } | null };
 
 export type MarkPackErrorMutationVariables = Exact<{
   id: string | number;
@@ -248,7 +248,7 @@ export type MarkPackErrorMutationVariables = Exact<{
 }>;
 
 
-export type MarkPackErrorMutation = { markPackError: { id: string, asofDate: string, policy: string, hash: string, status: PackStatus, isFresh: boolean, prewarmDone: boolean, reconciliationPassed: boolean, reconciliationErrorBps: number | null, errorMessage: string | null, createdAt: string, updatedAt: string, supersededBy: { id: string, status: PackStatus } | null, sources: Array<{ name: string, canView: boolean, canExport: boolean, attributionRequired: boolean, attributionText: string | null, watermarkRequired: boolean }> } };
+export type MarkPackErrorMutation = { markPackError: { id: string, asofDate: string, policy: string, hash: string, status: PackStatus, isFresh: boolean, prewarmDone: boolean, reconciliationPassed: boolean, reconciliationErrorBps: number | null, errorMessage: string | null, createdAt: string, updatedAt: string, supersededBy: { id: string, status: PackStatus } | null, sources: Array<{ name: string, canView: boolean, canExport: boolean, attributionRequired: boolean, attributionText: string | null, watermarkRequired: boolean }> } | null };
 
 export type RightsRegistryQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -261,7 +261,7 @@ export type ExportExecutionMutationVariables = Exact<{
 }>;
 
 
-export type ExportExecutionMutation = { exportExecution: { format: ExportFormat, contentType: string, content: string, watermarked: boolean, attributions: Array<{ source: string, text: string | null, required: boolean }> } };
+export type ExportExecutionMutation = { exportExecution: { format: ExportFormat, contentType: string, content: string, watermarked: boolean, attributions: Array<{ source: string, text: string | null, required: boolean }> } | null };
 
 export const ExecutionFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ExecutionFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PatternExecution"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"result"}},{"kind":"Field","name":{"kind":"Name","value":"resultSha256"}},{"kind":"Field","name":{"kind":"Name","value":"confidence"}},{"kind":"Field","name":{"kind":"Name","value":"creditsConsumed"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"metadata"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"pricingPackId"}},{"kind":"Field","name":{"kind":"Name","value":"ledgerCommitHash"}},{"kind":"Field","name":{"kind":"Name","value":"patternId"}},{"kind":"Field","name":{"kind":"Name","value":"patternVersion"}},{"kind":"Field","name":{"kind":"Name","value":"asofDate"}},{"kind":"Field","name":{"kind":"Name","value":"durationMs"}},{"kind":"Field","name":{"kind":"Name","value":"timestamp"}},{"kind":"Field","name":{"kind":"Name","value":"finishedAt"}},{"kind":"Field","name":{"kind":"Name","value":"traceId"}},{"kind":"Field","name":{"kind":"Name","value":"requestId"}},{"kind":"Field","name":{"kind":"Name","value":"packFresh"}}]}},{"kind":"Field","name":{"kind":"Name","value":"attributions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"source"}},{"kind":"Field","name":{"kind":"Name","value":"text"}},{"kind":"Field","name":{"kind":"Name","value":"required"}},{"kind":"Field","name":{"kind":"Name","value":"asOf"}}]}},{"kind":"Field","name":{"kind":"Name","value":"errors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"stepId"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"retryable"}}]}}]}}]} as unknown as DocumentNode<ExecutionFieldsFragment, unknown>;
 export const PackHealthFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PackHealthFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PackHealth"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"packId"}},{"kind":"Field","name":{"kind":"Name","value":"asofDate"}},{"kind":"Field","name":{"kind":"Name","value":"isFresh"}},{"kind":"Field","name":{"kind":"Name","value":"prewarmDone"}},{"kind":"Field","name":{"kind":"Name","value":"reconciliationPassed"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"estimatedReady"}}]}}]} as unknown as DocumentNode<PackHealthFieldsFragment, unknown>;

@@ -64,12 +64,12 @@ class PublishPatternArgs {
 @Resolver()
 @UseMiddleware(ErrorBoundary)
 export class AccountingResolver {
-  @Mutation(() => CreditTransaction, { description: "Adds credits to the caller's own tenant. Role: admin." })
+  @Mutation(() => CreditTransaction, { nullable: true, description: "Adds credits to the caller's own tenant. Role: admin." })
   grantCredits(@Ctx() context: GraphQLContext, @Args(() => GrantCreditsArgs) args: GrantCreditsArgs): Promise<CreditTransaction> {
     return grantCredits(context.services.prisma, actorOf(context), args);
   }
 
-  @Mutation(() => Pattern, { description: 'Publishes a new version of a pattern if ifMatch is its current etag (PRECONDITION_FAILED otherwise). Role: admin.' })
+  @Mutation(() => Pattern, { nullable: true, description: 'Publishes a new version of a pattern if ifMatch is its current etag (PRECONDITION_FAILED otherwise). Role: admin.' })
   async publishPattern(@Ctx() context: GraphQLContext, @Args(() => PublishPatternArgs) { input, ifMatch }: PublishPatternArgs): Promise<Pattern> {
     const { services } = context;
     const compiled = await publishPattern(

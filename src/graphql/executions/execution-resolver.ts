@@ -14,6 +14,7 @@ const notFound = (id: string) => new AppError('NOT_FOUND', `No execution ${id}`,
 @UseMiddleware(ErrorBoundary)
 export class ExecutionResolver {
   @Mutation(() => PatternExecution, {
+    nullable: true,
     description: 'Runs a pattern on the latest fresh pricing pack (or a pinned one). Roles: analyst, admin.',
   })
   async executePattern(@Ctx() context: GraphQLContext, @Arg('input', () => ExecutePatternInput) input: ExecutePatternInput): Promise<ExecutionNode> {

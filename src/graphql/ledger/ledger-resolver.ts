@@ -21,6 +21,7 @@ class AppendLedgerEntriesArgs {
 @UseMiddleware(ErrorBoundary)
 export class LedgerResolver {
   @Mutation(() => LedgerCommit, {
+    nullable: true,
     description:
       "Appends entries to a portfolio's ledger as one atomic commit chained to the previous head, and returns it. Invalid entries → BAD_USER_INPUT (a path per problem) and nothing written. Roles: analyst, admin.",
   })

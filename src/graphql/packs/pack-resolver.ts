@@ -59,7 +59,7 @@ export class PackResolver {
     return toConnection({ ...page, items: page.items.map((e) => ({ cursor: e.cursor, node: toPricingPack(e.node) })) });
   }
 
-  @Mutation(() => PricingPack, { description: 'Publishes a pack (WARMING); supersedes the current pack of the same date and policy. Roles: service, admin.' })
+  @Mutation(() => PricingPack, { nullable: true, description: 'Publishes a pack (WARMING); supersedes the current pack of the same date and policy. Roles: service, admin.' })
   async createPricingPack(
     @Ctx() context: GraphQLContext,
     @Arg('input', () => CreatePricingPackInput) input: CreatePricingPackInput,
@@ -73,7 +73,7 @@ export class PackResolver {
     return toPricingPack(pack);
   }
 
-  @Mutation(() => PricingPack, { description: 'Declares a pack fresh. Refused for a pack whose reconciliation failed. Roles: service, admin.' })
+  @Mutation(() => PricingPack, { nullable: true, description: 'Declares a pack fresh. Refused for a pack whose reconciliation failed. Roles: service, admin.' })
   async markPackFresh(
     @Ctx() context: GraphQLContext,
     @Args(() => MarkPackFreshArgs) { id, reconciliationErrorBps }: MarkPackFreshArgs,
@@ -81,7 +81,7 @@ export class PackResolver {
     return toPricingPack(await context.services.packBuilder.markPackFresh(id, reconciliationErrorBps, actorOf(context)));
   }
 
-  @Mutation(() => PricingPack, { description: 'Records a failed reconciliation; the pack blocks every run. Roles: service, admin.' })
+  @Mutation(() => PricingPack, { nullable: true, description: 'Records a failed reconciliation; the pack blocks every run. Roles: service, admin.' })
   async markPackError(
     @Ctx() context: GraphQLContext,
     @Args(() => MarkPackErrorArgs) { id, message }: MarkPackErrorArgs,

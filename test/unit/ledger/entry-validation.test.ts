@@ -24,16 +24,19 @@ const buy = (fields: Partial<LedgerEntryInput> = {}): LedgerEntryInput => ({
   ...fields,
 });
 
-function issuesOf(entries: LedgerEntryInput[]): { path: string; message: string }[] {
-  return validateEntries(entries, { securities, existing }).issues;
+/** "Today" for every case: the rules read no clock. */
+const today = '2026-03-10';
+
+function issuesOf(entries: LedgerEntryInput[], ledger: ReplayEntry[] = existing): { path: string; message: string }[] {
+  return validateEntries(entries, { securities, existing: ledger, today }).issues;
 }
-const pathsOf = (entries: LedgerEntryInput[]) => issuesOf(entries).map((i) => i.path);
+const pathsOf = (entries: LedgerEntryInput[], ledger: ReplayEntry[] = existing) => issuesOf(entries, ledger).map((i) => i.path);
 
 describe('validateEntries', () => {
   it('accepts a valid batch and fills in trade amounts', () => {
     const result = validateEntries(
       [deposit(), buy(), { kind: 'SELL', tradeDate: '2026-03-04', symbol: 'AAPL', quantity: 10, price: 210, currency: 'USD', amount: 2_100 }],
-      { securities, existing },
+      { securities, existing, today },
     );
     expect(result.issues).toEqual([]);
     expect(result.contents[1]).toEqual({ kind: 'BUY', tradeDate: '2026-03-03', symbol: 'RY.TO', quantity: 2, price: 150, currency: 'CAD', amount: 300 });
@@ -102,5 +105,74 @@ describe('validateEntries', () => {
       'entries.2.currency',
       'entries.2.price',
     ]);
+  });
+});
+
+describe('validateEntries: bounds', () => {
+  const onDate = (tradeDate: string): LedgerEntryInput => ({ ...deposit(), tradeDate });
+
+  it('accepts trade dates from 1900-01-01 through today (UTC) plus one day', () => {
+    expect(pathsOf([onDate('1900-01-01')], [])).toEqual([]);
+    expect(pathsOf([onDate(today)])).toEqual([]);
+    expect(pathsOf([onDate('2026-03-11')])).toEqual([]);
+  });
+
+  it.each([
+    ['two days ahead', '2026-03-12'],
+    ['2099, the date that froze a portfolio', '2099-01-01'],
+    ['before 1900', '1899-12-31'],
+    ['the year 1800', '1800-06-01'],
+  ])('refuses a trade date %s, with the range in the message', (_name, tradeDate) => {
+    expect(issuesOf([onDate(tradeDate)], [])).toEqual([
+      { path: 'entries.0.tradeDate', message: 'must be from 1900-01-01 through 2026-03-11 (today, UTC, plus 1 day)' },
+    ]);
+  });
+
+  it('follows the given today, not the clock', () => {
+    expect(validateEntries([onDate('2031-05-02')], { securities, existing: [], today: '2031-05-01' }).issues).toEqual([]);
+    expect(validateEntries([onDate('2031-05-03')], { securities, existing: [], today: '2031-05-01' }).issues.map((i) => i.path)).toEqual([
+      'entries.0.tradeDate',
+    ]);
+  });
+
+  it('does not let an out-of-range date set the order of the entries after it', () => {
+    expect(pathsOf([onDate('2099-01-01'), onDate('2026-03-04'), onDate('1800-01-01'), onDate('2026-03-05')])).toEqual([
+      'entries.0.tradeDate',
+      'entries.2.tradeDate',
+    ]);
+  });
+
+  it('accepts quantities, prices and amounts up to 1e12 and 8 decimal places', () => {
+    expect(pathsOf([deposit(1e12), deposit(0.00000001), deposit(12345.12345678)])).toEqual([]);
+    expect(pathsOf([deposit(1_000), buy({ quantity: 0.12345678, price: 1.5e-7 })])).toEqual([]);
+  });
+
+  it.each<[string, LedgerEntryInput, string, string]>([
+    ['a quantity of 1e13', buy({ quantity: 1e13 }), 'entries.0.quantity', 'must be at most 1e12'],
+    ['a price just above 1e12', buy({ price: 1e12 + 1 }), 'entries.0.price', 'must be at most 1e12'],
+    ['a deposit of 1e13', deposit(1e13), 'entries.0.amount', 'must be at most 1e12'],
+    ['a quantity with 9 decimals', buy({ quantity: 0.123456789 }), 'entries.0.quantity', 'must have at most 8 decimal places'],
+    ['a price of 1e-9', buy({ price: 1e-9 }), 'entries.0.price', 'must have at most 8 decimal places'],
+    ['an amount with 9 decimals', deposit(100.000000001), 'entries.0.amount', 'must have at most 8 decimal places'],
+    ['a float-arithmetic amount', deposit(0.1 + 0.2), 'entries.0.amount', 'must have at most 8 decimal places'],
+    ['an infinite quantity', buy({ quantity: Infinity }), 'entries.0.quantity', 'must be a finite number'],
+    ['a NaN amount', deposit(Number.NaN), 'entries.0.amount', 'must be a finite number'],
+    ['a huge negative amount (one problem: its sign)', deposit(-1e13), 'entries.0.amount', 'must be greater than zero (direction comes from kind)'],
+    ['a negative trade amount', buy({ amount: -300 }), 'entries.0.amount', 'must be greater than zero (direction comes from kind)'],
+    ['a trade whose quantity × price exceeds 1e12', buy({ quantity: 1e7, price: 1e6 }), 'entries.0.amount', 'quantity × price is 10000000000000, above 1e12'],
+  ])('refuses %s', (_name, entry, path, message) => {
+    expect(issuesOf([entry])).toEqual([{ path, message }]);
+  });
+
+  it('reports each entry’s problems at its own path', () => {
+    expect(
+      pathsOf([
+        onDate('2099-01-01'),
+        buy({ quantity: 1e13 }),
+        buy({ price: 150.123456789 }),
+        onDate('1800-01-01'),
+        { ...deposit(1e13), tradeDate: '2099-12-31' },
+      ]),
+    ).toEqual(['entries.0.tradeDate', 'entries.1.quantity', 'entries.2.price', 'entries.3.tradeDate', 'entries.4.amount', 'entries.4.tradeDate']);
   });
 });

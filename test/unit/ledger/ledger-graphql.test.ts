@@ -39,9 +39,10 @@ function contextWith(append: (input: AppendLedgerEntriesInput) => Promise<unknow
 }
 
 describe('the ledger GraphQL API', () => {
-  it('declares the DESIGN §4 signature, arguments in their declared order', () => {
+  it('declares the DESIGN §4 signature, arguments in their declared order, with a nullable payload', () => {
     const sdl = printSchema(schema);
-    expect(sdl).toContain('appendLedgerEntries(portfolioId: ID!, entries: [LedgerEntryInput!]!, message: String): LedgerCommit!');
+    // Nullable like every Mutation field: one failed mutation in a document nulls only itself.
+    expect(sdl).toContain('appendLedgerEntries(portfolioId: ID!, entries: [LedgerEntryInput!]!, message: String): LedgerCommit\n');
     expect(sdl).toMatch(/enum LedgerEntryKind \{\s+BUY\s+SELL\s+DEPOSIT\s+WITHDRAWAL\s+DIVIDEND\s+FEE\s+\}/);
     expect(sdl).toMatch(
       /input LedgerEntryInput \{[^}]*kind: LedgerEntryKind![^}]*tradeDate: Date![^}]*symbol: String[^}]*quantity: Float[^}]*price: Float[^}]*currency: String![^}]*amount: Float\n/,

@@ -12,6 +12,7 @@ import {
   type ExportFormat,
   type RenderedExport,
 } from '../../../src/rights/export-formats';
+import { FORMULA_GUARDED } from '../../../src/rights/export/formula-guard';
 
 const execution = {
   id: 'exec-123',
@@ -327,6 +328,74 @@ describe('watermark digest', () => {
 
   it('an export without a watermark does not verify', () => {
     for (const format of EXPORT_FORMATS) expect(verifyWatermark(renderExport(input(format, { watermark: null })))).toBe(false);
+  });
+});
+
+describe('spreadsheet formulas (OWASP CSV injection)', () => {
+  // Every string that starts with a character a spreadsheet reads as a formula.
+  const formulas: Record<string, string> = {
+    eq: '=HYPERLINK("http://evil.example","x")',
+    plus: '+1+cmd|" /C calc"!A0',
+    minus: '-2+3',
+    at: '@SUM(A1:A9)',
+    tab: '\t=1+1',
+    cr: '\r=1+1',
+    fullwidthEq: '＝1+1',
+    quotedAlready: "'=1+1",
+  };
+  const plain: Record<string, string> = { text: 'RY.TO', inner: 'a=b+c-d@e', spaced: ' =1', empty: '', apostrophe: "'quoted'" };
+  const numbers: Record<string, number> = { neg: -5, negFraction: -0.25, zero: 0, tiny: 1.5e-7, big: 1e21, value: 12345.67 };
+  const hostile = { ...formulas, ...plain, ...numbers, flag: true, missing: null, '=key': 'v' };
+
+  /** The inverse the README documents: one leading quote off every guarded string cell. */
+  const restore = (cell: string) => (FORMULA_GUARDED.test(cell) ? cell.slice(1) : cell);
+
+  it('CSV: prefixes such strings with a quote, keeps numbers as they were, and still verifies', () => {
+    const r = renderExport(input('CSV', { result: hostile }));
+    const cells = Object.fromEntries(csvRecords(r.content).slice(1).map(([p, v]) => [p, v]));
+
+    for (const [key, text] of Object.entries(formulas)) expect(cells[key]).toBe(`'${text}`);
+    for (const [key, text] of Object.entries(plain)) expect(cells[key]).toBe(text);
+    for (const [key, value] of Object.entries(numbers)) {
+      expect(cells[key]).toBe(JSON.stringify(value));
+      expect(Number(cells[key])).toBe(value);
+    }
+    expect(cells.flag).toBe('true');
+    expect(cells.missing).toBe('');
+    // A key is never a formula either: its path starts with "[".
+    expect(cells['["=key"]']).toBe('v');
+
+    for (const [key, text] of Object.entries({ ...formulas, ...plain })) expect(restore(cells[key])).toBe(text);
+    expect(verifyWatermark(r)).toBe(true);
+    expect(r.watermark!.digest).toBe(exportDigest(renderExport(input('CSV', { result: hostile, watermark: null })).content));
+  });
+
+  it('CSV: no cell of the table starts a formula, whatever csv-parse reads', () => {
+    const r = renderExport(input('CSV', { result: hostile }));
+    const starts = csvRecords(r.content).flat().filter((cell) => /^[=+@\t\r＝]/.test(cell) || (/^-/.test(cell) && Number.isNaN(Number(cell))));
+    expect(starts).toEqual([]);
+  });
+
+  it('TEXT: prefixes such strings inside their quotes, keeps numbers as they were, and still verifies', () => {
+    const r = renderExport(input('TEXT', { result: hostile }));
+    const values = Object.fromEntries(
+      r.content
+        .split('\n')
+        .filter((line) => /^[A-Za-z[][^:]*: /.test(line) && !/^(Pattern|Version|Execution|Status|Pricing pack|Ledger commit|As of|Result SHA-256|Watermark):/.test(line))
+        .map((line) => [line.slice(0, line.indexOf(': ')), JSON.parse(line.slice(line.indexOf(': ') + 2)) as unknown]),
+    );
+    for (const [key, text] of Object.entries(formulas)) expect(values[key]).toBe(`'${text}`);
+    for (const [key, text] of Object.entries(plain)) expect(values[key]).toBe(text);
+    for (const [key, value] of Object.entries(numbers)) expect(values[key]).toBe(value);
+    expect(r.content).toContain('\nneg: -5\n');
+    expect(r.content).toContain(`\neq: "'=HYPERLINK(\\"http://evil.example\\",\\"x\\")"\n`);
+    expect(verifyWatermark(r)).toBe(true);
+  });
+
+  it('JSON: carries every string unchanged', () => {
+    const r = renderExport(input('JSON', { result: hostile }));
+    expect(JSON.parse(r.content).result).toEqual(hostile);
+    expect(verifyWatermark(r)).toBe(true);
   });
 });
 
