@@ -17,7 +17,7 @@ import type { App } from './app';
 import type { Viewer } from './auth/roles';
 import { authenticate, contextFor } from './graphql/context-factory';
 import type { GraphQLContext } from './graphql/context';
-import { formatError, toGraphQLError } from './graphql/errors';
+import { escapedError, escapedErrorsPlugin, formatError, toGraphQLError } from './graphql/errors';
 import { isDatabaseUnavailable } from './db/unavailable';
 import { SharedSubscriptions, type DeliveringContext } from './graphql/shared-subscriptions';
 import { serveGraphqlWs } from './graphql/ws-transport';
@@ -155,8 +155,11 @@ export async function startServer(app: App, listen: { host: string; port: number
           contextValue,
         };
       },
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON())) as never } : result,
+      onNext: (_ctx, _id, _payload, args, result) => {
+        if (!result.errors) return result;
+        const ids = args.contextValue as GraphQLContext;
+        return { ...result, errors: result.errors.map((e) => formatError(escapedError(e, ids).toJSON())) as never };
+      },
     },
     wsServer,
     { logger: app.logger, maxBufferedBytes: limits.wsMaxBufferedBytes, onSlowConsumer: () => app.metrics.wsSlowConsumers.inc() },
@@ -189,6 +192,7 @@ export async function startServer(app: App, listen: { host: string; port: number
     formatError,
     plugins: [
       operationTiming(app),
+      escapedErrorsPlugin(),
       // Inline tracing (ftv1) is for a router that asks for it; it is noise otherwise.
       ApolloServerPluginInlineTraceDisabled(),
       // No field sets cache hints; left on, the plugin wraps every field resolver to look for them.
@@ -238,7 +242,8 @@ export async function startServer(app: App, listen: { host: string; port: number
             viewer,
             errors: [refusal instanceof GraphQLError ? String(refusal.extensions.code ?? 'UNKNOWN') : 'UNKNOWN'],
           });
-          throw refusal;
+          // Apollo would answer anything but a GraphQLError with "Context creation failed: <message>".
+          throw toGraphQLError(refusal, { ...ids, viewer });
         }
         return contextFor(app, viewer, ids);
       },
