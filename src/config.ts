@@ -72,7 +72,7 @@ export interface OperationLimitsConfig {
   wsMaxSubscriptionsPerConnection: number;
   /** A ws client that lets this much outgoing data pile up is disconnected (slow consumer). */
   wsMaxBufferedBytes: number;
-  /** Representations one `_entities` call may ask for; more is BAD_USER_INPUT before any lookup. */
+  /** Representations one request may ask `_entities` for; more is BAD_USER_INPUT before any lookup. */
   maxEntityRepresentations: number;
 }
 

@@ -41,7 +41,7 @@ describe('loadConfig defaults', () => {
     expect(config.rateLimits).toEqual({ windowMs: 60_000, perUser: 600, perTenant: 3000, perAnonymousIp: 300, wsConnectionsPerUser: 20 });
   });
 
-  it('resolves at most 100 entity representations per _entities call', () => {
+  it('resolves at most 100 entity representations per request', () => {
     expect(config.limits.maxEntityRepresentations).toBe(100);
   });
 
