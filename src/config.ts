@@ -79,6 +79,8 @@ export interface OperationLimitsConfig {
   wsMaxSubscriptionsPerConnection: number;
   /** A ws client that lets this much outgoing data pile up is disconnected (slow consumer). */
   wsMaxBufferedBytes: number;
+  /** Representations one request may ask `_entities` for; more is BAD_USER_INPUT before any lookup. */
+  maxEntityRepresentations: number;
 }
 
 export class ConfigError extends Error {}
@@ -223,6 +225,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       wsInitTimeoutMs: parseDuration('WS_INIT_TIMEOUT', optional(env.WS_INIT_TIMEOUT) ?? '5s'),
       wsMaxSubscriptionsPerConnection: parsePositiveInt('WS_MAX_SUBSCRIPTIONS', env.WS_MAX_SUBSCRIPTIONS, 25),
       wsMaxBufferedBytes: parsePositiveInt('WS_MAX_BUFFERED_BYTES', env.WS_MAX_BUFFERED_BYTES, 1_048_576),
+      maxEntityRepresentations: parsePositiveInt('MAX_ENTITY_REPRESENTATIONS', env.MAX_ENTITY_REPRESENTATIONS, 100),
     },
     corsOrigins: (optional(env.CORS_ORIGINS) ?? '').split(',').map((o) => o.trim()).filter(Boolean),
     fieldSuggestions: parseBoolean('FIELD_SUGGESTIONS', env.FIELD_SUGGESTIONS, environment !== 'production'),

@@ -18,7 +18,7 @@ import type { App } from './app';
 import type { Viewer } from './auth/roles';
 import { authenticate, contextFor } from './graphql/context-factory';
 import type { GraphQLContext } from './graphql/context';
-import { formatError, toGraphQLError, withoutSuggestions } from './graphql/errors';
+import { escapedError, escapedErrorsPlugin, formatError, toGraphQLError, withoutSuggestions } from './graphql/errors';
 import { isDatabaseUnavailable } from './db/unavailable';
 import { SharedSubscriptions, type DeliveringContext } from './graphql/shared-subscriptions';
 import { serveGraphqlWs } from './graphql/ws-transport';
@@ -78,7 +78,9 @@ export async function startServer(app: App, listen: { host: string; port: number
   const rules = limitRules(limits, { introspection: app.config.introspection });
   const routerGate = secretMatches(app.config.routerSecret);
   // What every error sent to a client, over HTTP or ws, goes through last.
-  const formatResponseError = app.config.fieldSuggestions ? formatError : (e: GraphQLFormattedError) => withoutSuggestions(formatError(e));
+  const formatResponseError = app.config.fieldSuggestions
+    ? formatError
+    : (formatted: GraphQLFormattedError, error?: unknown) => withoutSuggestions(formatError(formatted, error));
   const operations = new OperationChecker(app.schema, rules, { maxTokens: limits.maxTokens, fieldSuggestions: app.config.fieldSuggestions });
   const fastify = Fastify({
     logger: false,
@@ -162,8 +164,11 @@ export async function startServer(app: App, listen: { host: string; port: number
           contextValue,
         };
       },
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors ? { ...result, errors: result.errors.map((e) => formatResponseError(e.toJSON())) as never } : result,
+      onNext: (_ctx, _id, _payload, args, result) => {
+        if (!result.errors) return result;
+        const ids = args.contextValue as GraphQLContext;
+        return { ...result, errors: result.errors.map((e) => formatResponseError(escapedError(e, ids).toJSON())) as never };
+      },
     },
     wsServer,
     { logger: app.logger, maxBufferedBytes: limits.wsMaxBufferedBytes, onSlowConsumer: () => app.metrics.wsSlowConsumers.inc() },
@@ -197,6 +202,7 @@ export async function startServer(app: App, listen: { host: string; port: number
     plugins: [
       operationTiming(app),
       legacyJsonStatus(),
+      escapedErrorsPlugin(),
       // Inline tracing (ftv1) is for a router that asks for it; it is noise otherwise.
       ApolloServerPluginInlineTraceDisabled(),
       // No field sets cache hints; left on, the plugin wraps every field resolver to look for them.
@@ -245,7 +251,8 @@ export async function startServer(app: App, listen: { host: string; port: number
             viewer,
             errors: [refusal instanceof GraphQLError ? String(refusal.extensions.code ?? 'UNKNOWN') : 'UNKNOWN'],
           });
-          throw refusal;
+          // Apollo would answer anything but a GraphQLError with "Context creation failed: <message>".
+          throw toGraphQLError(refusal, { ...ids, viewer });
         }
         return contextFor(app, viewer, ids);
       },

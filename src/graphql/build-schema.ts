@@ -1,23 +1,22 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { printSchemaWithDirectives } from '@graphql-tools/utils';
+import { MapperKind, mapSchema, printSchemaWithDirectives } from '@graphql-tools/utils';
 import { parse, type GraphQLSchema } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { createPubSub } from '@graphql-yoga/subscription';
 import { buildSchema, createResolversMap } from 'type-graphql';
-import { toPricingPack } from './packs/pack-mapping';
 import { PackResolver } from './packs/pack-resolver';
 import { PortfolioResolver } from './portfolios/portfolio-resolver';
 import { ViewerResolver } from './viewer/viewer-resolver';
 import { ExecutionResolver } from './executions/execution-resolver';
-import { toExecution } from './executions/execution-mapping';
 import { LedgerResolver } from './ledger/ledger-resolver';
 import { PatternResolver } from './patterns/pattern-resolver';
 import { RightsResolver } from './rights/rights-resolver';
 import { AccountingResolver } from './accounting/accounting-resolver';
 import { AuditLogResolver, ExecutionHistoryResolver } from './history/history-resolver';
-import { toPattern } from './patterns/pattern-mapping';
 import { shieldGuards } from './shield';
-import { tenantOf, type GraphQLContext } from './context';
+import { entityKeysOf } from './federation/entity-keys';
+import { guardEntities } from './federation/entities-guard';
+import { referenceResolvers } from './federation/reference-resolvers';
 
 // Federation 2.7: @link-based, and new enough (≥ 2.4) for a router to carry subgraph subscriptions.
 const FEDERATION_LINK =
@@ -27,33 +26,6 @@ export interface FreshgateSchema {
   /** The executable schema: federation entities, resolvers and the shield applied. */
   schema: GraphQLSchema;
 }
-
-/** Entities other subgraphs may reference; tenant data resolves only inside the caller's tenant. */
-const referenceResolvers = {
-  PricingPack: {
-    async __resolveReference(ref: { id: string }, context: GraphQLContext) {
-      const pack = await context.services.packs.findById(ref.id);
-      return pack ? toPricingPack(pack) : null;
-    },
-  },
-  Portfolio: {
-    __resolveReference(ref: { id: string }, context: GraphQLContext) {
-      return context.services.portfolios.findForTenant(tenantOf(context), ref.id);
-    },
-  },
-  PatternExecution: {
-    async __resolveReference(ref: { id: string }, context: GraphQLContext) {
-      const record = await context.services.executions.findForTenant(tenantOf(context), ref.id);
-      return record ? toExecution(record) : null;
-    },
-  },
-  Pattern: {
-    __resolveReference(ref: { id: string }, context: GraphQLContext) {
-      const pattern = context.services.patterns.currentVersion(ref.id);
-      return pattern ? toPattern(pattern) : null;
-    },
-  },
-};
 
 /**
  * type-graphql builds the types and resolvers; its SDL (with @key directives) plus the
@@ -75,9 +47,21 @@ export async function buildFreshgateSchema(options: { shieldDebug?: boolean } = 
   for (const [typeName, extra] of Object.entries(referenceResolvers)) {
     resolvers[typeName] = { ...resolvers[typeName], ...extra };
   }
-  const subgraph = buildSubgraphSchema({ typeDefs: parse(sdl), resolvers: resolvers as never });
+  const subgraph = guardedEntities(buildSubgraphSchema({ typeDefs: parse(sdl), resolvers: resolvers as never }));
   const schema = applyMiddleware(subgraph, shieldGuards(subgraph, { debug: options.shieldDebug ?? false }));
   return { schema };
+}
+
+/**
+ * `_entities` with its representations checked first (entities-guard.ts); the shield, applied
+ * after, still decides who may call it at all.
+ */
+function guardedEntities(subgraph: GraphQLSchema): GraphQLSchema {
+  const keys = entityKeysOf(subgraph);
+  return mapSchema(subgraph, {
+    [MapperKind.QUERY_ROOT_FIELD]: (field, fieldName) =>
+      fieldName === '_entities' && field.resolve ? { ...field, resolve: guardEntities(field.resolve, keys) } : field,
+  });
 }
 
 /** The checked-in schema/schema.graphql: the full executable schema, directives included. */

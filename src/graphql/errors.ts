@@ -1,3 +1,4 @@
+import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { MiddlewareFn } from 'type-graphql';
 import { isDatabaseUnavailable } from '../db/unavailable';
@@ -22,12 +23,25 @@ export function setErrorReporter(reporter: ErrorReporter): void {
 }
 
 /**
+ * Our own GraphQLErrors, Apollo's and graphql-js's request errors (parse, validation, variable
+ * coercion) all carry a code. One without a code comes from a library that did not expect to
+ * talk to a client (graphql-js wrapping a thrown Error, @apollo/subgraph's own checks).
+ */
+export function isCoded(error: GraphQLError): boolean {
+  return typeof error.extensions.code === 'string';
+}
+
+/**
  * The one translation from use-case errors to GraphQL errors. An AppError keeps its code and
  * extensions; anything else is reported and becomes INTERNAL_SERVER_ERROR with the trace id,
  * so a client never sees a message or stack it was not meant to.
  */
 export function toGraphQLError(error: unknown, ids: ErrorIdentity): GraphQLError {
-  if (error instanceof GraphQLError) return error;
+  if (error instanceof GraphQLError) {
+    if (isCoded(error)) return error;
+    // graphql-js wraps what a resolver threw: the thrown error decides what the client may see.
+    if (error.originalError) return toGraphQLError(error.originalError, ids);
+  }
   if (error instanceof AppError) {
     return new GraphQLError(error.message, { extensions: { ...error.extensions, code: error.code } });
   }
@@ -54,11 +68,59 @@ export const ErrorBoundary: MiddlewareFn<GraphQLContext> = async ({ context }, n
   }
 };
 
-/** Last line for both HTTP and ws responses: no stack traces leave the process. */
-export function formatError(formatted: GraphQLFormattedError): GraphQLFormattedError {
-  if (!formatted.extensions) return formatted;
-  const { stacktrace: _stacktrace, exception: _exception, ...extensions } = formatted.extensions as Record<string, unknown>;
-  return { ...formatted, extensions };
+/**
+ * An error that reached the response without passing a resolver boundary (graphql-js's own
+ * completion errors, a library's GraphQLError), translated like any other while the request's
+ * ids are known, and kept at its place in the response (path, locations).
+ */
+export function escapedError(error: GraphQLError, ids: ErrorIdentity): GraphQLError {
+  if (isCoded(error)) return error;
+  const translated = toGraphQLError(error, ids);
+  return new GraphQLError(translated.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    extensions: translated.extensions,
+  });
+}
+
+// Apollo's formatError sees no request context: escaped errors are translated (and reported)
+// with their request's ids when Apollo announces them, and formatError picks the result up.
+const escapedTranslations = new WeakMap<GraphQLError, GraphQLError>();
+
+/** Apollo plugin: translates the request's escaped errors before Apollo formats them. */
+export function escapedErrorsPlugin(): ApolloServerPlugin<GraphQLContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors, contextValue }) {
+          for (const error of errors) {
+            if (!isCoded(error)) escapedTranslations.set(error, escapedError(error, contextValue));
+          }
+        },
+      };
+    },
+  };
+}
+
+/**
+ * Last line for both HTTP and ws responses: no stack traces leave the process, and an uncoded
+ * error that was not translated on its way here is masked all the same. Apollo passes the
+ * error itself second; ws callers pass errors already translated.
+ */
+export function formatError(formatted: GraphQLFormattedError, error?: unknown): GraphQLFormattedError {
+  const translated = error instanceof GraphQLError ? escapedTranslations.get(error) : undefined;
+  const uncoded = error === undefined ? formatted.extensions?.code === undefined : !(error instanceof GraphQLError && isCoded(error));
+  const safe = translated ? translated.toJSON() : uncoded ? masked(formatted) : formatted;
+  if (!safe.extensions) return safe;
+  const { stacktrace: _stacktrace, exception: _exception, http: _http, ...extensions } = safe.extensions as Record<string, unknown>;
+  return { ...safe, extensions };
+}
+
+function masked(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  const { locations, path } = formatted;
+  return { message: 'Internal server error', ...(locations ? { locations } : {}), ...(path ? { path } : {}), extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }
 
 const SUGGESTION = /\s*Did you mean [^?]*\?/g;

@@ -42,6 +42,10 @@ describe('loadConfig defaults', () => {
     expect(config.rateLimits).toEqual({ windowMs: 60_000, perUser: 600, perTenant: 3000, perAnonymousIp: 300, wsConnectionsPerUser: 20 });
   });
 
+  it('resolves at most 100 entity representations per request', () => {
+    expect(config.limits.maxEntityRepresentations).toBe(100);
+  });
+
   it('treats empty variables as unset', () => {
     const blank = loadConfig({ DATABASE_URL: '', PORT: '', PACK_WARMING_ETA: '', INTROSPECTION: '', JWT_SECRET: '', FRESHGATE_ENV: '' });
     expect(blank).toEqual(config);
@@ -92,6 +96,7 @@ describe('loadConfig reads every variable', () => {
       WS_INIT_TIMEOUT: '2s',
       WS_MAX_SUBSCRIPTIONS: '6',
       WS_MAX_BUFFERED_BYTES: '4096',
+      MAX_ENTITY_REPRESENTATIONS: '25',
       CORS_ORIGINS: 'https://a.example, https://b.example',
       FIELD_SUGGESTIONS: 'on',
       SHUTDOWN_GRACE: '3s',
@@ -132,6 +137,7 @@ describe('loadConfig reads every variable', () => {
         wsInitTimeoutMs: 2_000,
         wsMaxSubscriptionsPerConnection: 6,
         wsMaxBufferedBytes: 4096,
+        maxEntityRepresentations: 25,
       },
       corsOrigins: ['https://a.example', 'https://b.example'],
       fieldSuggestions: true,
@@ -263,6 +269,8 @@ describe('loadConfig refuses bad values with a ConfigError', () => {
     ['RATE_LIMIT_TENANT', '2.5'],
     ['RATE_LIMIT_ANONYMOUS', 'lots'],
     ['WS_MAX_CONNECTIONS_PER_USER', '1e3'],
+    ['MAX_ENTITY_REPRESENTATIONS', '0'],
+    ['MAX_ENTITY_REPRESENTATIONS', 'all'],
   ])('%s=%p', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(name));

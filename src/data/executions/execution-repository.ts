@@ -318,6 +318,15 @@ export class ExecutionRepository {
     return row ? toExecutionRecord(row) : null;
   }
 
+  /** One query for many ids (federation batches): the tenant's executions among them, in no order. */
+  async findManyForTenant(tenantId: string, ids: readonly string[]): Promise<ExecutionRecord[]> {
+    // Execution ids are UUIDs; anything else cannot match and must not reach the uuid column.
+    const candidates = ids.filter((id) => UUID.test(id));
+    if (candidates.length === 0) return [];
+    const rows = await this.prisma.execution.findMany({ where: { tenantId, id: { in: candidates } } });
+    return rows.map(toExecutionRecord);
+  }
+
   async steps(executionId: string): Promise<StepRecord[]> {
     const rows = await this.prisma.executionStep.findMany({ where: { executionId }, orderBy: { id: 'asc' } });
     return rows.map((r) => ({

@@ -22,6 +22,11 @@ export class PortfolioRepository {
     return this.prisma.portfolio.findFirst({ where: { id, tenantId }, select: SELECT });
   }
 
+  /** One query for many ids (federation batches): the tenant's portfolios among them, in no order. */
+  async findManyForTenant(tenantId: string, ids: readonly string[]): Promise<PortfolioRecord[]> {
+    return this.prisma.portfolio.findMany({ where: { tenantId, id: { in: [...ids] } }, select: SELECT });
+  }
+
   async listForTenant(tenantId: string, request: PageRequest): Promise<Page<PortfolioRecord>> {
     const size = pageSize(request.first);
     const after = request.after ? String(decodeCursor(request.after, 1)[0]) : undefined;

@@ -1,0 +1,38 @@
+import { tenantOf, type GraphQLContext } from '../context';
+import { toExecution } from '../executions/execution-mapping';
+import { toPricingPack } from '../packs/pack-mapping';
+import { toPattern } from '../patterns/pattern-mapping';
+import { entityLoaders } from './entity-loaders';
+import type { Representation } from './representations';
+
+/**
+ * Entities other subgraphs may reference, each type's lookups batched into one query per
+ * request. Tenant data resolves only inside the caller's tenant: another tenant's entity is
+ * null, exactly like a missing one. Representations arrive checked (see representations.ts).
+ */
+export const referenceResolvers = {
+  PricingPack: {
+    async __resolveReference(ref: Representation, context: GraphQLContext) {
+      const pack = await entityLoaders(context).pricingPack(ref.id);
+      return pack ? toPricingPack(pack) : null;
+    },
+  },
+  Portfolio: {
+    __resolveReference(ref: Representation, context: GraphQLContext) {
+      return entityLoaders(context).portfolio(tenantOf(context), ref.id);
+    },
+  },
+  PatternExecution: {
+    async __resolveReference(ref: Representation, context: GraphQLContext) {
+      const record = await entityLoaders(context).execution(tenantOf(context), ref.id);
+      return record ? toExecution(record) : null;
+    },
+  },
+  Pattern: {
+    // The catalog holds every current pattern in memory: nothing to batch.
+    __resolveReference(ref: Representation, context: GraphQLContext) {
+      const pattern = context.services.patterns.currentVersion(ref.id);
+      return pattern ? toPattern(pattern) : null;
+    },
+  },
+};
