@@ -1,4 +1,4 @@
-import { isIsoDate } from '../shared/dates';
+import { addDays, isIsoDate, todayUtc } from '../shared/dates';
 import { badInput, type InputIssue } from '../shared/errors';
 import type { PackContent } from '../data/packs/pack-hash';
 
@@ -7,6 +7,14 @@ const POLICY = /^[A-Z0-9]+(?:_[A-Z0-9]+)*_([A-Z]{3})$/;
 const SYMBOL = /^[A-Za-z0-9.\-^=]{1,32}$/;
 const SOURCE = /^[A-Za-z0-9 ._-]{1,64}$/;
 const MAX_ROWS = 20_000;
+/** No pack before this date: earlier is a typo (1826 for 2026), never a price history. */
+export const EARLIEST_PACK_DATE = '1900-01-01';
+/**
+ * Days after today (UTC) a pack may be dated: a builder in Asia publishes tomorrow's date before
+ * midnight UTC. More is a typo that would make a far-future pack the latest one — and, if it then
+ * failed reconciliation, block every run until that date.
+ */
+export const PACK_DATE_TOLERANCE_DAYS = 1;
 
 /** A policy names its base currency last: WM4PM_CAD values everything in CAD. */
 export function baseCurrencyOf(policy: string): string {
@@ -19,11 +27,15 @@ export function baseCurrencyOf(policy: string): string {
  * Checks a pack a builder wants to publish. Every problem is reported at once, each with the
  * path of the offending field, so a builder fixes its payload in one round trip.
  */
-export function validatePackContent(input: PackContent): PackContent {
+export function validatePackContent(input: PackContent, today: string = todayUtc()): PackContent {
   const issues: InputIssue[] = [];
   const add = (path: string, message: string) => issues.push({ path, message });
 
+  const latestDate = addDays(today, PACK_DATE_TOLERANCE_DAYS);
   if (!isIsoDate(input.date)) add('date', 'must be a calendar date YYYY-MM-DD');
+  else if (input.date < EARLIEST_PACK_DATE || input.date > latestDate) {
+    add('date', `must be from ${EARLIEST_PACK_DATE} through ${latestDate} (today, UTC, plus ${PACK_DATE_TOLERANCE_DAYS} day)`);
+  }
   const base = POLICY.exec(input.policy)?.[1];
   if (!base) add('policy', 'must look like WM4PM_CAD (ending in its base currency)');
   if (input.prices.length === 0) add('prices', 'a pack needs at least one price');

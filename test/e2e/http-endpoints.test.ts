@@ -23,13 +23,13 @@ describe('plain HTTP endpoints and server configuration', () => {
     const viaGraphQL = await t.request(PackHealthDocument, {});
     expect(await (await fetch(`${base()}/health/pack`)).json()).toEqual(viaGraphQL.data!.packHealth);
 
-    await t.request(CreatePricingPackDocument, { input: samplePack('2026-12-14') }, { as: 'pack-builder' });
+    await t.request(CreatePricingPackDocument, { input: samplePack('2026-11-29') }, { as: 'pack-builder' });
     const deadline = Date.now() + 5_000;
     let body: { status?: string; packId?: string } = {};
-    while (Date.now() < deadline && body.packId !== 'PP_2026-12-14') {
+    while (Date.now() < deadline && body.packId !== 'PP_2026-11-29') {
       body = (await (await fetch(`${base()}/health/pack`)).json()) as typeof body;
     }
-    expect(body).toMatchObject({ status: 'WARMING', packId: 'PP_2026-12-14' });
+    expect(body).toMatchObject({ status: 'WARMING', packId: 'PP_2026-11-29' });
   });
 
   it('GET /health/ready is 200 with the database and listener up, 503 when the pack listener is down', async () => {

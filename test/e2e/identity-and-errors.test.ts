@@ -51,7 +51,7 @@ describe('identity, roles and error codes', () => {
     ];
     it.each(cases)('%s', async (_name, makeToken) => {
       const before = await snapshot(t);
-      const response = await t.request(CreatePricingPackDocument, { input: samplePack('2026-12-01') }, { token: await makeToken() });
+      const response = await t.request(CreatePricingPackDocument, { input: samplePack('2026-11-21') }, { token: await makeToken() });
       expect(response.status).toBe(401);
       expect(response.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
       expect(await snapshot(t)).toBe(before);
@@ -102,7 +102,7 @@ describe('identity, roles and error codes', () => {
     it.each(['demo-viewer', 'demo-analyst', 'other-analyst'])('%s may not publish or mark packs (FORBIDDEN, nothing written)', async (user) => {
       const before = await snapshot(t);
       for (const [document, variables] of [
-        [CreatePricingPackDocument, { input: samplePack('2026-12-02') }],
+        [CreatePricingPackDocument, { input: samplePack('2026-11-22') }],
         [MarkPackFreshDocument, { id: 'PP_2026-11-20' }],
         [MarkPackErrorDocument, { id: 'PP_2026-11-20', message: 'nope' }],
       ] as const) {
@@ -113,7 +113,7 @@ describe('identity, roles and error codes', () => {
     });
 
     it.each(['pack-builder', 'demo-admin'])('%s may publish a pack', async (user) => {
-      const date = user === 'pack-builder' ? '2026-12-03' : '2026-12-04';
+      const date = user === 'pack-builder' ? '2026-11-26' : '2026-11-27';
       const response = await t.request(CreatePricingPackDocument, { input: samplePack(date) }, { as: user });
       expect(response.errors).toBeUndefined();
       expect(response.data?.createPricingPack).toMatchObject({ id: `PP_${date}`, status: 'WARMING', isFresh: false });
@@ -137,7 +137,7 @@ describe('identity, roles and error codes', () => {
     });
 
     it('markPackFresh on a pack whose reconciliation failed is refused and writes nothing', async () => {
-      const created = await t.request(CreatePricingPackDocument, { input: samplePack('2026-12-07') }, { as: 'pack-builder' });
+      const created = await t.request(CreatePricingPackDocument, { input: samplePack('2026-11-28') }, { as: 'pack-builder' });
       const id = created.data!.createPricingPack!.id;
       await t.request(MarkPackErrorDocument, { id, message: 'USD/CAD off by 80 bps against WM/Reuters' }, { as: 'pack-builder' });
       const before = await snapshot(t);
@@ -157,7 +157,7 @@ describe('identity, roles and error codes', () => {
       const response = await t.request(
         CreatePricingPackDocument,
         {
-          input: samplePack('2026-12-08', {
+          input: samplePack('2026-11-29', {
             policy: 'WM4PM',
             prices: [
               { symbol: 'RY.TO', close: -1, currency: 'CAD', source: 'FMP' },

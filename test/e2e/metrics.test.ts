@@ -35,7 +35,7 @@ describe('GET /metrics and /health/detailed', () => {
     await t.request(ExportExecutionDocument, { id: news, format: 'JSON' }, { as: 'demo-analyst' });
     const probe = new SubscriptionProbe(t.wsClient({ as: 'demo-viewer' }), PackHealthChangedDocument, {});
     await probe.next();
-    await t.request(CreatePricingPackDocument, { input: samplePack('2026-12-15') }, { as: 'pack-builder' });
+    await t.request(CreatePricingPackDocument, { input: samplePack('2026-11-28') }, { as: 'pack-builder' });
     await run('portfolio_overview'); // blocked: warming
     await probe.next((h) => (h as { status: string }).status === 'WARMING');
 

@@ -15,9 +15,9 @@ function validPack(): PackContent {
 }
 
 /** The AppError validatePackContent throws for this pack (fails the test if it does not throw one). */
-function rejectionOf(pack: PackContent): AppError {
+function rejectionOf(pack: PackContent, today?: string): AppError {
   try {
-    validatePackContent(pack);
+    validatePackContent(pack, today);
   } catch (error) {
     expect(error).toBeInstanceOf(AppError);
     return error as AppError;
@@ -63,7 +63,18 @@ describe('validatePackContent', () => {
     });
 
     it('accepts a leap day', () => {
-      expect(() => validatePackContent(withChanges((p) => (p.date = '2028-02-29')))).not.toThrow();
+      expect(() => validatePackContent(withChanges((p) => (p.date = '2028-02-29')), '2028-03-01')).not.toThrow();
+    });
+
+    it('accepts 1900-01-01 through today (UTC) plus one day, and nothing outside', () => {
+      const on = (date: string) => withChanges((p) => (p.date = date));
+      expect(() => validatePackContent(on('1900-01-01'), '2031-05-01')).not.toThrow();
+      expect(() => validatePackContent(on('2031-05-02'), '2031-05-01')).not.toThrow();
+      for (const date of ['1899-12-31', '2031-05-03', '2099-01-01']) {
+        const error = rejectionOf(on(date), '2031-05-01');
+        expect(error.extensions.path).toEqual(['date']);
+        expect(error.extensions.issues).toEqual([{ path: 'date', message: 'must be from 1900-01-01 through 2031-05-02 (today, UTC, plus 1 day)' }]);
+      }
     });
   });
 
