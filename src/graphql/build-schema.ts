@@ -17,6 +17,7 @@ import { AccountingResolver } from './accounting/accounting-resolver';
 import { AuditLogResolver, ExecutionHistoryResolver } from './history/history-resolver';
 import { toPattern } from './patterns/pattern-mapping';
 import { shieldGuards } from './shield';
+import { guardArguments } from './argument-guard';
 import { tenantOf, type GraphQLContext } from './context';
 
 // Federation 2.7: @link-based, and new enough (≥ 2.4) for a router to carry subgraph subscriptions.
@@ -76,8 +77,10 @@ export async function buildFreshgateSchema(options: { shieldDebug?: boolean } = 
     resolvers[typeName] = { ...resolvers[typeName], ...extra };
   }
   const subgraph = buildSubgraphSchema({ typeDefs: parse(sdl), resolvers: resolvers as never });
-  const schema = applyMiddleware(subgraph, shieldGuards(subgraph, { debug: options.shieldDebug ?? false }));
-  return { schema };
+  const shielded = applyMiddleware(subgraph, shieldGuards(subgraph, { debug: options.shieldDebug ?? false }));
+  // Outermost: a shield rule that reads an argument (exportExecution's rights check) must not see
+  // a value the edge refuses either.
+  return { schema: guardArguments(shielded) };
 }
 
 /** The checked-in schema/schema.graphql: the full executable schema, directives included. */
