@@ -1,4 +1,4 @@
-import { isIsoDate } from '../shared/dates';
+import { ACCEPTED_YEARS, isIsoDate } from '../shared/dates';
 import { badInput, type InputIssue } from '../shared/errors';
 import type { PackContent } from '../data/packs/pack-hash';
 
@@ -23,7 +23,7 @@ export function validatePackContent(input: PackContent): PackContent {
   const issues: InputIssue[] = [];
   const add = (path: string, message: string) => issues.push({ path, message });
 
-  if (!isIsoDate(input.date)) add('date', 'must be a calendar date YYYY-MM-DD');
+  if (!isIsoDate(input.date)) add('date', `must be a calendar date YYYY-MM-DD in the years ${ACCEPTED_YEARS.first}–${ACCEPTED_YEARS.last}`);
   const base = POLICY.exec(input.policy)?.[1];
   if (!base) add('policy', 'must look like WM4PM_CAD (ending in its base currency)');
   if (input.prices.length === 0) add('prices', 'a pack needs at least one price');
