@@ -7,6 +7,12 @@ const POLICY = /^[A-Z0-9]+(?:_[A-Z0-9]+)*_([A-Z]{3})$/;
 const SYMBOL = /^[A-Za-z0-9.\-^=]{1,32}$/;
 const SOURCE = /^[A-Za-z0-9 ._-]{1,64}$/;
 const MAX_ROWS = 20_000;
+/**
+ * Far above any real close or rate, and far enough below the largest double that the number
+ * survives being written as decimal text on its way to PostgreSQL (Prisma writes 1.7976931348623157e308
+ * rounded up, which float8 refuses).
+ */
+const MAX_VALUE = 1e12;
 
 /** A policy names its base currency last: WM4PM_CAD values everything in CAD. */
 export function baseCurrencyOf(policy: string): string {
@@ -36,7 +42,7 @@ export function validatePackContent(input: PackContent): PackContent {
     if (!SYMBOL.test(price.symbol)) add(`${at}.symbol`, 'invalid symbol');
     else if (symbols.has(price.symbol)) add(`${at}.symbol`, `duplicate symbol ${price.symbol}`);
     symbols.add(price.symbol);
-    if (!Number.isFinite(price.close) || price.close <= 0) add(`${at}.close`, 'must be a positive number');
+    if (!isPositiveValue(price.close)) add(`${at}.close`, `must be a positive number up to ${MAX_VALUE}`);
     if (!CURRENCY.test(price.currency)) add(`${at}.currency`, 'must be an ISO 4217 code like USD');
     if (!SOURCE.test(price.source)) add(`${at}.source`, 'invalid source name');
   });
@@ -48,7 +54,7 @@ export function validatePackContent(input: PackContent): PackContent {
     else if (currencies.has(fx.currency)) add(`${at}.currency`, `duplicate currency ${fx.currency}`);
     else if (fx.currency === base) add(`${at}.currency`, `${fx.currency} is the pack's base currency`);
     currencies.add(fx.currency);
-    if (!Number.isFinite(fx.rate) || fx.rate <= 0) add(`${at}.rate`, 'must be a positive number');
+    if (!isPositiveValue(fx.rate)) add(`${at}.rate`, `must be a positive number up to ${MAX_VALUE}`);
     if (!SOURCE.test(fx.source)) add(`${at}.source`, 'invalid source name');
   });
 
@@ -62,4 +68,8 @@ export function validatePackContent(input: PackContent): PackContent {
 
   if (issues.length > 0) throw badInput('The pricing pack is invalid', issues);
   return input;
+}
+
+function isPositiveValue(value: number): boolean {
+  return Number.isFinite(value) && value > 0 && value <= MAX_VALUE;
 }

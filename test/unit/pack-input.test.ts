@@ -104,8 +104,12 @@ describe('validatePackContent', () => {
       expect(rejectedPaths(withChanges((p) => (p.prices[0].symbol = symbol)))).toEqual(['prices.0.symbol']);
     });
 
-    it.each([0, -1, Number.NaN, Number.POSITIVE_INFINITY])('rejects the close %p', (close) => {
+    it.each([0, -1, Number.NaN, Number.POSITIVE_INFINITY, 1.000001e12, Number.MAX_VALUE])('rejects the close %p', (close) => {
       expect(rejectedPaths(withChanges((p) => (p.prices[1].close = close)))).toEqual(['prices.1.close']);
+    });
+
+    it('accepts a close up to 1e12', () => {
+      expect(() => validatePackContent(withChanges((p) => (p.prices[1].close = 1e12)))).not.toThrow();
     });
 
     it.each(['usd', 'US', 'USDT', '$'])('rejects the currency %p', (currency) => {
@@ -140,7 +144,7 @@ describe('validatePackContent', () => {
       expect(rejectedPaths(pack)).toEqual(['fxRates.1.currency']);
     });
 
-    it.each([0, -1.36, Number.NaN])('rejects the rate %p', (rate) => {
+    it.each([0, -1.36, Number.NaN, 1.000001e12, Number.MAX_VALUE])('rejects the rate %p', (rate) => {
       expect(rejectedPaths(withChanges((p) => (p.fxRates[0].rate = rate)))).toEqual(['fxRates.0.rate']);
     });
   });
