@@ -143,6 +143,8 @@ export async function startServer(app: App, listen: { host: string; port: number
         if (!operation) return [clientError('The document must name one operation to run', 'BAD_REQUEST')];
         // Mutations debit credits, write audit entries and take idempotency keys: HTTP only.
         if (operation.operation === 'mutation') return [clientError('Mutations are accepted over HTTP only', 'BAD_REQUEST')];
+        const variableErrors = operations.variableErrors(operation, payload.variables);
+        if (variableErrors) return variableErrors;
         const contextValue: DeliveringContext = {
           ...contextFor(app, ctx.extra.viewer, { requestId: requestIdFrom(undefined), ...requestTrace({}) }),
           delivery: { id, send: ctx.extra.deliver },
