@@ -1,4 +1,4 @@
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin, type GraphQLRequestListener } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import {
   ApolloServerPluginLandingPageLocalDefault,
@@ -21,7 +21,7 @@ import { formatError, toGraphQLError } from './graphql/errors';
 import { isDatabaseUnavailable } from './db/unavailable';
 import { SharedSubscriptions, type DeliveringContext } from './graphql/shared-subscriptions';
 import { serveGraphqlWs } from './graphql/ws-transport';
-import { limitRules, OperationChecker } from './graphql/operation-limits';
+import { limitRules, OperationChecker, withoutSuggestions } from './graphql/operation-limits';
 import { requestIdFrom } from './request-ids';
 import { requestTrace } from './observability/tracing';
 import { hashIdentifier } from './observability/redaction';
@@ -191,6 +191,8 @@ export async function startServer(app: App, listen: { host: string; port: number
     formatError,
     plugins: [
       operationTiming(app),
+      subscriptionsOverWebSocketOnly(),
+      ...(app.config.fieldSuggestions ? [] : [suggestionsHiddenFromVariableErrors()]),
       // Inline tracing (ftv1) is for a router that asks for it; it is noise otherwise.
       ApolloServerPluginInlineTraceDisabled(),
       // No field sets cache hints; left on, the plugin wraps every field resolver to look for them.
@@ -346,6 +348,36 @@ function recordRequest(app: App, line: RequestLine): void {
     },
     'graphql request',
   );
+}
+
+/**
+ * A subscription sent over HTTP is refused with 400 before it runs: Apollo would execute it like a
+ * query, and a subscription field's resolver, which maps events, would fail without one.
+ */
+function subscriptionsOverWebSocketOnly(): ApolloServerPlugin<GraphQLContext> {
+  const refusal = 'Subscriptions are served over WebSocket (graphql-ws) at this URL, not over HTTP';
+  // Stateless, so one listener serves every request.
+  const listener: GraphQLRequestListener<GraphQLContext> = {
+    async didResolveOperation({ operation }) {
+      if (operation?.operation === 'subscription') {
+        throw new GraphQLError(refusal, { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
+      }
+    },
+  };
+  return { requestDidStart: async () => listener };
+}
+
+/**
+ * hideSchemaDetailsFromClientErrors strips "Did you mean …?" from validation errors only; a
+ * variable refused by its type (an enum value) would still name the values it expected.
+ */
+function suggestionsHiddenFromVariableErrors(): ApolloServerPlugin<GraphQLContext> {
+  const listener: GraphQLRequestListener<GraphQLContext> = {
+    async didEncounterErrors({ errors }) {
+      for (const error of errors) error.message = withoutSuggestions(error.message);
+    },
+  };
+  return { requestDidStart: async () => listener };
 }
 
 /** Times every GraphQL operation over HTTP, by (bounded) operation name and type. */
