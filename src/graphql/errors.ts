@@ -54,9 +54,16 @@ export const ErrorBoundary: MiddlewareFn<GraphQLContext> = async ({ context }, n
   }
 };
 
-/** Last line for both HTTP and ws responses: no stack traces leave the process. */
+/**
+ * Last line for both HTTP and ws responses: no stack traces leave the process, and neither does
+ * the message of an internal error that did not come through toGraphQLError (which answers with
+ * a trace id): a driver's or library's message, which may carry SQL, file paths and source lines.
+ */
 export function formatError(formatted: GraphQLFormattedError): GraphQLFormattedError {
   if (!formatted.extensions) return formatted;
   const { stacktrace: _stacktrace, exception: _exception, ...extensions } = formatted.extensions as Record<string, unknown>;
+  if (extensions.code === 'INTERNAL_SERVER_ERROR' && extensions.traceId === undefined) {
+    return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  }
   return { ...formatted, extensions };
 }
