@@ -2,9 +2,9 @@
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /**
- * The years a date or date-time input may name (README, "Dates"): PostgreSQL has no year 0 and
- * JavaScript reads years 0–99 as 1900–1999 in places, so both represent every day in these, and
- * no pack, trade or period of this domain falls outside them.
+ * The years a date or date-time input may name (README, "Input values"): PostgreSQL has no year 0
+ * and JavaScript reads years 0–99 as 1900–1999 in places, so both represent every day in these,
+ * and no pack, trade or period of this domain falls outside them.
  */
 export const ACCEPTED_YEARS = { first: 1900, last: 9999 } as const;
 
