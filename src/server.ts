@@ -1,4 +1,4 @@
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin, type GraphQLRequestListener } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import {
   ApolloServerPluginLandingPageLocalDefault,
@@ -152,6 +152,8 @@ export async function startServer(app: App, listen: { host: string; port: number
         if (!operation) return [clientError('The document must name one operation to run', 'BAD_REQUEST')];
         // Mutations debit credits, write audit entries and take idempotency keys: HTTP only.
         if (operation.operation === 'mutation') return [clientError('Mutations are accepted over HTTP only', 'BAD_REQUEST')];
+        const variableErrors = operations.variableErrors(operation, payload.variables);
+        if (variableErrors) return variableErrors;
         const contextValue: DeliveringContext = {
           ...contextFor(app, ctx.extra.viewer, { requestId: requestIdFrom(undefined), ...requestTrace({}) }),
           delivery: { id, send: ctx.extra.deliver },
@@ -203,6 +205,7 @@ export async function startServer(app: App, listen: { host: string; port: number
       operationTiming(app),
       legacyJsonStatus(),
       escapedErrorsPlugin(),
+      subscriptionsOverWebSocketOnly(),
       // Inline tracing (ftv1) is for a router that asks for it; it is noise otherwise.
       ApolloServerPluginInlineTraceDisabled(),
       // No field sets cache hints; left on, the plugin wraps every field resolver to look for them.
@@ -373,6 +376,23 @@ function recordRequest(app: App, line: RequestLine): void {
     },
     'graphql request',
   );
+}
+
+/**
+ * A subscription sent over HTTP is refused with 400 before it runs: Apollo would execute it like a
+ * query, and a subscription field's resolver, which maps events, would fail without one.
+ */
+function subscriptionsOverWebSocketOnly(): ApolloServerPlugin<GraphQLContext> {
+  const refusal = 'Subscriptions are served over WebSocket (graphql-ws) at this URL, not over HTTP';
+  // Stateless, so one listener serves every request.
+  const listener: GraphQLRequestListener<GraphQLContext> = {
+    async didResolveOperation({ operation }) {
+      if (operation?.operation === 'subscription') {
+        throw new GraphQLError(refusal, { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
+      }
+    },
+  };
+  return { requestDidStart: async () => listener };
 }
 
 /** Times every GraphQL operation over HTTP, by (bounded) operation name and type. */

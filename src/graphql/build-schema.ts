@@ -17,6 +17,7 @@ import { shieldGuards } from './shield';
 import { entityKeysOf } from './federation/entity-keys';
 import { guardEntities } from './federation/entities-guard';
 import { referenceResolvers } from './federation/reference-resolvers';
+import { guardArguments } from './argument-guard';
 
 // Federation 2.7: @link-based, and new enough (≥ 2.4) for a router to carry subgraph subscriptions.
 const FEDERATION_LINK =
@@ -48,8 +49,10 @@ export async function buildFreshgateSchema(options: { shieldDebug?: boolean } = 
     resolvers[typeName] = { ...resolvers[typeName], ...extra };
   }
   const subgraph = guardedEntities(buildSubgraphSchema({ typeDefs: parse(sdl), resolvers: resolvers as never }));
-  const schema = applyMiddleware(subgraph, shieldGuards(subgraph, { debug: options.shieldDebug ?? false }));
-  return { schema };
+  const shielded = applyMiddleware(subgraph, shieldGuards(subgraph, { debug: options.shieldDebug ?? false }));
+  // Outermost: a shield rule that reads an argument (exportExecution's rights check) must not see
+  // a value the edge refuses either.
+  return { schema: guardArguments(shielded) };
 }
 
 /**

@@ -112,7 +112,10 @@ export function escapedErrorsPlugin(): ApolloServerPlugin<GraphQLContext> {
 export function formatError(formatted: GraphQLFormattedError, error?: unknown): GraphQLFormattedError {
   const translated = error instanceof GraphQLError ? escapedTranslations.get(error) : undefined;
   const uncoded = error === undefined ? formatted.extensions?.code === undefined : !(error instanceof GraphQLError && isCoded(error));
-  const safe = translated ? translated.toJSON() : uncoded ? masked(formatted) : formatted;
+  // toGraphQLError answers an internal error with its trace id; one without came another way,
+  // with whatever message its library gave it.
+  const untraced = formatted.extensions?.code === 'INTERNAL_SERVER_ERROR' && formatted.extensions.traceId === undefined;
+  const safe = translated ? translated.toJSON() : uncoded || untraced ? masked(formatted) : formatted;
   if (!safe.extensions) return safe;
   const { stacktrace: _stacktrace, exception: _exception, http: _http, ...extensions } = safe.extensions as Record<string, unknown>;
   return { ...safe, extensions };

@@ -3,6 +3,7 @@ import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import {
+  getVariableValues,
   GraphQLError,
   NoSchemaIntrospectionCustomRule,
   parse,
@@ -10,6 +11,7 @@ import {
   validate,
   type DocumentNode,
   type GraphQLSchema,
+  type OperationDefinitionNode,
   type ValidationContext,
   type ValidationRule,
 } from 'graphql';
@@ -70,7 +72,22 @@ export class OperationChecker {
     if ('document' in checked) this.valid.set(query as string, checked.document);
     return checked;
   }
+
+  /**
+   * Apollo's variable coercion, for ws: values that do not fit their declared types are refused
+   * before the operation starts, as BAD_USER_INPUT, as Apollo answers them on HTTP.
+   */
+  variableErrors(operation: OperationDefinitionNode, variables: Record<string, unknown> | null | undefined): GraphQLError[] | undefined {
+    const coerced = getVariableValues(this.schema, operation.variableDefinitions ?? [], variables ?? {}, { maxErrors: MAX_VARIABLE_ERRORS });
+    if (!coerced.errors) return undefined;
+    return coerced.errors.map(
+      (e) => new GraphQLError(this.options.fieldSuggestions ? e.message : stripSuggestions(e.message), { nodes: e.nodes, extensions: { ...e.extensions, code: 'BAD_USER_INPUT' } }),
+    );
+  }
 }
+
+/** As many as graphql-js reports by default: enough to fix a request, bounded for a hostile one. */
+const MAX_VARIABLE_ERRORS = 50;
 
 function checkOperation(
   schema: GraphQLSchema,

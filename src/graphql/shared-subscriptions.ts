@@ -162,5 +162,11 @@ function groupKey(args: ExecutionArgs): string | undefined {
   if (others.length > 0 || field?.kind !== Kind.FIELD || !STATE_STREAM_FIELDS.has(field.name.value)) return undefined;
   const viewer = (args.contextValue as GraphQLContext | undefined)?.viewer;
   const audience = viewer ? `${viewer.tenantId}:${[...viewer.roles].sort().join(',')}` : 'anonymous';
-  return canonicalize([audience, args.operationName ?? null, print(args.document), args.variableValues ?? {}]);
+  try {
+    return canonicalize([audience, args.operationName ?? null, print(args.document), args.variableValues ?? {}]);
+  } catch {
+    // Variables JSON cannot write canonically (1e400 parsed to Infinity, absurd nesting): the
+    // operation runs on its own, where the argument guard refuses whatever it uses of them.
+    return undefined;
+  }
 }

@@ -4,7 +4,7 @@
  * at once, each with the path of the offending field (`entries.3.symbol`), so a client or an
  * operator fixes a whole batch in one round trip.
  */
-import { addDays, isIsoDate } from '../shared/dates';
+import { addDays, isDateOutsideAcceptedYears, isIsoDate } from '../shared/dates';
 import { decimalPlaces } from '../shared/decimal-places';
 import type { InputIssue } from '../shared/errors';
 import {
@@ -126,7 +126,7 @@ export function validateEntries(entries: readonly LedgerEntryInput[], context: E
     // A date out of range is reported as such and sets no order: one typo must not make every
     // later entry "before" it.
     const dateInRange = isIsoDate(input.tradeDate) && input.tradeDate >= EARLIEST_TRADE_DATE && input.tradeDate <= latestAllowed;
-    if (isIsoDate(input.tradeDate) && !dateInRange) {
+    if ((isIsoDate(input.tradeDate) && !dateInRange) || isDateOutsideAcceptedYears(input.tradeDate)) {
       add(`${at}.tradeDate`, `must be from ${EARLIEST_TRADE_DATE} through ${latestAllowed} (today, UTC, plus ${TRADE_DATE_TOLERANCE_DAYS} day)`);
     } else if (dateInRange && latestDate !== null && input.tradeDate < latestDate) {
       add(
@@ -189,7 +189,8 @@ function checkShape(
     add(`${at}.kind`, `must be one of ${LEDGER_ENTRY_KINDS.join(', ')}`);
     return null;
   }
-  if (!isIsoDate(input.tradeDate)) add(`${at}.tradeDate`, 'must be a calendar date YYYY-MM-DD');
+  // The year 1800 is out of range, not malformed: the range check says so.
+  if (!isIsoDate(input.tradeDate) && !isDateOutsideAcceptedYears(input.tradeDate)) add(`${at}.tradeDate`, 'must be a calendar date YYYY-MM-DD');
   const currencyValid = isIsoCurrency(input.currency);
   if (!currencyValid) add(`${at}.currency`, 'must be an ISO 4217 currency code like USD');
 

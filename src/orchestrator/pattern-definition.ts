@@ -1,5 +1,7 @@
-import Ajv, { type ValidateFunction } from 'ajv';
+import Ajv, { type FormatDefinition, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import { fullFormats } from 'ajv-formats/dist/formats';
+import { isAcceptedYear } from '../shared/dates';
 import { contentHash } from '../shared/canonical-json';
 import { planSteps, PlanError, type Plan } from './plan';
 import { templateReferences, TemplateError } from './templates';
@@ -81,6 +83,12 @@ const CTX_FIELDS = new Set([
 function newAjv(): Ajv {
   const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true });
   addFormats(ajv);
+  // A date in a pattern's inputs reaches PostgreSQL like any other: the same years as a Date argument.
+  for (const name of ['date', 'date-time'] as const) {
+    const format = fullFormats[name] as FormatDefinition<string>;
+    const valid = format.validate as (value: string) => boolean;
+    ajv.addFormat(name, { ...format, validate: (value: string) => valid(value) && isAcceptedYear(Number(value.slice(0, 4))) });
+  }
   return ajv;
 }
 

@@ -9,6 +9,8 @@ import { appendAudit } from '../data/audit/audit-log';
 import type { Actor } from '../shared/actor';
 
 const MAX_ERROR_MESSAGE = 2_000;
+/** 100× the whole pack's value; larger is a broken measurement, and near the largest double PostgreSQL refuses it. */
+const MAX_RECONCILIATION_ERROR_BPS = 1_000_000;
 const PUBLISH_ATTEMPTS = 3;
 
 /**
@@ -69,8 +71,8 @@ export class PackBuilder {
 
   /** Declares a warming pack fresh. Refused, with nothing written, for a failed or superseded pack. */
   async markPackFresh(id: string, reconciliationErrorBps?: number | null, actor?: Actor): Promise<PricingPackRecord> {
-    if (reconciliationErrorBps != null && (!Number.isFinite(reconciliationErrorBps) || reconciliationErrorBps < 0)) {
-      throw badInput('reconciliationErrorBps must be a non-negative number', [{ path: 'reconciliationErrorBps', message: 'invalid' }]);
+    if (reconciliationErrorBps != null && !(reconciliationErrorBps >= 0 && reconciliationErrorBps <= MAX_RECONCILIATION_ERROR_BPS)) {
+      throw badInput(`reconciliationErrorBps must be a number from 0 to ${MAX_RECONCILIATION_ERROR_BPS}`, [{ path: 'reconciliationErrorBps', message: 'invalid' }]);
     }
     return this.prisma.$transaction(async (tx) => {
       const pack = await lockPack(tx, id);

@@ -1,4 +1,4 @@
-import { addDays, isIsoDate, todayUtc } from '../shared/dates';
+import { ACCEPTED_YEARS, addDays, isIsoDate, todayUtc } from '../shared/dates';
 import { badInput, type InputIssue } from '../shared/errors';
 import type { PackContent } from '../data/packs/pack-hash';
 
@@ -15,6 +15,12 @@ export const EARLIEST_PACK_DATE = '1900-01-01';
  * failed reconciliation, block every run until that date.
  */
 export const PACK_DATE_TOLERANCE_DAYS = 1;
+/**
+ * Far above any real close or rate, and far enough below the largest double that the number
+ * survives being written as decimal text on its way to PostgreSQL (Prisma writes 1.7976931348623157e308
+ * rounded up, which float8 refuses).
+ */
+const MAX_VALUE = 1e12;
 
 /** A policy names its base currency last: WM4PM_CAD values everything in CAD. */
 export function baseCurrencyOf(policy: string): string {
@@ -32,7 +38,7 @@ export function validatePackContent(input: PackContent, today: string = todayUtc
   const add = (path: string, message: string) => issues.push({ path, message });
 
   const latestDate = addDays(today, PACK_DATE_TOLERANCE_DAYS);
-  if (!isIsoDate(input.date)) add('date', 'must be a calendar date YYYY-MM-DD');
+  if (!isIsoDate(input.date)) add('date', `must be a calendar date YYYY-MM-DD in the years ${ACCEPTED_YEARS.first}–${ACCEPTED_YEARS.last}`);
   else if (input.date < EARLIEST_PACK_DATE || input.date > latestDate) {
     add('date', `must be from ${EARLIEST_PACK_DATE} through ${latestDate} (today, UTC, plus ${PACK_DATE_TOLERANCE_DAYS} day)`);
   }
@@ -48,7 +54,7 @@ export function validatePackContent(input: PackContent, today: string = todayUtc
     if (!SYMBOL.test(price.symbol)) add(`${at}.symbol`, 'invalid symbol');
     else if (symbols.has(price.symbol)) add(`${at}.symbol`, `duplicate symbol ${price.symbol}`);
     symbols.add(price.symbol);
-    if (!Number.isFinite(price.close) || price.close <= 0) add(`${at}.close`, 'must be a positive number');
+    if (!isPositiveValue(price.close)) add(`${at}.close`, `must be a positive number up to ${MAX_VALUE}`);
     if (!CURRENCY.test(price.currency)) add(`${at}.currency`, 'must be an ISO 4217 code like USD');
     if (!SOURCE.test(price.source)) add(`${at}.source`, 'invalid source name');
   });
@@ -60,7 +66,7 @@ export function validatePackContent(input: PackContent, today: string = todayUtc
     else if (currencies.has(fx.currency)) add(`${at}.currency`, `duplicate currency ${fx.currency}`);
     else if (fx.currency === base) add(`${at}.currency`, `${fx.currency} is the pack's base currency`);
     currencies.add(fx.currency);
-    if (!Number.isFinite(fx.rate) || fx.rate <= 0) add(`${at}.rate`, 'must be a positive number');
+    if (!isPositiveValue(fx.rate)) add(`${at}.rate`, `must be a positive number up to ${MAX_VALUE}`);
     if (!SOURCE.test(fx.source)) add(`${at}.source`, 'invalid source name');
   });
 
@@ -74,4 +80,8 @@ export function validatePackContent(input: PackContent, today: string = todayUtc
 
   if (issues.length > 0) throw badInput('The pricing pack is invalid', issues);
   return input;
+}
+
+function isPositiveValue(value: number): boolean {
+  return Number.isFinite(value) && value > 0 && value <= MAX_VALUE;
 }

@@ -1,3 +1,4 @@
+import { setErrorReporter } from '../../src/graphql/errors';
 import { startTestServer, type TestServer } from '../support/test-server';
 
 /**
@@ -8,9 +9,13 @@ describe('hostile HTTP operations', () => {
   let t: TestServer;
   let url: string;
 
+  // Whatever a hostile client sends, nothing is an unexpected error (the last test checks).
+  const reported: unknown[] = [];
+
   beforeAll(async () => {
     t = await startTestServer({ config: { fieldSuggestions: false } });
     url = t.server.url;
+    setErrorReporter((error) => reported.push(error));
   });
   afterAll(async () => {
     await t.close();
@@ -217,6 +222,88 @@ describe('hostile HTTP operations', () => {
     expect(codeOf(r)).toBe('GRAPHQL_PARSE_FAILED');
   });
 
+  describe('values at the edge', () => {
+    const ERROR_PATHS = (r: Awaited<ReturnType<typeof post>>) => r.json?.errors?.map((e) => (e.extensions as { path?: string[] }).path);
+
+    it('refuses a NUL in a literal, naming the argument, before the resolver reads it', async () => {
+      const r = await query('{ packHealth(packId: "PP_\\u0000") { status } }');
+      expect(r.status).toBe(200);
+      expect(codeOf(r)).toBe('BAD_USER_INPUT');
+      expect(ERROR_PATHS(r)).toEqual([['packId']]);
+      expect(r.json!.data).toBeNull();
+    });
+
+    it('refuses NUL and lone surrogates in variables at their argument path, and writes nothing', async () => {
+      const builder = await t.token('pack-builder');
+      const input = {
+        date: '2026-11-23',
+        policy: 'WM4PM_CAD',
+        prices: [{ symbol: 'RY.TO', close: 171.2, currency: 'CAD', source: 'FMP' }, { symbol: 'AAPL\u0000', close: 231.5, currency: 'USD', source: 'Poly\ud800gon' }],
+        fxRates: [{ currency: 'USD', rate: 1.39, source: 'FRED' }],
+      };
+      const r = await post(JSON.stringify({ query: 'mutation($in: CreatePricingPackInput!) { createPricingPack(input: $in) { id } }', variables: { in: input } }), {
+        'content-type': 'application/json',
+        authorization: `Bearer ${builder}`,
+      });
+      expect(codeOf(r)).toBe('BAD_USER_INPUT');
+      expect(ERROR_PATHS(r)).toEqual([['input.prices.1.symbol', 'input.prices.1.source']]);
+      expect((await t.request('{ pricingPack(id: "PP_2026-11-23") { id } }', undefined, { as: 'demo-analyst' })).data).toEqual({ pricingPack: null });
+    });
+
+    it('refuses before the shield too: a rule that reads the argument never sees it', async () => {
+      // exportExecution's rights check looks the execution up by id (and audits a refusal).
+      const r = await t.request('mutation { exportExecution(id: "\\u0000", format: JSON) { content } }', undefined, { as: 'demo-analyst' });
+      expect(r.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', path: ['id'] });
+      // Anonymous: refused as input before the shield answers UNAUTHENTICATED. (A lone surrogate
+      // cannot even be written in a GraphQL string literal: only a variable carries one.)
+      const anonymous = await t.request('query($id: ID!) { pricingPack(id: $id) { id } }', { id: '\ud800' });
+      expect(anonymous.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', path: ['id'] });
+    });
+
+    it('refuses a number beyond a double (1e400) in a literal or in JSON, and nesting deeper than 32', async () => {
+      const literal = await t.request('mutation { markPackFresh(id: "PP_2026-11-20", reconciliationErrorBps: 1e400) { id } }', undefined, { as: 'pack-builder' });
+      expect(literal.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', path: ['reconciliationErrorBps'] });
+      const analyst = await t.token('demo-analyst');
+      const headers = { 'content-type': 'application/json', authorization: `Bearer ${analyst}` };
+      const run = 'mutation($i: JSON!) { executePattern(input: { patternId: "portfolio_overview", inputs: $i }) { id } }';
+      const infinite = await post(`{"query":${JSON.stringify(run)},"variables":{"i":{"portfolioId":"pf-demo-growth","start":1e400}}}`, headers);
+      expect(ERROR_PATHS(infinite)).toEqual([['input.inputs.start']]);
+      const deep = await post(`{"query":${JSON.stringify(run)},"variables":{"i":{"portfolioId":"pf-demo-growth","x":${'['.repeat(50_000)}${']'.repeat(50_000)}}}}`, headers);
+      expect(codeOf(deep)).toBe('BAD_USER_INPUT');
+      // 32 levels from the argument: input, inputs, x and 30 lists.
+      expect(ERROR_PATHS(deep)![0]![0]).toMatch(/^input\.inputs\.x(\.0){30}$/);
+    });
+
+    it('takes dates and date-times in the years 1900–9999 only', async () => {
+      const filter = 'query($from: DateTime) { executions(filter: { from: $from }) { edges { cursor } } }';
+      const admin = { as: 'demo-admin' };
+      const year0 = await t.request(filter, { from: '0000-01-01T00:00:00Z' }, admin);
+      expect(year0.status).toBe(400);
+      expect(year0.errors?.[0]).toMatchObject({ message: expect.stringMatching(/DateTime must be an RFC 3339 date-time .* in the years 1900–9999$/), extensions: { code: 'BAD_USER_INPUT' } });
+      expect((await t.request(filter, { from: '1900-01-01T00:00:00Z' }, admin)).errors).toBeUndefined();
+      expect((await t.request(filter, { from: '9999-12-31T23:59:59.999Z' }, admin)).errors).toBeUndefined();
+      const audit = await t.request('{ auditLog(filter: { to: "0000-12-31T00:00:00Z" }) { edges { cursor } } }', undefined, admin);
+      expect(audit.status).toBe(400);
+      expect(audit.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+      const pack = await t.request('mutation { createPricingPack(input: { date: "0000-01-01", policy: "WM4PM_CAD", prices: [], fxRates: [] }) { id } }', undefined, admin);
+      expect(pack.errors?.[0].message).toBe('Date must be a date YYYY-MM-DD in the years 1900–9999');
+    });
+
+    it('suggests no enum values for a variable refused by its type when suggestions are off', async () => {
+      const r = await t.request('query($s: ExecutionStatus!) { executions(filter: { status: [$s] }) { edges { cursor } } }', { s: 'SUCCES' }, { as: 'demo-admin' });
+      expect(r.status).toBe(400);
+      expect(r.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+      expect(r.errors?.[0].message).toBe('Variable "$s" got invalid value "SUCCES"; Value "SUCCES" does not exist in "ExecutionStatus" enum.');
+    });
+
+    it('refuses a subscription over HTTP with 400: subscriptions are served over WebSocket', async () => {
+      const r = await query('subscription { packHealthChanged { status } }');
+      expect(r.status).toBe(400);
+      expect(r.json!.errors).toEqual([{ message: 'Subscriptions are served over WebSocket (graphql-ws) at this URL, not over HTTP', extensions: { code: 'BAD_REQUEST' } }]);
+      expect(r.json!.data).toBeUndefined();
+    });
+  });
+
   it('still answers correctly afterwards, and a normal portfolio_overview run succeeds', async () => {
     const r = await query('{ packHealth { status packId } }');
     expect(r.status).toBe(200);
@@ -228,5 +315,6 @@ describe('hostile HTTP operations', () => {
     );
     expect(run.errors).toBeUndefined();
     expect(run.data).toMatchObject({ executePattern: { status: 'SUCCESS', resultSha256: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) } });
+    expect(reported).toEqual([]);
   });
 });

@@ -38,13 +38,22 @@ describe('hostile ledger entries', () => {
   const append = (entries: Record<string, unknown>[]) =>
     t.request<AppendResult, { portfolioId: string; entries: Record<string, unknown>[] }>(APPEND, { portfolioId: PORTFOLIO, entries }, { as: 'demo-analyst' });
 
-  it('refuses a 2099 deposit, a 1e13 quantity, 9 decimals and the year 1800 with BAD_USER_INPUT at each path; the head stays', async () => {
+  it('refuses the year 1800 at the edge: the Date scalar takes the years 1900–9999 only', async () => {
+    const before = await ledgerState();
+    const response = await append([{ kind: 'DEPOSIT', tradeDate: '1800-01-01', currency: 'CAD', amount: 1 }]);
+    expect(response.status).toBe(400);
+    expect(response.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+    expect(response.errors![0].message).toMatch(/1900–9999/);
+    expect(await ledgerState()).toEqual(before);
+  });
+
+  it('refuses a 2099 deposit, a 1e13 quantity and 9 decimals with BAD_USER_INPUT at each path; the head stays', async () => {
     const before = await ledgerState();
     const response = await append([
       { kind: 'DEPOSIT', tradeDate: '2099-01-01', currency: 'CAD', amount: 100 },
       { kind: 'BUY', tradeDate: today, symbol: 'RY.TO', quantity: 1e13, price: 1, currency: 'CAD' },
       { kind: 'DEPOSIT', tradeDate: today, currency: 'CAD', amount: 100.123456789 },
-      { kind: 'DEPOSIT', tradeDate: '1800-01-01', currency: 'CAD', amount: 1 },
+      { kind: 'DEPOSIT', tradeDate: '2099-12-31', currency: 'CAD', amount: 1 },
       { kind: 'BUY', tradeDate: today, symbol: 'RY.TO', quantity: 1, price: 1.000000001, currency: 'CAD' },
     ]);
 

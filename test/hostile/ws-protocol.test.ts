@@ -1,57 +1,5 @@
-import WebSocket from 'ws';
+import { RawSocket } from '../support/raw-socket';
 import { startTestServer, testConfig, type TestServer } from '../support/test-server';
-
-type Frame = { type: string; id?: string; payload?: unknown };
-
-/** A raw graphql-transport-ws socket: what a misbehaving client can send, frame by frame. */
-class RawSocket {
-  readonly frames: Frame[] = [];
-  readonly closed: Promise<{ code: number; reason: string }>;
-  private readonly socket: WebSocket;
-  private waiters: { predicate: (f: Frame) => boolean; resolve: (f: Frame) => void }[] = [];
-
-  constructor(url: string, headers: Record<string, string> = {}) {
-    this.socket = new WebSocket(url, 'graphql-transport-ws', { headers });
-    this.socket.on('message', (data) => {
-      const frame = JSON.parse(String(data)) as Frame;
-      this.frames.push(frame);
-      this.waiters = this.waiters.filter((w) => (w.predicate(frame) ? (w.resolve(frame), false) : true));
-    });
-    this.closed = new Promise((resolve) => this.socket.on('close', (code, reason) => resolve({ code, reason: String(reason) })));
-    this.socket.on('error', () => {});
-  }
-
-  opened(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      if (this.socket.readyState === WebSocket.OPEN) return resolve();
-      this.socket.once('open', () => resolve());
-      this.socket.once('error', reject);
-    });
-  }
-
-  send(frame: unknown): void {
-    this.socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
-  }
-
-  next(predicate: (f: Frame) => boolean, timeoutMs = 5_000): Promise<Frame> {
-    const seen = this.frames.find(predicate);
-    if (seen) return Promise.resolve(seen);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('no such frame')), timeoutMs);
-      this.waiters.push({ predicate, resolve: (f) => (clearTimeout(timer), resolve(f)) });
-    });
-  }
-
-  async init(payload: Record<string, unknown> = {}): Promise<void> {
-    await this.opened();
-    this.send({ type: 'connection_init', payload });
-    await this.next((f) => f.type === 'connection_ack');
-  }
-
-  close(): void {
-    this.socket.terminate();
-  }
-}
 
 const PACK_HEALTH = 'subscription { packHealthChanged { status packId } }';
 
@@ -180,6 +128,42 @@ describe('hostile graphql-ws traffic', () => {
     const error = await s.next((f) => f.id === 'm');
     expect(error.type).toBe('error');
     expect((error.payload as { message: string }[])[0].message).toBe('Mutations are accepted over HTTP only');
+  });
+
+  describe('variables', () => {
+    const BY_PACK = 'subscription($p: ID) { packHealthChanged(packId: $p) { status packId } }';
+    type ErrorPayload = { message: string; extensions?: { code?: string; path?: string[] } }[];
+
+    it('refuses a variable of the wrong type as BAD_USER_INPUT, without suggestions, before the operation starts', async () => {
+      const s = open();
+      await s.init();
+      s.send('{"id":"inf","type":"subscribe","payload":{"query":"subscription($p: ID) { packHealthChanged(packId: $p) { status } }","variables":{"p":1e400}}}');
+      const error = await s.next((f) => f.id === 'inf');
+      expect(error.type).toBe('error');
+      expect((error.payload as ErrorPayload)[0]).toMatchObject({ message: expect.stringMatching(/ID cannot represent/), extensions: { code: 'BAD_USER_INPUT' } });
+      s.send({ id: 'enum', type: 'subscribe', payload: { query: 'query($s: ExecutionStatus!) { executions(filter: { status: [$s] }) { edges { cursor } } }', variables: { s: 'SUCCES' } } });
+      const hint = await s.next((f) => f.id === 'enum');
+      expect((hint.payload as ErrorPayload)[0].extensions?.code).toBe('BAD_USER_INPUT');
+      expect((hint.payload as ErrorPayload)[0].message).not.toMatch(/Did you mean/);
+    });
+
+    it('refuses a NUL in an argument with its path, and the socket lives on', async () => {
+      const s = open();
+      await s.init();
+      s.send({ id: 'nul', type: 'subscribe', payload: { query: BY_PACK, variables: { p: 'PP_\u0000' } } });
+      const refused = await s.next((f) => f.id === 'nul' && f.type === 'next');
+      expect((refused.payload as { errors: ErrorPayload }).errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', path: ['packId'] });
+      s.send({ id: 'ok', type: 'subscribe', payload: { query: BY_PACK, variables: { p: 'PP_2026-11-20' } } });
+      expect((await s.next((f) => f.id === 'ok')).payload).toMatchObject({ data: { packHealthChanged: { packId: 'PP_2026-11-20' } } });
+    });
+
+    it('serves a subscription sent with an unused variable JSON cannot write back (1e400)', async () => {
+      const s = open();
+      await s.init();
+      s.send(`{"id":"odd","type":"subscribe","payload":{"query":${JSON.stringify(PACK_HEALTH)},"variables":{"unused":1e400}}}`);
+      const first = await s.next((f) => f.id === 'odd');
+      expect(first).toMatchObject({ type: 'next', payload: { data: { packHealthChanged: { packId: 'PP_2026-11-20' } } } });
+    });
   });
 
   it('refuses a bad token in connection_init (4403)', async () => {

@@ -70,7 +70,8 @@ describe('validatePackContent', () => {
       const on = (date: string) => withChanges((p) => (p.date = date));
       expect(() => validatePackContent(on('1900-01-01'), '2031-05-01')).not.toThrow();
       expect(() => validatePackContent(on('2031-05-02'), '2031-05-01')).not.toThrow();
-      for (const date of ['1899-12-31', '2031-05-03', '2099-01-01']) {
+      expect(rejectionOf(on('1899-12-31'), '2031-05-01').extensions.issues).toEqual([{ path: 'date', message: 'must be a calendar date YYYY-MM-DD in the years 1900–9999' }]);
+      for (const date of ['2031-05-03', '2099-01-01']) {
         const error = rejectionOf(on(date), '2031-05-01');
         expect(error.extensions.path).toEqual(['date']);
         expect(error.extensions.issues).toEqual([{ path: 'date', message: 'must be from 1900-01-01 through 2031-05-02 (today, UTC, plus 1 day)' }]);
@@ -115,8 +116,12 @@ describe('validatePackContent', () => {
       expect(rejectedPaths(withChanges((p) => (p.prices[0].symbol = symbol)))).toEqual(['prices.0.symbol']);
     });
 
-    it.each([0, -1, Number.NaN, Number.POSITIVE_INFINITY])('rejects the close %p', (close) => {
+    it.each([0, -1, Number.NaN, Number.POSITIVE_INFINITY, 1.000001e12, Number.MAX_VALUE])('rejects the close %p', (close) => {
       expect(rejectedPaths(withChanges((p) => (p.prices[1].close = close)))).toEqual(['prices.1.close']);
+    });
+
+    it('accepts a close up to 1e12', () => {
+      expect(() => validatePackContent(withChanges((p) => (p.prices[1].close = 1e12)))).not.toThrow();
     });
 
     it.each(['usd', 'US', 'USDT', '$'])('rejects the currency %p', (currency) => {
@@ -151,7 +156,7 @@ describe('validatePackContent', () => {
       expect(rejectedPaths(pack)).toEqual(['fxRates.1.currency']);
     });
 
-    it.each([0, -1.36, Number.NaN])('rejects the rate %p', (rate) => {
+    it.each([0, -1.36, Number.NaN, 1.000001e12, Number.MAX_VALUE])('rejects the rate %p', (rate) => {
       expect(rejectedPaths(withChanges((p) => (p.fxRates[0].rate = rate)))).toEqual(['fxRates.0.rate']);
     });
   });

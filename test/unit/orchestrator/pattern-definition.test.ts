@@ -256,10 +256,20 @@ describe('validateInputs', () => {
   it('accepts real dates and rejects bad ones (format: date)', () => {
     const validate = risk().validateInputs;
     expect(validate({ portfolioId: 'demo', start: '2024-02-29', end: '2024-12-31' })).toBe(true);
-    for (const bad of ['2024-13-01', '2023-02-29', '2024-1-5', '20240105', 'yesterday', '2024-01-05T00:00:00Z']) {
+    expect(validate({ portfolioId: 'demo', start: '1900-01-01', end: '9999-12-31' })).toBe(true);
+    // Outside 1900–9999 (README, "Dates"): PostgreSQL has no year 0 and the steps query by date.
+    for (const bad of ['2024-13-01', '2023-02-29', '2024-1-5', '20240105', 'yesterday', '2024-01-05T00:00:00Z', '0000-01-01', '1899-12-31']) {
       expect(validate({ portfolioId: 'demo', start: bad })).toBe(false);
       expect(validate.errors?.[0]).toMatchObject({ instancePath: '/start', keyword: 'format' });
     }
+  });
+
+  it('holds date-time inputs to the same years as dates', () => {
+    const definition = baseDefinition();
+    (definition.inputSchema.properties as Record<string, unknown>).at = { type: 'string', format: 'date-time' };
+    const { validateInputs } = compilePattern(definition, CAPS);
+    expect(validateInputs({ portfolioId: 'demo', at: '2026-01-31T16:00:00Z' })).toBe(true);
+    for (const bad of ['0000-01-01T00:00:00Z', '1899-12-31T23:59:59Z', '2026-01-31']) expect(validateInputs({ portfolioId: 'demo', at: bad })).toBe(false);
   });
 
   it('rejects missing required inputs, unknown inputs and out-of-range numbers', () => {
