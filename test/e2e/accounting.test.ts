@@ -168,7 +168,7 @@ describe('run accounting', () => {
       const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
       await run({});
       const created = await t.request(
-        'mutation { createPricingPack(input: { date: "2026-12-10", policy: "WM4PM_CAD", prices: [{ symbol: "RY.TO", close: 1, currency: "CAD", source: "FMP" }], fxRates: [] }) { id } }',
+        'mutation { createPricingPack(input: { date: "2026-11-30", policy: "WM4PM_CAD", prices: [{ symbol: "RY.TO", close: 1, currency: "CAD", source: "FMP" }], fxRates: [] }) { id } }',
         {},
         { as: 'pack-builder', headers: { traceparent } },
       );
@@ -191,7 +191,7 @@ describe('run accounting', () => {
       expect(packEntry).toEqual({ actor_id: 'pack-builder', tenant_id: 'demo', trace_id: '4bf92f3577b34da6a3ce929d0e0e4736', resource: `pack:${packId}` });
       // restore a usable latest pack for the tests after this one
       const restated = await t.request<{ createPricingPack: { id: string } }, never>(
-        'mutation { createPricingPack(input: { date: "2026-12-10", policy: "WM4PM_CAD", prices: [{ symbol: "RY.TO", close: 1, currency: "CAD", source: "FMP" }], fxRates: [] }) { id } }',
+        'mutation { createPricingPack(input: { date: "2026-11-30", policy: "WM4PM_CAD", prices: [{ symbol: "RY.TO", close: 1, currency: "CAD", source: "FMP" }], fxRates: [] }) { id } }',
         undefined,
         { as: 'pack-builder' },
       );
