@@ -6,12 +6,11 @@ import {
 } from '@apollo/server/plugin/landingPage/default';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
 import fastifyCors from '@fastify/cors';
-import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type onRequestHookHandler } from 'fastify';
 import { getOperationAST, GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { createServer } from 'node:http';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { handleProtocols } from 'graphql-ws';
-import type { WebSocket } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { App } from './app';
@@ -31,6 +30,7 @@ import { PACK_HEALTH_PATH, registerOpsRoutes, registerProbeRoutes, type WsStats 
 import { registerFallbacks } from './edge/fallback-routes';
 import { legacyJsonStatus } from './edge/legacy-json-status';
 import { secretMatches } from './edge/secrets';
+import { routeWebSocketUpgrades } from './edge/websocket-upgrades';
 import { admitSocket, ConnectionLimiter } from './ratelimit/connection-limiter';
 import { rateLimitedError } from './ratelimit/rate-limited-error';
 import { createRequestLimiter } from './ratelimit/request-limiter';
@@ -96,13 +96,8 @@ export async function startServer(app: App, listen: { host: string; port: number
         response.end(json);
       }),
   });
-  // WebSocket upgrades are routed by fastify like any request, so the route's hooks (the router
-  // secret) decide them too. Shutdown closes the sockets itself (1001), hence the empty preClose.
-  await fastify.register(fastifyWebsocket, {
-    options: { maxPayload: limits.wsMaxPayloadBytes, handleProtocols: (protocols) => handleProtocols(protocols) },
-    preClose: (done) => done(),
-  });
-  const wsServer = fastify.websocketServer;
+  // Upgrades are decided by fastify's router and the GraphQL route's own rule (websocket-upgrades.ts).
+  const wsServer = new WebSocketServer({ noServer: true, maxPayload: limits.wsMaxPayloadBytes, handleProtocols: (protocols) => handleProtocols(protocols) });
   const authenticatedSockets = new Map<WebSocket, string>();
   // Live graphql-ws connections, for the connection and subscription gauges read at scrape time.
   const wsContexts = new Set<{ subscriptions: Record<string, unknown> }>();
@@ -224,10 +219,11 @@ export async function startServer(app: App, listen: { host: string; port: number
   // On the route itself, so it holds for whatever spelling of the target fastify routes here
   // (percent-encoded, absolute-form, with a query string), for HTTP and WebSocket upgrades alike;
   // refused before the body is read or parsed.
+  const routerRefusal = (headers: IncomingHttpHeaders) =>
+    routerGate(headers[ROUTER_HEADER]) ? undefined : { status: 401, body: errorBody('Requests must come through the router', 'UNAUTHENTICATED') };
   const throughRouterOnly: onRequestHookHandler = async (request, reply) => {
-    if (!routerGate(request.headers[ROUTER_HEADER])) {
-      await reply.code(401).send(errorBody('Requests must come through the router', 'UNAUTHENTICATED'));
-    }
+    const refusal = routerRefusal(request.headers);
+    if (refusal) await reply.code(refusal.status).send(refusal.body);
   };
 
   const graphqlHandler = fastifyApolloHandler(apollo, {
@@ -260,14 +256,7 @@ export async function startServer(app: App, listen: { host: string; port: number
         return contextFor(app, viewer, ids);
       },
     });
-  fastify.route({
-    url: GRAPHQL_PATH,
-    method: 'GET',
-    onRequest: throughRouterOnly,
-    handler: graphqlHandler,
-    wsHandler: (socket, request) => wsCleanup.accept(socket, request.raw),
-  });
-  fastify.route({ url: GRAPHQL_PATH, method: ['POST', 'OPTIONS'], onRequest: throughRouterOnly, handler: graphqlHandler });
+  fastify.route({ url: GRAPHQL_PATH, method: ['GET', 'POST', 'OPTIONS'], onRequest: throughRouterOnly, handler: graphqlHandler });
   registerProbeRoutes(fastify, app);
   const wsStats: WsStats = {
     connections: () => wsContexts.size,
@@ -284,6 +273,8 @@ export async function startServer(app: App, listen: { host: string; port: number
     app.logger.warn('/metrics and /health/detailed are open to every caller of the public port: set OPS_TOKEN or OPS_PORT in production');
   }
 
+  await fastify.ready();
+  routeWebSocketUpgrades(fastify, wsServer, { path: GRAPHQL_PATH, admit: (request) => routerRefusal(request.headers), accept: wsCleanup.accept });
   await fastify.listen({ host: listen.host, port: listen.port });
   const { port } = fastify.server.address() as AddressInfo;
   const host = listen.host === '0.0.0.0' || listen.host === '::' ? 'localhost' : listen.host;

@@ -59,9 +59,9 @@ export interface GraphqlWsTransport {
  *   `maxBufferedBytes` is closed (1008) and counted, so memory stays bounded;
  * - one heartbeat timer for all sockets (ws's isAlive pattern) instead of one per socket.
  *
- * The upgrade itself is routed by fastify (@fastify/websocket), so every rule of the route —
- * the router secret above all — applies to the WebSocket exactly as to HTTP, whatever the
- * spelling of the request target.
+ * The upgrade itself is decided by fastify's router and the GraphQL route's own rule
+ * (edge/websocket-upgrades.ts), so the router secret applies to the WebSocket exactly as to HTTP,
+ * whatever the spelling of the request target.
  */
 export function serveGraphqlWs<P extends Record<string, unknown> | undefined, E extends Record<PropertyKey, unknown>>(
   options: ServerOptions<P, E & WsExtra>,
