@@ -130,6 +130,10 @@ export class ExecutePattern {
     const portfolio = await this.portfolioOf(command.tenantId, inputs);
     const ledgerCommitHash = await this.ledgerCommitOf(portfolio, command.ledgerCommit);
     const ctx = requestCtx(command, pack, portfolio, ledgerCommitHash, gate.packIsFresh);
+    // Inputs a capability cannot use are the caller's mistake: refused here, before any charge,
+    // rather than failing a step (refunded, but a step failure all the same).
+    const unusable = this.deps.orchestrator.checkInputs(pattern, ctx, inputs);
+    if (unusable.length > 0) throw badInput(`inputs cannot be used by ${pattern.definition.id}`, unusable);
     const cost = pattern.definition.cost;
 
     let execution: ExecutionRecord;

@@ -4,7 +4,8 @@ import { performance } from 'node:perf_hooks';
 import type { AgentRuntime } from '../runtime/agent-runtime';
 import { CapabilityError, type Provenance, type RequestCtx } from '../runtime/capability';
 import type { CompiledPattern, PatternStepDefinition } from './pattern-definition';
-import { resolveTemplates } from './templates';
+import { resolveTemplates, templateReferences } from './templates';
+import type { InputIssue } from '../shared/errors';
 import { ROOT_CONTEXT, SpanStatusCode, trace as otelTrace, type Context as OtelContext } from '@opentelemetry/api';
 import { tracer } from '../observability/tracing';
 
@@ -65,6 +66,31 @@ export class Orchestrator {
     private readonly runtime: AgentRuntime,
     private readonly options: OrchestratorOptions = DEFAULT_ORCHESTRATOR_OPTIONS,
   ) {}
+
+  /**
+   * What the pattern's capabilities can tell about a run before it starts: each step's arguments
+   * that come from the inputs and ctx alone are resolved and handed to its capability's check.
+   * A problem is reported at the input it came from (`inputs.start`), else at the step argument.
+   */
+  checkInputs(pattern: CompiledPattern, ctx: RequestCtx, inputs: Record<string, unknown>): InputIssue[] {
+    const issues: InputIssue[] = [];
+    for (const step of pattern.definition.steps) {
+      const known: Record<string, unknown> = {};
+      const inputOf = new Map<string, string>();
+      for (const [arg, template] of Object.entries(step.args)) {
+        const references = templateReferences(template);
+        if (references.some((r) => r.root === 'state')) continue; // decided by an earlier step
+        const value = resolveTemplates(template, { inputs, state: {}, ctx });
+        if (value !== undefined) known[arg] = value;
+        const input = references.find((r) => r.root === 'inputs' && r.segments.length > 0);
+        if (input && inputs[input.segments[0]] !== undefined) inputOf.set(arg, `inputs.${input.segments.join('.')}`);
+      }
+      for (const issue of this.runtime.checkArgs(step.capability, known, ctx)) {
+        issues.push({ path: inputOf.get(issue.arg) ?? `steps.${step.id}.args.${issue.arg}`, message: issue.message });
+      }
+    }
+    return issues;
+  }
 
   async run(
     pattern: CompiledPattern,

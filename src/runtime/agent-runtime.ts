@@ -5,12 +5,13 @@ import {
   TaskCancelledError,
   TimeoutStrategy,
   circuitBreaker,
-  handleAll,
+  handleWhen,
   timeout,
   wrap,
   type CircuitBreakerPolicy,
 } from 'cockatiel';
-import { CapabilityError, type Agent, type CapabilityFn, type CapabilityResult, type RequestCtx } from './capability';
+import { LRUCache } from 'lru-cache';
+import { CapabilityError, type Agent, type ArgumentIssue, type CapabilityFn, type CapabilityResult, type RequestCtx } from './capability';
 import { ROOT_CONTEXT, SpanStatusCode, type Context as OtelContext } from '@opentelemetry/api';
 import { tracer } from '../observability/tracing';
 
@@ -22,6 +23,19 @@ export interface RuntimeOptions {
 }
 
 export const DEFAULT_RUNTIME_OPTIONS: RuntimeOptions = { failureThreshold: 5, halfOpenAfterMs: 30_000 };
+
+/** Tenants whose breakers are remembered per agent; the least recently used is forgotten (closed). */
+const MAX_TENANT_BREAKERS = 10_000;
+
+/**
+ * What counts against a breaker: a failure of what the agent depends on — a timeout, the
+ * database, an upstream (a retryable CapabilityError), an unexpected error. A domain error caused
+ * by a run's own inputs or data (a non-retryable CapabilityError) does not: refunded and free,
+ * it would otherwise let anyone open the circuit at will.
+ */
+export function isDependencyFailure(error: unknown): boolean {
+  return !(error instanceof CapabilityError) || error.retryable;
+}
 
 export type BreakerState = 'CLOSED' | 'OPEN' | 'HALF_OPEN';
 
@@ -38,14 +52,18 @@ export interface Invocation {
 }
 
 /**
- * Routes a capability to the agent that registered it and calls it behind that agent's
- * circuit breaker (cockatiel: CLOSED → OPEN after N consecutive failures → HALF_OPEN after a
- * cool-down with one probe) and a per-call timeout. While OPEN, calls fail fast with a
- * retryable error instead of piling onto a sick dependency.
+ * Routes a capability to the agent that registered it and calls it behind a circuit breaker
+ * (cockatiel: CLOSED → OPEN after N consecutive dependency failures → HALF_OPEN after a cool-down
+ * with one probe) and a per-call timeout. While OPEN, calls fail fast with a retryable error
+ * instead of piling onto a sick dependency.
+ *
+ * One breaker per agent and tenant: failures one tenant's runs cause (a portfolio so large its
+ * steps time out) open that tenant's circuit only; a dependency that is down for everyone opens
+ * everyone's within their next few calls.
  */
 export class AgentRuntime {
   private readonly routes = new Map<string, { agent: string; fn: CapabilityFn }>();
-  private readonly breakers = new Map<string, CircuitBreakerPolicy>();
+  private readonly breakers = new Map<string, LRUCache<string, CircuitBreakerPolicy>>();
 
   /** Called after every call with its outcome (ok, or the error code): metrics listen here. */
   onInvocation: (capability: string, outcome: string) => void = () => {};
@@ -65,13 +83,28 @@ export class AgentRuntime {
     }
     if (this.breakers.has(agent.name)) throw new Error(`an agent named ${agent.name} is already registered`);
     for (const [capability, fn] of Object.entries(agent.capabilities)) this.routes.set(capability, { agent: agent.name, fn });
-    this.breakers.set(
-      agent.name,
-      circuitBreaker(handleAll, {
+    this.breakers.set(agent.name, new LRUCache({ max: MAX_TENANT_BREAKERS }));
+  }
+
+  private breakerOf(agent: string, tenantId: string): CircuitBreakerPolicy {
+    const perTenant = this.breakers.get(agent)!;
+    let breaker = perTenant.get(tenantId);
+    if (!breaker) {
+      breaker = circuitBreaker(handleWhen(isDependencyFailure), {
         halfOpenAfter: this.options.halfOpenAfterMs,
         breaker: new ConsecutiveBreaker(this.options.failureThreshold),
-      }),
-    );
+      });
+      perTenant.set(tenantId, breaker);
+    }
+    return breaker;
+  }
+
+  /**
+   * The problems a capability finds in its arguments before running (see CapabilityFn.checkArgs);
+   * none for a capability that does not check, or an unknown one (the run reports that).
+   */
+  checkArgs(capability: string, args: Record<string, unknown>, ctx: RequestCtx): ArgumentIssue[] {
+    return this.routes.get(capability)?.fn.checkArgs?.(args, ctx) ?? [];
   }
 
   has(capability: string): boolean {
@@ -86,8 +119,26 @@ export class AgentRuntime {
     return this.routes.get(capability)?.agent;
   }
 
+  /** Per agent, the worst state of its tenants' breakers (CLOSED when none is open). */
   breakerStates(): Record<string, BreakerState> {
-    return Object.fromEntries([...this.breakers].map(([agent, breaker]) => [agent, STATE_NAMES[breaker.state]]));
+    const rank: Record<BreakerState, number> = { CLOSED: 0, HALF_OPEN: 1, OPEN: 2 };
+    return Object.fromEntries(
+      [...this.breakers].map(([agent, perTenant]) => {
+        let worst: BreakerState = 'CLOSED';
+        for (const breaker of perTenant.values()) {
+          const state = STATE_NAMES[breaker.state];
+          if (rank[state] > rank[worst]) worst = state;
+        }
+        return [agent, worst];
+      }),
+    );
+  }
+
+  /** Per agent, how many tenants' circuits are open now. */
+  openCircuits(): Record<string, number> {
+    return Object.fromEntries(
+      [...this.breakers].map(([agent, perTenant]) => [agent, [...perTenant.values()].filter((b) => STATE_NAMES[b.state] === 'OPEN').length]),
+    );
   }
 
   async invoke(
@@ -98,7 +149,7 @@ export class AgentRuntime {
   ): Promise<Invocation> {
     const route = this.routes.get(capability);
     if (!route) throw new CapabilityError('UNKNOWN_CAPABILITY', `no agent provides ${capability}`);
-    const breaker = this.breakers.get(route.agent)!;
+    const breaker = this.breakerOf(route.agent, ctx.tenantId);
     const policy = wrap(breaker, timeout(options.timeoutMs, TimeoutStrategy.Aggressive));
     const span = tracer().startSpan(`capability ${capability}`, { attributes: { 'freshgate.capability': capability, 'freshgate.agent': route.agent } }, options.traceContext ?? ROOT_CONTEXT);
     try {

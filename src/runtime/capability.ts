@@ -51,14 +51,34 @@ export interface CapabilityCall {
   signal: AbortSignal;
 }
 
-export type CapabilityFn = (call: CapabilityCall) => Promise<CapabilityResult>;
+export type CapabilityFn = ((call: CapabilityCall) => Promise<CapabilityResult>) & {
+  /**
+   * What a capability can tell from its arguments alone, before it runs: the arguments that
+   * come from the inputs and ctx are given (those from earlier steps' state are absent). A
+   * problem found here is the caller's, refused before anything is charged.
+   */
+  checkArgs?: (args: Record<string, unknown>, ctx: RequestCtx) => ArgumentIssue[];
+};
+
+/** A step argument a capability cannot use, and why. */
+export interface ArgumentIssue {
+  arg: string;
+  message: string;
+}
 
 export interface Agent {
   name: string;
   capabilities: Record<string, CapabilityFn>;
 }
 
-/** A failure the orchestrator can report: code, message, and whether retrying may help. */
+/**
+ * A failure the orchestrator can report: code, message, and whether retrying may help.
+ *
+ * Retryable ones are failures of what the capability depends on (an upstream that is down); the
+ * others are domain errors caused by the inputs or the data of one run (a period that ends
+ * before it starts, a price no pack has). Only the first kind counts against an agent's circuit
+ * breaker: a caller's own bad input must never make the agent unavailable to anyone.
+ */
 export class CapabilityError extends Error {
   constructor(
     readonly code: string,

@@ -1,5 +1,5 @@
 import { LedgerBook, sortEntries } from '../../ledger/positions';
-import { CapabilityError, type CapabilityFn, type Provenance } from '../../runtime/capability';
+import { CapabilityError, type ArgumentIssue, type CapabilityCall, type CapabilityFn, type Provenance, type RequestCtx } from '../../runtime/capability';
 import type { AgentDeps } from '../agent-deps';
 import { FxConverter } from './fx';
 import { ledgerEntries } from './ledger-entries';
@@ -27,82 +27,95 @@ export interface ValuationSeries {
  * the ledger; prices and FX from one statement, whatever the portfolio's size or the period.
  * A price missing on a day carries the previous close forward (reported, lowering confidence).
  */
-export const valuationSeriesCapability =
-  (deps: AgentDeps): CapabilityFn =>
-  async ({ ctx, args }) => {
-    const start = String(args.start ?? ctx.defaultStart);
-    const end = String(args.end ?? ctx.asofDate) > ctx.asofDate ? ctx.asofDate : String(args.end ?? ctx.asofDate);
-    if (start >= end) throw new CapabilityError('BAD_PERIOD', `the period must start before it ends (${start} .. ${end})`);
+export const valuationSeriesCapability = (deps: AgentDeps): CapabilityFn =>
+  Object.assign(
+    async ({ ctx, args }: CapabilityCall) => {
+      const { start, end } = periodOf(args, ctx);
+      if (start >= end) throw new CapabilityError('BAD_PERIOD', `the period must start before it ends (${start} .. ${end})`);
 
-    const entries = sortEntries(await ledgerEntries(deps, ctx, args.portfolioId));
-    const symbols = [...new Set(entries.flatMap((e) => (e.symbol ? [e.symbol] : [])))];
-    const market = await deps.marketData.dailySeries({
-      policy: ctx.policy,
-      start,
-      end,
-      symbols,
-      publishedBy: new Date(ctx.pricingPackCreatedAt),
-    });
-    if (market.dates.length < 2) throw new CapabilityError('NOT_ENOUGH_PACKS', `fewer than two usable packs between ${start} and ${end}`);
+      const entries = sortEntries(await ledgerEntries(deps, ctx, args.portfolioId));
+      const symbols = [...new Set(entries.flatMap((e) => (e.symbol ? [e.symbol] : [])))];
+      const market = await deps.marketData.dailySeries({
+        policy: ctx.policy,
+        start,
+        end,
+        symbols,
+        publishedBy: new Date(ctx.pricingPackCreatedAt),
+      });
+      if (market.dates.length < 2) throw new CapabilityError('NOT_ENOUGH_PACKS', `fewer than two usable packs between ${start} and ${end}`);
 
-    // Per symbol and per ledger, not per day: the loop below runs once per valuation day.
-    const currencyOfSymbol = new Map<string, string>();
-    for (const e of entries) if (e.symbol && !currencyOfSymbol.has(e.symbol)) currencyOfSymbol.set(e.symbol, e.currency);
-    const cashCurrencies = [...new Set(entries.map((e) => e.currency))];
-    const book = new LedgerBook();
-    const lastClose = new Map<string, number>();
-    const carried = new Set<string>();
-    const sources = new Map<string, string>();
-    const points: ValuationPoint[] = [];
-    let next = 0;
-    let carriedDays = 0;
-    for (const date of market.dates) {
-      let inflow = 0;
-      let outflow = 0;
-      const fxRows = market.fx.get(date)!;
-      for (const row of fxRows.values()) sources.set(row.source, date);
-      const fx = new FxConverter(new Map([...fxRows.values()].map((r) => [r.currency, r.rate])), ctx.packBaseCurrency, ctx.baseCurrency);
-      // Apply everything traded up to this valuation; flows before the first point are history
-      // (the opening value already holds them), so the first point carries none.
-      while (next < entries.length && entries[next].tradeDate <= date) {
-        const entry = entries[next++];
-        book.apply(entry);
-        if (entry.kind === 'DEPOSIT') inflow += fx.convert(entry.amount ?? 0, entry.currency);
-        if (entry.kind === 'WITHDRAWAL') outflow += fx.convert(entry.amount ?? 0, entry.currency);
-      }
-      const prices = market.prices.get(date)!;
-      let value = 0;
-      let carriedToday = false;
-      for (const symbol of symbols) {
-        const quantity = book.quantityOf(symbol);
-        const row = prices.get(symbol);
-        if (row) {
-          lastClose.set(symbol, row.close);
-          sources.set(row.source, date);
+      // Per symbol and per ledger, not per day: the loop below runs once per valuation day.
+      const currencyOfSymbol = new Map<string, string>();
+      for (const e of entries) if (e.symbol && !currencyOfSymbol.has(e.symbol)) currencyOfSymbol.set(e.symbol, e.currency);
+      const cashCurrencies = [...new Set(entries.map((e) => e.currency))];
+      const book = new LedgerBook();
+      const lastClose = new Map<string, number>();
+      const carried = new Set<string>();
+      const sources = new Map<string, string>();
+      const points: ValuationPoint[] = [];
+      let next = 0;
+      let carriedDays = 0;
+      for (const date of market.dates) {
+        let inflow = 0;
+        let outflow = 0;
+        const fxRows = market.fx.get(date)!;
+        for (const row of fxRows.values()) sources.set(row.source, date);
+        const fx = new FxConverter(new Map([...fxRows.values()].map((r) => [r.currency, r.rate])), ctx.packBaseCurrency, ctx.baseCurrency);
+        // Apply everything traded up to this valuation; flows before the first point are history
+        // (the opening value already holds them), so the first point carries none.
+        while (next < entries.length && entries[next].tradeDate <= date) {
+          const entry = entries[next++];
+          book.apply(entry);
+          if (entry.kind === 'DEPOSIT') inflow += fx.convert(entry.amount ?? 0, entry.currency);
+          if (entry.kind === 'WITHDRAWAL') outflow += fx.convert(entry.amount ?? 0, entry.currency);
         }
-        if (Math.abs(quantity) < 1e-12) continue;
-        const close = row?.close ?? lastClose.get(symbol);
-        if (close === undefined) throw new CapabilityError('PRICE_MISSING', `no price for ${symbol} on or before ${date}`);
-        if (!row) {
-          carried.add(symbol);
-          carriedToday = true;
+        const prices = market.prices.get(date)!;
+        let value = 0;
+        let carriedToday = false;
+        for (const symbol of symbols) {
+          const quantity = book.quantityOf(symbol);
+          const row = prices.get(symbol);
+          if (row) {
+            lastClose.set(symbol, row.close);
+            sources.set(row.source, date);
+          }
+          if (Math.abs(quantity) < 1e-12) continue;
+          const close = row?.close ?? lastClose.get(symbol);
+          if (close === undefined) throw new CapabilityError('PRICE_MISSING', `no price for ${symbol} on or before ${date}`);
+          if (!row) {
+            carried.add(symbol);
+            carriedToday = true;
+          }
+          value += fx.convert(quantity * close, currencyOfSymbol.get(symbol)!);
         }
-        value += fx.convert(quantity * close, currencyOfSymbol.get(symbol)!);
+        for (const currency of cashCurrencies) value += fx.convert(book.cashOf(currency), currency);
+        if (carriedToday) carriedDays++;
+        points.push({ date, packId: market.packIds.get(date)!, value, inflow: points.length === 0 ? 0 : inflow, outflow: points.length === 0 ? 0 : outflow });
       }
-      for (const currency of cashCurrencies) value += fx.convert(book.cashOf(currency), currency);
-      if (carriedToday) carriedDays++;
-      points.push({ date, packId: market.packIds.get(date)!, value, inflow: points.length === 0 ? 0 : inflow, outflow: points.length === 0 ? 0 : outflow });
-    }
 
-    const confidence = 1 - carriedDays / points.length;
-    const provenance: Provenance[] = [
-      ...[...sources.entries()].map(([source, asOf]) => ({ source, asOf, confidence })),
-      { source: 'Internal', asOf: end, confidence: 1 },
-    ];
-    const series: ValuationSeries = { start: market.dates[0], end: market.dates[market.dates.length - 1], baseCurrency: ctx.baseCurrency, points };
-    return {
-      data: series,
-      provenance,
-      warnings: [...carried].sort().map((s) => `no price for ${s} on some days; the previous close was carried forward`),
-    };
-  };
+      const confidence = 1 - carriedDays / points.length;
+      const provenance: Provenance[] = [
+        ...[...sources.entries()].map(([source, asOf]) => ({ source, asOf, confidence })),
+        { source: 'Internal', asOf: end, confidence: 1 },
+      ];
+      const series: ValuationSeries = { start: market.dates[0], end: market.dates[market.dates.length - 1], baseCurrency: ctx.baseCurrency, points };
+      return {
+        data: series,
+        provenance,
+        warnings: [...carried].sort().map((s) => `no price for ${s} on some days; the previous close was carried forward`),
+      };
+    },
+    {
+      checkArgs: (args: Record<string, unknown>, ctx: RequestCtx): ArgumentIssue[] => {
+        const { start, end } = periodOf(args, ctx);
+        return start >= end ? [{ arg: 'start', message: `the period must start before it ends, and by the pack's date ${ctx.asofDate} (${start} .. ${end})` }] : [];
+      },
+    },
+  );
+
+/** The period asked for, its end no later than the pack's date (there are no prices after it). */
+function periodOf(args: Record<string, unknown>, ctx: RequestCtx): { start: string; end: string } {
+  const start = String(args.start ?? ctx.defaultStart);
+  const asked = String(args.end ?? ctx.asofDate);
+  return { start, end: asked > ctx.asofDate ? ctx.asofDate : asked };
+}

@@ -72,7 +72,7 @@ function fixtures() {
   return { runtime, calls, called, concurrency, flaky };
 }
 
-function pattern(runtime: AgentRuntime, steps: PatternStepDefinition[], output: Record<string, unknown> = {}): CompiledPattern {
+function pattern(runtime: AgentRuntime, steps: PatternStepDefinition[], output: Record<string, unknown> = {}, inputs: Record<string, unknown> = {}): CompiledPattern {
   return compilePattern(
     {
       id: 'test_pattern',
@@ -80,7 +80,7 @@ function pattern(runtime: AgentRuntime, steps: PatternStepDefinition[], output: 
       description: 'orchestrator test',
       cost: 0,
       sources: ['Internal'],
-      inputSchema: { type: 'object', properties: { x: { type: 'number' }, label: { type: 'string' } } },
+      inputSchema: { type: 'object', properties: { x: { type: 'number' }, label: { type: 'string' }, ...inputs } },
       outputSchema: { type: 'object' },
       steps,
       output,
@@ -432,5 +432,33 @@ describe('Orchestrator: provenance and warnings', () => {
     expect(result.provenance).toEqual(expect.arrayContaining([prov('FMP', 0.9), prov('Internal'), prov('sleep-x')]));
     expect(result.warnings).toEqual(['positions: missing price for XYZ', 'positions: stale FX for JPY']);
     expect(trace(result, 'positions').warnings).toEqual(['missing price for XYZ', 'stale FX for JPY']);
+  });
+});
+
+describe('Orchestrator.checkInputs: what capabilities can refuse before a run starts', () => {
+  const seen: Record<string, unknown>[] = [];
+  const periodCheck: CapabilityFn = Object.assign(async () => ({ data: 1, provenance: [] }), {
+    checkArgs: (args: Record<string, unknown>) => {
+      seen.push(args);
+      return String(args.start) >= String(args.end) ? [{ arg: 'start', message: 'must come before end' }] : [];
+    },
+  });
+  const runtime = new AgentRuntime([{ name: 'checker', capabilities: { 'period.check': periodCheck, 'plain.op': async () => ({ data: 2, provenance: [] }) } }]);
+  const orchestrator = new Orchestrator(runtime, OPTIONS);
+  const compiled = pattern(runtime, [
+    { id: 'first', capability: 'plain.op', args: {} },
+    { id: 'series', capability: 'period.check', args: { start: '{{inputs.start ?? ctx.defaultStart}}', end: '{{inputs.end ?? ctx.asofDate}}', upstream: '{{state.first}}' } },
+  ], {}, { start: { type: 'string' }, end: { type: 'string' } });
+
+  it('resolves what inputs and ctx decide, leaves out what earlier steps decide, and names the input at fault', () => {
+    seen.length = 0;
+    expect(orchestrator.checkInputs(compiled, ctx, { start: '2026-11-20' })).toEqual([{ path: 'inputs.start', message: 'must come before end' }]);
+    expect(seen).toEqual([{ start: '2026-11-20', end: ctx.asofDate }]);
+  });
+
+  it('names the step argument when the value came from ctx, and finds nothing wrong with good inputs', () => {
+    const fromCtx = testCtx({ defaultStart: '2026-12-01' });
+    expect(orchestrator.checkInputs(compiled, fromCtx, {})).toEqual([{ path: 'steps.series.args.start', message: 'must come before end' }]);
+    expect(orchestrator.checkInputs(compiled, ctx, { start: '2026-01-02' })).toEqual([]);
   });
 });

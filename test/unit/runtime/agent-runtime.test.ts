@@ -1,5 +1,5 @@
 import { AgentRuntime } from '../../../src/runtime/agent-runtime';
-import { CapabilityError, type Agent, type CapabilityCall, type CapabilityResult } from '../../../src/runtime/capability';
+import { CapabilityError, type Agent, type CapabilityCall, type CapabilityFn, type CapabilityResult } from '../../../src/runtime/capability';
 import { sleep, testCtx } from './test-agents';
 
 const ctx = testCtx();
@@ -261,6 +261,70 @@ describe('AgentRuntime circuit breaker { failureThreshold: 3, halfOpenAfterMs: 2
     await expect(rt.invoke('beta.work', ctx, {}, CALL)).resolves.toMatchObject({ agent: 'beta', result: { data: 'beta:1' } });
     expect((await capabilityError(rt.invoke('alpha.other', ctx, {}, CALL))).code).toBe('CIRCUIT_OPEN');
     expect(rt.breakerStates()).toEqual({ alpha: 'OPEN', beta: 'CLOSED' });
+  });
+});
+
+describe('AgentRuntime circuit breaker: what counts, and whose circuit it is', () => {
+  const OPTIONS = { failureThreshold: 3, halfOpenAfterMs: 60_000 };
+  const tenantA = testCtx({ tenantId: 'tenant-a' });
+  const tenantB = testCtx({ tenantId: 'tenant-b' });
+
+  function agentFailingWith(error: () => unknown) {
+    let calls = 0;
+    const agent: Agent = {
+      name: 'alpha',
+      capabilities: {
+        'alpha.work': async ({ args }) => {
+          calls++;
+          if (args.fail) throw error();
+          return ok('fine');
+        },
+      },
+    };
+    return { agent, calls: () => calls };
+  }
+
+  it("never opens on a run's own domain errors (non-retryable), however many", async () => {
+    const a = agentFailingWith(() => new CapabilityError('BAD_PERIOD', 'the period must start before it ends'));
+    const rt = new AgentRuntime([a.agent], OPTIONS);
+    for (let i = 0; i < 10; i++) expect((await capabilityError(rt.invoke('alpha.work', tenantA, { fail: true }, CALL))).code).toBe('BAD_PERIOD');
+    expect(rt.breakerStates().alpha).toBe('CLOSED');
+    await expect(rt.invoke('alpha.work', tenantA, {}, CALL)).resolves.toMatchObject({ result: { data: 'fine' } });
+    await expect(rt.invoke('alpha.work', tenantB, {}, CALL)).resolves.toMatchObject({ result: { data: 'fine' } });
+    expect(a.calls()).toBe(12);
+  });
+
+  it.each([
+    ['a database error', () => Object.assign(new Error('Connection terminated unexpectedly'), { code: '57P01' })],
+    ['an unexpected error', () => new TypeError('x is undefined')],
+    ['a retryable upstream error', () => new CapabilityError('UPSTREAM_DOWN', 'down', true)],
+  ])('opens on %s: a dependency failure', async (_what, error) => {
+    const a = agentFailingWith(error);
+    const rt = new AgentRuntime([a.agent], OPTIONS);
+    for (let i = 0; i < 3; i++) await expect(rt.invoke('alpha.work', tenantA, { fail: true }, CALL)).rejects.toBeDefined();
+    expect(rt.breakerStates().alpha).toBe('OPEN');
+    expect((await capabilityError(rt.invoke('alpha.work', tenantA, {}, CALL))).code).toBe('CIRCUIT_OPEN');
+  });
+
+  it("one tenant's failures open that tenant's circuit only", async () => {
+    const a = agentFailingWith(() => new CapabilityError('UPSTREAM_DOWN', 'down', true));
+    const rt = new AgentRuntime([a.agent], OPTIONS);
+    for (let i = 0; i < 3; i++) await capabilityError(rt.invoke('alpha.work', tenantA, { fail: true }, CALL));
+    expect((await capabilityError(rt.invoke('alpha.work', tenantA, {}, CALL))).code).toBe('CIRCUIT_OPEN');
+    await expect(rt.invoke('alpha.work', tenantB, {}, CALL)).resolves.toMatchObject({ result: { data: 'fine' } });
+    expect(rt.breakerStates().alpha).toBe('OPEN'); // the worst of its tenants'
+    expect(rt.openCircuits()).toEqual({ alpha: 1 });
+  });
+
+  it('asks a capability to check its arguments before running; none is asked for an unknown one', () => {
+    const checked: CapabilityFn = Object.assign(async () => ok(1), {
+      checkArgs: (args: Record<string, unknown>) => (args.n === 0 ? [{ arg: 'n', message: 'must not be zero' }] : []),
+    });
+    const rt = new AgentRuntime([{ name: 'alpha', capabilities: { 'alpha.checked': checked, 'alpha.plain': async () => ok(2) } }]);
+    expect(rt.checkArgs('alpha.checked', { n: 0 }, ctx)).toEqual([{ arg: 'n', message: 'must not be zero' }]);
+    expect(rt.checkArgs('alpha.checked', { n: 1 }, ctx)).toEqual([]);
+    expect(rt.checkArgs('alpha.plain', { n: 0 }, ctx)).toEqual([]);
+    expect(rt.checkArgs('nope.nope', {}, ctx)).toEqual([]);
   });
 });
 
