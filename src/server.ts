@@ -173,9 +173,12 @@ export async function startServer(app: App, listen: { host: string; port: number
 
   // Access is re-checked while a connection lives, not only when it starts: a token that
   // expires or a user who is removed loses their subscriptions.
+  // A re-check that cannot reach the database proves nothing either way: the connection stays,
+  // and the next re-check decides. 4403 means the credential or the user is really gone.
   const reauth = setInterval(() => {
     for (const [socket, authorization] of authenticatedSockets) {
-      authenticate(app, authorization).catch(() => {
+      authenticate(app, authorization).catch((error: unknown) => {
+        if (isDatabaseUnavailable(error)) return;
         authenticatedSockets.delete(socket);
         socket.close(WS_FORBIDDEN, 'Forbidden: the credential is no longer valid');
       });

@@ -112,3 +112,47 @@ onPostgres('database outage during a stream of executions and a live subscriptio
     probe.close();
   });
 });
+
+/** An outage is not a sign-out: the WebSocket re-check that cannot reach the database keeps the connection. */
+onPostgres('database outage while signed-in WebSockets are re-checked', () => {
+  let database: TestDatabase;
+  let t: TestServer;
+  let name: string;
+
+  beforeAll(async () => {
+    database = await openTestDatabase();
+    name = new URL(database.url!).pathname.slice(1);
+    t = await startTestServer({ database, config: { wsReauthIntervalMs: 200 } });
+  });
+  afterAll(async () => {
+    await adminQuery(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS true`).catch(() => {});
+    await t.close();
+    await database.close();
+  });
+
+  it('keeps signed-in subscriptions through an outage longer than the user cache, and they hear the next change', async () => {
+    const closes: number[] = [];
+    const client = t.wsClient({ as: 'demo-analyst' });
+    client.on('closed', (event) => closes.push((event as { code: number }).code));
+    const probe = new SubscriptionProbe<PackHealthFieldsFragment>(client, PackHealthChangedDocument);
+    await probe.next();
+
+    await adminQuery(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS false`);
+    await adminQuery('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [name]);
+    // Longer than the 5 s the authenticator remembers a user: re-checks now reach for the database.
+    await new Promise((r) => setTimeout(r, 7_000));
+    expect(closes).toEqual([]);
+    await adminQuery(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS true`);
+
+    const deadline = Date.now() + 20_000;
+    let created;
+    do {
+      created = await t.request(CreatePricingPackDocument, { input: samplePack('2026-11-25') }, { as: 'pack-builder' });
+      if (created.errors) await new Promise((r) => setTimeout(r, 300));
+    } while (created.errors && Date.now() < deadline);
+    expect(created.errors).toBeUndefined();
+    expect(await probe.next((h) => h.packId === 'PP_2026-11-25')).toMatchObject({ status: 'WARMING' });
+    expect(closes).toEqual([]);
+    probe.close();
+  });
+});
