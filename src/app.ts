@@ -16,6 +16,7 @@ import { initErrorReporting, scrubValue } from './observability/error-reporting'
 import { loadPatternFiles } from './orchestrator/pattern-catalog';
 import { RightsRegistrySource } from './rights/rights-registry-source';
 import { createServices, type Services } from './services';
+import { withinTime } from './shared/time-limit';
 
 /** Everything a running freshgate instance holds, independent of the HTTP layer. */
 export interface App {
@@ -43,14 +44,13 @@ export interface AppOptions {
   logger?: Logger;
 }
 
+/** How long shutdown waits for each of its closing steps (error reports, listener, database). */
+const CLOSE_STEP_LIMIT_MS = 1_000;
+
 /**
  * Start-up order matters: schema migrations before anything reads, demo data before the
  * pack listener takes its first look, and the listener before the server accepts clients.
  */
-/** Longer than any run can take (every step has a time limit): a run this old has no owner left. */
-const RUN_LOST_AFTER_MS = 15 * 60_000;
-const LOST_RUN_SWEEP_MS = 5 * 60_000;
-
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const rights = new RightsRegistrySource(
@@ -83,11 +83,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     // the other instances' sake.
     const recoverLostRuns = () =>
       services.executePattern
-        .recoverAbandoned(RUN_LOST_AFTER_MS)
+        .recoverAbandoned(config.lostRuns.afterMs)
         .then((recovered) => recovered > 0 && logger.warn({ recovered }, 'runs left RUNNING by a stopped instance were failed and refunded'))
         .catch((error: unknown) => logger.warn({ err: error }, 'could not check for lost runs'));
     await recoverLostRuns();
-    const lostRunSweep = setInterval(() => void recoverLostRuns(), LOST_RUN_SWEEP_MS);
+    const lostRunSweep = setInterval(() => void recoverLostRuns(), config.lostRuns.sweepIntervalMs);
     lostRunSweep.unref();
     const authenticator = new Authenticator(
       createTokenVerifier({ secret: jwtSecret, jwksUrl: config.jwt.jwksUrl, issuer: config.jwt.issuer, audience: config.jwt.audience, maxTtlMs: config.jwt.maxTtlMs }),
@@ -118,12 +118,19 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         rights.stop();
         if (closeOptions.graceMs === undefined) await services.executePattern.drain();
         else {
-          const { finished, abandoned } = await services.executePattern.shutdown(closeOptions.graceMs);
+          // Every step is bounded: shutdown ends within the grace and a few seconds, whatever
+          // the database is doing (main.ts holds the final deadline).
+          const { finished, abandoned, leftForSweep } = await services.executePattern.shutdown(closeOptions.graceMs);
           logger.info({ finished, abandoned }, 'executions in flight at shutdown');
+          for (const executionId of leftForSweep) {
+            logger.warn({ executionId }, 'run cut off at shutdown could not be ended (database unreachable): left RUNNING for the lost-run sweep');
+          }
         }
-        await errorReporting?.flush();
-        await services.packHealth.stop();
-        if (!options.db) await db.close();
+        const bounded = (step: Promise<unknown>) =>
+          (closeOptions.graceMs === undefined ? step : withinTime(step, CLOSE_STEP_LIMIT_MS)).catch((error: unknown) => logger.warn({ err: error }, 'a closing step failed'));
+        await bounded(errorReporting?.flush() ?? Promise.resolve());
+        await bounded(services.packHealth.stop());
+        if (!options.db) await bounded(db.close());
       },
     };
   } catch (error) {

@@ -63,6 +63,13 @@ export interface Config {
   fieldSuggestions: boolean;
   /** How long SIGTERM waits for requests and executions before cutting them off. */
   shutdownGraceMs: number;
+  /**
+   * A run still RUNNING this long after it started has no owner left (every step has a time
+   * limit): the sweep, every `sweepIntervalMs` on every instance, fails and refunds it (RUN_LOST).
+   */
+  lostRuns: { afterMs: number; sweepIntervalMs: number };
+  /** Apply pending migrations at start (off for a role that may not; start-up then checks the schema is current). */
+  migrateOnStart: boolean;
 }
 
 export interface OperationLimitsConfig {
@@ -95,6 +102,12 @@ export function parseDuration(name: string, value: string): number {
   const match = DURATION.exec(value.trim());
   if (!match) throw new ConfigError(`${name} must be a duration like 15m, 90s or 500ms (got "${value}")`);
   return Number(match[1]) * UNIT_MS[match[2] ?? 's'];
+}
+
+function parsePositiveDuration(name: string, value: string): number {
+  const ms = parseDuration(name, value);
+  if (ms <= 0) throw new ConfigError(`${name} must be longer than 0 (got "${value}")`);
+  return ms;
 }
 
 function parseBoolean(name: string, value: string | undefined, fallback: boolean): boolean {
@@ -230,5 +243,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: (optional(env.CORS_ORIGINS) ?? '').split(',').map((o) => o.trim()).filter(Boolean),
     fieldSuggestions: parseBoolean('FIELD_SUGGESTIONS', env.FIELD_SUGGESTIONS, environment !== 'production'),
     shutdownGraceMs: parseDuration('SHUTDOWN_GRACE', optional(env.SHUTDOWN_GRACE) ?? '10s'),
+    lostRuns: {
+      afterMs: parsePositiveDuration('RUN_LOST_AFTER', optional(env.RUN_LOST_AFTER) ?? '15m'),
+      sweepIntervalMs: parsePositiveDuration('RUN_SWEEP_INTERVAL', optional(env.RUN_SWEEP_INTERVAL) ?? '5m'),
+    },
+    migrateOnStart: parseBoolean('MIGRATE_ON_START', env.MIGRATE_ON_START, true),
   };
 }

@@ -3,8 +3,13 @@ import { createApp, type App } from './app';
 import { issueToken } from './auth/token-issuer';
 import { ConfigError, loadConfig } from './config';
 import { startServer, type RunningServer } from './server';
+import { flushLogs } from './observability/logger';
 
 const DEMO_USER = 'demo-analyst';
+/** Beyond the grace: for the bounded closing steps (cut-off runs' writes, listener, database). */
+const SHUTDOWN_DEADLINE_MARGIN_MS = 3_000;
+/** How long the last log lines may take to reach stdout before the process exits without them. */
+const LOG_FLUSH_LIMIT_MS = 500;
 
 interface Running {
   app: App;
@@ -47,18 +52,28 @@ function main(): void {
       return; // start-up failed and already reported
     }
     const { logger, config } = running.app;
-    logger.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down');
-    const deadline = Date.now() + config.shutdownGraceMs;
+    const graceMs = config.shutdownGraceMs;
+    // The promise shutdown keeps whatever hangs — a stalled query, an unreachable database, a
+    // stdout nobody reads: the process is gone shortly after the grace, having done what it could.
+    setTimeout(() => {
+      logger.warn({ graceMs }, 'shutdown deadline passed; exiting with work still pending');
+      void flushLogs(logger, LOG_FLUSH_LIMIT_MS).then(() => process.exit(0));
+    }, graceMs + SHUTDOWN_DEADLINE_MARGIN_MS).unref();
+    logger.info({ signal, graceMs }, 'shutting down');
+    const deadline = Date.now() + graceMs;
     try {
-      // Stop accepting, tell WebSocket clients (1001), let HTTP requests finish within the grace…
-      await running.server.close({ graceMs: config.shutdownGraceMs });
-      // …then executions get what is left of it; the ones cut off are FAILED and refunded.
+      // Stop taking new work (503, Connection: close), tell WebSocket clients (1001), let HTTP
+      // requests finish within the grace…
+      await running.server.close({ graceMs });
+      // …then executions get what is left of it; those cut off are FAILED and refunded, or, if the
+      // database cannot be reached, left RUNNING for the lost-run sweep (and logged).
       await running.app.close({ graceMs: Math.max(0, deadline - Date.now()) });
-      process.exit(0);
+      logger.info('shut down');
     } catch (error) {
-      running.app.logger.error({ err: error }, 'unclean shutdown');
-      process.exit(1);
+      logger.error({ err: error }, 'shutdown could not finish every step');
     }
+    await flushLogs(logger, LOG_FLUSH_LIMIT_MS);
+    process.exit(0);
   };
   process.on('SIGTERM', (s) => void shutdown(s));
   process.on('SIGINT', (s) => void shutdown(s));

@@ -8,7 +8,7 @@ import { fastifyApolloHandler } from '@as-integrations/fastify';
 import fastifyCors from '@fastify/cors';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type onRequestHookHandler } from 'fastify';
 import { getOperationAST, GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { handleProtocols } from 'graphql-ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { AddressInfo } from 'node:net';
@@ -31,6 +31,10 @@ import { registerFallbacks } from './edge/fallback-routes';
 import { legacyJsonStatus } from './edge/legacy-json-status';
 import { secretMatches } from './edge/secrets';
 import { routeWebSocketUpgrades } from './edge/websocket-upgrades';
+import { Drain } from './edge/drain';
+import { withinTime } from './shared/time-limit';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Duplex } from 'node:stream';
 import { admitSocket, ConnectionLimiter } from './ratelimit/connection-limiter';
 import { rateLimitedError } from './ratelimit/rate-limited-error';
 import { createRequestLimiter } from './ratelimit/request-limiter';
@@ -82,6 +86,7 @@ export async function startServer(app: App, listen: { host: string; port: number
     ? formatError
     : (formatted: GraphQLFormattedError, error?: unknown) => withoutSuggestions(formatError(formatted, error));
   const operations = new OperationChecker(app.schema, rules, { maxTokens: limits.maxTokens, fieldSuggestions: app.config.fieldSuggestions });
+  const drain = new Drain();
   const fastify = Fastify({
     logger: false,
     bodyLimit: limits.maxBodyBytes,
@@ -90,6 +95,7 @@ export async function startServer(app: App, listen: { host: string; port: number
     // serves the same for any other form of the request).
     serverFactory: (handler) =>
       createServer((request, response) => {
+        if (drain.answer(response)) return;
         const json = request.method === 'GET' && request.url === PACK_HEALTH_PATH ? app.services.packHealth.cachedJson() : undefined;
         if (json === undefined) return handler(request, response);
         response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json) });
@@ -277,7 +283,10 @@ export async function startServer(app: App, listen: { host: string; port: number
   }
 
   await fastify.ready();
-  routeWebSocketUpgrades(fastify, wsServer, { path: GRAPHQL_PATH, admit: (request) => routerRefusal(request.headers), accept: wsCleanup.accept });
+  fastify.server.prependListener('upgrade', (request: IncomingMessage, socket: Duplex) => {
+    drain.refuseUpgrade(request, socket);
+  });
+  routeWebSocketUpgrades(fastify, wsServer, { path: GRAPHQL_PATH, admit: (request) => routerRefusal(request.headers), accept: wsCleanup.accept, closed: () => drain.active });
   await fastify.listen({ host: listen.host, port: listen.port });
   const { port } = fastify.server.address() as AddressInfo;
   const host = listen.host === '0.0.0.0' || listen.host === '::' ? 'localhost' : listen.host;
@@ -291,14 +300,20 @@ export async function startServer(app: App, listen: { host: string; port: number
     fastify,
     close(options = {}) {
       closing ??= (async () => {
+        const graceMs = options.graceMs ?? app.config.shutdownGraceMs;
+        const deadline = Date.now() + graceMs;
         clearInterval(reauth);
-        await wsCleanup.dispose(); // clients see 1001 Going away and reconnect elsewhere
-        const cutOff = setTimeout(() => fastify.server.closeAllConnections(), options.graceMs ?? app.config.shutdownGraceMs);
-        await fastify.close(); // stops listening; waits for the requests in flight
+        drain.start();
+        // WebSocket clients see 1001 Going away and reconnect elsewhere, while the listener stays
+        // open long enough for connections already in the backlog to get their 503.
+        await Promise.all([withinTime(wsCleanup.dispose(), graceMs), delay(Math.min(DRAIN_MS, graceMs))]);
+        const cutOff = setTimeout(() => fastify.server.closeAllConnections(), Math.max(0, deadline - Date.now()));
+        await fastify.close(); // stops listening; waits for the requests in flight, at most until the cut-off
         clearTimeout(cutOff);
-        await opsServer?.close();
-        await apollo.stop();
-        await limiter.close();
+        const rest = Math.max(CLOSE_STEP_LIMIT_MS, deadline - Date.now());
+        await withinTime(opsServer?.close() ?? Promise.resolve(), rest);
+        await withinTime(apollo.stop(), rest);
+        await withinTime(limiter.close(), rest);
       })();
       return closing;
     },
@@ -306,6 +321,10 @@ export async function startServer(app: App, listen: { host: string; port: number
 }
 
 const ROUTER_HEADER = 'router-authorization';
+/** How long the listener stays open after SIGTERM, answering 503, so the accept backlog is not reset. */
+const DRAIN_MS = 500;
+/** The least time a closing step gets when the grace is already spent. */
+const CLOSE_STEP_LIMIT_MS = 1_000;
 
 /**
  * The credential in graphql-ws's connection_init payload, under `authorization` in any letter

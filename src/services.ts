@@ -83,6 +83,7 @@ export function createServices(config: Config, db: Database, rights: RightsRegis
     rights,
     warmingEtaMs: config.packWarmingEtaMs,
     onBackgroundError: options.onBackgroundError,
+    onUnstorable: (error, executionId) => options.logger.error({ err: error, executionId }, 'the database refused a run\'s finish; the run is FAILED (RESULT_NOT_STORED) and refunded'),
     observer: {
       gateBlocked: (reason) => metrics.gateBlocks.inc({ reason }),
       creditsDebited: (amount) => metrics.creditsDebited.inc(amount),

@@ -9,6 +9,8 @@ export interface UpgradeRoute {
   /** The route's own admission rule (the router secret); a refusal is answered with its status and body. */
   admit(request: IncomingMessage): { status: number; body: unknown } | undefined;
   accept(socket: WebSocket, request: IncomingMessage): void;
+  /** True once the server is shutting down: upgrades are then answered elsewhere (drain). */
+  closed(): boolean;
 }
 
 /**
@@ -25,6 +27,7 @@ export function routeWebSocketUpgrades(fastify: FastifyInstance, wss: WebSocketS
   const graphqlHandler = fastify.findRoute({ method: 'GET', url: route.path })?.handler;
   if (!graphqlHandler) throw new Error(`no GET route at ${route.path} to upgrade`);
   fastify.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (route.closed()) return;
     socket.on('error', () => socket.destroy());
     const found = fastify.findRoute({ method: 'GET', url: request.url ?? '/' });
     if (found?.handler !== graphqlHandler) return refuse(socket, 404, { errors: [{ message: 'Not found', extensions: { code: 'NOT_FOUND' } }] });

@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { ErrorObject } from 'ajv';
 import type { ExecutionRecord, ExecutionRepository, AttributionRecord, FinishedExecution } from '../data/executions/execution-repository';
-import { retryWhileUnavailable } from '../db/unavailable';
+import { isDatabaseUnavailable, retryWhileUnavailable } from '../db/unavailable';
+import { withinTime } from '../shared/time-limit';
 import type { PackRepository, PricingPackRecord } from '../data/packs/pack-repository';
 import type { PortfolioRecord, PortfolioRepository } from '../data/portfolios/portfolio-repository';
 import type { PatternCatalog } from '../orchestrator/pattern-catalog';
@@ -61,6 +62,8 @@ export interface ExecutePatternDeps {
   onBackgroundError: (error: unknown, executionId: string) => void;
   /** Observability hooks (metrics); the use-case does not know who listens. */
   observer?: ExecutionObserver;
+  /** Where the database's refusal of a run's finish is reported in full (the run keeps only its SQLSTATE). */
+  onUnstorable?: (error: unknown, executionId: string) => void;
 }
 
 interface AbandonError {
@@ -112,9 +115,16 @@ export class ExecutePattern {
     const inputs = validateInputs(pattern, command.inputs);
     const key = idempotencyKeyOf(command);
     const requestSha256 = key ? requestDigest(command, inputs) : null;
+    // Stripe's rule: a key replays a request that was processed. A run the server failed to
+    // process (shut down, lost, unstorable) was not: the same key starts a new attempt.
+    let retryOf: ExecutionRecord | null = null;
     if (key) {
       const earlier = await this.deps.executions.findByIdempotencyKey(command.tenantId, key);
-      if (earlier) return sameRequestOrRefuse(earlier, requestSha256!);
+      if (earlier) {
+        const same = sameRequestOrRefuse(earlier, requestSha256!);
+        if (!endedByTheServer(same)) return same;
+        retryOf = same;
+      }
     }
 
     const pack = await this.pickPack(command.packId);
@@ -138,6 +148,7 @@ export class ExecutePattern {
 
     let execution: ExecutionRecord;
     try {
+      if (retryOf) await this.deps.executions.releaseIdempotencyKey(this.deps.sql, { id: retryOf.id, tenantId: retryOf.tenantId, idempotencyKey: key! });
       // The run's row, its debit and its audit entry commit together or not at all (one statement).
       const started = await this.deps.executions.start(this.deps.sql, {
         tenantId: ctx.tenantId,
@@ -156,6 +167,7 @@ export class ExecutePattern {
         credits: cost,
         idempotencyKey: key,
         requestSha256,
+        retryOf: retryOf?.id ?? null,
       }, { mode: command.mode });
       if (!started) {
         const balance = await currentBalance(this.deps.prisma, ctx.tenantId);
@@ -192,21 +204,28 @@ export class ExecutePattern {
   /**
    * Graceful shutdown: waits up to graceMs for the runs in flight, then marks the ones still
    * running FAILED (code SHUTDOWN, retryable) and refunds them, each with its audit entry, in one
-   * transaction per run. A run that finishes meanwhile keeps its result: whichever of the two
+   * statement per run. A run that finishes meanwhile keeps its result: whichever of the two
    * writes comes second changes nothing (both update only a RUNNING row).
+   *
+   * Each of those writes gets at most `writeWithinMs`: when the database is unreachable or stalled
+   * the run stays RUNNING, debited, and is named in `leftForSweep` — the lost-run sweep of any
+   * instance fails and refunds it once it is RUN_LOST_AFTER old.
    */
-  async shutdown(graceMs: number): Promise<{ finished: number; abandoned: number }> {
+  async shutdown(graceMs: number, writeWithinMs = ABANDON_WRITE_LIMIT_MS): Promise<{ finished: number; abandoned: number; leftForSweep: string[] }> {
     const inFlight = [...this.running.values()];
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      Promise.allSettled(inFlight.map((r) => r.settled)),
-      new Promise((resolve) => (timer = setTimeout(resolve, graceMs))),
-    ]);
-    clearTimeout(timer);
+    await withinTime(Promise.allSettled(inFlight.map((r) => r.settled)), graceMs);
     const left = [...this.running.values()];
-    let abandoned = 0;
-    for (const { execution } of left) if (await this.abandon(execution, SHUTDOWN_ERROR)) abandoned++;
-    return { finished: inFlight.length - left.length, abandoned };
+    const outcomes = await Promise.all(
+      left.map(async ({ execution }) => {
+        const written = await withinTime(this.abandon(execution, SHUTDOWN_ERROR), writeWithinMs).catch(() => ({ done: false as const }));
+        return { id: execution.id, ended: written.done ? written.value : undefined };
+      }),
+    );
+    return {
+      finished: inFlight.length - left.length,
+      abandoned: outcomes.filter((o) => o.ended === true).length,
+      leftForSweep: outcomes.filter((o) => o.ended === undefined).map((o) => o.id),
+    };
   }
 
   /**
@@ -393,12 +412,49 @@ export class ExecutePattern {
         requestId: ctx.requestId,
       },
     };
-    const finished = await retryWhileUnavailable(() => this.deps.executions.finish(this.deps.sql, execution, outcome, effects));
+    let finished: ExecutionRecord | null;
+    try {
+      finished = await retryWhileUnavailable(() => this.deps.executions.finish(this.deps.sql, execution, outcome, effects));
+    } catch (error) {
+      // Still unreachable after the retries: nothing more to do here (the sweep ends it later).
+      if (isDatabaseUnavailable(error)) throw error;
+      // The database refused this finish for good (the result itself, a constraint): the run is not
+      // lost, it failed, and says why — at once, refunded and audited, instead of waiting for the sweep.
+      finished = await this.failUnstorable(execution, ctx, outcome, error);
+    }
     if (finished) return finished;
     // Someone else ended it first (shutdown, or this write's own earlier attempt): that stands.
     const ended = await this.deps.executions.findForTenant(ctx.tenantId, execution.id);
     if (!ended) throw new Error(`execution ${execution.id} vanished while finishing`);
     return ended;
+  }
+
+  /** Ends a run whose finish the database refused: FAILED (RESULT_NOT_STORED), refunded, audited. */
+  private async failUnstorable(execution: ExecutionRecord, ctx: RequestCtx, outcome: FinishedExecution, cause: unknown): Promise<ExecutionRecord | null> {
+    const sqlState = sqlStateOf(cause);
+    this.deps.onUnstorable?.(cause, execution.id);
+    const error = {
+      stepId: null,
+      code: RESULT_NOT_STORED,
+      message: `The run finished ${outcome.status} but its result could not be stored (database error ${sqlState ?? 'unknown'}); it was refunded and may be run again.`,
+      retryable: true,
+    };
+    const failed: FinishedExecution = { ...outcome, status: 'FAILED', resultJson: null, resultSha256: null, confidence: 0, errors: [...outcome.errors, error] };
+    return retryWhileUnavailable(() =>
+      this.deps.executions.finish(this.deps.sql, execution, failed, {
+        refund: execution.credits === 0 ? null : { amount: execution.credits, reason: 'result not stored' },
+        audit: {
+          actorId: ctx.userId,
+          tenantId: ctx.tenantId,
+          action: 'execution.finish',
+          resource: `execution:${execution.id}`,
+          changes: { status: 'FAILED', refunded: execution.credits, errors: failed.errors.map((e) => e.code), sqlState, outcome: outcome.status },
+          result: 'FAILED',
+          traceId: ctx.traceId,
+          requestId: ctx.requestId,
+        },
+      }),
+    );
   }
 
   /**
@@ -439,6 +495,9 @@ export class ExecutePattern {
 // Bursts of runs queue for pool connections and for their tenant's balance row: Prisma's
 // defaults (2 s to start, 5 s to finish) fail such a burst with an internal error.
 
+/** How long shutdown tries to write one cut-off run's end (FAILED, refund, audit) before leaving it to the sweep. */
+const ABANDON_WRITE_LIMIT_MS = 1_500;
+
 // How stale this instance's view of published pattern versions may get (other instances publish too).
 const CATALOG_MAX_AGE_MS = 5_000;
 
@@ -463,6 +522,25 @@ function requestDigest(command: ExecutePatternCommand, inputs: Record<string, un
     ledgerCommit: command.ledgerCommit ?? null,
     mode: command.mode,
   });
+}
+
+/** Why a run may fail without having been processed: the server's reasons, not the request's. */
+const SERVER_ENDINGS: ReadonlySet<string> = new Set(['SHUTDOWN', 'RUN_LOST', 'RESULT_NOT_STORED']);
+const RESULT_NOT_STORED = 'RESULT_NOT_STORED';
+
+function endedByTheServer(execution: ExecutionRecord): boolean {
+  return execution.status === 'FAILED' && execution.errors.some((e) => SERVER_ENDINGS.has(e.code));
+}
+
+/** The SQLSTATE of a database error, looking through the wrappers (Prisma, the adapter, pg). */
+function sqlStateOf(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
 
 function sameRequestOrRefuse(earlier: ExecutionRecord, requestSha256: string): ExecutionRecord {

@@ -7,6 +7,8 @@ const POLICY = /^[A-Z0-9]+(?:_[A-Z0-9]+)*_([A-Z]{3})$/;
 const SYMBOL = /^[A-Za-z0-9.\-^=]{1,32}$/;
 const SOURCE = /^[A-Za-z0-9 ._-]{1,64}$/;
 const MAX_ROWS = 20_000;
+/** Policies name a pack (and its id): bounded, as the database bounds them (NOTIFY payloads stay small). */
+export const MAX_POLICY_LENGTH = 64;
 /** No pack before this date: earlier is a typo (1826 for 2026), never a price history. */
 export const EARLIEST_PACK_DATE = '1900-01-01';
 /**
@@ -42,8 +44,9 @@ export function validatePackContent(input: PackContent, today: string = todayUtc
   else if (input.date < EARLIEST_PACK_DATE || input.date > latestDate) {
     add('date', `must be from ${EARLIEST_PACK_DATE} through ${latestDate} (today, UTC, plus ${PACK_DATE_TOLERANCE_DAYS} day)`);
   }
-  const base = POLICY.exec(input.policy)?.[1];
-  if (!base) add('policy', 'must look like WM4PM_CAD (ending in its base currency)');
+  const base = input.policy.length <= MAX_POLICY_LENGTH ? POLICY.exec(input.policy)?.[1] : undefined;
+  if (input.policy.length > MAX_POLICY_LENGTH) add('policy', `at most ${MAX_POLICY_LENGTH} characters`);
+  else if (!base) add('policy', 'must look like WM4PM_CAD (ending in its base currency)');
   if (input.prices.length === 0) add('prices', 'a pack needs at least one price');
   if (input.prices.length > MAX_ROWS) add('prices', `at most ${MAX_ROWS} prices`);
   if (input.fxRates.length > MAX_ROWS) add('fxRates', `at most ${MAX_ROWS} FX rates`);

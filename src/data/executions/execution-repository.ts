@@ -45,6 +45,8 @@ export interface ExecutionRecord {
   credits: number;
   idempotencyKey: string | null;
   requestSha256: string | null;
+  /** The earlier attempt (same idempotency key) this run retries. */
+  retryOf: string | null;
   createdAt: Date;
   finishedAt: Date | null;
 }
@@ -78,6 +80,7 @@ export interface NewExecution {
   credits: number;
   idempotencyKey: string | null;
   requestSha256: string | null;
+  retryOf: string | null;
 }
 
 export interface FinishedExecution {
@@ -127,6 +130,7 @@ export function toExecutionRecord(row: Row): ExecutionRecord {
     credits: row.credits.toNumber(),
     idempotencyKey: row.idempotencyKey,
     requestSha256: row.requestSha256,
+    retryOf: row.retryOf,
     createdAt: row.createdAt,
     finishedAt: row.finishedAt,
   };
@@ -152,6 +156,7 @@ export class ExecutionRepository {
       ledgerCommitHash: execution.ledgerCommitHash,
       credits: execution.credits,
       mode: audit.mode,
+      ...(execution.retryOf ? { retryOf: execution.retryOf } : {}),
     };
     const rows = await sql.query<{ created_at: Date | string }>(
       `WITH debit AS (
@@ -160,8 +165,8 @@ export class ExecutionRepository {
          RETURNING credit_balance
        ), created AS (
          INSERT INTO executions (id, tenant_id, user_id, pattern_id, pattern_version, portfolio_id, status, pack_id, ledger_commit_hash,
-           asof_date, require_fresh, pack_fresh, inputs, trace_id, request_id, credits, idempotency_key, request_sha256)
-         SELECT $1::uuid, $3, $4, $5, $6, $7, 'RUNNING'::"ExecutionStatus", $8, $9, $10::date, $11, $12, $13::jsonb, $14, $15, $2::numeric, $16, $17
+           asof_date, require_fresh, pack_fresh, inputs, trace_id, request_id, credits, idempotency_key, request_sha256, retry_of)
+         SELECT $1::uuid, $3, $4, $5, $6, $7, 'RUNNING'::"ExecutionStatus", $8, $9, $10::date, $11, $12, $13::jsonb, $14, $15, $2::numeric, $16, $17, $19::uuid
          FROM debit
          RETURNING id, created_at
        ), debit_entry AS (
@@ -194,6 +199,7 @@ export class ExecutionRepository {
         execution.idempotencyKey,
         execution.requestSha256,
         JSON.stringify(changes),
+        execution.retryOf,
       ],
     );
     if (rows.length === 0) return null;
@@ -298,6 +304,18 @@ export class ExecutionRepository {
       durationMs: outcome.durationMs,
       finishedAt,
     };
+  }
+
+  /**
+   * Lets a new attempt take the idempotency key of one that failed for the server's reasons: the
+   * key is taken off the failed run (which keeps everything else). Safe to race: a second caller
+   * releases nothing, and of two new attempts with the key only one can be inserted.
+   */
+  async releaseIdempotencyKey(sql: SqlExecutor, failed: { id: string; tenantId: string; idempotencyKey: string }): Promise<void> {
+    await sql.query(
+      `UPDATE executions SET idempotency_key = NULL WHERE id = $1::uuid AND tenant_id = $2 AND idempotency_key = $3 AND status = 'FAILED'`,
+      [failed.id, failed.tenantId, failed.idempotencyKey],
+    );
   }
 
   /** Executions still RUNNING that were created before `before`, oldest first. */

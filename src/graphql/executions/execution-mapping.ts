@@ -16,6 +16,7 @@ export function toExecution(record: ExecutionRecord): ExecutionNode {
     errors: record.errors,
     creditsConsumed: record.credits,
     inputs: record.inputs,
+    retryOf: record.retryOf,
     createdAt: record.createdAt,
     record,
   };

@@ -171,6 +171,12 @@ export class PatternExecution {
   @Field(() => JSONScalar, { description: 'The validated inputs (defaults applied).' })
   inputs!: unknown;
 
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The earlier attempt this run retries: the same idempotency key, after a run the server failed to process (SHUTDOWN, RUN_LOST, RESULT_NOT_STORED).',
+  })
+  retryOf!: string | null;
+
   @Field(() => DateTimeScalar)
   createdAt!: Date;
 }
