@@ -5,7 +5,7 @@ import { projectRoot } from './shared/project-root';
 import type { App } from './app';
 import { bearerMatches } from './edge/secrets';
 
-const READINESS_TIMEOUT_MS = 2_000;
+const READINESS_TIMEOUT_MS = 1_000;
 export const PACK_HEALTH_PATH = '/health/pack';
 export const OPS_PATHS = ['/metrics', '/health/detailed'] as const;
 
@@ -49,6 +49,11 @@ export function registerOpsRoutes(fastify: FastifyInstance, app: App, wsStats: W
     const { metrics, services } = app;
     metrics.wsConnections.set(wsStats.connections());
     metrics.activeSubscriptions.set(wsStats.subscriptions());
+    const pool = app.db.poolState();
+    metrics.dbPool.set({ state: 'total' }, pool.total);
+    metrics.dbPool.set({ state: 'idle' }, pool.idle);
+    metrics.dbPool.set({ state: 'waiting' }, pool.waiting);
+    metrics.dbPool.set({ state: 'max' }, pool.max);
     const latest = await services.packHealth.latest();
     for (const status of ['WARMING', 'FRESH', 'ERROR', 'STALE']) metrics.packStatus.set({ status }, latest.status === status ? 1 : 0);
     for (const [agent, state] of Object.entries(services.runtime.breakerStates())) {
@@ -62,7 +67,7 @@ export function registerOpsRoutes(fastify: FastifyInstance, app: App, wsStats: W
     return {
       version: VERSION,
       uptimeSeconds: Math.round(process.uptime()),
-      database: { kind: app.db.kind, reachable: await databaseReachable(app), pool: app.db.poolState() },
+      database: { kind: app.db.kind, reachable: await databaseReachable(app), pool: poolReport(app) },
       packListener: { connected: hub.listening, lastEventAt: hub.lastEventAt, subscribers: hub.subscribers },
       packHealth: await app.services.packHealth.latest(),
       circuitBreakers: app.services.runtime.breakerStates(),
@@ -71,21 +76,15 @@ export function registerOpsRoutes(fastify: FastifyInstance, app: App, wsStats: W
   });
 }
 
+/** The pool's figures, and whether work is queueing for a connection (busy, not down). */
+function poolReport(app: App) {
+  const pool = app.db.poolState();
+  return { ...pool, saturated: pool.total >= pool.max && pool.waiting > 0 };
+}
+
 const VERSION: string = (JSON.parse(readFileSync(path.join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 
-async function databaseReachable(app: App): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      app.db.sql.query('SELECT 1'),
-      new Promise((_resolve, reject) => {
-        timer = setTimeout(() => reject(new Error('timeout')), READINESS_TIMEOUT_MS);
-      }),
-    ]);
-    return true;
-  } catch {
-    return false;
-  } finally {
-    clearTimeout(timer);
-  }
+/** Asked on the database's own probe connection: readiness never waits behind application work. */
+function databaseReachable(app: App): Promise<boolean> {
+  return app.db.probe(READINESS_TIMEOUT_MS);
 }

@@ -22,9 +22,12 @@ export interface NotificationListener {
 }
 
 export interface PoolState {
+  /** Connections open, idle among them, and queries waiting for one. */
   total: number;
   idle: number;
   waiting: number;
+  /** The most the pool opens. */
+  max: number;
 }
 
 export interface Database {
@@ -35,6 +38,11 @@ export interface Database {
   withConnection<T>(fn: (sql: SqlExecutor) => Promise<T>): Promise<T>;
   listen(channel: string, handlers: ListenerHandlers): Promise<NotificationListener>;
   poolState(): PoolState;
+  /**
+   * Whether the database answers now, asked on a connection of its own with a time limit — never
+   * in the pool's queue, so a busy instance is not reported unreachable (readiness probes).
+   */
+  probe(timeoutMs: number): Promise<boolean>;
   /** The pg pool itself (PostgreSQL only), for libraries that take one: the rate limiter's store. */
   readonly pgPool?: Pool;
   close(): Promise<void>;

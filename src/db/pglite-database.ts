@@ -49,7 +49,21 @@ export async function openPgliteDatabase(dataDir: string | undefined): Promise<D
         },
       };
     },
-    poolState: () => ({ total: 1, idle: 1, waiting: 0 }),
+    poolState: () => ({ total: 1, idle: 1, waiting: 0, max: 1 }),
+    // One connection in-process: a probe waits only for the statement running now.
+    async probe(timeoutMs) {
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        return await Promise.race([
+          sql.query('SELECT 1').then(() => true),
+          new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
+        ]);
+      } catch {
+        return false;
+      } finally {
+        clearTimeout(timer);
+      }
+    },
     async close() {
       await prisma.$disconnect();
       if (!pglite.closed) await pglite.close();

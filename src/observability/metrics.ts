@@ -80,6 +80,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly dbPool = new Gauge({
+    name: 'freshgate_db_pool_connections',
+    help: 'The database pool: connections open (total), idle, queries waiting for one (waiting), and its size (max)',
+    labelNames: ['state'] as const,
+    registers: [this.registry],
+  });
+
   readonly creditsDebited = new Counter({
     name: 'freshgate_credits_debited_total',
     help: 'Credits debited for executions (refunds not subtracted)',

@@ -156,3 +156,40 @@ onPostgres('database outage while signed-in WebSockets are re-checked', () => {
     probe.close();
   });
 });
+
+/** Readiness tells the truth under load: a busy pool is not a database that is down. */
+onPostgres('readiness while every pooled connection is busy', () => {
+  let database: TestDatabase;
+  let t: TestServer;
+
+  beforeAll(async () => {
+    database = await openTestDatabase();
+    t = await startTestServer({ database });
+  });
+  afterAll(async () => {
+    await t.close();
+    await database.close();
+  });
+
+  it('answers ready at once, and reports the saturated pool in /health/detailed and /metrics', async () => {
+    const base = `http://127.0.0.1:${t.server.port}`;
+    // More slow statements than the pool (8 in tests) has connections: the rest queue.
+    const busy = Array.from({ length: 12 }, () => database.db.sql.query('SELECT pg_sleep(3)'));
+    await new Promise((r) => setTimeout(r, 300));
+
+    const started = Date.now();
+    const ready = await fetch(`${base}/health/ready`);
+    expect(ready.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(await ready.json()).toEqual({ status: 'ready', database: true, packListener: true });
+
+    const detailed = (await (await fetch(`${base}/health/detailed`)).json()) as { database: { reachable: boolean; pool: { waiting: number; max: number; saturated: boolean } } };
+    expect(detailed.database.reachable).toBe(true);
+    expect(detailed.database.pool).toMatchObject({ max: 8, saturated: true });
+    expect(detailed.database.pool.waiting).toBeGreaterThan(0);
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(Number(/freshgate_db_pool_connections\{state="waiting"\} (\d+)/.exec(metrics)?.[1])).toBeGreaterThan(0);
+    expect(metrics).toMatch(/freshgate_db_pool_connections\{state="max"\} 8/);
+    await Promise.all(busy);
+  });
+});
