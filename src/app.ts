@@ -4,7 +4,8 @@ import { resolveJwtSecret } from './auth/jwt-secret';
 import { createTokenVerifier } from './auth/token-verifier';
 import type { Config } from './config';
 import type { Database } from './db/database';
-import { migrate } from './db/migrator';
+import { migrate, pendingMigrations } from './db/migrator';
+import { sqlStateOf } from './db/unavailable';
 import { openDatabase } from './db/open-database';
 import { seedDemoData } from './db/seed/demo-seed';
 import { buildFreshgateSchema } from './graphql/build-schema';
@@ -71,8 +72,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     });
     // Checked before anything is written: a bad pattern file stops start-up at once.
     const patternFiles = loadPatternFiles(config.patternsDir, new Set(services.runtime.capabilities()));
-    const migrations = await migrate(db);
-    if (migrations.applied.length > 0) logger.info({ applied: migrations.applied }, 'database migrated');
+    await bringSchemaUpToDate(db, config, logger);
     if (config.seedDemoData) {
       const seeded = await seedDemoData(db.prisma);
       if (seeded.seeded) logger.info({ packs: seeded.packs, commits: seeded.commits }, 'demo data seeded');
@@ -138,3 +138,34 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     throw error;
   }
 }
+
+/**
+ * Migrates at start (MIGRATE_ON_START, the default), or — for a role that may not, as production
+ * should run — checks that the owner already has: a schema that is behind stops start-up with
+ * what to do, rather than failing later on a missing column.
+ */
+async function bringSchemaUpToDate(db: Database, config: Config, logger: Logger): Promise<void> {
+  if (!config.migrateOnStart) {
+    const pending = await pendingMigrations(db.sql);
+    if (pending.length > 0) {
+      throw new Error(
+        `the database schema is behind: ${pending.length} migration(s) not applied (${pending.join(', ')}); ` +
+          'run `npm run db:migrate` as the database owner, then start again (MIGRATE_ON_START=false)',
+      );
+    }
+    return;
+  }
+  try {
+    const migrations = await migrate(db);
+    if (migrations.applied.length > 0) logger.info({ applied: migrations.applied }, 'database migrated');
+  } catch (error) {
+    if (sqlStateOf(error) === '42501') {
+      throw new Error(
+        'this database role may not migrate the schema (permission denied): run `npm run db:migrate` and ' +
+          '`npm run db:grant -- <role>` as the owner, and start freshgate with MIGRATE_ON_START=false',
+      );
+    }
+    throw error;
+  }
+}
+

@@ -3,7 +3,7 @@ import { createApp, type App } from './app';
 import { issueToken } from './auth/token-issuer';
 import { ConfigError, loadConfig } from './config';
 import { startServer, type RunningServer } from './server';
-import { flushLogs } from './observability/logger';
+import { closeLogs } from './observability/logger';
 
 const DEMO_USER = 'demo-analyst';
 /** Beyond the grace: for the bounded closing steps (cut-off runs' writes, listener, database). */
@@ -57,7 +57,7 @@ function main(): void {
     // stdout nobody reads: the process is gone shortly after the grace, having done what it could.
     setTimeout(() => {
       logger.warn({ graceMs }, 'shutdown deadline passed; exiting with work still pending');
-      void flushLogs(logger, LOG_FLUSH_LIMIT_MS).then(() => process.exit(0));
+      void closeLogs(logger, LOG_FLUSH_LIMIT_MS).then(() => process.exit(0));
     }, graceMs + SHUTDOWN_DEADLINE_MARGIN_MS).unref();
     logger.info({ signal, graceMs }, 'shutting down');
     const deadline = Date.now() + graceMs;
@@ -72,7 +72,7 @@ function main(): void {
     } catch (error) {
       logger.error({ err: error }, 'shutdown could not finish every step');
     }
-    await flushLogs(logger, LOG_FLUSH_LIMIT_MS);
+    await closeLogs(logger, LOG_FLUSH_LIMIT_MS);
     process.exit(0);
   };
   process.on('SIGTERM', (s) => void shutdown(s));

@@ -42,3 +42,14 @@ export async function retryWhileUnavailable<T>(fn: () => Promise<T>, forMs = 30_
     }
   }
 }
+
+/** The SQLSTATE of a database error, looking through the wrappers (Prisma, its adapter, pg). */
+export function sqlStateOf(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}

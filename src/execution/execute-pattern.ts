@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { ErrorObject } from 'ajv';
 import type { ExecutionRecord, ExecutionRepository, AttributionRecord, FinishedExecution } from '../data/executions/execution-repository';
-import { isDatabaseUnavailable, retryWhileUnavailable } from '../db/unavailable';
+import { isDatabaseUnavailable, retryWhileUnavailable, sqlStateOf } from '../db/unavailable';
 import { withinTime } from '../shared/time-limit';
 import type { PackRepository, PricingPackRecord } from '../data/packs/pack-repository';
 import type { PortfolioRecord, PortfolioRepository } from '../data/portfolios/portfolio-repository';
@@ -530,17 +530,6 @@ const RESULT_NOT_STORED = 'RESULT_NOT_STORED';
 
 function endedByTheServer(execution: ExecutionRecord): boolean {
   return execution.status === 'FAILED' && execution.errors.some((e) => SERVER_ENDINGS.has(e.code));
-}
-
-/** The SQLSTATE of a database error, looking through the wrappers (Prisma, the adapter, pg). */
-function sqlStateOf(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
 }
 
 function sameRequestOrRefuse(earlier: ExecutionRecord, requestSha256: string): ExecutionRecord {

@@ -69,7 +69,8 @@ describe('run accounting', () => {
 
   it('a FAILED run is refunded; SUCCESS is not', async () => {
     await setBalance(t, 10);
-    const failed = await run({ inputs: { portfolioId: 'pf-demo-growth', start: '2026-11-20', end: '2026-11-01' } });
+    // A weekend has no packs to value: the run fails on its own data (an impossible period would be refused before any charge).
+    const failed = await run({ inputs: { portfolioId: 'pf-demo-growth', start: '2026-11-14', end: '2026-11-15' } });
     expect(failed.data?.executePattern?.status).toBe('FAILED');
     expect(await balance(t)).toBe(10);
     const [debit, refund] = (await transactions(t)).slice(-2);
@@ -198,9 +199,12 @@ describe('run accounting', () => {
       await t.request(`mutation { markPackFresh(id: "${restated.data!.createPricingPack!.id}") { id } }`, {}, { as: 'pack-builder' });
     });
 
-    it('cannot be changed with UPDATE or DELETE, even by the application’s own database user', async () => {
-      await expect(t.app.db.sql.query(`UPDATE audit_log SET result = 'OK' WHERE id = (SELECT max(id) FROM audit_log)`)).rejects.toThrow(/append-only/);
-      await expect(t.app.db.sql.query('DELETE FROM audit_log')).rejects.toThrow(/append-only/);
+    it('cannot be changed with UPDATE or DELETE, by the application’s role (not granted) nor by the owner (trigger)', async () => {
+      // As a role without the grant (production's), PostgreSQL refuses first; as the owner, the trigger does.
+      await expect(t.app.db.sql.query(`UPDATE audit_log SET result = 'OK' WHERE id = (SELECT max(id) FROM audit_log)`)).rejects.toThrow(/append-only|permission denied/);
+      await expect(t.app.db.sql.query('DELETE FROM audit_log')).rejects.toThrow(/append-only|permission denied/);
+      await expect(t.database.owner.query(`UPDATE audit_log SET result = 'OK' WHERE id = (SELECT max(id) FROM audit_log)`)).rejects.toThrow(/append-only/);
+      await expect(t.database.owner.query('DELETE FROM audit_log')).rejects.toThrow(/append-only/);
     });
   });
 

@@ -300,11 +300,12 @@ describe('rate limits', () => {
     });
 
     it('creates its table once when instances start together', async () => {
-      const pool = a.app.db.pgPool!;
+      // Creating tables is the owner's right (the application's role may not: db:grant creates it).
+      const pool = a.database.ownerPool!;
       await Promise.all(Array.from({ length: 8 }, () => ensureRateLimitTable(pool, 'rate_limits_race')));
-      const rows = await a.app.db.sql.query(`SELECT 1 FROM pg_class WHERE relname = 'rate_limits_race'`);
+      const rows = await a.database.owner.query(`SELECT 1 FROM pg_class WHERE relname = 'rate_limits_race'`);
       expect(rows).toHaveLength(1);
-      await a.app.db.sql.exec('DROP TABLE rate_limits_race');
+      await a.database.owner.exec('DROP TABLE rate_limits_race');
     });
   });
 });

@@ -35,7 +35,7 @@ describe('runs the server could not finish', () => {
   it('a finish the database refuses for good fails the run at once (RESULT_NOT_STORED, refunded, audited), and the same key retries it', async () => {
     // The database refuses every finished result of tenant "other" (as a full disk or an
     // oversized value would), but not a FAILED finish without a result.
-    await t.app.db.sql.exec(`
+    await t.database.owner.exec(`
       CREATE FUNCTION test_refuse_results() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         IF NEW.status <> 'RUNNING' AND NEW.result IS NOT NULL AND NEW.tenant_id = 'other' THEN
@@ -61,7 +61,7 @@ describe('runs the server could not finish', () => {
     );
     expect(audit.changes).toMatchObject({ sqlState: '54000', outcome: 'SUCCESS' });
 
-    await t.app.db.sql.exec('DROP TRIGGER test_refuse_results ON executions; DROP FUNCTION test_refuse_results()');
+    await t.database.owner.exec('DROP TRIGGER test_refuse_results ON executions; DROP FUNCTION test_refuse_results()');
     const retried = await run(t, 'other-analyst', 'pf-other-income', { idempotencyKey: 'unstorable-1' });
     const second = retried.data!.executePattern!;
     expect(second).toMatchObject({ status: 'SUCCESS', retryOf: first.id });
@@ -97,7 +97,7 @@ onPostgres('the lost-run sweep, configurable', () => {
   it('fails and refunds a run RUNNING longer than RUN_LOST_AFTER, and the same key then starts a new attempt', async () => {
     const before = await balance(t, 'demo');
     // Hold the run: its reads of FX rates wait behind this lock.
-    const blocker = new Client({ connectionString: database.url });
+    const blocker = new Client({ connectionString: database.ownerUrl }); // LOCK needs more than the application's rights
     await blocker.connect();
     await blocker.query('BEGIN');
     await blocker.query('LOCK TABLE pack_fx_rates IN ACCESS EXCLUSIVE MODE');

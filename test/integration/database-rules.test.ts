@@ -197,6 +197,22 @@ describe('superseded_by', () => {
   });
 });
 
+describe('what a pack NOTIFY carries stays within PostgreSQL\'s 8,000 bytes', () => {
+  it('refuses a 4,000-character policy or a 200-character id from any writer (check constraints), not a NOTIFY overflow', async () => {
+    const longPolicy = await failure(query(`INSERT INTO pricing_packs (id, date, policy, hash) VALUES ('PP_long', '2026-01-05', $1, 'sha256:x')`, [`${'P'.repeat(3996)}_CAD`]));
+    expect(longPolicy).toMatchObject({ code: '23514', message: expect.stringContaining('pricing_packs_policy_length') });
+    const longId = await failure(query(`INSERT INTO pricing_packs (id, date, policy, hash) VALUES ($1, '2026-01-05', 'WM4PM_CAD', 'sha256:x')`, ['P'.repeat(200)]));
+    expect(longId).toMatchObject({ code: '23514', message: expect.stringContaining('pricing_packs_id_length') });
+  });
+
+  it('announces a pack with the longest id, policy and error message allowed', async () => {
+    const id = `PP_${'X'.repeat(125)}`;
+    await query(`INSERT INTO pricing_packs (id, date, policy, hash, error_message, reconciliation_failed) VALUES ($1, '2026-01-06', $2, 'sha256:x', $3, true)`, [id, `${'P'.repeat(60)}_CAD`, 'e'.repeat(2_000)]);
+    const [row] = await query<{ status: string }>('SELECT status FROM pricing_packs WHERE id = $1', [id]);
+    expect(row.status).toBe('ERROR');
+  });
+});
+
 describe('a fresh pack is immutable', () => {
   it('refuses a change of hash once fresh', async () => {
     await insertPack({ id: 'PP_immutable', date: nextDate(), hash: 'sha256:original', is_fresh: true });

@@ -43,7 +43,9 @@ export async function startInstance(env: Record<string, string>, options: { stop
     env: { ...process.env, NODE_OPTIONS: '', DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', JWT_SECRET: SECRET, SEED_DEMO_DATA: 'true', ...env, DATABASE_URL: databaseUrl },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // 'close' comes after the last output has been read ('exit' may come before it); a stdout that is
+  // not read any more never closes, so then the exit itself is what is awaited.
+  const exited = new Promise<number | null>((resolve) => child.once(options.stopReadingStdout ? 'exit' : 'close', (code) => resolve(code)));
   let out = '';
   const url = await new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer) => {

@@ -6,7 +6,7 @@ import { createApp, type App, type AppOptions } from '../../src/app';
 import { issueToken } from '../../src/auth/token-issuer';
 import { loadConfig, type Config } from '../../src/config';
 import { startServer, type RunningServer } from '../../src/server';
-import { openTestDatabase, type TestDatabase } from './test-database';
+import { openTestDatabase, TEST_DATABASE_ROLE, type TestDatabase } from './test-database';
 
 export const TEST_JWT_SECRET = 'freshgate-test-secret-at-least-32-bytes-long!';
 
@@ -30,7 +30,8 @@ export interface TestServer {
 export function testConfig(overrides: Partial<Config> = {}): Config {
   // TEST_LOG_LEVEL=error shows the servers' logs while debugging a test.
   const base = loadConfig({ JWT_SECRET: TEST_JWT_SECRET, FRESHGATE_ENV: 'test', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', SEED_DEMO_DATA: 'true' });
-  return { ...base, host: '127.0.0.1', port: 0, ...overrides };
+  // As the application role, the schema is the owner's job: start-up only checks it is current.
+  return { ...base, host: '127.0.0.1', port: 0, migrateOnStart: TEST_DATABASE_ROLE === undefined, ...overrides };
 }
 
 /** The real server on a free port, on a fresh test database seeded with the demo data. */

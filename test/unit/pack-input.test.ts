@@ -89,6 +89,12 @@ describe('validatePackContent', () => {
       expect(rejectedPaths(p)).toEqual(['policy']);
     });
 
+    it('refuses a policy over 64 characters (it names the pack, and travels in every pack NOTIFY)', () => {
+      const p = withChanges((pack) => (pack.policy = `${'P'.repeat(3996)}_CAD`));
+      expect(rejectionOf(p).extensions.issues).toEqual([{ path: 'policy', message: 'at most 64 characters' }]);
+      expect(() => validatePackContent(withChanges((pack) => (pack.policy = `${'P'.repeat(60)}_CAD`)))).not.toThrow();
+    });
+
     it('takes the base currency from the end of the policy', () => {
       expect(baseCurrencyOf('WM4PM_CAD')).toBe('CAD');
       expect(baseCurrencyOf('EOD_LDN_GBP')).toBe('GBP');
