@@ -154,5 +154,22 @@ onPostgres('shutdown under database faults', () => {
     expect(await balance()).toBe(before);
     const retried = await runAsync(next, token, { idempotencyKey: 'outage-1' });
     expect(retried).not.toBe(id);
+
+    // The invariants: nothing left RUNNING, each run started and finished once in the audit log,
+    // and the balance is exactly what the credit entries say.
+    for (let i = 0; i < 50; i++) {
+      const [{ n }] = await next.query(`SELECT count(*)::int AS n FROM executions WHERE status = 'RUNNING'`);
+      if (n === 0) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const runs = await next.query(`
+      SELECT e.status,
+        (SELECT count(*)::int FROM audit_log a WHERE a.resource = 'execution:' || e.id AND a.action = 'execution.start') AS starts,
+        (SELECT count(*)::int FROM audit_log a WHERE a.resource = 'execution:' || e.id AND a.action = 'execution.finish') AS finishes
+      FROM executions e`);
+    for (const run of runs) expect(run).toMatchObject({ starts: 1, finishes: 1 });
+    expect(runs.filter((r) => r.status === 'RUNNING')).toEqual([]);
+    const [{ total }] = await next.query(`SELECT coalesce(sum(amount), 0)::float8 AS total FROM credit_transactions WHERE execution_id = ANY($1::uuid[])`, [[id, retried]]);
+    expect(await balance()).toBeCloseTo(before + Number(total), 6);
   });
 });
