@@ -104,6 +104,9 @@ describe('loadConfig reads every variable', () => {
       OPS_TOKEN: 'scrape-token',
       OPS_PORT: '9464',
       OPS_HOST: '10.0.0.5',
+      RUN_LOST_AFTER: '20m',
+      RUN_SWEEP_INTERVAL: '30s',
+      MIGRATE_ON_START: 'false',
     });
     expect(config).toEqual({
       databaseUrl: 'postgresql://user@host:5432/db',
@@ -117,6 +120,8 @@ describe('loadConfig reads every variable', () => {
       jwt: { secret: 's3cret', jwksUrl: 'https://idp.example/jwks', issuer: 'https://idp.example/', audience: 'freshgate', maxTtlMs: 7_200_000 },
       routerSecret: 'router',
       ops: { token: 'scrape-token', port: 9464, host: '10.0.0.5' },
+      lostRuns: { afterMs: 1_200_000, sweepIntervalMs: 30_000 },
+      migrateOnStart: false,
       otlpEndpoint: 'http://otel:4318',
       sentryDsn: 'https://key@sentry.example/1',
       logLevel: 'debug',
@@ -169,6 +174,12 @@ describe('loadConfig reads every variable', () => {
     expect(loadConfig({ FRESHGATE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).jwt.secret).toHaveLength(32);
     expect(loadConfig({ FRESHGATE_ENV: 'production', JWT_SECRET: 'short', JWT_JWKS_URL: 'https://idp.example/jwks' }).jwt.jwksUrl).toBeDefined();
     expect(loadConfig({ FRESHGATE_ENV: 'staging', JWT_SECRET: 'short' }).jwt.secret).toBe('short');
+  });
+
+  it('finds runs lost after 15 minutes, every 5, and migrates at start, by default; refuses a zero duration', () => {
+    expect(loadConfig({}).lostRuns).toEqual({ afterMs: 15 * 60_000, sweepIntervalMs: 5 * 60_000 });
+    expect(loadConfig({}).migrateOnStart).toBe(true);
+    expect(() => loadConfig({ RUN_LOST_AFTER: '0s' })).toThrow(/RUN_LOST_AFTER must be longer than 0/);
   });
 
   it('refuses an OPS_PORT equal to PORT, or not a port', () => {
