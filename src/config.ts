@@ -43,6 +43,8 @@ export interface Config {
   };
   /** Steps of one execution that may run at once, and a step's default time limit. */
   orchestrator: { maxConcurrency: number; stepTimeoutMs: number };
+  /** Agents' circuit breakers (per agent and tenant): consecutive dependency failures that open one, and its cool-down. */
+  breaker: { failureThreshold: number; halfOpenAfterMs: number };
   /** Seed demo data into an empty database at start (default: only in embedded mode). */
   seedDemoData: boolean;
   /** Request budgets per window, shared by all instances on PostgreSQL; 0 = no limit (README, "Rate limits"). */
@@ -218,6 +220,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     orchestrator: {
       maxConcurrency: parsePositiveInt('ORCHESTRATOR_MAX_CONCURRENCY', env.ORCHESTRATOR_MAX_CONCURRENCY, 4),
       stepTimeoutMs: parseDuration('STEP_TIMEOUT', optional(env.STEP_TIMEOUT) ?? '10s'),
+    },
+    breaker: {
+      failureThreshold: parsePositiveInt('BREAKER_FAILURES', env.BREAKER_FAILURES, 5),
+      halfOpenAfterMs: parsePositiveDuration('BREAKER_HALF_OPEN_AFTER', optional(env.BREAKER_HALF_OPEN_AFTER) ?? '30s'),
     },
     seedDemoData: parseBoolean('SEED_DEMO_DATA', env.SEED_DEMO_DATA, databaseUrl === undefined),
     rateLimits: {

@@ -62,7 +62,7 @@ export function createServices(config: Config, db: Database, rights: RightsRegis
     reference: new ReferenceData(db.prisma),
     conventions: config.returns,
   };
-  const runtime = new AgentRuntime([financialAnalyst(agentDeps), newsAnalyst(agentDeps)]);
+  const runtime = new AgentRuntime([financialAnalyst(agentDeps), newsAnalyst(agentDeps)], config.breaker);
   const { metrics } = options;
   runtime.onInvocation = (capability, outcome) => metrics.agentInvocations.inc({ capability, outcome });
   const patterns = new PatternCatalog(db.prisma, new Set(runtime.capabilities()));

@@ -107,6 +107,8 @@ describe('loadConfig reads every variable', () => {
       RUN_LOST_AFTER: '20m',
       RUN_SWEEP_INTERVAL: '30s',
       MIGRATE_ON_START: 'false',
+      BREAKER_FAILURES: '3',
+      BREAKER_HALF_OPEN_AFTER: '10s',
     });
     expect(config).toEqual({
       databaseUrl: 'postgresql://user@host:5432/db',
@@ -122,6 +124,7 @@ describe('loadConfig reads every variable', () => {
       ops: { token: 'scrape-token', port: 9464, host: '10.0.0.5' },
       lostRuns: { afterMs: 1_200_000, sweepIntervalMs: 30_000 },
       migrateOnStart: false,
+      breaker: { failureThreshold: 3, halfOpenAfterMs: 10_000 },
       otlpEndpoint: 'http://otel:4318',
       sentryDsn: 'https://key@sentry.example/1',
       logLevel: 'debug',
