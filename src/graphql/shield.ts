@@ -62,6 +62,7 @@ export const rules: IRules = {
     viewer: isAuthenticated,
     patterns: isAuthenticated,
     pattern: isAuthenticated,
+    patternVersion: isAuthenticated,
     execution: isAuthenticated,
     rightsRegistry: isAuthenticated,
     executions: isAuthenticated,
@@ -87,6 +88,7 @@ export const rules: IRules = {
     executionProgress: isAuthenticated, // and the tenant check in its subscribe function
   },
   Pattern: allow,
+  PatternVersion: allow,
   PatternStep: allow,
   PatternExecution: { '*': allow, result: resultViewable },
   RightsRegistry: allow,

@@ -3,8 +3,8 @@ import type { ExecutionProgressEvent } from '../../execution/execution-events';
 import { AppError, unauthenticated } from '../../shared/errors';
 import { tenantOf, type GraphQLContext } from '../context';
 import { ErrorBoundary, toGraphQLError } from '../errors';
-import { toPattern } from '../patterns/pattern-mapping';
-import { Pattern } from '../patterns/pattern-types';
+import { toPattern, toPatternVersion } from '../patterns/pattern-mapping';
+import { Pattern, PatternVersion } from '../patterns/pattern-types';
 import { toExecution, toMetadata, toProgress, toStepTrace, type ExecutionNode } from './execution-mapping';
 import { ExecutePatternInput, ExecutionMetadata, ExecutionProgress, PatternExecution, StepTrace } from './execution-types';
 
@@ -52,11 +52,20 @@ export class ExecutionResolver {
     return toProgress(event);
   }
 
-  @FieldResolver(() => Pattern, { description: 'The pattern version this execution ran.' })
+  @FieldResolver(() => Pattern, {
+    description: 'The pattern, at its current version (the same object `pattern(id)` gives); what this execution ran is `patternVersion`.',
+  })
   async pattern(@Root() execution: ExecutionNode, @Ctx() { services }: GraphQLContext): Promise<Pattern> {
+    const pattern = services.patterns.currentVersion(execution.record.patternId) ?? (await services.patterns.version(execution.record.patternId, execution.record.patternVersion));
+    if (!pattern) throw new Error(`pattern ${execution.record.patternId} is missing`);
+    return toPattern(pattern);
+  }
+
+  @FieldResolver(() => PatternVersion, { description: 'The pattern version this execution ran, whatever has been published since.' })
+  async patternVersion(@Root() execution: ExecutionNode, @Ctx() { services }: GraphQLContext): Promise<PatternVersion> {
     const pattern = await services.patterns.version(execution.record.patternId, execution.record.patternVersion);
     if (!pattern) throw new Error(`pattern ${execution.record.patternId}@${execution.record.patternVersion} is missing`);
-    return toPattern(pattern);
+    return toPatternVersion(pattern);
   }
 
   @FieldResolver(() => ExecutionMetadata)

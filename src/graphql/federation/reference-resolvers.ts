@@ -1,7 +1,7 @@
 import { tenantOf, type GraphQLContext } from '../context';
 import { toExecution } from '../executions/execution-mapping';
 import { toPricingPack } from '../packs/pack-mapping';
-import { toPattern } from '../patterns/pattern-mapping';
+import { parsePatternVersionId, toPattern, toPatternVersion } from '../patterns/pattern-mapping';
 import { entityLoaders } from './entity-loaders';
 import type { Representation } from './representations';
 
@@ -33,6 +33,14 @@ export const referenceResolvers = {
     __resolveReference(ref: Representation, context: GraphQLContext) {
       const pattern = context.services.patterns.currentVersion(ref.id);
       return pattern ? toPattern(pattern) : null;
+    },
+  },
+  PatternVersion: {
+    // Versions are compiled once and kept: after the first, lookups are in memory.
+    async __resolveReference(ref: Representation, context: GraphQLContext) {
+      const parts = parsePatternVersionId(ref.id);
+      const pattern = parts ? await context.services.patterns.version(parts.patternId, parts.version) : undefined;
+      return pattern ? toPatternVersion(pattern) : null;
     },
   },
 };

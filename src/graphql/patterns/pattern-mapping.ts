@@ -1,8 +1,32 @@
 import type { CompiledPattern } from '../../orchestrator/pattern-definition';
-import type { Pattern } from './pattern-types';
+import type { Pattern, PatternStep, PatternVersion } from './pattern-types';
+
+/** The id of one version of a pattern: `<pattern>@<version>`. */
+export function patternVersionId(patternId: string, version: string): string {
+  return `${patternId}@${version}`;
+}
+
+/** `<pattern>@<version>` → its parts, or null for anything else. */
+export function parsePatternVersionId(id: string): { patternId: string; version: string } | null {
+  const match = /^([a-z][a-z0-9_]{0,63})@(\d+\.\d+\.\d+)$/.exec(id);
+  return match ? { patternId: match[1], version: match[2] } : null;
+}
+
+function stepsOf(pattern: CompiledPattern): PatternStep[] {
+  const { definition, plan } = pattern;
+  const versionId = patternVersionId(definition.id, definition.version);
+  return definition.steps.map((s) => ({
+    id: `${versionId}#${s.id}`,
+    stepId: s.id,
+    capability: s.capability,
+    optional: s.optional === true,
+    dependsOn: plan.dependsOn[s.id],
+    args: s.args,
+  }));
+}
 
 export function toPattern(pattern: CompiledPattern): Pattern {
-  const { definition, plan, sha256 } = pattern;
+  const { definition, sha256 } = pattern;
   return {
     id: definition.id,
     version: definition.version,
@@ -12,6 +36,22 @@ export function toPattern(pattern: CompiledPattern): Pattern {
     sources: definition.sources,
     inputSchema: definition.inputSchema,
     outputSchema: definition.outputSchema,
-    steps: definition.steps.map((s) => ({ id: s.id, capability: s.capability, optional: s.optional === true, dependsOn: plan.dependsOn[s.id], args: s.args })),
+    steps: stepsOf(pattern),
+  };
+}
+
+export function toPatternVersion(pattern: CompiledPattern): PatternVersion {
+  const { definition, sha256 } = pattern;
+  return {
+    id: patternVersionId(definition.id, definition.version),
+    patternId: definition.id,
+    version: definition.version,
+    etag: sha256,
+    description: definition.description,
+    cost: definition.cost,
+    sources: definition.sources,
+    inputSchema: definition.inputSchema,
+    outputSchema: definition.outputSchema,
+    steps: stepsOf(pattern),
   };
 }

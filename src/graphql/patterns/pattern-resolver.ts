@@ -1,8 +1,8 @@
 import { Arg, Ctx, ID, Query, Resolver, UseMiddleware } from 'type-graphql';
 import type { GraphQLContext } from '../context';
 import { ErrorBoundary } from '../errors';
-import { toPattern } from './pattern-mapping';
-import { Pattern } from './pattern-types';
+import { parsePatternVersionId, toPattern, toPatternVersion } from './pattern-mapping';
+import { Pattern, PatternVersion } from './pattern-types';
 
 @Resolver(() => Pattern)
 @UseMiddleware(ErrorBoundary)
@@ -12,9 +12,16 @@ export class PatternResolver {
     return services.patterns.list().map(toPattern);
   }
 
-  @Query(() => Pattern, { nullable: true })
+  @Query(() => Pattern, { nullable: true, description: 'A pattern at its current version; null for an unknown id.' })
   pattern(@Ctx() { services }: GraphQLContext, @Arg('id', () => ID) id: string): Pattern | null {
     const pattern = services.patterns.currentVersion(id);
     return pattern ? toPattern(pattern) : null;
+  }
+
+  @Query(() => PatternVersion, { nullable: true, description: 'One stored version of a pattern, by `<pattern>@<version>`; null when there is none.' })
+  async patternVersion(@Ctx() { services }: GraphQLContext, @Arg('id', () => ID) id: string): Promise<PatternVersion | null> {
+    const parts = parsePatternVersionId(id);
+    const pattern = parts ? await services.patterns.version(parts.patternId, parts.version) : undefined;
+    return pattern ? toPatternVersion(pattern) : null;
   }
 }

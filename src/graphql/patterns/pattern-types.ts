@@ -1,10 +1,13 @@
 import { Directive, Field, Float, ID, ObjectType } from 'type-graphql';
 import { JSONScalar } from '../scalars';
 
-@ObjectType({ description: 'One step of a pattern: a capability called with templated arguments.' })
+@ObjectType({ description: 'One step of a pattern version: a capability called with templated arguments.' })
 export class PatternStep {
-  @Field(() => String)
+  @Field(() => ID, { description: 'Unique across patterns and versions: `<pattern>@<version>#<step>` (what a normalising client cache keys it by).' })
   id!: string;
+
+  @Field(() => String, { description: "The step's id within its pattern, as `dependsOn` and `StepTrace.stepId` name it." })
+  stepId!: string;
 
   @Field(() => String)
   capability!: string;
@@ -20,7 +23,47 @@ export class PatternStep {
 }
 
 @Directive('@key(fields: "id")')
-@ObjectType({ description: 'A versioned analysis recipe; this is its current (newest) version unless reached through an execution.' })
+@ObjectType({
+  description:
+    'One version of a pattern, as stored when it was published: what an execution ran. Its id, `<pattern>@<version>`, never names anything else.',
+})
+export class PatternVersion {
+  @Field(() => ID, { description: '`<pattern>@<version>`.' })
+  id!: string;
+
+  @Field(() => ID, { description: 'The pattern this is a version of.' })
+  patternId!: string;
+
+  @Field(() => String, { description: 'Semantic version.' })
+  version!: string;
+
+  @Field(() => String, { description: "sha256 of the version's canonical definition." })
+  etag!: string;
+
+  @Field(() => String)
+  description!: string;
+
+  @Field(() => Float, { description: 'Credits one run costs.' })
+  cost!: number;
+
+  @Field(() => [String], { description: 'Data sources a result may use (attribution).' })
+  sources!: string[];
+
+  @Field(() => JSONScalar, { description: 'JSON Schema of executePattern inputs.' })
+  inputSchema!: unknown;
+
+  @Field(() => JSONScalar, { description: 'JSON Schema of the result.' })
+  outputSchema!: unknown;
+
+  @Field(() => [PatternStep])
+  steps!: PatternStep[];
+}
+
+@Directive('@key(fields: "id")')
+@ObjectType({
+  description:
+    'A versioned analysis recipe, at its current (newest) version: the fields below are that version\'s. What an execution ran is its `patternVersion`.',
+})
 export class Pattern {
   @Field(() => ID)
   id!: string;
