@@ -86,6 +86,10 @@ export interface OperationLimitsConfig {
   /** A ws connection that does not send connection_init in time is closed (4408). */
   wsInitTimeoutMs: number;
   wsMaxSubscriptionsPerConnection: number;
+  /** On a connection that presented the router secret (many end users share it); 0 = no limit. */
+  wsMaxSubscriptionsPerRouterConnection: number;
+  /** Per signed-in user, over all their connections on this instance, a router's included; 0 = no limit. */
+  wsMaxSubscriptionsPerUser: number;
   /** A ws client that lets this much outgoing data pile up is disconnected (slow consumer). */
   wsMaxBufferedBytes: number;
   /** Representations one request may ask `_entities` for; more is BAD_USER_INPUT before any lookup. */
@@ -243,6 +247,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       wsMaxPayloadBytes: parsePositiveInt('WS_MAX_PAYLOAD_BYTES', env.WS_MAX_PAYLOAD_BYTES, 65_536),
       wsInitTimeoutMs: parseDuration('WS_INIT_TIMEOUT', optional(env.WS_INIT_TIMEOUT) ?? '5s'),
       wsMaxSubscriptionsPerConnection: parsePositiveInt('WS_MAX_SUBSCRIPTIONS', env.WS_MAX_SUBSCRIPTIONS, 25),
+      wsMaxSubscriptionsPerRouterConnection: parseNonNegativeInt('WS_MAX_SUBSCRIPTIONS_ROUTER', env.WS_MAX_SUBSCRIPTIONS_ROUTER, 50_000),
+      wsMaxSubscriptionsPerUser: parseNonNegativeInt('WS_MAX_SUBSCRIPTIONS_PER_USER', env.WS_MAX_SUBSCRIPTIONS_PER_USER, 100),
       wsMaxBufferedBytes: parsePositiveInt('WS_MAX_BUFFERED_BYTES', env.WS_MAX_BUFFERED_BYTES, 1_048_576),
       maxEntityRepresentations: parsePositiveInt('MAX_ENTITY_REPRESENTATIONS', env.MAX_ENTITY_REPRESENTATIONS, 100),
     },

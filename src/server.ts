@@ -20,6 +20,7 @@ import type { GraphQLContext } from './graphql/context';
 import { escapedError, escapedErrorsPlugin, formatError, toGraphQLError, withoutSuggestions } from './graphql/errors';
 import { isDatabaseUnavailable } from './db/unavailable';
 import { SharedSubscriptions, type DeliveringContext } from './graphql/shared-subscriptions';
+import { WsSessions, type Session } from './graphql/ws-sessions';
 import { serveGraphqlWs } from './graphql/ws-transport';
 import { limitRules, OperationChecker } from './graphql/operation-limits';
 import { requestIdFrom } from './request-ids';
@@ -57,7 +58,7 @@ export interface RunningServer {
 
 type WsExtra = {
   viewer?: Viewer;
-  authorization?: string;
+  viaRouter?: boolean;
 };
 
 /** graphql-ws's code for a refused connection: clients do not retry it. */
@@ -104,9 +105,9 @@ export async function startServer(app: App, listen: { host: string; port: number
   });
   // Upgrades are decided by fastify's router and the GraphQL route's own rule (websocket-upgrades.ts).
   const wsServer = new WebSocketServer({ noServer: true, maxPayload: limits.wsMaxPayloadBytes, handleProtocols: (protocols) => handleProtocols(protocols) });
-  const authenticatedSockets = new Map<WebSocket, string>();
-  // Live graphql-ws connections, for the connection and subscription gauges read at scrape time.
-  const wsContexts = new Set<{ subscriptions: Record<string, unknown> }>();
+  // Signed-in connections and the credential each is re-checked with.
+  const authenticatedSessions = new Map<Session, string>();
+  const sessions = new WsSessions();
 
   const sharedSubscriptions = new SharedSubscriptions();
   const wsCleanup = serveGraphqlWs<Record<string, unknown>, WsExtra>(
@@ -118,12 +119,14 @@ export async function startServer(app: App, listen: { host: string; port: number
         try {
           const authorization = authorizationParam(ctx.connectionParams);
           ctx.extra.viewer = await authenticate(app, authorization);
+          // With ROUTER_SECRET set, every connection was admitted with it: each is a router's.
+          ctx.extra.viaRouter = app.config.routerSecret !== undefined;
           if (ctx.extra.viewer && !admitSocket(wsConnections, ctx.extra.viewer.userId, ctx.extra.socket)) {
             ctx.extra.socket.close(WS_TOO_MANY_CONNECTIONS, 'Too many connections');
             return false;
           }
-          if (ctx.extra.viewer && authorization) authenticatedSockets.set(ctx.extra.socket, authorization);
-          wsContexts.add(ctx);
+          if (ctx.extra.viewer && authorization) authenticatedSessions.set(ctx, authorization);
+          sessions.add(ctx);
           return true;
         } catch (error) {
           if (isDatabaseUnavailable(error)) {
@@ -135,15 +138,22 @@ export async function startServer(app: App, listen: { host: string; port: number
         }
       },
       onClose: (ctx) => {
-        wsContexts.delete(ctx);
-        authenticatedSockets.delete(ctx.extra.socket);
+        sessions.remove(ctx);
+        authenticatedSessions.delete(ctx);
       },
       // The ws path gets what Apollo applies on HTTP: rate limit, token limit, validation with the
       // operation limits and introspection policy. An error here answers this subscription only.
       onSubscribe: async (ctx, id, payload) => {
         // graphql-ws has already registered this id when onSubscribe runs: it counts itself.
-        if (Object.keys(ctx.subscriptions).length > limits.wsMaxSubscriptionsPerConnection) {
-          return [clientError(`At most ${limits.wsMaxSubscriptionsPerConnection} operations at once on one connection`, 'TOO_MANY_SUBSCRIPTIONS')];
+        // A router's connection carries many end users: it is held to the router's cap, and
+        // each signed-in user, on whatever connection, to theirs.
+        const perConnection = ctx.extra.viaRouter ? limits.wsMaxSubscriptionsPerRouterConnection : limits.wsMaxSubscriptionsPerConnection;
+        if (perConnection > 0 && Object.keys(ctx.subscriptions).length > perConnection) {
+          return [clientError(`At most ${perConnection} operations at once on one connection`, 'TOO_MANY_SUBSCRIPTIONS')];
+        }
+        const viewer = ctx.extra.viewer;
+        if (viewer && limits.wsMaxSubscriptionsPerUser > 0 && sessions.subscriptionsOf(viewer.userId) > limits.wsMaxSubscriptionsPerUser) {
+          return [clientError(`At most ${limits.wsMaxSubscriptionsPerUser} operations at once per user`, 'TOO_MANY_SUBSCRIPTIONS')];
         }
         const verdict = await limiter.consume({ viewer: ctx.extra.viewer, address: ctx.extra.request.socket.remoteAddress });
         if (!verdict.allowed) return [rateLimitedError(verdict)];
@@ -181,12 +191,14 @@ export async function startServer(app: App, listen: { host: string; port: number
   // expires or a user who is removed loses their subscriptions.
   // A re-check that cannot reach the database proves nothing either way: the connection stays,
   // and the next re-check decides. 4403 means the credential or the user is really gone.
+  // Its operations end visibly first (see WsSessions): behind a router, a close code reaches no one.
   const reauth = setInterval(() => {
-    for (const [socket, authorization] of authenticatedSockets) {
+    for (const [session, authorization] of authenticatedSessions) {
       authenticate(app, authorization).catch((error: unknown) => {
         if (isDatabaseUnavailable(error)) return;
-        authenticatedSockets.delete(socket);
-        socket.close(WS_FORBIDDEN, 'Forbidden: the credential is no longer valid');
+        authenticatedSessions.delete(session);
+        sessions.endOperations(session, { message: 'The credential is no longer valid; sign in again', code: 'UNAUTHENTICATED' });
+        session.extra.socket.close(WS_FORBIDDEN, 'Forbidden: the credential is no longer valid');
       });
     }
   }, app.config.wsReauthIntervalMs);
@@ -267,10 +279,7 @@ export async function startServer(app: App, listen: { host: string; port: number
     });
   fastify.route({ url: GRAPHQL_PATH, method: ['GET', 'POST', 'OPTIONS'], onRequest: throughRouterOnly, handler: graphqlHandler });
   registerProbeRoutes(fastify, app);
-  const wsStats: WsStats = {
-    connections: () => wsContexts.size,
-    subscriptions: () => [...wsContexts].reduce((n, c) => n + Object.keys(c.subscriptions).length, 0),
-  };
+  const wsStats: WsStats = { connections: () => sessions.connections(), subscriptions: () => sessions.subscriptions() };
   // With OPS_PORT the operators' routes live on a listener of their own, and not on the public one.
   const opsServer = app.config.ops.port === undefined ? undefined : Fastify({ logger: false });
   registerOpsRoutes(opsServer ?? fastify, app, wsStats);
@@ -304,6 +313,8 @@ export async function startServer(app: App, listen: { host: string; port: number
         const deadline = Date.now() + graceMs;
         clearInterval(reauth);
         drain.start();
+        // Subscribers (and routers relaying them) learn why their streams end, and that they may resubscribe.
+        sessions.endAll({ message: 'The server is shutting down; subscribe again', code: 'SERVICE_UNAVAILABLE', extensions: { retryable: true } });
         // WebSocket clients see 1001 Going away and reconnect elsewhere, while the listener stays
         // open long enough for connections already in the backlog to get their 503.
         await Promise.all([withinTime(wsCleanup.dispose(), graceMs), delay(Math.min(DRAIN_MS, graceMs))]);
