@@ -56,9 +56,11 @@ export function renderTable(record) {
       if (routed) {
         const missed = routed.missed ? `; ${fmt(routed.missed)} deliveries missed` : '';
         row(`fan-out through Hive Gateway, ${size} subscribers: commit → client`, `p50 ${fmt(routed.p50Ms.median)} / p99 ${fmt(routed.p99Ms.median)} / max ${fmt(routed.maxMs.median)} ms${missed}`, `freshgate direct p99 ${fmt(ours.p99Ms.median)} ms`, `${fmt(f.ratios.gatewayP99VsDirect)}×`, '', undefined);
-        const seen = (routed.upstream ?? []).map((u) => `${fmt(u.connections)} WebSocket, ${fmt(u.subscriptions)} operations`);
+        const seen = (routed.upstream ?? []).map((u) => `${fmt(u.connections)} WebSocket${u.connections === 1 ? '' : 's'}, ${fmt(u.subscriptions)} operations`);
         row(`fan-out through Hive Gateway, ${size}: what freshgate saw`, [...new Set(seen)].join('; ') || '—', '', '', '', undefined);
-        row(`fan-out through Hive Gateway, ${size}: RSS per idle subscriber`, `gateway ${fmt(routed.rssKBPerIdleSubscriber)} KB, freshgate behind it ${fmt(routed.freshgateRssKBPerIdleSubscriber)} KB`, `freshgate direct ${fmt(ours.rssKBPerIdleSubscriber)} KB`, '', '', undefined);
+        // freshgate behind the gateway holds operations, not sockets: at 1,000 its growth can be below the GC's noise.
+        const kb = (v) => (v < 0 ? 'below noise' : `${fmt(v)} KB`);
+        row(`fan-out through Hive Gateway, ${size}: RSS per idle subscriber`, `gateway ${kb(routed.rssKBPerIdleSubscriber)}, freshgate behind it ${kb(routed.freshgateRssKBPerIdleSubscriber)}`, `freshgate direct ${fmt(ours.rssKBPerIdleSubscriber)} KB`, '', '', undefined);
         row(`fan-out through Hive Gateway, ${size}: query through the gateway during it`, `median ${fmt(routed.queryDuringFanoutMs?.median)} ms, max ${fmt(routed.queryDuringFanoutMs?.max)} ms`, '', '', '', undefined);
       }
     }
