@@ -52,6 +52,17 @@ export function renderTable(record) {
       row(`fan-out, ${size}: RSS per idle subscriber`, `${fmt(ours.rssKBPerIdleSubscriber)} KB`, `plain ws ${fmt(base.rssKBPerIdleSubscriber)} KB`, '', big ? '≤ 20 KB' : '', big ? ours.rssKBPerIdleSubscriber <= 20 : undefined);
       row(`fan-out, ${size}: query answered during it`, `median ${fmt(ours.queryDuringFanoutMs?.median)} ms, max ${fmt(ours.queryDuringFanoutMs?.max)} ms`, '', '', big ? '≤ 50 ms' : '', big ? ours.queryDuringFanoutMs?.max <= 50 : undefined);
       row(`fan-out, ${size}: second instance`, `p99 ${fmt(cross.p99Ms.median)} ms`, `same instance ${fmt(ours.p99Ms.median)} ms`, `${fmt(f.ratios.crossInstanceP99VsSameInstance)}×`, big ? '≤ 1.3×' : '', big ? f.ratios.crossInstanceP99VsSameInstance <= 1.3 : undefined);
+      const routed = f.targets['through Hive Gateway'];
+      if (routed) {
+        const missed = routed.missed ? `; ${fmt(routed.missed)} deliveries missed` : '';
+        row(`fan-out through Hive Gateway, ${size} subscribers: commit → client`, `p50 ${fmt(routed.p50Ms.median)} / p99 ${fmt(routed.p99Ms.median)} / max ${fmt(routed.maxMs.median)} ms${missed}`, `freshgate direct p99 ${fmt(ours.p99Ms.median)} ms`, `${fmt(f.ratios.gatewayP99VsDirect)}×`, '', undefined);
+        const seen = (routed.upstream ?? []).map((u) => `${fmt(u.connections)} WebSocket${u.connections === 1 ? '' : 's'}, ${fmt(u.subscriptions)} operations`);
+        row(`fan-out through Hive Gateway, ${size}: what freshgate saw`, [...new Set(seen)].join('; ') || '—', '', '', '', undefined);
+        // freshgate behind the gateway holds operations, not sockets: at 1,000 its growth can be below the GC's noise.
+        const kb = (v) => (v < 0 ? 'below noise' : `${fmt(v)} KB`);
+        row(`fan-out through Hive Gateway, ${size}: RSS per idle subscriber`, `gateway ${kb(routed.rssKBPerIdleSubscriber)}, freshgate behind it ${kb(routed.freshgateRssKBPerIdleSubscriber)}`, `freshgate direct ${fmt(ours.rssKBPerIdleSubscriber)} KB`, '', '', undefined);
+        row(`fan-out through Hive Gateway, ${size}: query through the gateway during it`, `median ${fmt(routed.queryDuringFanoutMs?.median)} ms, max ${fmt(routed.queryDuringFanoutMs?.max)} ms`, '', '', '', undefined);
+      }
     }
   }
   if (r['cold-start']) {

@@ -208,14 +208,14 @@ export type PortfoliosQueryVariables = Exact<{
 }>;
 
 
-export type PortfoliosQuery = { portfolios: { edges: Array<{ cursor: string, node: { id: string, name: string, baseCurrency: string, ledgerHead: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type PortfoliosQuery = { portfolios: { edges: Array<{ cursor: string, node: { id: string, name: string | null, baseCurrency: string | null, ledgerHead: string | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type PortfolioQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type PortfolioQuery = { portfolio: { id: string, name: string, baseCurrency: string, ledgerHead: string } | null };
+export type PortfolioQuery = { portfolio: { id: string, name: string | null, baseCurrency: string | null, ledgerHead: string | null } | null };
 
 export type PricingPackFieldsFragment = { id: string, asofDate: string, policy: string, hash: string, status: PackStatus, isFresh: boolean, prewarmDone: boolean, reconciliationPassed: boolean, reconciliationErrorBps: number | null, errorMessage: string | null, createdAt: string, updatedAt: string, supersededBy: { id: string, status: PackStatus } | null, sources: Array<{ name: string, canView: boolean, canExport: boolean, attributionRequired: boolean, attributionText: string | null, watermarkRequired: boolean }> };
 

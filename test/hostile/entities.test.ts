@@ -249,13 +249,21 @@ describe('federation _entities under hostile input', () => {
 
   describe('errors inside reference resolution are masked and reported', () => {
     const portfolios = () => t.app.services.portfolios;
+    const packs = () => t.app.services.packs;
     let original: typeof t.app.services.portfolios.findManyForTenant;
+    let originalPacks: typeof t.app.services.packs.findByIds;
     beforeEach(() => {
       original = portfolios().findManyForTenant;
+      originalPacks = packs().findByIds;
     });
     afterEach(() => {
       portfolios().findManyForTenant = original;
+      packs().findByIds = originalPacks;
     });
+    // A pack whose non-null status came back null: graphql-js itself refuses it, after every resolver.
+    const withNullStatus = () => {
+      packs().findByIds = async (ids) => (await originalPacks.call(packs(), ids)).map((row) => ({ ...row, status: null as never }));
+    };
 
     it("a library's own error (here Prisma refusing a query) is INTERNAL_SERVER_ERROR with the trace id, reported once per batch", async () => {
       portfolios().findManyForTenant = (tenantId, ids) =>
@@ -282,28 +290,28 @@ describe('federation _entities under hostile input', () => {
       expect(reported(logged)[0]).toMatchObject({ traceId: TRACE_ID, err: { message: leaky } });
     });
 
-    it('an error graphql-js raises past every resolver (a null name) is masked with the trace id and reported', async () => {
-      portfolios().findManyForTenant = async (tenantId) => [{ id: 'pf-demo-growth', tenantId, name: null as never, baseCurrency: 'CAD', ledgerHead: 'x' }];
+    it('an error graphql-js raises past every resolver (a null status) is masked with the trace id and reported', async () => {
+      withNullStatus();
       const logged = lines.length;
-      const { response } = await resolve([portfolio('pf-demo-growth')], { as: 'demo-viewer', headers: { traceparent: TRACEPARENT } });
+      const { response } = await resolve([pack('PP_2026-11-20')], { as: 'demo-viewer', headers: { traceparent: TRACEPARENT } });
       expect(response.data).toEqual({ _entities: [null] });
-      expect(response.errors).toEqual([{ message: 'Internal server error', path: ['_entities', 0, 'name'], locations: expect.any(Array), extensions: { code: 'INTERNAL_SERVER_ERROR', traceId: TRACE_ID } }]);
+      expect(response.errors).toEqual([{ message: 'Internal server error', path: ['_entities', 0, 'status'], locations: expect.any(Array), extensions: { code: 'INTERNAL_SERVER_ERROR', traceId: TRACE_ID } }]);
       expect(JSON.stringify(response)).not.toMatch(LEAKS);
       expect(reported(logged)).toEqual([expect.objectContaining({ traceId: TRACE_ID, err: expect.objectContaining({ message: expect.stringMatching(/Cannot return null/) }) })]);
     });
 
     it('the same over graphql-ws', async () => {
-      portfolios().findManyForTenant = async (tenantId) => [{ id: 'pf-demo-growth', tenantId, name: null as never, baseCurrency: 'CAD', ledgerHead: 'x' }];
+      withNullStatus();
       const client = t.wsClient({ as: 'demo-viewer' });
       const result = await new Promise<ExecutionResult>((done, fail) => {
         let last: ExecutionResult | undefined;
         client.subscribe(
-          { query: ENTITIES, variables: { r: [portfolio('pf-demo-growth')] } },
+          { query: ENTITIES, variables: { r: [pack('PP_2026-11-20')] } },
           { next: (value) => (last = value as ExecutionResult), error: fail, complete: () => done(last!) },
         );
       });
       expect(result.errors).toEqual([
-        { message: 'Internal server error', path: ['_entities', 0, 'name'], locations: expect.any(Array), extensions: { code: 'INTERNAL_SERVER_ERROR', traceId: expect.stringMatching(/^[0-9a-f]{32}$/) } },
+        { message: 'Internal server error', path: ['_entities', 0, 'status'], locations: expect.any(Array), extensions: { code: 'INTERNAL_SERVER_ERROR', traceId: expect.stringMatching(/^[0-9a-f]{32}$/) } },
       ]);
       expect(JSON.stringify(result)).not.toMatch(LEAKS);
     });

@@ -4,19 +4,30 @@ import { tenantOf, type GraphQLContext } from '../context';
 import { ErrorBoundary } from '../errors';
 import { ConnectionArgs, connectionTypes, toConnection } from '../relay';
 
+/**
+ * The fields besides the key are nullable for routers: a portfolio another subgraph references
+ * that is not the caller's (another tenant's, or gone) resolves to null in `_entities`, and a
+ * router then completes the fields it asked freshgate for with null. Were they non-null, that null
+ * would be a "Cannot return null for non-nullable field" error, which routers report as an
+ * internal error (Hive Gateway masks it as INTERNAL_SERVER_ERROR, Apollo Router adds it to
+ * `errors`), nulling the parent; nullable, a refused portfolio is an ordinary null.
+ * freshgate's own queries always fill them.
+ */
+const REFUSED = 'Null only when a router reached, through another subgraph, a portfolio the caller may not see.';
+
 @Directive('@key(fields: "id")')
 @ObjectType({ description: "A portfolio of the caller's tenant." })
 export class Portfolio {
   @Field(() => ID)
   id!: string;
 
-  @Field(() => String)
+  @Field(() => String, { nullable: true, description: REFUSED })
   name!: string;
 
-  @Field(() => String)
+  @Field(() => String, { nullable: true, description: REFUSED })
   baseCurrency!: string;
 
-  @Field(() => String, { description: 'Hash of the latest ledger commit; pin it to reproduce a result.' })
+  @Field(() => String, { nullable: true, description: `Hash of the latest ledger commit; pin it to reproduce a result. ${REFUSED}` })
   ledgerHead!: string;
 }
 
