@@ -12,6 +12,7 @@ describe('entityKeysOf', () => {
     expect(Object.fromEntries(entityKeysOf(schema))).toEqual({
       Pattern: ['id'],
       PatternExecution: ['id'],
+      PatternVersion: ['id'],
       Portfolio: ['id'],
       PricingPack: ['id'],
     });
