@@ -92,6 +92,8 @@ export interface OperationLimitsConfig {
   wsMaxSubscriptionsPerUser: number;
   /** A ws client that lets this much outgoing data pile up is disconnected (slow consumer). */
   wsMaxBufferedBytes: number;
+  /** The same for a router's connection (with ROUTER_SECRET set): it carries many subscribers' events. */
+  wsMaxBufferedBytesRouter: number;
   /** Representations one request may ask `_entities` for; more is BAD_USER_INPUT before any lookup. */
   maxEntityRepresentations: number;
 }
@@ -250,6 +252,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       wsMaxSubscriptionsPerRouterConnection: parseNonNegativeInt('WS_MAX_SUBSCRIPTIONS_ROUTER', env.WS_MAX_SUBSCRIPTIONS_ROUTER, 50_000),
       wsMaxSubscriptionsPerUser: parseNonNegativeInt('WS_MAX_SUBSCRIPTIONS_PER_USER', env.WS_MAX_SUBSCRIPTIONS_PER_USER, 100),
       wsMaxBufferedBytes: parsePositiveInt('WS_MAX_BUFFERED_BYTES', env.WS_MAX_BUFFERED_BYTES, 1_048_576),
+      wsMaxBufferedBytesRouter: parsePositiveInt('WS_MAX_BUFFERED_BYTES_ROUTER', env.WS_MAX_BUFFERED_BYTES_ROUTER, 67_108_864),
       maxEntityRepresentations: parsePositiveInt('MAX_ENTITY_REPRESENTATIONS', env.MAX_ENTITY_REPRESENTATIONS, 100),
     },
     corsOrigins: (optional(env.CORS_ORIGINS) ?? '').split(',').map((o) => o.trim()).filter(Boolean),

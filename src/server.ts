@@ -61,7 +61,11 @@ type WsExtra = {
   viaRouter?: boolean;
 };
 
-/** graphql-ws's code for a refused connection: clients do not retry it. */
+/**
+ * graphql-ws's code for a refused connection. graphql-ws clients do retry it (only a few 44xx codes
+ * are fatal to them): what tells a client it is signed out is the UNAUTHENTICATED error its
+ * operations receive first (WsSessions.endOperations).
+ */
 const WS_FORBIDDEN = 4403;
 /**
  * A user over WS_MAX_CONNECTIONS_PER_USER. graphql-ws clients treat 4429 (the protocol's "too many
@@ -134,7 +138,7 @@ export async function startServer(app: App, listen: { host: string; port: number
             ctx.extra.socket.close(WS_TRY_AGAIN_LATER, 'Service temporarily unavailable');
             return false;
           }
-          return false; // closes with 4403 Forbidden: a bad credential is not retried
+          return false; // closes with 4403 Forbidden: a bad credential
         }
       },
       onClose: (ctx) => {
@@ -184,7 +188,13 @@ export async function startServer(app: App, listen: { host: string; port: number
       },
     },
     wsServer,
-    { logger: app.logger, maxBufferedBytes: limits.wsMaxBufferedBytes, onSlowConsumer: () => app.metrics.wsSlowConsumers.inc() },
+    {
+      logger: app.logger,
+      // Behind a router every connection carries many end users' events: one event to 5,000
+      // subscribers is ~1.5 MB on one socket, far more than a single client may leave unread.
+      maxBufferedBytes: app.config.routerSecret === undefined ? limits.wsMaxBufferedBytes : limits.wsMaxBufferedBytesRouter,
+      onSlowConsumer: () => app.metrics.wsSlowConsumers.inc(),
+    },
   );
 
   // Access is re-checked while a connection lives, not only when it starts: a token that

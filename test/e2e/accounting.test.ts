@@ -231,7 +231,7 @@ describe('run accounting', () => {
       expect(now.data!.pattern.version).toBe('1.1.0');
       // executions keep pointing at the version they ran; a new run uses the new version
       const ran = await run({ patternId: 'portfolio_news' });
-      expect(ran.data?.executePattern?.metadata.patternVersion).toBe('1.1.0');
+      expect(ran.data?.executePattern?.metadata?.patternVersion).toBe('1.1.0');
     });
 
     it('validates the new definition exactly like the files at start, and refuses a stale or missing ifMatch', async () => {

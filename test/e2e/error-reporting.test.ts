@@ -72,7 +72,7 @@ describe('error reporting and logs', () => {
     expect(refused.status).toBe(401);
     const refusedLine = lines.slice(before).map((line) => JSON.parse(line) as Record<string, unknown>).find((l) => l.msg === 'graphql request');
     expect(refusedLine).toMatchObject({ operationType: 'refused', errors: ['UNAUTHENTICATED'], requestId: expect.any(String) });
-    expect(executions[0]).toMatchObject({ executionId: run.data!.executePattern!.id, status: 'SUCCESS', pattern: 'portfolio_news@1.0.0', traceId: run.data!.executePattern!.metadata.traceId });
+    expect(executions[0]).toMatchObject({ executionId: run.data!.executePattern!.id, status: 'SUCCESS', pattern: 'portfolio_news@1.0.0', traceId: run.data!.executePattern!.metadata!.traceId });
     const all = lines.join('\n');
     expect(all).not.toContain(token);
     expect(all).not.toContain('eyJ');

@@ -41,7 +41,7 @@ describe("one caller's bad runs do not degrade anyone", () => {
     for (let i = 0; i < 8; i++) {
       const response = await risk('pf-demo-growth', { start: '2026-11-14', end: '2026-11-15' }, 'demo-analyst');
       expect(response.data!.executePattern!.status).toBe('FAILED');
-      expect(response.data!.executePattern!.errors.map((e) => e.code)).toEqual(['NOT_ENOUGH_PACKS', 'UPSTREAM_FAILED', 'UPSTREAM_FAILED']);
+      expect(response.data!.executePattern!.errors!.map((e) => e.code)).toEqual(['NOT_ENOUGH_PACKS', 'UPSTREAM_FAILED', 'UPSTREAM_FAILED']);
     }
     expect(t.app.services.runtime.breakerStates()).toEqual({ financial_analyst: 'CLOSED', news_analyst: 'CLOSED' });
 

@@ -89,22 +89,22 @@ describe('executePattern', () => {
           requestId: expect.any(String),
         }),
       );
-      expect(execution.metadata.durationMs).toBeGreaterThan(0);
-      expect(execution.steps.map((s) => [s.stepId, s.status, s.agent])).toEqual([
+      expect(execution.metadata!.durationMs).toBeGreaterThan(0);
+      expect(execution.steps!.map((s) => [s.stepId, s.status, s.agent])).toEqual([
         ['positions', 'SUCCESS', 'financial_analyst'],
         ['series', 'SUCCESS', 'financial_analyst'],
         ['valuation', 'SUCCESS', 'financial_analyst'],
         ['twr', 'SUCCESS', 'financial_analyst'],
         ['charts', 'SUCCESS', 'financial_analyst'],
-      ].sort((a, b) => execution.steps.findIndex((s) => s.stepId === a[0]) - execution.steps.findIndex((s) => s.stepId === b[0])));
+      ].sort((a, b) => execution.steps!.findIndex((s) => s.stepId === a[0]) - execution.steps!.findIndex((s) => s.stepId === b[0])));
       // positions and series read nothing of each other: they ran at the same time.
-      const at = (id: string) => execution.steps.find((s) => s.stepId === id)!;
+      const at = (id: string) => execution.steps!.find((s) => s.stepId === id)!;
       expect(Date.parse(at('series').startedAt!)).toBeLessThan(Date.parse(at('positions').finishedAt!));
       expect(Date.parse(at('positions').startedAt!)).toBeLessThan(Date.parse(at('series').finishedAt!));
       // charts needs valuation and twr: it started after both finished.
       expect(Date.parse(at('charts').startedAt!)).toBeGreaterThanOrEqual(Date.parse(at('twr').finishedAt!));
-      expect(execution.attributions.map((a) => a.source)).toEqual(['FMP', 'FRED', 'Internal', 'Polygon']);
-      expect(execution.attributions.find((a) => a.source === 'FMP')).toMatchObject({ required: true, text: expect.stringContaining('Financial Modeling Prep') });
+      expect(execution.attributions!.map((a) => a.source)).toEqual(['FMP', 'FRED', 'Internal', 'Polygon']);
+      expect(execution.attributions!.find((a) => a.source === 'FMP')).toMatchObject({ required: true, text: expect.stringContaining('Financial Modeling Prep') });
 
       const stored = await t.request(ExecutionDocument, { id: execution.id }, { as: 'demo-viewer' });
       expect(stored.data!.execution).toMatchObject({ id: execution.id, resultSha256: execution.resultSha256, pattern: { id: 'portfolio_overview', version: '1.0.0' } });
@@ -124,7 +124,7 @@ describe('executePattern', () => {
       const headlines = (news.data!.executePattern!.result as { headlines: { publishedAt: string }[] }).headlines;
       expect(headlines.length).toBeGreaterThan(0);
       expect(headlines.every((h) => h.publishedAt < '2026-11-21')).toBe(true);
-      expect(news.data!.executePattern!.attributions.map((a) => a.source)).toContain('NewsAPI');
+      expect(news.data!.executePattern!.attributions!.map((a) => a.source)).toContain('NewsAPI');
     });
   });
 
@@ -236,19 +236,19 @@ describe('executePattern', () => {
         { as: 'demo-analyst' },
       );
       expect(appended.errors).toBeUndefined();
-      expect(appended.data!.appendLedgerEntries!.parentHash).toBe(first.metadata.ledgerCommitHash);
+      expect(appended.data!.appendLedgerEntries!.parentHash).toBe(first.metadata!.ledgerCommitHash);
       const newPack = await publishPack('2026-11-23');
       expect((await t.request(MarkPackFreshDocument, { id: newPack }, { as: 'pack-builder' })).errors).toBeUndefined();
 
-      const pinned = (await run({ packId: first.metadata.pricingPackId, ledgerCommit: first.metadata.ledgerCommitHash })).data!.executePattern!;
+      const pinned = (await run({ packId: first.metadata!.pricingPackId, ledgerCommit: first.metadata!.ledgerCommitHash })).data!.executePattern!;
       expect(pinned.status).toBe('SUCCESS');
       expect(pinned.id).not.toBe(first.id);
       expect(pinned.resultSha256).toBe(first.resultSha256);
       expect(JSON.stringify(pinned.result)).toBe(JSON.stringify(first.result));
 
       const unpinned = (await run({})).data!.executePattern!;
-      expect(unpinned.metadata.pricingPackId).toBe(newPack);
-      expect(unpinned.metadata.ledgerCommitHash).toBe(appended.data!.appendLedgerEntries!.hash);
+      expect(unpinned.metadata!.pricingPackId).toBe(newPack);
+      expect(unpinned.metadata!.ledgerCommitHash).toBe(appended.data!.appendLedgerEntries!.hash);
       expect(unpinned.resultSha256).not.toBe(first.resultSha256);
     });
   });

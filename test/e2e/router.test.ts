@@ -8,7 +8,7 @@ import {
   PackHealthDocument,
 } from '../generated/operations';
 import { samplePack } from '../support/packs';
-import { composeSupergraph, NOTES, startHiveGateway, startNotesSubgraph, StreamRecorder, type HiveGateway, type StreamMessage, type Subgraph } from '../support/router';
+import { composeSupergraph, NOTES, PINNED_EXECUTIONS, startHiveGateway, startNotesSubgraph, StreamRecorder, type HiveGateway, type StreamMessage, type Subgraph } from '../support/router';
 import { startTestServer, testConfig, type TestServer } from '../support/test-server';
 
 const ROUTER_SECRET = 'router-secret-of-the-router-suite-0123456789';
@@ -134,6 +134,20 @@ describe('behind a federation router (Hive Gateway)', () => {
     const owner = await gateway.request('{ notedPortfolios { id name } }', undefined, { token: await t.token('other-analyst') });
     expect(owner.errors).toBeUndefined();
     expect(owner.data).toEqual({ notedPortfolios: [{ id: 'pf-demo-growth', name: null }, { id: 'pf-other-income', name: 'Other Income' }] });
+  });
+
+  viaGateway('another tenant’s run reached through the other subgraph is an ordinary null too', async () => {
+    const direct = { headers: { 'router-authorization': ROUTER_SECRET } };
+    const run = (as: string, portfolioId: string) =>
+      t.request(ExecutePatternDocument, { input: { patternId: 'portfolio_overview', inputs: { portfolioId } } }, { as, ...direct });
+    const own = (await run('demo-analyst', 'pf-demo-growth')).data!.executePattern!.id;
+    const others = (await run('other-analyst', 'pf-other-income')).data!.executePattern!.id;
+    PINNED_EXECUTIONS.splice(0, PINNED_EXECUTIONS.length, own, others);
+    const response = await gateway.request('{ pinnedExecutions { id status creditsConsumed metadata { pricingPackId } pinned } }', undefined, { token: await t.token('demo-analyst') });
+    expect(response.errors).toBeUndefined();
+    const [mine, theirs] = (response.data as { pinnedExecutions: Record<string, unknown>[] }).pinnedExecutions;
+    expect(mine).toMatchObject({ id: own, status: 'SUCCESS', metadata: { pricingPackId: 'PP_2026-11-20' }, pinned: true });
+    expect(theirs).toEqual({ id: others, status: null, creditsConsumed: null, metadata: null, pinned: true });
   });
 
   viaGateway('ROUTER_SECRET: freshgate refuses direct HTTP and WebSocket calls, the gateway (which presents it) is served on both', async () => {

@@ -31,7 +31,7 @@ describe('tracing', () => {
       { as: 'demo-analyst', headers: { traceparent: `00-${TRACE_ID}-${PARENT_SPAN}-01` } },
     );
     const execution = response.data!.executePattern!;
-    expect(execution.metadata.traceId).toBe(TRACE_ID);
+    expect(execution.metadata!.traceId).toBe(TRACE_ID);
 
     const spans = exporter.getFinishedSpans();
     const root = spans.find((s) => s.name === 'freshgate.execution')!;
@@ -40,7 +40,7 @@ describe('tracing', () => {
     expect(parentOf(root)).toBe(PARENT_SPAN);
     expect(root.attributes).toMatchObject({
       pricing_pack_id: 'PP_2026-11-20',
-      ledger_commit_hash: execution.metadata.ledgerCommitHash,
+      ledger_commit_hash: execution.metadata!.ledgerCommitHash,
       pattern_id: 'portfolio_overview',
       pattern_version: '1.0.0',
       execution_status: 'SUCCESS',
@@ -67,6 +67,6 @@ describe('tracing', () => {
     exporter.reset();
     const response = await t.request(ExecutePatternDocument, { input: { patternId: 'portfolio_news', inputs: { portfolioId: 'pf-demo-growth' } } }, { as: 'demo-analyst' });
     const root = exporter.getFinishedSpans().find((s) => s.name === 'freshgate.execution')!;
-    expect(root.spanContext().traceId).toBe(response.data!.executePattern!.metadata.traceId);
+    expect(root.spanContext().traceId).toBe(response.data!.executePattern!.metadata!.traceId);
   });
 });

@@ -112,21 +112,21 @@ export type PackStatus =
   | 'STALE'
   | 'WARMING';
 
-export type ExecutionFieldsFragment = { id: string, status: ExecutionStatus, result: unknown, resultSha256: string | null, confidence: number, creditsConsumed: number, createdAt: string, metadata: { pricingPackId: string, ledgerCommitHash: string, patternId: string, patternVersion: string, asofDate: string, durationMs: number, timestamp: string, finishedAt: string | null, traceId: string, requestId: string, packFresh: boolean }, attributions: Array<{ source: string, text: string | null, required: boolean, asOf: string }>, errors: Array<{ stepId: string | null, code: string, message: string, retryable: boolean }> };
+export type ExecutionFieldsFragment = { id: string, status: ExecutionStatus | null, result: unknown, resultSha256: string | null, confidence: number | null, creditsConsumed: number | null, createdAt: string | null, metadata: { pricingPackId: string, ledgerCommitHash: string, patternId: string, patternVersion: string, asofDate: string, durationMs: number, timestamp: string, finishedAt: string | null, traceId: string, requestId: string, packFresh: boolean } | null, attributions: Array<{ source: string, text: string | null, required: boolean, asOf: string }> | null, errors: Array<{ stepId: string | null, code: string, message: string, retryable: boolean }> | null };
 
 export type ExecutePatternMutationVariables = Exact<{
   input: ExecutePatternInput;
 }>;
 
 
-export type ExecutePatternMutation = { executePattern: { id: string, status: ExecutionStatus, result: unknown, resultSha256: string | null, confidence: number, creditsConsumed: number, createdAt: string, steps: Array<{ stepId: string, capability: string, agent: string | null, status: string, attempt: number, startedAt: string | null, finishedAt: string | null, durationMs: number | null, errorCode: string | null, errorMessage: string | null }>, metadata: { pricingPackId: string, ledgerCommitHash: string, patternId: string, patternVersion: string, asofDate: string, durationMs: number, timestamp: string, finishedAt: string | null, traceId: string, requestId: string, packFresh: boolean }, attributions: Array<{ source: string, text: string | null, required: boolean, asOf: string }>, errors: Array<{ stepId: string | null, code: string, message: string, retryable: boolean }> } | null };
+export type ExecutePatternMutation = { executePattern: { id: string, status: ExecutionStatus | null, result: unknown, resultSha256: string | null, confidence: number | null, creditsConsumed: number | null, createdAt: string | null, steps: Array<{ stepId: string, capability: string, agent: string | null, status: string, attempt: number, startedAt: string | null, finishedAt: string | null, durationMs: number | null, errorCode: string | null, errorMessage: string | null }> | null, metadata: { pricingPackId: string, ledgerCommitHash: string, patternId: string, patternVersion: string, asofDate: string, durationMs: number, timestamp: string, finishedAt: string | null, traceId: string, requestId: string, packFresh: boolean } | null, attributions: Array<{ source: string, text: string | null, required: boolean, asOf: string }> | null, errors: Array<{ stepId: string | null, code: string, message: string, retryable: boolean }> | null } | null };
 
 export type ExecutionQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type ExecutionQuery = { execution: { id: string, status: ExecutionStatus, result: unknown, resultSha256: string | null, confidence: number, creditsConsumed: number, createdAt: string, pattern: { id: string, version: string, etag: string }, patternVersion: { id: string, version: string, etag: string }, steps: Array<{ stepId: string, status: string, startedAt: string | null, finishedAt: string | null }>, metadata: { pricingPackId: string, ledgerCommitHash: string, patternId: string, patternVersion: string, asofDate: string, durationMs: number, timestamp: string, finishedAt: string | null, traceId: string, requestId: string, packFresh: boolean }, attributions: Array<{ source: string, text: string | null, required: boolean, asOf: string }>, errors: Array<{ stepId: string | null, code: string, message: string, retryable: boolean }> } | null };
+export type ExecutionQuery = { execution: { id: string, status: ExecutionStatus | null, result: unknown, resultSha256: string | null, confidence: number | null, creditsConsumed: number | null, createdAt: string | null, pattern: { id: string, version: string, etag: string } | null, patternVersion: { id: string, version: string, etag: string } | null, steps: Array<{ stepId: string, status: string, startedAt: string | null, finishedAt: string | null }> | null, metadata: { pricingPackId: string, ledgerCommitHash: string, patternId: string, patternVersion: string, asofDate: string, durationMs: number, timestamp: string, finishedAt: string | null, traceId: string, requestId: string, packFresh: boolean } | null, attributions: Array<{ source: string, text: string | null, required: boolean, asOf: string }> | null, errors: Array<{ stepId: string | null, code: string, message: string, retryable: boolean }> | null } | null };
 
 export type ExecutionProgressSubscriptionVariables = Exact<{
   executionId: string | number;
@@ -142,7 +142,7 @@ export type ExecutionsQueryVariables = Exact<{
 }>;
 
 
-export type ExecutionsQuery = { executions: { edges: Array<{ cursor: string, node: { id: string, status: ExecutionStatus, confidence: number, creditsConsumed: number, createdAt: string, metadata: { patternId: string, patternVersion: string, pricingPackId: string, ledgerCommitHash: string, asofDate: string, durationMs: number, traceId: string, requestId: string } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type ExecutionsQuery = { executions: { edges: Array<{ cursor: string, node: { id: string, status: ExecutionStatus | null, confidence: number | null, creditsConsumed: number | null, createdAt: string | null, metadata: { patternId: string, patternVersion: string, pricingPackId: string, ledgerCommitHash: string, asofDate: string, durationMs: number, traceId: string, requestId: string } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type AuditLogQueryVariables = Exact<{
   filter?: AuditFilter | null | undefined;

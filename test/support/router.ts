@@ -42,6 +42,9 @@ export const NOTES: Record<string, string> = {
   'pf-other-income': 'Another tenant: must never show through freshgate',
 };
 
+/** Runs the notes subgraph has pinned, by id (the test fills it): freshgate's tenant data too. */
+export const PINNED_EXECUTIONS: string[] = [];
+
 export async function startNotesSubgraph(): Promise<Subgraph & { stop(): Promise<void> }> {
   const typeDefs = parse(`
     extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
@@ -49,15 +52,27 @@ export async function startNotesSubgraph(): Promise<Subgraph & { stop(): Promise
       id: ID!
       note: String
     }
+    type PatternExecution @key(fields: "id") {
+      id: ID!
+      pinned: Boolean
+    }
     type Query {
       notedPortfolios: [Portfolio]!
+      pinnedExecutions: [PatternExecution]!
     }
   `);
   const resolvers = {
-    Query: { notedPortfolios: () => Object.keys(NOTES).map((id) => ({ id })) },
+    Query: {
+      notedPortfolios: () => Object.keys(NOTES).map((id) => ({ id })),
+      pinnedExecutions: () => PINNED_EXECUTIONS.map((id) => ({ id })),
+    },
     Portfolio: {
       __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
       note: (portfolio: { id: string }) => NOTES[portfolio.id] ?? null,
+    },
+    PatternExecution: {
+      __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
+      pinned: () => true,
     },
   };
   // Inline tracing is for Apollo's own router; on, it logs that it is enabled.

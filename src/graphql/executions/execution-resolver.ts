@@ -53,7 +53,8 @@ export class ExecutionResolver {
   }
 
   @FieldResolver(() => Pattern, {
-    description: 'The pattern, at its current version (the same object `pattern(id)` gives); what this execution ran is `patternVersion`.',
+    nullable: true,
+    description: 'The pattern, at its current version (the same object `pattern(id)` gives); what this execution ran is `patternVersion`. Null only for a run the caller may not see, reached through a router.',
   })
   async pattern(@Root() execution: ExecutionNode, @Ctx() { services }: GraphQLContext): Promise<Pattern> {
     const pattern = services.patterns.currentVersion(execution.record.patternId) ?? (await services.patterns.version(execution.record.patternId, execution.record.patternVersion));
@@ -61,19 +62,22 @@ export class ExecutionResolver {
     return toPattern(pattern);
   }
 
-  @FieldResolver(() => PatternVersion, { description: 'The pattern version this execution ran, whatever has been published since.' })
+  @FieldResolver(() => PatternVersion, {
+    nullable: true,
+    description: 'The pattern version this execution ran, whatever has been published since. Null only for a run the caller may not see, reached through a router.',
+  })
   async patternVersion(@Root() execution: ExecutionNode, @Ctx() { services }: GraphQLContext): Promise<PatternVersion> {
     const pattern = await services.patterns.version(execution.record.patternId, execution.record.patternVersion);
     if (!pattern) throw new Error(`pattern ${execution.record.patternId}@${execution.record.patternVersion} is missing`);
     return toPatternVersion(pattern);
   }
 
-  @FieldResolver(() => ExecutionMetadata)
+  @FieldResolver(() => ExecutionMetadata, { nullable: true, description: 'What the run ran on. Null only for a run the caller may not see, reached through a router.' })
   metadata(@Root() execution: ExecutionNode): ExecutionMetadata {
     return toMetadata(execution.record);
   }
 
-  @FieldResolver(() => [StepTrace])
+  @FieldResolver(() => [StepTrace], { nullable: true, description: 'Each step, as it ran. Null only for a run the caller may not see, reached through a router.' })
   async steps(@Root() execution: ExecutionNode, @Ctx() { services }: GraphQLContext): Promise<StepTrace[]> {
     return (await services.executions.steps(execution.id)).map(toStepTrace);
   }

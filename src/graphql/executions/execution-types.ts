@@ -141,13 +141,21 @@ export class ExecutionError {
   retryable!: boolean;
 }
 
+/**
+ * Like Portfolio's: a run is tenant data, and one another subgraph references that is not the
+ * caller's resolves to null in `_entities`; a router then completes the fields it asked freshgate
+ * for with null, which non-null fields would turn into an internal error. freshgate's own queries
+ * always fill them.
+ */
+const REFUSED = 'Null only when a router reached, through another subgraph, a run the caller may not see.';
+
 @Directive('@key(fields: "id")')
 @ObjectType({ description: 'One run of a pattern: its result, what it ran on, and how each step went.' })
 export class PatternExecution {
   @Field(() => ID)
   id!: string;
 
-  @Field(() => ExecutionStatusEnum)
+  @Field(() => ExecutionStatusEnum, { nullable: true, description: `RUNNING, then SUCCESS, PARTIAL or FAILED. ${REFUSED}` })
   status!: ExecutionStatusEnum;
 
   @Field(() => JSONScalar, { nullable: true, description: 'Canonical JSON (sorted keys, numbers rounded to 8 decimals).' })
@@ -156,19 +164,19 @@ export class PatternExecution {
   @Field(() => String, { nullable: true, description: 'sha256 of the canonical result: equal for the same pack, ledger, pattern and inputs.' })
   resultSha256!: string | null;
 
-  @Field(() => Float, { description: '0..1, lowered by warnings, partial steps and an unfresh pack.' })
+  @Field(() => Float, { nullable: true, description: `0..1, lowered by warnings, partial steps and an unfresh pack. ${REFUSED}` })
   confidence!: number;
 
-  @Field(() => [Attribution])
+  @Field(() => [Attribution], { nullable: true, description: `Every source the result used, with its attribution. ${REFUSED}` })
   attributions!: Attribution[];
 
-  @Field(() => [ExecutionError])
+  @Field(() => [ExecutionError], { nullable: true, description: `What failed, by step (empty for a SUCCESS). ${REFUSED}` })
   errors!: ExecutionError[];
 
-  @Field(() => Float)
+  @Field(() => Float, { nullable: true, description: `Credits debited for the run (refunded for a FAILED one). ${REFUSED}` })
   creditsConsumed!: number;
 
-  @Field(() => JSONScalar, { description: 'The validated inputs (defaults applied).' })
+  @Field(() => JSONScalar, { nullable: true, description: `The validated inputs (defaults applied). ${REFUSED}` })
   inputs!: unknown;
 
   @Field(() => ID, {
@@ -177,7 +185,7 @@ export class PatternExecution {
   })
   retryOf!: string | null;
 
-  @Field(() => DateTimeScalar)
+  @Field(() => DateTimeScalar, { nullable: true, description: `When the run started. ${REFUSED}` })
   createdAt!: Date;
 }
 
