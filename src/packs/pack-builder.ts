@@ -32,7 +32,8 @@ export class PackBuilder {
       try {
         return await this.publish(content, hash, actor);
       } catch (error) {
-        const raced = error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+        // P2002: the day's current pack or the new id was taken meanwhile; P2034: a write conflict or deadlock between publishers.
+        const raced = error instanceof Prisma.PrismaClientKnownRequestError && (error.code === 'P2002' || error.code === 'P2034');
         if (!raced || attempt >= PUBLISH_ATTEMPTS) {
           if (raced) throw new AppError('CONFLICT', 'Another pack for this date and policy is being published; retry', { retryable: true });
           throw error;

@@ -50,7 +50,11 @@ const REALISTIC: BenignOverrides = {
   'Query._entities(representations:)': { __typename: 'PricingPack', id: 'PP_2025-01-03' },
 };
 
-const IDENTITIES = [undefined, 'demo-admin', 'demo-analyst', 'pack-builder'] as const;
+/**
+ * Anonymous (refused by the shield after the edge guard) and an admin, whom every rule admits
+ * (admins hold the analyst's and the pack builder's rights): every field is reached past its rule.
+ */
+const IDENTITIES = [undefined, 'demo-admin'] as const;
 
 const STACK = /\n\s+at |\bat [^"\n]*\((?:file:|node:|\/)[^)]*:\d+:\d+\)/;
 const INTERNAL = /INTERNAL_SERVER_ERROR/;
@@ -165,7 +169,7 @@ describe('schema-driven fuzz', () => {
       .filter((target) => target.operation !== 'subscription')
       .flatMap((target) => HOSTILE_VALUES.filter((hostile) => worthSending(target, hostile)).flatMap((hostile) => IDENTITIES.map((user) => ({ target, hostile, user }))));
     const failures: string[] = [];
-    await inPool(cases, 4, async ({ target, hostile, user }) => {
+    await inPool(cases, 6, async ({ target, hostile, user }) => {
       const root = target.operation === 'query' ? 'Query' : 'Mutation';
       const body = requestBody(fuzzRequest(target, variableValue(hostile), REALISTIC, root), hostile);
       const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -178,7 +182,7 @@ describe('schema-driven fuzz', () => {
     expect(failures).toEqual([]);
     // And the server is still itself.
     expect((await t.request('{ packHealth { status } }')).data).toEqual({ packHealth: { status: 'FRESH' } });
-  });
+  }, 180_000);
 
   it('answers every hostile value in every subscription argument over graphql-ws with an error for that operation, and keeps the socket', async () => {
     const subscriptions = targets.filter((target) => target.operation === 'subscription');
