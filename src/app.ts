@@ -7,7 +7,8 @@ import type { Database } from './db/database';
 import { migrate, pendingMigrations } from './db/migrator';
 import { sqlStateOf } from './db/unavailable';
 import { openDatabase } from './db/open-database';
-import { seedDemoData } from './db/seed/demo-seed';
+import { createDataLayer, type DataLayer } from './data/data-layer';
+import { seedDemoData } from './demo/seed-demo';
 import { buildFreshgateSchema } from './graphql/build-schema';
 import { setErrorReporter } from './graphql/errors';
 import { createLogger, type Logger } from './observability/logger';
@@ -23,6 +24,8 @@ import { withinTime } from './shared/time-limit';
 export interface App {
   config: Config;
   db: Database;
+  /** Every repository, and transactions over them: the only way to the database above `src/data`. */
+  data: DataLayer;
   services: Services;
   metrics: Metrics;
   authenticator: Authenticator;
@@ -65,7 +68,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const db = options.db ?? (await openDatabase(config));
   try {
     const metrics = new Metrics();
-    const services = createServices(config, db, rights, {
+    const data = createDataLayer(db);
+    const services = createServices(config, db, data, rights, {
       metrics,
       logger,
       onBackgroundError: (error, executionId) => logger.error({ err: error, executionId }, 'background execution failed'),
@@ -74,7 +78,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const patternFiles = loadPatternFiles(config.patternsDir, new Set(services.runtime.capabilities()));
     await bringSchemaUpToDate(db, config, logger);
     if (config.seedDemoData) {
-      const seeded = await seedDemoData(db.prisma);
+      const seeded = await seedDemoData(data);
       if (seeded.seeded) logger.info({ packs: seeded.packs, commits: seeded.commits }, 'demo data seeded');
     }
     await services.patterns.sync(patternFiles);
@@ -91,7 +95,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     lostRunSweep.unref();
     const authenticator = new Authenticator(
       createTokenVerifier({ secret: jwtSecret, jwksUrl: config.jwt.jwksUrl, issuer: config.jwt.issuer, audience: config.jwt.audience, maxTtlMs: config.jwt.maxTtlMs }),
-      db.prisma,
+      data.users,
     );
     const { schema } = await buildFreshgateSchema({ shieldDebug: false });
     const errorReporting = config.sentryDsn
@@ -107,6 +111,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     return {
       config,
       db,
+      data,
       services,
       metrics,
       authenticator,

@@ -81,7 +81,7 @@ const WS_TRY_AGAIN_LATER = 1013;
  */
 export async function startServer(app: App, listen: { host: string; port: number }): Promise<RunningServer> {
   // Rate limits (README, "Rate limits"): every GraphQL operation, HTTP or ws, after authentication.
-  const limiter = await createRequestLimiter(app.config.rateLimits, app.db, app.logger);
+  const limiter = await createRequestLimiter(app.config.rateLimits, app.data.rateLimitStore, app.logger);
   const wsConnections = new ConnectionLimiter<WebSocket>(app.config.rateLimits.wsConnectionsPerUser);
   const { limits } = app.config;
   const rules = limitRules(limits, { introspection: app.config.introspection });

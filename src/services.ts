@@ -1,39 +1,41 @@
-import type { Config } from './config';
-import type { Database } from './db/database';
-import { PackRepository } from './data/packs/pack-repository';
-import { PortfolioRepository } from './data/portfolios/portfolio-repository';
-import { TenantRepository } from './data/tenants/tenant-repository';
-import { PackHealthHub } from './events/pack-health-hub';
-import { PackBuilder } from './packs/pack-builder';
-import type { RightsRegistrySource } from './rights/rights-registry-source';
 import { financialAnalyst } from './agents/financial-analyst';
 import { newsAnalyst } from './agents/news-analyst';
 import type { AgentDeps } from './agents/agent-deps';
-import { ExecutionRepository } from './data/executions/execution-repository';
-import { MarketData } from './data/packs/market-data';
-import { ReferenceData } from './data/reference/reference-data';
+import { grantCredits } from './accounting/grant-credits';
+import type { Config } from './config';
+import type { AuditQuery } from './data/audit/audit-query';
+import type { CreditChange, CreditRepository } from './data/credits/credit-repository';
+import type { DataLayer } from './data/data-layer';
+import type { ExecutionHistory } from './data/executions/execution-history';
+import type { ExecutionRepository } from './data/executions/execution-repository';
+import type { PackRepository } from './data/packs/pack-repository';
+import type { PortfolioRepository } from './data/portfolios/portfolio-repository';
+import type { Database } from './db/database';
+import { PackHealthHub } from './events/pack-health-hub';
 import { ExecutePattern } from './execution/execute-pattern';
 import { ExecutionEvents } from './execution/execution-events';
 import { createLedgerServices, type LedgerServices } from './ledger';
+import type { Logger } from './observability/logger';
+import type { Metrics } from './observability/metrics';
+import { hashIdentifier } from './observability/redaction';
 import { Orchestrator } from './orchestrator/orchestrator';
 import { PatternCatalog } from './orchestrator/pattern-catalog';
-import { AgentRuntime } from './runtime/agent-runtime';
-import type { Metrics } from './observability/metrics';
-import type { Logger } from './observability/logger';
-import { hashIdentifier } from './observability/redaction';
+import type { CompiledPattern } from './orchestrator/pattern-definition';
+import { publishPattern } from './orchestrator/publish-pattern';
+import { PackBuilder } from './packs/pack-builder';
 import { ExportExecution } from './rights/export-execution';
-import { ExecutionHistory } from './data/executions/execution-history';
-import { AuditQuery } from './data/audit/audit-query';
+import type { RightsRegistrySource } from './rights/rights-registry-source';
+import { AgentRuntime } from './runtime/agent-runtime';
+import type { Actor } from './shared/actor';
 
 /** The use-cases and read models the API calls; built once per process. */
 export interface Services {
   config: Config;
-  prisma: Database['prisma'];
   packs: PackRepository;
   packBuilder: PackBuilder;
   packHealth: PackHealthHub;
   portfolios: PortfolioRepository;
-  tenants: TenantRepository;
+  credits: Pick<CreditRepository, 'balance'>;
   rights: RightsRegistrySource;
   ledger: LedgerServices;
   runtime: AgentRuntime;
@@ -44,6 +46,10 @@ export interface Services {
   exports: ExportExecution;
   executionHistory: ExecutionHistory;
   auditQuery: AuditQuery;
+  accounting: {
+    grantCredits(actor: Actor, input: { tenantId: string; amount: number; reason: string }): Promise<CreditChange>;
+  };
+  publishPattern(actor: Actor, definition: unknown, ifMatch: string | null | undefined): Promise<CompiledPattern>;
 }
 
 export interface ServiceOptions {
@@ -52,38 +58,38 @@ export interface ServiceOptions {
   logger: Logger;
 }
 
-export function createServices(config: Config, db: Database, rights: RightsRegistrySource, options: ServiceOptions): Services {
-  const packs = new PackRepository(db.prisma);
-  const portfolios = new PortfolioRepository(db.prisma);
-  const ledger = createLedgerServices(db.prisma);
+/** Wires the use-cases to the data layer (and the pack listener to the database's LISTEN). */
+export function createServices(config: Config, db: Database, data: DataLayer, rights: RightsRegistrySource, options: ServiceOptions): Services {
+  const ledger = createLedgerServices(data);
   const agentDeps: AgentDeps = {
-    ledger: ledger.repository,
-    marketData: new MarketData(db.prisma, db.sql),
-    reference: new ReferenceData(db.prisma),
+    ledger: data.ledger,
+    marketData: data.marketData,
+    securities: data.securities,
+    news: data.news,
     conventions: config.returns,
   };
   const runtime = new AgentRuntime([financialAnalyst(agentDeps), newsAnalyst(agentDeps)], config.breaker);
   const { metrics } = options;
   runtime.onInvocation = (capability, outcome) => metrics.agentInvocations.inc({ capability, outcome });
-  const patterns = new PatternCatalog(db.prisma, new Set(runtime.capabilities()));
-  const executions = new ExecutionRepository(db.prisma);
+  const capabilities = new Set(runtime.capabilities());
+  const patterns = new PatternCatalog(data.patterns, capabilities);
   const executionEvents = new ExecutionEvents();
-  const packHealth = new PackHealthHub(db, packs, config.packWarmingEtaMs);
+  const packHealth = new PackHealthHub(db, data.packs, config.packWarmingEtaMs);
   const executePattern = new ExecutePattern({
-    prisma: db.prisma,
     catalog: patterns,
     orchestrator: new Orchestrator(runtime, { maxConcurrency: config.orchestrator.maxConcurrency, defaultStepTimeoutMs: config.orchestrator.stepTimeoutMs }),
-    packs,
+    packs: data.packs,
     latestPack: () => packHealth.latestPack(),
-    sql: db.sql,
-    portfolios,
-    ledgerCommits: ledger.repository,
-    executions,
+    audit: data.audit,
+    credits: data.credits,
+    portfolios: data.portfolios,
+    ledgerCommits: data.ledger,
+    executions: data.executions,
     events: executionEvents,
     rights,
     warmingEtaMs: config.packWarmingEtaMs,
     onBackgroundError: options.onBackgroundError,
-    onUnstorable: (error, executionId) => options.logger.error({ err: error, executionId }, 'the database refused a run\'s finish; the run is FAILED (RESULT_NOT_STORED) and refunded'),
+    onUnstorable: (error, executionId) => options.logger.error({ err: error, executionId }, "the database refused a run's finish; the run is FAILED (RESULT_NOT_STORED) and refunded"),
     observer: {
       gateBlocked: (reason) => metrics.gateBlocks.inc({ reason }),
       creditsDebited: (amount) => metrics.creditsDebited.inc(amount),
@@ -110,27 +116,28 @@ export function createServices(config: Config, db: Database, rights: RightsRegis
     },
   });
   return {
-    prisma: db.prisma,
+    config,
     ledger,
     runtime,
     patterns,
-    executions,
+    executions: data.executions,
     executionEvents,
     executePattern,
     exports: new ExportExecution({
-      prisma: db.prisma,
-      executions,
+      audit: data.audit,
+      executions: data.executions,
       rights,
       onViolation: (sources) => sources.forEach((source) => metrics.rightsViolations.inc({ source })),
     }),
-    executionHistory: new ExecutionHistory(db.prisma),
-    auditQuery: new AuditQuery(db.prisma),
-    config,
-    packs,
-    packBuilder: new PackBuilder(db.prisma),
+    executionHistory: data.executionHistory,
+    auditQuery: data.auditQuery,
+    packs: data.packs,
+    packBuilder: new PackBuilder(data),
     packHealth,
-    portfolios,
-    tenants: new TenantRepository(db.prisma),
+    portfolios: data.portfolios,
+    credits: data.credits,
     rights,
+    accounting: { grantCredits: (actor, input) => grantCredits(data, actor, input) },
+    publishPattern: (actor, definition, ifMatch) => publishPattern({ data, catalog: patterns, capabilities }, actor, definition, ifMatch),
   };
 }

@@ -1,7 +1,8 @@
 import type { FlowTiming } from '../analytics';
 import type { LedgerRepository } from '../data/ledger/ledger-repository';
 import type { MarketData } from '../data/packs/market-data';
-import type { ReferenceData } from '../data/reference/reference-data';
+import type { NewsRepository } from '../data/news/news-repository';
+import type { SecurityRepository } from '../data/reference/security-repository';
 
 /** The conventions that differ between sources of return math; chosen in config, recorded in results. */
 export interface ReturnConventions {
@@ -15,6 +16,7 @@ export interface ReturnConventions {
 export interface AgentDeps {
   ledger: LedgerRepository;
   marketData: MarketData;
-  reference: ReferenceData;
+  securities: SecurityRepository;
+  news: NewsRepository;
   conventions: ReturnConventions;
 }

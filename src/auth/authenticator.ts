@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { PrismaClient } from '../generated/prisma/client';
+import type { UserRepository } from '../data/tenants/user-repository';
 import { unauthenticated } from '../shared/errors';
 import { ROLES, type Role, type Viewer } from './roles';
 import { bearerToken, type TokenVerifier } from './token-verifier';
@@ -10,14 +10,14 @@ const USER_CACHE_TTL_MS = 5_000;
 
 /** Authorization header → Viewer (or undefined for an anonymous call). */
 export class Authenticator {
-  private readonly users: LRUCache<string, Viewer | false>;
+  private readonly cache: LRUCache<string, Viewer | false>;
 
   constructor(
     private readonly verify: TokenVerifier,
-    private readonly prisma: PrismaClient,
+    private readonly users: Pick<UserRepository, 'findById'>,
     cacheTtlMs = USER_CACHE_TTL_MS,
   ) {
-    this.users = new LRUCache({ max: 10_000, ttl: cacheTtlMs, ttlAutopurge: false });
+    this.cache = new LRUCache({ max: 10_000, ttl: cacheTtlMs, ttlAutopurge: false });
   }
 
   async authenticate(authorization: string | undefined): Promise<Viewer | undefined> {
@@ -30,13 +30,13 @@ export class Authenticator {
   }
 
   private async loadUser(userId: string): Promise<Viewer | undefined> {
-    const cached = this.users.get(userId);
+    const cached = this.cache.get(userId);
     if (cached !== undefined) return cached || undefined;
-    const row = await this.prisma.user.findUnique({ where: { id: userId }, select: { id: true, tenantId: true, roles: true } });
+    const row = await this.users.findById(userId);
     const viewer: Viewer | false = row
       ? Object.freeze({ userId: row.id, tenantId: row.tenantId, roles: Object.freeze(row.roles.filter(isRole)) })
       : false;
-    this.users.set(userId, viewer);
+    this.cache.set(userId, viewer);
     return viewer || undefined;
   }
 }

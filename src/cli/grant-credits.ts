@@ -5,6 +5,7 @@ import { grantCredits } from '../accounting/grant-credits';
 import { loadConfig } from '../config';
 import { migrate } from '../db/migrator';
 import { openDatabase } from '../db/open-database';
+import { createDataLayer } from '../data/data-layer';
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -16,7 +17,7 @@ async function main(): Promise<void> {
   try {
     await migrate(db);
     const id = randomUUID();
-    const change = await grantCredits(db.prisma, { userId: actor, tenantId, traceId: id.replace(/-/g, ''), requestId: id }, { tenantId, amount: Number(amountText), reason });
+    const change = await grantCredits(createDataLayer(db), { userId: actor, tenantId, traceId: id.replace(/-/g, ''), requestId: id }, { tenantId, amount: Number(amountText), reason });
     process.stdout.write(`granted ${change.amount} credits to ${tenantId}; balance ${change.balanceAfter}\n`);
   } finally {
     await db.close();

@@ -6,7 +6,7 @@ import { loadConfig } from '../config';
 import { grantAppRole } from '../db/grants';
 import { pendingMigrations } from '../db/migrator';
 import { openDatabase } from '../db/open-database';
-import { ensureRateLimitTable } from '../ratelimit/postgres-store';
+import { ensureRateLimitTable } from '../data/rate-limits/rate-limit-store';
 
 async function main(): Promise<void> {
   const role = process.argv[2];

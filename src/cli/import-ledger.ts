@@ -13,7 +13,7 @@ import { loadConfig } from '../config';
 import { embeddedDatabaseOwner } from '../db/embedded-lock';
 import { pendingMigrations } from '../db/migrator';
 import { openDatabase } from '../db/open-database';
-import type { PrismaClient } from '../generated/prisma/client';
+import { createDataLayer, type DataLayer } from '../data/data-layer';
 import type { LedgerCommitRecord } from '../data/ledger/ledger-repository';
 import { appendLedgerEntries } from '../ledger/append-ledger-entries';
 import type { LedgerEntryInput } from '../ledger/entry-validation';
@@ -163,20 +163,20 @@ export interface ImportLedgerOptions {
  * tenant. Every problem — CSV structure or ledger rule — comes back as one LedgerImportError
  * naming CSV lines; nothing is written then.
  */
-export async function importLedgerCsv(prisma: PrismaClient, options: ImportLedgerOptions): Promise<LedgerCommitRecord> {
+export async function importLedgerCsv(data: DataLayer, options: ImportLedgerOptions): Promise<LedgerCommitRecord> {
   const source = options.source ?? 'ledger.csv';
   const { entries, lines } = parseLedgerCsv(options.csv, source);
-  const portfolio = await prisma.portfolio.findUnique({ where: { id: options.portfolioId }, select: { tenantId: true } });
+  const portfolio = await data.portfolios.findById(options.portfolioId);
   if (!portfolio) throw new LedgerImportError(source, [{ line: null, field: null, message: `no portfolio ${options.portfolioId}` }]);
   const authorId = options.authorId ?? null;
   if (authorId !== null) {
-    const author = await prisma.user.findFirst({ where: { id: authorId, tenantId: portfolio.tenantId }, select: { id: true } });
+    const author = await data.users.findInTenant(portfolio.tenantId, authorId);
     if (!author) {
       throw new LedgerImportError(source, [{ line: null, field: '--author', message: `${authorId} is not a user of tenant ${portfolio.tenantId}` }]);
     }
   }
   try {
-    return await appendLedgerEntries(prisma, {
+    return await appendLedgerEntries(data, {
       tenantId: portfolio.tenantId,
       authorId,
       portfolioId: options.portfolioId,
@@ -231,7 +231,7 @@ async function main(): Promise<void> {
   const db = await openDatabase(config);
   try {
     if ((await pendingMigrations(db.sql)).length > 0) throw new Error('the database is not migrated yet: run npm start or npm run db:migrate first');
-    const commit = await importLedgerCsv(db.prisma, {
+    const commit = await importLedgerCsv(createDataLayer(db), {
       portfolioId: args.portfolioId,
       csv,
       source: path.basename(args.file),

@@ -2,13 +2,14 @@
 import { loadConfig } from '../config';
 import { migrate } from '../db/migrator';
 import { openDatabase } from '../db/open-database';
-import { seedDemoData } from '../db/seed/demo-seed';
+import { createDataLayer } from '../data/data-layer';
+import { seedDemoData } from '../demo/seed-demo';
 
 async function main(): Promise<void> {
   const db = await openDatabase(loadConfig());
   try {
     await migrate(db);
-    const result = await seedDemoData(db.prisma);
+    const result = await seedDemoData(createDataLayer(db));
     process.stdout.write(
       result.seeded ? `seeded ${result.packs} pricing packs and ${result.commits} ledger commits\n` : 'the database already has data; nothing seeded\n',
     );

@@ -6,6 +6,7 @@ import { resolveJwtSecret } from '../auth/jwt-secret';
 import { issueToken } from '../auth/token-issuer';
 import { loadConfig } from '../config';
 import { openDatabase } from '../db/open-database';
+import { createDataLayer } from '../data/data-layer';
 import { pendingMigrations } from '../db/migrator';
 
 async function main(): Promise<void> {
@@ -32,7 +33,7 @@ async function main(): Promise<void> {
   const db = await openDatabase(config);
   try {
     if ((await pendingMigrations(db.sql)).length > 0) throw new Error('the database is not migrated yet: run npm start or npm run db:migrate first');
-    const user = await db.prisma.user.findUnique({ where: { id: userId }, select: { tenantId: true, roles: true } });
+    const user = await createDataLayer(db).users.findById(userId);
     if (!user) throw new Error(`no user ${userId} in the database`);
     const token = await issue();
     process.stderr.write(`token for ${userId} (tenant ${user.tenantId}, roles ${user.roles.join(', ')}), valid ${expiresIn}:\n`);

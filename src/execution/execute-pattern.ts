@@ -15,10 +15,9 @@ import { AppError, badInput } from '../shared/errors';
 import { contentHash, sha256Hex } from '../shared/canonical-json';
 import { ROOT_CONTEXT, SpanStatusCode, trace, type Context as OtelContext } from '@opentelemetry/api';
 import { tracer } from '../observability/tracing';
-import { Prisma, type PrismaClient } from '../generated/prisma/client';
-import { currentBalance } from '../accounting/credits';
-import { appendAuditSql } from '../data/audit/audit-log';
-import type { SqlExecutor } from '../db/database';
+import type { AuditWriter } from '../data/data-layer';
+import type { CreditRepository } from '../data/credits/credit-repository';
+import { isUniqueViolation } from '../data/errors';
 import type { ExecutionEvents } from './execution-events';
 import { freshnessGate } from './freshness-gate';
 import { confidenceOf, envelope } from './result-envelope';
@@ -44,14 +43,14 @@ export interface LedgerCommitLookup {
 }
 
 export interface ExecutePatternDeps {
-  prisma: PrismaClient;
   catalog: PatternCatalog;
   orchestrator: Orchestrator;
   packs: PackRepository;
   /** The latest pack, kept in memory by the pack events (PackHealthHub.latestPack). */
   latestPack: () => Promise<PricingPackRecord | null>;
-  /** Plain SQL, for the refusal's audit entry: the one write on the gate's path. */
-  sql: SqlExecutor;
+  /** For the refusal's audit entry: the one write on the gate's path (one plain INSERT). */
+  audit: AuditWriter;
+  credits: Pick<CreditRepository, 'balance'>;
   portfolios: PortfolioRepository;
   ledgerCommits: LedgerCommitLookup;
   executions: ExecutionRepository;
@@ -148,9 +147,9 @@ export class ExecutePattern {
 
     let execution: ExecutionRecord;
     try {
-      if (retryOf) await this.deps.executions.releaseIdempotencyKey(this.deps.sql, { id: retryOf.id, tenantId: retryOf.tenantId, idempotencyKey: key! });
+      if (retryOf) await this.deps.executions.releaseIdempotencyKey({ id: retryOf.id, tenantId: retryOf.tenantId, idempotencyKey: key! });
       // The run's row, its debit and its audit entry commit together or not at all (one statement).
-      const started = await this.deps.executions.start(this.deps.sql, {
+      const started = await this.deps.executions.start({
         tenantId: ctx.tenantId,
         userId: ctx.userId,
         patternId: pattern.definition.id,
@@ -170,7 +169,7 @@ export class ExecutePattern {
         retryOf: retryOf?.id ?? null,
       }, { mode: command.mode });
       if (!started) {
-        const balance = await currentBalance(this.deps.prisma, ctx.tenantId);
+        const balance = await this.deps.credits.balance(ctx.tenantId);
         throw new AppError('INSUFFICIENT_CREDITS', `This run costs ${cost} credits; the balance is ${balance}`, { balance, required: cost });
       }
       execution = started;
@@ -247,7 +246,7 @@ export class ExecutePattern {
   private async abandon(execution: ExecutionRecord, error: AbandonError): Promise<boolean> {
     const errors = [{ stepId: null, code: error.code, message: error.message, retryable: true }];
     const outcome: FinishedExecution = { status: 'FAILED', resultJson: null, resultSha256: null, confidence: 0, attributions: [], errors, durationMs: 0, steps: [] };
-    const ended = await this.deps.executions.finish(this.deps.sql, execution, outcome, {
+    const ended = await this.deps.executions.finish(execution, outcome, {
       refund: execution.credits === 0 ? null : { amount: execution.credits, reason: error.reason },
       audit: {
         actorId: execution.userId,
@@ -414,7 +413,7 @@ export class ExecutePattern {
     };
     let finished: ExecutionRecord | null;
     try {
-      finished = await retryWhileUnavailable(() => this.deps.executions.finish(this.deps.sql, execution, outcome, effects));
+      finished = await retryWhileUnavailable(() => this.deps.executions.finish(execution, outcome, effects));
     } catch (error) {
       // Still unreachable after the retries: nothing more to do here (the sweep ends it later).
       if (isDatabaseUnavailable(error)) throw error;
@@ -441,7 +440,7 @@ export class ExecutePattern {
     };
     const failed: FinishedExecution = { ...outcome, status: 'FAILED', resultJson: null, resultSha256: null, confidence: 0, errors: [...outcome.errors, error] };
     return retryWhileUnavailable(() =>
-      this.deps.executions.finish(this.deps.sql, execution, failed, {
+      this.deps.executions.finish(execution, failed, {
         refund: execution.credits === 0 ? null : { amount: execution.credits, reason: 'result not stored' },
         audit: {
           actorId: ctx.userId,
@@ -463,7 +462,7 @@ export class ExecutePattern {
    */
   private async auditBlock(command: ExecutePatternCommand, pattern: CompiledPattern, pack: PricingPackRecord, error: unknown): Promise<void> {
     const code = error instanceof AppError ? error.code : 'UNKNOWN';
-    await appendAuditSql(this.deps.sql, {
+    await this.deps.audit.append({
       actorId: command.userId,
       tenantId: command.tenantId,
       action: 'execution.blocked',
@@ -491,9 +490,6 @@ export class ExecutePattern {
       });
   }
 }
-
-// Bursts of runs queue for pool connections and for their tenant's balance row: Prisma's
-// defaults (2 s to start, 5 s to finish) fail such a burst with an internal error.
 
 /** How long shutdown tries to write one cut-off run's end (FAILED, refund, audit) before leaving it to the sweep. */
 const ABANDON_WRITE_LIMIT_MS = 1_500;
@@ -590,10 +586,4 @@ function oneYearBefore(isoDate: string): string {
   const date = new Date(`${isoDate}T00:00:00Z`);
   date.setUTCFullYear(date.getUTCFullYear() - 1);
   return date.toISOString().slice(0, 10);
-}
-
-/** A unique constraint refused the write (SQLSTATE 23505; Prisma's P2002). */
-function isUniqueViolation(error: unknown): boolean {
-  if (error instanceof Prisma.PrismaClientKnownRequestError) return error.code === 'P2002';
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
 }

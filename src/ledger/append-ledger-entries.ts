@@ -1,8 +1,8 @@
-import { appendAudit } from '../data/audit/audit-log';
-import { Prisma, type PrismaClient } from '../generated/prisma/client';
-import { computeCommitHash } from '../data/ledger/commit-hash';
-import { LedgerRepository, type LedgerCommitRecord } from '../data/ledger/ledger-repository';
-import { toDbDate, todayUtc } from '../shared/dates';
+import type { DataLayer, Repositories } from '../data/data-layer';
+import { isWriteRace } from '../data/errors';
+import type { LedgerCommitRecord } from '../data/ledger/ledger-repository';
+import { todayUtc } from '../shared/dates';
+import { computeCommitHash } from './commit-hash';
 import { AppError, badInput, type InputIssue } from '../shared/errors';
 import { MAX_MESSAGE_LENGTH, symbolsOf, validateEntries, type LedgerEntryInput, type SecurityInfo } from './entry-validation';
 
@@ -21,10 +21,6 @@ export interface AppendLedgerEntriesInput {
 
 /** Whole attempts (read head → validate → compare-and-swap → insert) before giving up with CONFLICT. */
 export const APPEND_ATTEMPTS = 3;
-/** Rows per createMany: 9 columns × 2,000 stays far below PostgreSQL's 65,535 bind parameters. */
-const INSERT_BATCH = 2_000;
-
-type Tx = Prisma.TransactionClient;
 
 /** The head moved between reading it and swapping it: the attempt is rolled back and retried. */
 class HeadMoved extends Error {}
@@ -47,11 +43,11 @@ export function portfolioNotFound(portfolioId: string): AppError {
  * again from the new head, up to APPEND_ATTEMPTS times, then CONFLICT (retryable).
  * Other portfolios' heads are never touched, so tenants never wait on one another.
  */
-export async function appendLedgerEntries(prisma: PrismaClient, input: AppendLedgerEntriesInput): Promise<LedgerCommitRecord> {
+export async function appendLedgerEntries(data: DataLayer, input: AppendLedgerEntriesInput): Promise<LedgerCommitRecord> {
   const message = checkMessage(input.message);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await prisma.$transaction((tx) => appendOnce(tx, input, message), { maxWait: 10_000, timeout: 60_000 });
+      return await data.transaction((tx) => appendOnce(tx, input, message));
     } catch (error) {
       if (!isRace(error)) throw error;
       if (attempt >= APPEND_ATTEMPTS) {
@@ -65,9 +61,8 @@ export async function appendLedgerEntries(prisma: PrismaClient, input: AppendLed
 }
 
 function isRace(error: unknown): boolean {
-  if (error instanceof HeadMoved) return true;
-  // P2002: (portfolio_id, seq) or the hash already taken; P2034: write conflict or deadlock.
-  return error instanceof Prisma.PrismaClientKnownRequestError && (error.code === 'P2002' || error.code === 'P2034');
+  // The head moved, (portfolio_id, seq) or the hash was taken, or a write conflict or deadlock.
+  return error instanceof HeadMoved || isWriteRace(error);
 }
 
 function checkMessage(message: string | null | undefined): string | null {
@@ -79,54 +74,24 @@ function checkMessage(message: string | null | undefined): string | null {
   return text === '' ? null : text;
 }
 
-async function appendOnce(tx: Tx, input: AppendLedgerEntriesInput, message: string | null): Promise<LedgerCommitRecord> {
+async function appendOnce(tx: Repositories, input: AppendLedgerEntriesInput, message: string | null): Promise<LedgerCommitRecord> {
   const { portfolioId } = input;
-  // Tenant filter in the lock itself: another tenant's portfolio is locked by nobody here and
-  // answers exactly like a missing one.
-  const locked = await tx.$queryRaw<{ ledgerHead: string }[]>`
-    SELECT ledger_head AS "ledgerHead" FROM portfolios WHERE id = ${portfolioId} AND tenant_id = ${input.tenantId} FOR UPDATE`;
-  if (locked.length === 0) throw portfolioNotFound(portfolioId);
-  const expectedHead = locked[0].ledgerHead;
+  const expectedHead = await tx.ledger.lockHead(input.tenantId, portfolioId);
+  if (expectedHead === null) throw portfolioNotFound(portfolioId);
 
-  const ledger = new LedgerRepository(tx);
-  const head = await ledger.findCommit(portfolioId, expectedHead);
+  const head = await tx.ledger.findCommit(portfolioId, expectedHead);
   if (!head) throw new Error(`portfolio ${portfolioId}: ledger_head ${expectedHead} names no commit of its ledger`);
-  const existing = (await ledger.entriesUpTo(portfolioId, expectedHead)) ?? [];
+  const existing = (await tx.ledger.entriesUpTo(portfolioId, expectedHead)) ?? [];
 
-  const symbols = symbolsOf(input.entries);
-  const securities = new Map<string, SecurityInfo>(
-    symbols.length === 0
-      ? []
-      : (await tx.security.findMany({ where: { symbol: { in: symbols } }, select: { symbol: true, currency: true } })).map((s) => [s.symbol, s]),
-  );
+  const securities = new Map<string, SecurityInfo>((await tx.securities.findBySymbols(symbolsOf(input.entries))).map((s) => [s.symbol, s]));
   const { contents, issues } = validateEntries(input.entries, { securities, existing, today: todayUtc() });
   if (issues.length > 0) throw invalidEntries(issues);
 
   const seq = head.seq + 1;
   const hash = computeCommitHash({ portfolioId, parentHash: head.hash, seq, message, entries: contents });
-
-  const swapped = await tx.portfolio.updateMany({ where: { id: portfolioId, ledgerHead: expectedHead }, data: { ledgerHead: hash } });
-  if (swapped.count !== 1) throw new HeadMoved();
-
-  const commit = await tx.ledgerCommit.create({
-    data: { hash, portfolioId, parentHash: head.hash, seq, message, authorId: input.authorId },
-  });
-  for (let start = 0; start < contents.length; start += INSERT_BATCH) {
-    await tx.ledgerEntry.createMany({
-      data: contents.slice(start, start + INSERT_BATCH).map((entry, i) => ({
-        commitHash: hash,
-        ordinal: start + i,
-        kind: entry.kind,
-        symbol: entry.symbol,
-        quantity: entry.quantity,
-        price: entry.price,
-        currency: entry.currency,
-        amount: entry.amount,
-        tradeDate: toDbDate(entry.tradeDate),
-      })),
-    });
-  }
-  await appendAudit(tx, {
+  if (!(await tx.ledger.swapHead(portfolioId, expectedHead, hash))) throw new HeadMoved();
+  const commit = await tx.ledger.insertCommit({ hash, portfolioId, parentHash: head.hash, seq, message, authorId: input.authorId, entries: contents });
+  await tx.audit.append({
     actorId: input.authorId,
     tenantId: input.tenantId,
     action: 'ledger.append',
@@ -136,16 +101,7 @@ async function appendOnce(tx: Tx, input: AppendLedgerEntriesInput, message: stri
     traceId: input.traceId ?? null,
     requestId: input.requestId ?? null,
   });
-  return {
-    hash: commit.hash,
-    portfolioId: commit.portfolioId,
-    parentHash: commit.parentHash,
-    seq: commit.seq,
-    message: commit.message,
-    authorId: commit.authorId,
-    createdAt: commit.createdAt,
-    entryCount: contents.length,
-  };
+  return commit;
 }
 
 function invalidEntries(issues: InputIssue[]): AppError {

@@ -1,8 +1,8 @@
-import type { PrismaClient } from '../generated/prisma/client';
-import { LedgerRepository, type LedgerCommitRecord, type LedgerEntryRecord } from '../data/ledger/ledger-repository';
+import type { DataLayer } from '../data/data-layer';
+import type { LedgerCommitRecord, LedgerEntryRecord, LedgerRepository } from '../data/ledger/ledger-repository';
 import { appendLedgerEntries, type AppendLedgerEntriesInput } from './append-ledger-entries';
 
-export { LedgerRepository, type LedgerCommitRecord, type LedgerEntryRecord };
+export type { LedgerCommitRecord, LedgerEntryRecord, LedgerRepository };
 export { appendLedgerEntries, portfolioNotFound, APPEND_ATTEMPTS, type AppendLedgerEntriesInput } from './append-ledger-entries';
 export { validateEntries, symbolsOf, isIsoCurrency, MAX_ENTRIES_PER_COMMIT, type LedgerEntryInput, type SecurityInfo } from './entry-validation';
 export {
@@ -27,9 +27,9 @@ export interface LedgerServices {
   append(input: AppendLedgerEntriesInput): Promise<LedgerCommitRecord>;
 }
 
-export function createLedgerServices(prisma: PrismaClient): LedgerServices {
+export function createLedgerServices(data: DataLayer): LedgerServices {
   return {
-    repository: new LedgerRepository(prisma),
-    append: (input) => appendLedgerEntries(prisma, input),
+    repository: data.ledger,
+    append: (input) => appendLedgerEntries(data, input),
   };
 }

@@ -13,7 +13,7 @@
  *   takes quantity × average cost out of the basis (the average is unchanged) and realises
  *   amount − quantity × average cost as P&L. A position sold down to zero starts afresh.
  */
-import type { LedgerEntryContent, LedgerEntryKindName } from '../data/ledger/commit-hash';
+import type { LedgerEntryContent, LedgerEntryKindName } from '../data/ledger/ledger-records';
 
 export type { LedgerEntryContent, LedgerEntryKindName };
 

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Prisma, type PrismaClient } from '../generated/prisma/client';
+import { isUniqueViolation } from '../data/errors';
+import type { PatternRepository } from '../data/patterns/pattern-repository';
 import { projectRoot } from '../shared/project-root';
 import { compilePattern, PatternDefinitionError, type CompiledPattern, type PatternDefinition } from './pattern-definition';
 
@@ -48,7 +49,7 @@ export class PatternCatalog {
   private loadedAt = 0;
 
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly patterns: PatternRepository,
     private readonly capabilities: ReadonlySet<string>,
   ) {}
 
@@ -56,17 +57,15 @@ export class PatternCatalog {
   async sync(files: CompiledPattern[]): Promise<void> {
     for (const pattern of files) {
       const { id, version, description, cost } = pattern.definition;
-      const stored = await this.prisma.patternVersion.findUnique({ where: { patternId_version: { patternId: id, version } } });
+      const stored = await this.patterns.findVersion(id, version);
       if (stored && stored.sha256 !== pattern.sha256) {
         throw new PatternLoadError(`pattern ${id} version ${version} differs from the stored one: give the changed definition a new version`);
       }
       if (!stored) {
-        await this.prisma.patternVersion
-          .create({ data: { patternId: id, version, sha256: pattern.sha256, description, cost, definition: pattern.definition as unknown as Prisma.InputJsonValue } })
-          .catch((error: unknown) => {
-            // Another instance stored it first: same version, and the check above ran on the same file.
-            if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002')) throw error;
-          });
+        await this.patterns.insert({ patternId: id, version, sha256: pattern.sha256, description, cost, definition: pattern.definition, createdBy: null }).catch((error: unknown) => {
+          // Another instance stored it first: same version, and the check above ran on the same file.
+          if (!isUniqueViolation(error)) throw error;
+        });
       }
     }
     await this.reload();
@@ -83,7 +82,7 @@ export class PatternCatalog {
   /** Re-reads the newest version of every pattern from the database. */
   async reload(): Promise<void> {
     this.loadedAt = Date.now();
-    const rows = await this.prisma.patternVersion.findMany({ orderBy: [{ patternId: 'asc' }, { createdAt: 'desc' }] });
+    const rows = await this.patterns.listNewestFirst();
     const latest = new Map<string, CompiledPattern>();
     for (const row of rows) {
       if (latest.has(row.patternId)) continue;
@@ -110,7 +109,7 @@ export class PatternCatalog {
     if (current?.definition.version === version) return current;
     const key = `${id}@${version}`;
     if (!this.versions.has(key)) {
-      const row = await this.prisma.patternVersion.findUnique({ where: { patternId_version: { patternId: id, version } } });
+      const row = await this.patterns.findVersion(id, version);
       if (!row) return undefined;
       this.versions.set(key, this.compileStored(row.definition));
     }

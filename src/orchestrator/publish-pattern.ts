@@ -1,5 +1,4 @@
-import { Prisma, type PrismaClient } from '../generated/prisma/client';
-import { appendAudit } from '../data/audit/audit-log';
+import type { DataLayer } from '../data/data-layer';
 import type { Actor } from '../shared/actor';
 import { AppError, badInput } from '../shared/errors';
 import type { PatternCatalog } from './pattern-catalog';
@@ -12,7 +11,7 @@ import { compilePattern, PatternDefinitionError, type CompiledPattern } from './
  * lock, so two admins on the same etag cannot both win. Old versions stay.
  */
 export async function publishPattern(
-  deps: { prisma: PrismaClient; catalog: PatternCatalog; capabilities: ReadonlySet<string> },
+  deps: { data: DataLayer; catalog: PatternCatalog; capabilities: ReadonlySet<string> },
   actor: Actor,
   definition: unknown,
   ifMatch: string | null | undefined,
@@ -25,21 +24,18 @@ export async function publishPattern(
     throw error;
   }
   const { id, version, description, cost } = compiled.definition;
-  await deps.prisma.$transaction(async (tx) => {
-    await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext(${`pattern:${id}`}))::text`;
-    const current = await tx.patternVersion.findFirst({ where: { patternId: id }, orderBy: { createdAt: 'desc' }, select: { sha256: true } });
-    const currentEtag = current?.sha256 ?? null;
+  await deps.data.transaction(async (tx) => {
+    await tx.patterns.lockForPublishing(id);
+    const currentEtag = await tx.patterns.currentEtag(id);
     if ((ifMatch ?? null) !== currentEtag) {
       throw new AppError('PRECONDITION_FAILED', currentEtag ? `Pattern ${id} has changed: its etag is ${currentEtag}` : `Pattern ${id} does not exist yet: publish it without ifMatch`, {
         currentEtag,
       });
     }
-    const taken = await tx.patternVersion.findUnique({ where: { patternId_version: { patternId: id, version } }, select: { sha256: true } });
+    const taken = await tx.patterns.findVersion(id, version);
     if (taken) throw badInput(`Pattern ${id} version ${version} is already published; give the new definition a new version`, [{ path: 'input.definition.version', message: 'taken' }]);
-    await tx.patternVersion.create({
-      data: { patternId: id, version, sha256: compiled.sha256, description, cost, definition: compiled.definition as unknown as Prisma.InputJsonValue, createdBy: actor.userId },
-    });
-    await appendAudit(tx, {
+    await tx.patterns.insert({ patternId: id, version, sha256: compiled.sha256, description, cost, definition: compiled.definition, createdBy: actor.userId });
+    await tx.audit.append({
       actorId: actor.userId,
       tenantId: actor.tenantId,
       action: 'pattern.publish',

@@ -1,12 +1,11 @@
-import { Prisma, type PrismaClient } from '../generated/prisma/client';
-import { computePackHash, packSources, type PackContent } from '../data/packs/pack-hash';
-import { toPackRecord, type PricingPackRecord } from '../data/packs/pack-repository';
-import { toDbDate } from '../shared/dates';
+import type { DataLayer, Repositories } from '../data/data-layer';
+import { isWriteRace } from '../data/errors';
+import type { PricingPackRecord } from '../data/packs/pack-repository';
+import type { Actor } from '../shared/actor';
 import { AppError, badInput } from '../shared/errors';
+import { computePackHash, packSources, type PackContent } from './pack-hash';
 import { DEFAULT_POLICY } from './pack-health';
 import { validatePackContent } from './pack-input';
-import { appendAudit } from '../data/audit/audit-log';
-import type { Actor } from '../shared/actor';
 
 const MAX_ERROR_MESSAGE = 2_000;
 /** 100× the whole pack's value; larger is a broken measurement, and near the largest double PostgreSQL refuses it. */
@@ -18,7 +17,7 @@ const PUBLISH_ATTEMPTS = 3;
  * it fresh or failed. The database derives status and announces every change.
  */
 export class PackBuilder {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(private readonly data: DataLayer) {}
 
   /**
    * Publishes a pack, WARMING until marked fresh. A pack for a (date, policy) that already
@@ -32,8 +31,8 @@ export class PackBuilder {
       try {
         return await this.publish(content, hash, actor);
       } catch (error) {
-        // P2002: the day's current pack or the new id was taken meanwhile; P2034: a write conflict or deadlock between publishers.
-        const raced = error instanceof Prisma.PrismaClientKnownRequestError && (error.code === 'P2002' || error.code === 'P2034');
+        // The day's current pack or the new id was taken meanwhile, or two publishers deadlocked.
+        const raced = isWriteRace(error);
         if (!raced || attempt >= PUBLISH_ATTEMPTS) {
           if (raced) throw new AppError('CONFLICT', 'Another pack for this date and policy is being published; retry', { retryable: true });
           throw error;
@@ -43,30 +42,16 @@ export class PackBuilder {
   }
 
   private publish(content: PackContent, hash: string, actor: Actor | undefined): Promise<PricingPackRecord> {
-    const date = toDbDate(content.date);
-    return this.prisma.$transaction(async (tx) => {
-      const current = await tx.pricingPack.findFirst({
-        where: { date, policy: content.policy, supersededById: null },
-        select: { id: true },
-      });
-      const revision = (await tx.pricingPack.count({ where: { date, policy: content.policy } })) + 1;
+    return this.data.transaction(async (tx) => {
+      const current = await tx.packs.findCurrent(content.date, content.policy);
+      const revision = (await tx.packs.countForDay(content.date, content.policy)) + 1;
       const id = packId(content.date, content.policy, revision);
       // The old pack points at the new one first (the reference is checked at commit),
       // so there is never a moment with two current packs for the day.
-      if (current) await tx.pricingPack.update({ where: { id: current.id }, data: { supersededById: id } });
-      const row = await tx.pricingPack.create({
-        data: {
-          id,
-          date,
-          policy: content.policy,
-          hash,
-          sources: packSources(content),
-          prices: { createMany: { data: content.prices.map((p) => ({ symbol: p.symbol, close: p.close, currency: p.currency, source: p.source })) } },
-          fxRates: { createMany: { data: content.fxRates.map((f) => ({ currency: f.currency, rate: f.rate, source: f.source })) } },
-        },
-      });
-      await audit(tx, actor, 'pack.create', row.id, { hash, supersedes: current?.id ?? null, prices: content.prices.length });
-      return toPackRecord(row);
+      if (current) await tx.packs.supersede(current.id, id);
+      const pack = await tx.packs.insert({ id, date: content.date, policy: content.policy, hash, sources: packSources(content), prices: content.prices, fxRates: content.fxRates });
+      await audit(tx, actor, 'pack.create', pack.id, { hash, supersedes: current?.id ?? null, prices: content.prices.length });
+      return pack;
     });
   }
 
@@ -75,7 +60,7 @@ export class PackBuilder {
     if (reconciliationErrorBps != null && !(reconciliationErrorBps >= 0 && reconciliationErrorBps <= MAX_RECONCILIATION_ERROR_BPS)) {
       throw badInput(`reconciliationErrorBps must be a number from 0 to ${MAX_RECONCILIATION_ERROR_BPS}`, [{ path: 'reconciliationErrorBps', message: 'invalid' }]);
     }
-    return this.prisma.$transaction(async (tx) => {
+    return this.data.transaction(async (tx) => {
       const pack = await lockPack(tx, id);
       if (pack.reconciliationFailed) {
         throw new AppError('PRICING_PACK_ERROR', `Pack ${id} failed reconciliation and cannot be marked fresh; publish a new pack`, {
@@ -86,18 +71,10 @@ export class PackBuilder {
       if (pack.supersededById) {
         throw badInput(`Pack ${id} was superseded by ${pack.supersededById} and cannot be marked fresh`, [{ path: 'id', message: 'superseded' }]);
       }
-      if (pack.isFresh && reconciliationErrorBps == null) return toPackRecord(pack);
-      const row = await tx.pricingPack.update({
-        where: { id },
-        data: {
-          isFresh: true,
-          prewarmDone: true,
-          reconciliationPassed: true,
-          ...(reconciliationErrorBps != null ? { reconciliationErrorBps } : {}),
-        },
-      });
+      if (pack.isFresh && reconciliationErrorBps == null) return pack;
+      const marked = await tx.packs.markFresh(id, reconciliationErrorBps);
       await audit(tx, actor, 'pack.markFresh', id, { reconciliationErrorBps: reconciliationErrorBps ?? null });
-      return toPackRecord(row);
+      return marked;
     });
   }
 
@@ -107,23 +84,18 @@ export class PackBuilder {
     if (text.length === 0 || text.length > MAX_ERROR_MESSAGE) {
       throw badInput(`message must be 1–${MAX_ERROR_MESSAGE} characters`, [{ path: 'message', message: 'invalid length' }]);
     }
-    return this.prisma.$transaction(async (tx) => {
+    return this.data.transaction(async (tx) => {
       await lockPack(tx, id);
-      const row = await tx.pricingPack.update({
-        where: { id },
-        data: { reconciliationFailed: true, reconciliationPassed: false, isFresh: false, errorMessage: text },
-      });
+      const marked = await tx.packs.markError(id, text);
       await audit(tx, actor, 'pack.markError', id, { message: text });
-      return toPackRecord(row);
+      return marked;
     });
   }
 }
 
-type Tx = Prisma.TransactionClient;
-
 /** A pack change and its audit entry commit together (actor absent: an internal caller). */
-async function audit(tx: Tx, actor: Actor | undefined, action: string, packId: string, changes: unknown): Promise<void> {
-  await appendAudit(tx, {
+async function audit(tx: Repositories, actor: Actor | undefined, action: string, packId: string, changes: unknown): Promise<void> {
+  await tx.audit.append({
     actorId: actor?.userId ?? null,
     tenantId: actor?.tenantId ?? null,
     action,
@@ -135,11 +107,11 @@ async function audit(tx: Tx, actor: Actor | undefined, action: string, packId: s
   });
 }
 
-async function lockPack(tx: Tx, id: string) {
-  // Row lock first: concurrent fresh/error marks on one pack apply one after the other.
-  const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM pricing_packs WHERE id = ${id} FOR UPDATE`;
-  if (locked.length === 0) throw new AppError('NO_PRICING_PACK', `No pricing pack ${id}`, { packId: id });
-  return tx.pricingPack.findUniqueOrThrow({ where: { id } });
+/** Row lock first: concurrent fresh/error marks on one pack apply one after the other. */
+async function lockPack(tx: Repositories, id: string): Promise<PricingPackRecord> {
+  const pack = await tx.packs.lockForUpdate(id);
+  if (!pack) throw new AppError('NO_PRICING_PACK', `No pricing pack ${id}`, { packId: id });
+  return pack;
 }
 
 /** PP_2025-10-21 for the standard policy; other policies and restatements are suffixed. */

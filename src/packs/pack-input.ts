@@ -1,6 +1,6 @@
 import { ACCEPTED_YEARS, addDays, isIsoDate, todayUtc } from '../shared/dates';
 import { badInput, type InputIssue } from '../shared/errors';
-import type { PackContent } from '../data/packs/pack-hash';
+import type { PackContent } from './pack-hash';
 
 const CURRENCY = /^[A-Z]{3}$/;
 const POLICY = /^[A-Z0-9]+(?:_[A-Z0-9]+)*_([A-Z]{3})$/;

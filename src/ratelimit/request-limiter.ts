@@ -1,11 +1,10 @@
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Viewer } from '../auth/roles';
 import type { Config } from '../config';
-import type { Database } from '../db/database';
 import type { Logger } from '../observability/logger';
 import { addressKey, boundedKey } from './keys';
 import { leaseBlock, LeasedBudget, type LeaseAnswer } from './leased-budget';
-import { deleteExpiredCounters, ensureRateLimitTable, RATE_LIMIT_TABLE, reportingStoreClient } from './postgres-store';
+import type { RateLimitStore } from '../data/rate-limits/rate-limit-store';
 import { ALLOWED, combineOutcomes, type LimitScope, type Outcome, type Verdict } from './verdict';
 
 /** Who is asking: a user (counted per user and per tenant) or an anonymous address. */
@@ -50,7 +49,7 @@ const STORE_ERROR_LOG_INTERVAL_MS = 60_000;
 /**
  * Fixed-window request budgets (rate-limiter-flexible).
  *
- * - PostgreSQL: RateLimiterPostgres on the application's pg pool, so every instance counts in
+ * - PostgreSQL: RateLimiterPostgres on the application's pg pool (the data layer's RateLimitStore), so every instance counts in
  *   the same table. Points are taken from it in small blocks (LeasedBudget: one upsert per
  *   block, 2 % of the budget at most, instead of one per operation). Two options keep it cheap: once a key has used its window up, this instance
  *   refuses it from memory until the window ends (`inMemoryBlockOnConsumed`) instead of asking
@@ -59,22 +58,20 @@ const STORE_ERROR_LOG_INTERVAL_MS = 60_000;
  * - PGlite: RateLimiterMemory. An embedded database belongs to one process (it is locked to it),
  *   so memory is exactly as shared as the database — and costs no query on its single connection.
  */
-export async function createRequestLimiter(limits: Limits, db: Database, logger: Logger): Promise<RequestLimiter> {
+export async function createRequestLimiter(limits: Limits, store: RateLimitStore | undefined, logger: Logger): Promise<RequestLimiter> {
   const budgets: Record<LimitScope, number> = { user: limits.perUser, tenant: limits.perTenant, ip: limits.perAnonymousIp };
   const active = (Object.keys(budgets) as LimitScope[]).filter((scope) => budgets[scope] > 0);
   if (active.length === 0) return { store: 'off', consume: async () => ALLOWED, close: async () => {} };
 
   const duration = limits.windowMs / 1000;
   const memory = (scope: LimitScope) => new RateLimiterMemory({ keyPrefix: scope, points: budgets[scope], duration });
-  const pool = db.kind === 'postgres' ? db.pgPool : undefined;
-  if (db.kind === 'postgres' && !pool) throw new Error('rate limits on PostgreSQL need the database pool (Database.pgPool)');
 
   let make: (scope: LimitScope) => Budget = (scope) => memoryBudget(memory(scope));
   let cleanup: NodeJS.Timeout | undefined;
-  if (pool) {
-    await ensureRateLimitTable(pool);
+  if (store) {
+    await store.ensureTable();
     let lastReported = 0;
-    const storeClient = reportingStoreClient(pool, (error) => {
+    const storeClient = store.storeClient((error) => {
       const now = Date.now();
       if (now - lastReported < STORE_ERROR_LOG_INTERVAL_MS) return;
       lastReported = now;
@@ -83,7 +80,7 @@ export async function createRequestLimiter(limits: Limits, db: Database, logger:
     make = (scope) => new LeasedBudget(new RateLimiterPostgres({
         storeClient,
         storeType: 'pool',
-        tableName: RATE_LIMIT_TABLE,
+        tableName: store.tableName,
         tableCreated: true,
         clearExpiredByTimeout: false, // one cleanup below instead of one timer per limiter
         keyPrefix: scope,
@@ -93,7 +90,7 @@ export async function createRequestLimiter(limits: Limits, db: Database, logger:
         insuranceLimiter: memory(scope),
       }), leaseBlock(budgets[scope]));
     cleanup = setInterval(() => {
-      deleteExpiredCounters(pool).catch(() => {}); // best effort; the next run tries again
+      store.deleteExpired().catch(() => {}); // best effort; the next run tries again
     }, CLEANUP_INTERVAL_MS);
     cleanup.unref();
   }
@@ -111,7 +108,7 @@ export async function createRequestLimiter(limits: Limits, db: Database, logger:
   };
 
   return {
-    store: pool ? 'postgres' : 'memory',
+    store: store ? 'postgres' : 'memory',
     async consume({ viewer, address }) {
       const outcomes = viewer
         ? await Promise.all([count('user', boundedKey(viewer.userId)), count('tenant', boundedKey(viewer.tenantId))])

@@ -1,6 +1,5 @@
-import { appendAudit } from '../data/audit/audit-log';
+import type { AuditWriter } from '../data/data-layer';
 import type { ExecutionRecord, ExecutionRepository } from '../data/executions/execution-repository';
-import type { PrismaClient } from '../generated/prisma/client';
 import { AppError } from '../shared/errors';
 import type { Actor as ExportCaller } from '../shared/actor';
 import { renderExport, type ExportFormat, type RenderedExport } from './export-formats';
@@ -21,7 +20,7 @@ const notFound = (id: string) => new AppError('NOT_FOUND', `No execution ${id}`,
 export class ExportExecution {
   constructor(
     private readonly deps: {
-      prisma: PrismaClient;
+      audit: AuditWriter;
       executions: ExecutionRepository;
       rights: RightsRegistrySource;
       onViolation?: (blockedSources: string[]) => void;
@@ -59,7 +58,7 @@ export class ExportExecution {
       attributions: execution.attributions,
       watermark: watermarkRequired(registry, sources) ? { userId: caller.userId, requestId: caller.requestId, timestamp: now.toISOString() } : null,
     });
-    await appendAudit(this.deps.prisma, {
+    await this.deps.audit.append({
       actorId: caller.userId,
       tenantId: caller.tenantId,
       action: 'execution.export',
@@ -79,7 +78,7 @@ export class ExportExecution {
     }
     const blockedSources = sourcesLacking(this.deps.rights.current(), execution.attributions.map((a) => a.source), 'canExport');
     if (blockedSources.length === 0) return;
-    await appendAudit(this.deps.prisma, {
+    await this.deps.audit.append({
       actorId: caller.userId,
       tenantId: caller.tenantId,
       action: 'rights.violation',

@@ -1,6 +1,6 @@
 // executions and auditLog through the real server: shield, tenancy, connections, error codes.
 import { randomUUID } from 'node:crypto';
-import { appendAudit } from '../../src/data/audit/audit-log';
+import { appendAudit } from '../../src/data/audit/audit-writer';
 import { startTestServer, type GraphQLResponse, type TestServer } from '../support/test-server';
 
 const EXECUTIONS = /* GraphQL */ `
@@ -104,7 +104,7 @@ describe('execution history and audit log', () => {
       ['other', 'history.test.export', 'DENIED'],
       ['demo', 'history.test.grant', 'OK'],
     ] as const) {
-      await appendAudit(prisma, {
+      await appendAudit(t.app.db.sql, {
         tenantId,
         actorId: `${tenantId}-admin`,
         action,
@@ -116,7 +116,7 @@ describe('execution history and audit log', () => {
       });
     }
     // An operator action with no tenant belongs to no tenant's log.
-    await appendAudit(prisma, { tenantId: null, actorId: 'operator', action: 'history.test.grant', resource: null, result: 'OK', traceId: TRACE, requestId: null });
+    await appendAudit(t.app.db.sql, { tenantId: null, actorId: 'operator', action: 'history.test.grant', resource: null, result: 'OK', traceId: TRACE, requestId: null });
   });
   afterAll(async () => {
     await t?.close();

@@ -2,7 +2,7 @@ import http from 'node:http';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { Config } from '../../src/config';
-import { ensureRateLimitTable } from '../../src/ratelimit/postgres-store';
+import { ensureRateLimitTable } from '../../src/data/rate-limits/rate-limit-store';
 import { usingPostgres } from '../support/test-database';
 import { startTestServer, testConfig, type TestServer } from '../support/test-server';
 

@@ -89,7 +89,7 @@ describe('hostile ledger entries', () => {
     ].join('\n');
     let thrown: unknown;
     try {
-      await importLedgerCsv(t.app.db.prisma, { portfolioId: PORTFOLIO, csv, source: 'hostile.csv' });
+      await importLedgerCsv(t.app.data, { portfolioId: PORTFOLIO, csv, source: 'hostile.csv' });
     } catch (error) {
       thrown = error;
     }

@@ -1,4 +1,4 @@
-import { computePackHash, type PackContent } from '../../src/data/packs/pack-hash';
+import { computePackHash, type PackContent } from '../../src/packs/pack-hash';
 import { PackRepository } from '../../src/data/packs/pack-repository';
 import { PackBuilder } from '../../src/packs/pack-builder';
 import { AppError } from '../../src/shared/errors';
@@ -11,8 +11,8 @@ let packs: PackRepository;
 
 beforeAll(async () => {
   test = await openTestDatabase();
-  builder = new PackBuilder(test.db.prisma);
-  packs = new PackRepository(test.db.prisma);
+  builder = new PackBuilder(test.data);
+  packs = new PackRepository(test.db);
 });
 afterAll(async () => {
   await test?.close();

@@ -1,5 +1,4 @@
 import type { Database, ListenerHandlers, NotificationListener } from '../../src/db/database';
-import { PackRepository } from '../../src/data/packs/pack-repository';
 import { PackHealthHub } from '../../src/events/pack-health-hub';
 import { PackBuilder } from '../../src/packs/pack-builder';
 import type { PackHealth } from '../../src/packs/pack-health';
@@ -60,14 +59,14 @@ describe('PackHealthHub', () => {
 
   beforeAll(async () => {
     testDb = await openTestDatabase();
-    builder = new PackBuilder(testDb.db.prisma);
+    builder = new PackBuilder(testDb.data);
   });
   afterAll(async () => {
     await testDb.close();
   });
 
   it('reports ERROR with no packId when no pack exists at all', async () => {
-    const hub = new PackHealthHub(testDb.db, new PackRepository(testDb.db.prisma), ETA_MS);
+    const hub = new PackHealthHub(testDb.db, testDb.data.packs, ETA_MS);
     await hub.start();
     try {
       expect(await hub.latest()).toMatchObject({ status: 'ERROR', packId: null, isFresh: false });
@@ -78,7 +77,7 @@ describe('PackHealthHub', () => {
 
   it('re-reads and emits the current health after a reconnect, so changes missed while deaf still arrive', async () => {
     const flaky = flakyListen(testDb.db);
-    const hub = new PackHealthHub({ listen: flaky.listen }, new PackRepository(testDb.db.prisma), ETA_MS);
+    const hub = new PackHealthHub({ listen: flaky.listen }, testDb.data.packs, ETA_MS);
     await hub.start();
     const latestStream = hub.stream(undefined);
     try {
@@ -105,7 +104,7 @@ describe('PackHealthHub', () => {
   });
 
   it('keeps the latest health in memory, current with every pack event', async () => {
-    const hub = new PackHealthHub(testDb.db, new PackRepository(testDb.db.prisma), ETA_MS);
+    const hub = new PackHealthHub(testDb.db, testDb.data.packs, ETA_MS);
     await hub.start();
     const stream = hub.stream(undefined);
     try {

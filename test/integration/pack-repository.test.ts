@@ -1,7 +1,7 @@
 import { PackRepository, type PricingPackRecord } from '../../src/data/packs/pack-repository';
 import { PortfolioRepository } from '../../src/data/portfolios/portfolio-repository';
-import { DEMO_LAST_DATE, DEMO_RESTATED_DATE } from '../../src/db/seed/demo-dataset';
-import { seedDemoData } from '../../src/db/seed/demo-seed';
+import { DEMO_LAST_DATE, DEMO_RESTATED_DATE } from '../../src/demo/demo-dataset';
+import { seedDemoData } from '../../src/demo/seed-demo';
 import { AppError } from '../../src/shared/errors';
 import { encodeCursor } from '../../src/shared/pagination';
 import { openTestDatabase, type TestDatabase } from '../support/test-database';
@@ -12,10 +12,10 @@ let portfolios: PortfolioRepository;
 
 beforeAll(async () => {
   test = await openTestDatabase();
-  const seeded = await seedDemoData(test.db.prisma);
+  const seeded = await seedDemoData(test.data);
   expect(seeded.seeded).toBe(true);
-  packs = new PackRepository(test.db.prisma);
-  portfolios = new PortfolioRepository(test.db.prisma);
+  packs = new PackRepository(test.db);
+  portfolios = new PortfolioRepository(test.db);
 });
 afterAll(async () => {
   await test?.close();

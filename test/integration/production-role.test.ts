@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { createApp } from '../../src/app';
 import { TABLE_PRIVILEGES, grantAppRole, grantStatements } from '../../src/db/grants';
-import { ensureRateLimitTable } from '../../src/ratelimit/postgres-store';
+import { ensureRateLimitTable } from '../../src/data/rate-limits/rate-limit-store';
 import { migrate, readMigrations } from '../../src/db/migrator';
 import { openPostgresDatabase } from '../../src/db/postgres-database';
 import { openTestDatabase, TEST_DATABASE_ROLE, usingPostgres, type TestDatabase } from '../support/test-database';

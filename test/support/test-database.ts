@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { Client, type Pool } from 'pg';
 import type { Database, SqlExecutor } from '../../src/db/database';
 import { grantAppRole } from '../../src/db/grants';
-import { ensureRateLimitTable } from '../../src/ratelimit/postgres-store';
+import { createDataLayer, type DataLayer } from '../../src/data/data-layer';
+import { ensureRateLimitTable } from '../../src/data/rate-limits/rate-limit-store';
 import { migrate } from '../../src/db/migrator';
 import { openPgliteDatabase } from '../../src/db/pglite-database';
 import { openPostgresDatabase } from '../../src/db/postgres-database';
@@ -19,6 +20,8 @@ export const TEST_DATABASE_ROLE = (usingPostgres && process.env.TEST_DATABASE_RO
 export interface TestDatabase {
   /** The application's connection (as TEST_DATABASE_ROLE when it is set). */
   db: Database;
+  /** Its data layer: the repositories the application uses. */
+  data: DataLayer;
   /** The owner's connection, for what a test sets up beyond the application's rights (DDL). */
   owner: SqlExecutor;
   /** The owner's pg pool and URL (PostgreSQL only). */
@@ -37,7 +40,7 @@ export async function openTestDatabase(options: { migrate?: boolean } = {}): Pro
   let testDb: TestDatabase;
   if (!TEST_DATABASE_URL) {
     const db = await openPgliteDatabase(undefined);
-    testDb = { db, owner: db.sql, url: undefined, close: () => db.close() };
+    testDb = { db, data: createDataLayer(db), owner: db.sql, url: undefined, close: () => db.close() };
   } else {
     const name = `freshgate_test_${randomBytes(6).toString('hex')}`;
     await adminQuery(`CREATE DATABASE "${name}"`);
@@ -55,6 +58,7 @@ export async function openTestDatabase(options: { migrate?: boolean } = {}): Pro
     const db = role ? await openPostgresDatabase({ url: appUrl, poolSize: 8 }) : owner;
     testDb = {
       db,
+      data: createDataLayer(db),
       owner: owner.sql,
       ownerPool: owner.pgPool,
       ownerUrl: url,

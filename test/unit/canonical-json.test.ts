@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson, contentHash, sha256Hex } from '../../src/shared/canonical-json';
-import { computePackHash, packSources, type PackContent } from '../../src/data/packs/pack-hash';
+import { computePackHash, packSources, type PackContent } from '../../src/packs/pack-hash';
 
 describe('canonicalJson', () => {
   it('does not depend on key order, at any depth', () => {

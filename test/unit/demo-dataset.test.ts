@@ -1,5 +1,6 @@
-import { computeCommitHash, type LedgerEntryContent } from '../../src/data/ledger/commit-hash';
-import { computePackHash, packSources } from '../../src/data/packs/pack-hash';
+import { computeCommitHash } from '../../src/ledger/commit-hash';
+import type { LedgerEntryContent } from '../../src/data/ledger/ledger-records';
+import { computePackHash, packSources } from '../../src/packs/pack-hash';
 import {
   buildDemoDataset,
   DEMO_FIRST_DATE,
@@ -9,8 +10,8 @@ import {
   type DemoDataset,
   type DemoLedgerCommit,
   type DemoPack,
-} from '../../src/db/seed/demo-dataset';
-import { createRandom } from '../../src/db/seed/random';
+} from '../../src/demo/demo-dataset';
+import { createRandom } from '../../src/demo/random';
 
 const data: DemoDataset = buildDemoDataset();
 

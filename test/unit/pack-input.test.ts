@@ -1,4 +1,4 @@
-import type { PackContent } from '../../src/data/packs/pack-hash';
+import type { PackContent } from '../../src/packs/pack-hash';
 import { baseCurrencyOf, validatePackContent } from '../../src/packs/pack-input';
 import { AppError } from '../../src/shared/errors';
 

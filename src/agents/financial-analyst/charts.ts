@@ -37,7 +37,7 @@ export const chartsCapability =
     const valuation = args.valuation as Valuation;
     const series = args.series as ValuationSeries | undefined;
     const returns = (args.returns as { date: string; cumulativeReturn: number }[] | undefined) ?? [];
-    const securities = await deps.reference.securities(valuation.holdings.map((h) => h.symbol));
+    const securities = await deps.securities.findBySymbols(valuation.holdings.map((h) => h.symbol));
     const assetClassOf = new Map(securities.map((s) => [s.symbol, s.assetClass]));
 
     const byAssetClass = new Map<string, number>();

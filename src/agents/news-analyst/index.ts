@@ -13,7 +13,7 @@ const headlinesCapability =
   async ({ ctx, args }) => {
     const positions = args.positions as Positions;
     const perSymbol = typeof args.perSymbol === 'number' ? Math.max(1, Math.min(20, Math.floor(args.perSymbol))) : DEFAULT_PER_SYMBOL;
-    const items = await deps.reference.headlines(positions.holdings.map((h) => h.symbol), ctx.asofDate, perSymbol);
+    const items = await deps.news.headlines(positions.holdings.map((h) => h.symbol), ctx.asofDate, perSymbol);
     return {
       data: {
         asOf: ctx.asofDate,

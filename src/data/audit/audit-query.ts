@@ -1,4 +1,5 @@
 import type { Prisma, PrismaClient } from '../../generated/prisma/client';
+import type { DataHandle } from '../handle';
 import { badInput } from '../../shared/errors';
 import { decodeCursor, encodeCursor, pageSize, toPage, type Page, type PageRequest } from '../../shared/pagination';
 
@@ -52,7 +53,11 @@ const NEWEST_FIRST: Prisma.AuditEntryOrderByWithRelationInput[] = [{ occurredAt:
  * its cursor, so pages neither repeat nor skip. Entries without a tenant are never listed.
  */
 export class AuditQuery {
-  constructor(private readonly prisma: PrismaClient) {}
+  private readonly prisma: DataHandle['prisma'];
+
+  constructor(db: DataHandle) {
+    this.prisma = db.prisma;
+  }
 
   async list(tenantId: string, filter: AuditFilter | null | undefined, request: PageRequest): Promise<Page<AuditEntryRecord>> {
     const size = pageSize(request.first);

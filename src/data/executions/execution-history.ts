@@ -1,4 +1,5 @@
-import type { Prisma, PrismaClient } from '../../generated/prisma/client';
+import type { Prisma } from '../../generated/prisma/client';
+import type { DataHandle } from '../handle';
 import { badInput } from '../../shared/errors';
 import { decodeCursor, encodeCursor, pageSize, toPage, type Page, type PageRequest } from '../../shared/pagination';
 import { toExecutionRecord, type ExecutionRecord, type ExecutionStatusName } from './execution-repository';
@@ -23,7 +24,11 @@ const NEWEST_FIRST: Prisma.ExecutionOrderByWithRelationInput[] = [{ createdAt: '
 
 /** The execution history of one tenant (DESIGN §4 `executions`): one SQL statement per page. */
 export class ExecutionHistory {
-  constructor(private readonly prisma: PrismaClient) {}
+  private readonly prisma: DataHandle['prisma'];
+
+  constructor(db: DataHandle) {
+    this.prisma = db.prisma;
+  }
 
   async list(tenantId: string, filter: ExecutionHistoryFilter | null | undefined, request: PageRequest): Promise<Page<ExecutionRecord>> {
     const size = pageSize(request.first);

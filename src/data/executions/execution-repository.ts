@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { SqlExecutor } from '../../db/database';
-import type { AuditRecord } from '../audit/audit-log';
+import { auditInsertSelect, type AuditRecord } from '../audit/audit-writer';
+import { creditInsertSelect } from '../credits/credit-writer';
 import type { PrismaClient } from '../../generated/prisma/client';
+import type { DataHandle } from '../handle';
 import { fromDbDate } from '../../shared/dates';
 
 export type ExecutionStatusName = 'RUNNING' | 'SUCCESS' | 'PARTIAL' | 'FAILED';
@@ -137,8 +139,49 @@ export function toExecutionRecord(row: Row): ExecutionRecord {
 }
 
 
+// The writes of the two single statements below take their columns from the writers of
+// credit_transactions and audit_log: one list per table, whichever path writes it.
+
+/** Start: the debit's entry ($2 credits, $3 tenant, $4 user) and the audit entry ($14 trace, $15 request, $18 changes). */
+const DEBIT_ENTRY = creditInsertSelect(
+  { tenant_id: '$3', execution_id: 'c.id', amount: '-$2::numeric', kind: `'DEBIT'::"CreditTransactionKind"`, balance_after: 'd.credit_balance', reason: 'NULL', actor_id: '$4' },
+  'created c CROSS JOIN debit d WHERE $2::numeric > 0',
+);
+const START_AUDIT = auditInsertSelect(
+  {
+    actor_id: '$4',
+    tenant_id: '$3',
+    action: `'execution.start'`,
+    resource: `'execution:' || c.id`,
+    changes: `$18::jsonb || jsonb_build_object('balanceAfter', d.credit_balance::float8)`,
+    result: `'OK'`,
+    trace_id: '$14',
+    request_id: '$15',
+  },
+  'created c CROSS JOIN debit d',
+);
+/** Finish: the refund's entry ($11 amount, $12 reason, $13 actor) and the audit entry ($13–$20). */
+const REFUND_ENTRY = creditInsertSelect(
+  { tenant_id: 'r.tenant_id', execution_id: 'r.execution_id', amount: '$11::numeric', kind: `'REFUND'::"CreditTransactionKind"`, balance_after: 'r.credit_balance', reason: '$12', actor_id: '$13' },
+  'refunded r',
+);
+const FINISH_AUDIT = auditInsertSelect(
+  { actor_id: '$13', tenant_id: '$14', action: '$15', resource: '$16', changes: '$17::jsonb', result: '$18', trace_id: '$19', request_id: '$20' },
+  'finished',
+);
+
+/**
+ * Runs: started (debited) and finished (refunded when FAILED) by one statement each, and read
+ * back only inside their tenant.
+ */
 export class ExecutionRepository {
-  constructor(private readonly prisma: PrismaClient) {}
+  private readonly prisma: DataHandle['prisma'];
+  private readonly sql: SqlExecutor;
+
+  constructor(db: DataHandle) {
+    this.prisma = db.prisma;
+    this.sql = db.sql;
+  }
 
   /**
    * Starts a run as one statement: the tenant is debited the run's credits if its balance allows
@@ -147,7 +190,7 @@ export class ExecutionRepository {
    * together or not at all. Returns null, having written nothing, when the balance is too low.
    * A second row for the same idempotency key fails the whole statement (unique violation).
    */
-  async start(sql: SqlExecutor, execution: NewExecution, audit: { mode: string }): Promise<ExecutionRecord | null> {
+  async start(execution: NewExecution, audit: { mode: string }): Promise<ExecutionRecord | null> {
     const id = randomUUID();
     const changes = {
       patternId: execution.patternId,
@@ -158,8 +201,8 @@ export class ExecutionRepository {
       mode: audit.mode,
       ...(execution.retryOf ? { retryOf: execution.retryOf } : {}),
     };
-    const rows = await sql.query<{ created_at: Date | string }>(
-      `WITH debit AS (
+    const rows = await this.sql.query<{ created_at: Date | string }>(
+      /* sql */ `WITH debit AS (
          UPDATE tenants SET credit_balance = credit_balance - $2::numeric
          WHERE id = $3 AND credit_balance >= $2::numeric
          RETURNING credit_balance
@@ -170,14 +213,9 @@ export class ExecutionRepository {
          FROM debit
          RETURNING id, created_at
        ), debit_entry AS (
-         INSERT INTO credit_transactions (tenant_id, execution_id, amount, kind, balance_after, reason, actor_id)
-         SELECT $3, c.id, -$2::numeric, 'DEBIT'::"CreditTransactionKind", d.credit_balance, NULL, $4
-         FROM created c CROSS JOIN debit d WHERE $2::numeric > 0
+         ${DEBIT_ENTRY}
        ), audit AS (
-         INSERT INTO audit_log (actor_id, tenant_id, action, resource, changes, result, trace_id, request_id)
-         SELECT $4, $3, 'execution.start', 'execution:' || c.id,
-           $18::jsonb || jsonb_build_object('balanceAfter', d.credit_balance::float8), 'OK', $14, $15
-         FROM created c CROSS JOIN debit d
+         ${START_AUDIT}
        )
        SELECT created_at FROM created`,
       [
@@ -229,7 +267,7 @@ export class ExecutionRepository {
    * One statement instead of Prisma's interactive transaction: the two took ~20 ms of a ~42 ms
    * portfolio_overview run, most of it Prisma's per-statement and per-transaction cost.
    */
-  async finish(sql: SqlExecutor, running: ExecutionRecord, outcome: FinishedExecution, effects: FinishEffects): Promise<ExecutionRecord | null> {
+  async finish(running: ExecutionRecord, outcome: FinishedExecution, effects: FinishEffects): Promise<ExecutionRecord | null> {
     const finishedAt = new Date();
     const steps = outcome.steps.map((s) => ({
       step_id: s.stepId,
@@ -243,7 +281,7 @@ export class ExecutionRepository {
       error: s.error ?? null,
     }));
     const { audit } = effects;
-    const [{ finished }] = await sql.query<{ finished: number }>(
+    const [{ finished }] = await this.sql.query<{ finished: number }>(
       `WITH finished AS (
          UPDATE executions
          SET status = $1::"ExecutionStatus", result = $2::jsonb, result_sha256 = $3, confidence = $4,
@@ -261,11 +299,9 @@ export class ExecutionRepository {
          FROM finished f WHERE t.id = f.tenant_id AND $11::numeric > 0
          RETURNING t.id AS tenant_id, t.credit_balance, f.id AS execution_id
        ), refund_entry AS (
-         INSERT INTO credit_transactions (tenant_id, execution_id, amount, kind, balance_after, reason, actor_id)
-         SELECT r.tenant_id, r.execution_id, $11::numeric, 'REFUND'::"CreditTransactionKind", r.credit_balance, $12, $13 FROM refunded r
+         ${REFUND_ENTRY}
        ), audit AS (
-         INSERT INTO audit_log (actor_id, tenant_id, action, resource, changes, result, trace_id, request_id)
-         SELECT $13, $14, $15, $16, $17::jsonb, $18, $19, $20 FROM finished
+         ${FINISH_AUDIT}
        )
        SELECT count(*)::int AS finished FROM finished`,
       [
@@ -311,8 +347,8 @@ export class ExecutionRepository {
    * key is taken off the failed run (which keeps everything else). Safe to race: a second caller
    * releases nothing, and of two new attempts with the key only one can be inserted.
    */
-  async releaseIdempotencyKey(sql: SqlExecutor, failed: { id: string; tenantId: string; idempotencyKey: string }): Promise<void> {
-    await sql.query(
+  async releaseIdempotencyKey(failed: { id: string; tenantId: string; idempotencyKey: string }): Promise<void> {
+    await this.sql.query(
       `UPDATE executions SET idempotency_key = NULL WHERE id = $1::uuid AND tenant_id = $2 AND idempotency_key = $3 AND status = 'FAILED'`,
       [failed.id, failed.tenantId, failed.idempotencyKey],
     );

@@ -1,7 +1,6 @@
 import { LRUCache } from 'lru-cache';
-import type { Prisma } from '../../generated/prisma/client';
-import type { ReplayEntry } from '../../ledger/positions';
-import type { LedgerEntryKindName } from './commit-hash';
+import type { DataHandle } from '../handle';
+import type { LedgerEntryContent, LedgerEntryKindName } from './ledger-records';
 
 /** A stored ledger commit. */
 export interface LedgerCommitRecord {
@@ -16,12 +15,24 @@ export interface LedgerCommitRecord {
 }
 
 /** A stored ledger entry: its content, its place in the ledger (seq, ordinal) and its commit. */
-export interface LedgerEntryRecord extends ReplayEntry {
+export interface LedgerEntryRecord extends LedgerEntryContent {
+  /** The seq of the commit holding the entry (1 for a portfolio's first commit). */
+  seq: number;
+  /** Position inside its commit, from 0. */
+  ordinal: number;
   commitHash: string;
 }
 
-/** A PrismaClient or an interactive transaction's client: reads work inside a use-case's transaction too. */
-export type LedgerDb = Prisma.TransactionClient;
+/** A commit to store: its place in the chain and its entries, in order. */
+export interface NewLedgerCommit {
+  hash: string;
+  portfolioId: string;
+  parentHash: string | null;
+  seq: number;
+  message: string | null;
+  authorId: string | null;
+  entries: readonly LedgerEntryContent[];
+}
 
 interface EntryRow {
   commitHash: string;
@@ -37,14 +48,19 @@ interface EntryRow {
 }
 
 /**
- * Read access to ledger chains. Keyed by portfolio, not tenant: callers check the portfolio
- * belongs to the caller's tenant first (PortfolioRepository.findForTenant). A commit hash is
- * only ever looked up within its portfolio, so one portfolio's hash never reads another's chain.
+ * Ledger chains: append-only commits of entries, one chain per portfolio. Reads are keyed by
+ * portfolio, not tenant: callers check the portfolio belongs to the caller's tenant first
+ * (PortfolioRepository.findForTenant). A commit hash is only ever looked up within its portfolio,
+ * so one portfolio's hash never reads another's chain. Writes (lockHead, swapHead, insertCommit)
+ * are called inside DataLayer.transaction.
  */
 export class LedgerRepository {
   private readonly entriesByCommit = new LRUCache<string, LedgerEntryRecord[]>({ max: LEDGER_CACHE_COMMITS });
+  private readonly prisma: DataHandle['prisma'];
 
-  constructor(private readonly prisma: LedgerDb) {}
+  constructor(private readonly db: DataHandle) {
+    this.prisma = db.prisma;
+  }
 
   async findCommit(portfolioId: string, hash: string): Promise<LedgerCommitRecord | null> {
     const row = await this.prisma.ledgerCommit.findFirst({
@@ -88,14 +104,16 @@ export class LedgerRepository {
   private async readEntriesUpTo(portfolioId: string, commitHash: string): Promise<LedgerEntryRecord[] | null> {
     // The target commit joins to itself at least, so a known commit always yields a row (with
     // null entry columns when its chain holds no entry yet); an unknown one yields none.
-    const rows = await this.prisma.$queryRaw<EntryRow[]>`
-      SELECT c.hash AS "commitHash", c.seq, e.ordinal, e.kind::text AS kind, e.symbol, e.quantity, e.price,
-             e.currency, e.amount, to_char(e.trade_date, 'YYYY-MM-DD') AS "tradeDate"
-      FROM ledger_commits t
-      JOIN ledger_commits c ON c.portfolio_id = t.portfolio_id AND c.seq <= t.seq
-      LEFT JOIN ledger_entries e ON e.commit_hash = c.hash
-      WHERE t.portfolio_id = ${portfolioId} AND t.hash = ${commitHash}
-      ORDER BY c.seq, e.ordinal`;
+    const rows = await this.db.sql.query<EntryRow>(
+      `SELECT c.hash AS "commitHash", c.seq, e.ordinal, e.kind::text AS kind, e.symbol, e.quantity, e.price,
+              e.currency, e.amount, to_char(e.trade_date, 'YYYY-MM-DD') AS "tradeDate"
+       FROM ledger_commits t
+       JOIN ledger_commits c ON c.portfolio_id = t.portfolio_id AND c.seq <= t.seq
+       LEFT JOIN ledger_entries e ON e.commit_hash = c.hash
+       WHERE t.portfolio_id = $1 AND t.hash = $2
+       ORDER BY c.seq, e.ordinal`,
+      [portfolioId, commitHash],
+    );
     if (rows.length === 0) return null;
     const entries: LedgerEntryRecord[] = [];
     for (const row of rows) {
@@ -115,7 +133,67 @@ export class LedgerRepository {
     }
     return entries;
   }
+
+  /**
+   * Locks the portfolio's row until the transaction ends, so appends to one portfolio queue, and
+   * returns its head. The tenant is part of the lock's condition: another tenant's portfolio is
+   * locked by nobody here and answers null, exactly like a missing one.
+   */
+  async lockHead(tenantId: string, portfolioId: string): Promise<string | null> {
+    const [row] = await this.db.sql.query<{ ledger_head: string }>('SELECT ledger_head FROM portfolios WHERE id = $1 AND tenant_id = $2 FOR UPDATE', [portfolioId, tenantId]);
+    return row?.ledger_head ?? null;
+  }
+
+  /** Moves the portfolio's head from `expected` to `next`: false when it had moved meanwhile (compare-and-swap). */
+  async swapHead(portfolioId: string, expected: string, next: string): Promise<boolean> {
+    const swapped = await this.prisma.portfolio.updateMany({ where: { id: portfolioId, ledgerHead: expected }, data: { ledgerHead: next } });
+    return swapped.count === 1;
+  }
+
+  /**
+   * Stores a commit and its entries. The entries go in as one array-bound statement per
+   * ENTRY_BATCH rows (the size of an import is then a matter of memory for the arrays, not of
+   * statements or bind parameters). A taken (portfolio, seq) or hash is a unique violation.
+   */
+  async insertCommit(commit: NewLedgerCommit): Promise<LedgerCommitRecord> {
+    const row = await this.prisma.ledgerCommit.create({
+      data: { hash: commit.hash, portfolioId: commit.portfolioId, parentHash: commit.parentHash, seq: commit.seq, message: commit.message, authorId: commit.authorId },
+    });
+    for (let start = 0; start < commit.entries.length; start += ENTRY_BATCH) {
+      const batch = commit.entries.slice(start, start + ENTRY_BATCH);
+      await this.db.sql.query(
+        `INSERT INTO ledger_entries (commit_hash, ordinal, kind, symbol, quantity, price, currency, amount, trade_date)
+         SELECT $1, ordinal, kind::"LedgerEntryKind", symbol, quantity, price, currency, amount, trade_date
+         FROM unnest($2::int[], $3::text[], $4::text[], $5::float8[], $6::float8[], $7::text[], $8::float8[], $9::date[])
+           AS t(ordinal, kind, symbol, quantity, price, currency, amount, trade_date)`,
+        [
+          commit.hash,
+          batch.map((_, i) => start + i),
+          batch.map((e) => e.kind),
+          batch.map((e) => e.symbol),
+          batch.map((e) => e.quantity),
+          batch.map((e) => e.price),
+          batch.map((e) => e.currency),
+          batch.map((e) => e.amount),
+          batch.map((e) => e.tradeDate),
+        ],
+      );
+    }
+    return {
+      hash: row.hash,
+      portfolioId: row.portfolioId,
+      parentHash: row.parentHash,
+      seq: row.seq,
+      message: row.message,
+      authorId: row.authorId,
+      createdAt: row.createdAt,
+      entryCount: commit.entries.length,
+    };
+  }
 }
+
+/** Entries per insert statement: 9 arrays of this many values each. */
+const ENTRY_BATCH = 10_000;
 
 /** Ledgers (portfolio, commit) kept in memory; each is a few hundred entries. */
 const LEDGER_CACHE_COMMITS = 500;

@@ -1,5 +1,5 @@
 import type { SqlExecutor } from '../../db/database';
-import type { PrismaClient } from '../../generated/prisma/client';
+import type { DataHandle } from '../handle';
 
 export interface PriceRow {
   symbol: string;
@@ -50,10 +50,13 @@ export class MarketData {
    * `sql` carries the two series statements: a year of a portfolio's prices is thousands of rows,
    * and Prisma's raw-query path costs more to decode them than PostgreSQL takes to find them.
    */
-  constructor(
-    private readonly prisma: PrismaClient,
-    private readonly sql: SqlExecutor,
-  ) {}
+  private readonly prisma: DataHandle['prisma'];
+  private readonly sql: SqlExecutor;
+
+  constructor(db: DataHandle) {
+    this.prisma = db.prisma;
+    this.sql = db.sql;
+  }
 
   async packPrices(packId: string, symbols: string[]): Promise<PriceRow[]> {
     return this.prisma.packPrice.findMany({

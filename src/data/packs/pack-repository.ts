@@ -1,5 +1,6 @@
 import type { PrismaClient } from '../../generated/prisma/client';
-import { fromDbDate } from '../../shared/dates';
+import { fromDbDate, toDbDate } from '../../shared/dates';
+import type { DataHandle } from '../handle';
 import { badInput } from '../../shared/errors';
 import { decodeCursor, encodeCursor, pageSize, toPage, type Page, type PageRequest } from '../../shared/pagination';
 
@@ -59,9 +60,28 @@ export function toPackRecord(row: PackRow): PricingPackRecord {
 // Newest first: by as-of date, then publication time; id breaks exact ties.
 const NEWEST_FIRST = [{ date: 'desc' }, { createdAt: 'desc' }, { id: 'desc' }] as const;
 
-/** Read access to pricing packs. Writes live in the pack builder use-cases. */
+/** A pack to store: its content and what publishing decided about it (id, hash, sources). */
+export interface NewPack {
+  id: string;
+  date: string;
+  policy: string;
+  hash: string;
+  sources: string[];
+  prices: PackPriceRecord[];
+  fxRates: FxRateRecord[];
+}
+
+/**
+ * Pricing packs, their prices and FX rates. The database derives a pack's status from its flags
+ * and announces every change (triggers); the writes below are called by the pack builder's
+ * use-cases inside DataLayer.transaction, each with its audit entry.
+ */
 export class PackRepository {
-  constructor(private readonly prisma: PrismaClient) {}
+  private readonly prisma: DataHandle['prisma'];
+
+  constructor(private readonly db: DataHandle) {
+    this.prisma = db.prisma;
+  }
 
   async findById(id: string): Promise<PricingPackRecord | null> {
     const row = await this.prisma.pricingPack.findUnique({ where: { id } });
@@ -103,6 +123,70 @@ export class PackRepository {
       orderBy: { currency: 'asc' },
       select: { currency: true, rate: true, source: true },
     });
+  }
+
+  /** The day's pack of the policy that has not been superseded (its current one), if any. */
+  async findCurrent(date: string, policy: string): Promise<{ id: string } | null> {
+    return this.prisma.pricingPack.findFirst({ where: { date: toDbDate(date), policy, supersededById: null }, select: { id: true } });
+  }
+
+  /** How many packs the day has had under the policy, superseded ones included (revisions). */
+  async countForDay(date: string, policy: string): Promise<number> {
+    return this.prisma.pricingPack.count({ where: { date: toDbDate(date), policy } });
+  }
+
+  /** Points a pack at its replacement (the reference is checked at commit, so it may come first). */
+  async supersede(id: string, by: string): Promise<void> {
+    await this.prisma.pricingPack.update({ where: { id }, data: { supersededById: by } });
+  }
+
+  /** Stores a new (WARMING) pack with its prices and rates. */
+  async insert(pack: NewPack): Promise<PricingPackRecord> {
+    const row = await this.prisma.pricingPack.create({
+      data: {
+        id: pack.id,
+        date: toDbDate(pack.date),
+        policy: pack.policy,
+        hash: pack.hash,
+        sources: pack.sources,
+        prices: { createMany: { data: pack.prices.map((p) => ({ symbol: p.symbol, close: p.close, currency: p.currency, source: p.source })) } },
+        fxRates: { createMany: { data: pack.fxRates.map((f) => ({ currency: f.currency, rate: f.rate, source: f.source })) } },
+      },
+    });
+    return toPackRecord(row);
+  }
+
+  /**
+   * Locks the pack's row until the transaction ends (concurrent marks of one pack apply one after
+   * the other) and reads it; null for an unknown id.
+   */
+  async lockForUpdate(id: string): Promise<PricingPackRecord | null> {
+    const locked = await this.db.sql.query<{ id: string }>('SELECT id FROM pricing_packs WHERE id = $1 FOR UPDATE', [id]);
+    if (locked.length === 0) return null;
+    return this.findById(id);
+  }
+
+  /** Sets the flags that make a pack FRESH (the trigger derives the status). */
+  async markFresh(id: string, reconciliationErrorBps: number | null | undefined): Promise<PricingPackRecord> {
+    const row = await this.prisma.pricingPack.update({
+      where: { id },
+      data: {
+        isFresh: true,
+        prewarmDone: true,
+        reconciliationPassed: true,
+        ...(reconciliationErrorBps != null ? { reconciliationErrorBps } : {}),
+      },
+    });
+    return toPackRecord(row);
+  }
+
+  /** Sets the flags that make a pack ERROR, with the reason. */
+  async markError(id: string, message: string): Promise<PricingPackRecord> {
+    const row = await this.prisma.pricingPack.update({
+      where: { id },
+      data: { reconciliationFailed: true, reconciliationPassed: false, isFresh: false, errorMessage: message },
+    });
+    return toPackRecord(row);
   }
 }
 

@@ -1,4 +1,4 @@
-import type { PrismaClient } from '../../generated/prisma/client';
+import type { DataHandle } from '../handle';
 import { decodeCursor, encodeCursor, pageSize, toPage, type Page, type PageRequest } from '../../shared/pagination';
 
 export interface PortfolioRecord {
@@ -16,7 +16,16 @@ const SELECT = { id: true, tenantId: true, name: true, baseCurrency: true, ledge
  * portfolio is indistinguishable from one that does not exist.
  */
 export class PortfolioRepository {
-  constructor(private readonly prisma: PrismaClient) {}
+  private readonly prisma: DataHandle['prisma'];
+
+  constructor(db: DataHandle) {
+    this.prisma = db.prisma;
+  }
+
+  /** Any tenant's portfolio: for operators' tools, which act on behalf of the portfolio's own tenant. */
+  async findById(id: string): Promise<PortfolioRecord | null> {
+    return this.prisma.portfolio.findUnique({ where: { id }, select: SELECT });
+  }
 
   async findForTenant(tenantId: string, id: string): Promise<PortfolioRecord | null> {
     return this.prisma.portfolio.findFirst({ where: { id, tenantId }, select: SELECT });

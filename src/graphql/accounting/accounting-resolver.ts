@@ -66,18 +66,12 @@ class PublishPatternArgs {
 export class AccountingResolver {
   @Mutation(() => CreditTransaction, { nullable: true, description: "Adds credits to the caller's own tenant. Role: admin." })
   grantCredits(@Ctx() context: GraphQLContext, @Args(() => GrantCreditsArgs) args: GrantCreditsArgs): Promise<CreditTransaction> {
-    return grantCredits(context.services.prisma, actorOf(context), args);
+    return context.services.accounting.grantCredits(actorOf(context), args);
   }
 
   @Mutation(() => Pattern, { nullable: true, description: 'Publishes a new version of a pattern if ifMatch is its current etag (PRECONDITION_FAILED otherwise). Role: admin.' })
   async publishPattern(@Ctx() context: GraphQLContext, @Args(() => PublishPatternArgs) { input, ifMatch }: PublishPatternArgs): Promise<Pattern> {
-    const { services } = context;
-    const compiled = await publishPattern(
-      { prisma: services.prisma, catalog: services.patterns, capabilities: new Set(services.runtime.capabilities()) },
-      actorOf(context),
-      input.definition,
-      ifMatch,
-    );
+    const compiled = await context.services.publishPattern(actorOf(context), input.definition, ifMatch);
     return toPattern(compiled);
   }
 }

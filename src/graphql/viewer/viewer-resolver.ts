@@ -27,6 +27,6 @@ export class ViewerResolver {
 
   @FieldResolver(() => Float, { description: "The tenant's credit balance." })
   creditBalance(@Root() viewer: ViewerModel, @Ctx() { services }: GraphQLContext): Promise<number> {
-    return services.tenants.creditBalance(viewer.tenantId);
+    return services.credits.balance(viewer.tenantId);
   }
 }

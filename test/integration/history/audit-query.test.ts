@@ -1,6 +1,6 @@
-import { appendAudit } from '../../../src/data/audit/audit-log';
+import { appendAudit } from '../../../src/data/audit/audit-writer';
 import { AuditQuery, type AuditEntryRecord, type AuditFilter } from '../../../src/data/audit/audit-query';
-import { seedDemoData } from '../../../src/db/seed/demo-seed';
+import { seedDemoData } from '../../../src/demo/seed-demo';
 import { AppError } from '../../../src/shared/errors';
 import { encodeCursor } from '../../../src/shared/pagination';
 import { openTestDatabase, type TestDatabase } from '../../support/test-database';
@@ -11,8 +11,8 @@ let audit: AuditQuery;
 
 beforeAll(async () => {
   test = await openTestDatabase();
-  expect((await seedDemoData(test.db.prisma)).seeded).toBe(true);
-  audit = new AuditQuery(test.db.prisma);
+  expect((await seedDemoData(test.data)).seeded).toBe(true);
+  audit = new AuditQuery(test.db);
 });
 afterAll(async () => {
   await test?.close();
@@ -105,7 +105,7 @@ describe('AuditQuery: stable keyset paging', () => {
     const seen = await pageThrough(tenantId, null, 11, async () => {
       // Written as the application writes them: appendAudit, occurred_at = now().
       for (let k = 0; k < 3; k++) {
-        await appendAudit(test.db.prisma, { tenantId, actorId: 'late', action: 'grantCredits', resource: null, result: 'OK', traceId: null, requestId: null });
+        await appendAudit(test.db.sql, { tenantId, actorId: 'late', action: 'grantCredits', resource: null, result: 'OK', traceId: null, requestId: null });
         appended++;
       }
     });
@@ -117,7 +117,7 @@ describe('AuditQuery: stable keyset paging', () => {
 
 describe('AuditQuery: the entry as stored', () => {
   it('carries every column, the bigint id as a string and changes as JSON', async () => {
-    await appendAudit(test.db.prisma, {
+    await appendAudit(test.db.sql, {
       tenantId: 'audit-shape',
       actorId: 'demo-admin',
       action: 'exportExecution',
@@ -127,7 +127,7 @@ describe('AuditQuery: the entry as stored', () => {
       traceId: 'trace-1',
       requestId: 'request-1',
     });
-    await appendAudit(test.db.prisma, {
+    await appendAudit(test.db.sql, {
       tenantId: 'audit-shape',
       actorId: null,
       action: 'markPackFresh',

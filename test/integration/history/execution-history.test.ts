@@ -1,6 +1,6 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { ExecutionHistory, type ExecutionHistoryFilter } from '../../../src/data/executions/execution-history';
-import { seedDemoData } from '../../../src/db/seed/demo-seed';
+import { seedDemoData } from '../../../src/demo/seed-demo';
 import { PrismaClient } from '../../../src/generated/prisma/client';
 import { AppError } from '../../../src/shared/errors';
 import { encodeCursor, type PageRequest } from '../../../src/shared/pagination';
@@ -12,8 +12,8 @@ let history: ExecutionHistory;
 
 beforeAll(async () => {
   test = await openTestDatabase();
-  expect((await seedDemoData(test.db.prisma)).seeded).toBe(true);
-  history = new ExecutionHistory(test.db.prisma);
+  expect((await seedDemoData(test.data)).seeded).toBe(true);
+  history = new ExecutionHistory(test.db);
   await createPatternVersion(test.db.prisma, 'history_alpha');
   await createPatternVersion(test.db.prisma, 'history_beta');
 });
@@ -273,7 +273,7 @@ describe('ExecutionHistory: bad arguments', () => {
     const statements: string[] = [];
     prisma.$on('query', (event) => statements.push(event.query));
     try {
-      const logged = new ExecutionHistory(prisma);
+      const logged = new ExecutionHistory({ prisma, sql: test.db.sql });
       const first = await logged.list('history-filters', { status: ['SUCCESS'] }, { first: 3 });
       statements.length = 0;
       const second = await logged.list(

@@ -7,11 +7,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { graphql, parse, validate, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
-import { appendAudit } from '../../../src/data/audit/audit-log';
+import { appendAudit } from '../../../src/data/audit/audit-writer';
 import { AuditQuery } from '../../../src/data/audit/audit-query';
 import { ExecutionHistory } from '../../../src/data/executions/execution-history';
 import { ExecutionRepository } from '../../../src/data/executions/execution-repository';
-import { seedDemoData } from '../../../src/db/seed/demo-seed';
+import { seedDemoData } from '../../../src/demo/seed-demo';
 import type { Role } from '../../../src/auth/roles';
 import type { GraphQLContext } from '../../../src/graphql/context';
 import { ExecutionResolver } from '../../../src/graphql/executions/execution-resolver';
@@ -26,7 +26,7 @@ let otherRuns: ExecutionRow[];
 
 beforeAll(async () => {
   test = await openTestDatabase();
-  expect((await seedDemoData(test.db.prisma)).seeded).toBe(true);
+  expect((await seedDemoData(test.data)).seeded).toBe(true);
   schema = await buildSchema({
     resolvers: [ExecutionResolver, ExecutionHistoryResolver, AuditLogResolver],
     validate: false,
@@ -51,7 +51,7 @@ beforeAll(async () => {
     Array.from({ length: 4 }, (_, i) => ({ tenantId: 'other', patternId: 'history_gql', portfolioId: 'pf-other-income', createdAt: at(i) })),
   );
   for (const tenantId of ['demo', 'other', 'demo']) {
-    await appendAudit(test.db.prisma, {
+    await appendAudit(test.db.sql, {
       tenantId,
       actorId: `${tenantId}-admin`,
       action: 'grantCredits',
@@ -69,9 +69,9 @@ afterAll(async () => {
 
 function contextFor(viewer: { userId: string; tenantId: string; roles: Role[] } | undefined): GraphQLContext {
   const services: Partial<GraphQLContext['services']> & HistoryServices = {
-    executionHistory: new ExecutionHistory(test.db.prisma),
-    auditQuery: new AuditQuery(test.db.prisma),
-    executions: new ExecutionRepository(test.db.prisma),
+    executionHistory: new ExecutionHistory(test.db),
+    auditQuery: new AuditQuery(test.db),
+    executions: new ExecutionRepository(test.db),
   };
   return { viewer, requestId: 'request-test', traceId: 'trace-test', otelContext: ROOT_CONTEXT, services: services as unknown as GraphQLContext['services'] };
 }

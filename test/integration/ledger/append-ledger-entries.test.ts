@@ -1,6 +1,6 @@
-import { computeCommitHash } from '../../../src/data/ledger/commit-hash';
-import { seedDemoData } from '../../../src/db/seed/demo-seed';
-import { buildDemoDataset } from '../../../src/db/seed/demo-dataset';
+import { computeCommitHash } from '../../../src/ledger/commit-hash';
+import { seedDemoData } from '../../../src/demo/seed-demo';
+import { buildDemoDataset } from '../../../src/demo/demo-dataset';
 import {
   computePositions,
   createLedgerServices,
@@ -21,8 +21,8 @@ const INCOME = 'pf-other-income';
 
 beforeAll(async () => {
   test = await openTestDatabase();
-  await seedDemoData(test.db.prisma);
-  ledger = createLedgerServices(test.db.prisma);
+  await seedDemoData(test.data);
+  ledger = createLedgerServices(test.data);
 });
 afterAll(async () => {
   await test?.close();
@@ -84,7 +84,7 @@ describe('LedgerRepository', () => {
   it('reads "as of" an older commit in one query, and only within the portfolio', async () => {
     const data = buildDemoDataset();
     const third = data.commits.filter((c) => c.portfolioId === GROWTH)[2];
-    const spy = jest.spyOn(test.db.prisma, '$queryRaw');
+    const spy = jest.spyOn(test.db.sql, "query");
     try {
       const entries = await ledger.repository.entriesUpTo(GROWTH, third.hash);
       expect(spy).toHaveBeenCalledTimes(1);

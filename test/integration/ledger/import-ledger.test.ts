@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { importLedgerCsv, LedgerImportError } from '../../../src/cli/import-ledger';
-import { seedDemoData } from '../../../src/db/seed/demo-seed';
-import { computePositions, LedgerRepository } from '../../../src/ledger';
+import { seedDemoData } from '../../../src/demo/seed-demo';
+import { LedgerRepository } from '../../../src/data/ledger/ledger-repository';
+import { computePositions } from '../../../src/ledger';
 import { openTestDatabase, type TestDatabase } from '../../support/test-database';
 
 let test: TestDatabase;
@@ -12,8 +13,8 @@ const fixture = (name: string) => readFileSync(path.join(__dirname, '../../fixtu
 
 beforeAll(async () => {
   test = await openTestDatabase();
-  await seedDemoData(test.db.prisma);
-  repository = new LedgerRepository(test.db.prisma);
+  await seedDemoData(test.data);
+  repository = new LedgerRepository(test.db);
 });
 afterAll(async () => {
   await test?.close();
@@ -40,7 +41,7 @@ async function state(): Promise<string> {
 describe('importLedgerCsv', () => {
   it('reports the bad fixture by CSV line and column, and writes nothing', async () => {
     const before = await state();
-    const error = await importError(importLedgerCsv(test.db.prisma, { portfolioId: GROWTH, csv: fixture('ledger-bad.csv'), source: 'ledger-bad.csv' }));
+    const error = await importError(importLedgerCsv(test.data, { portfolioId: GROWTH, csv: fixture('ledger-bad.csv'), source: 'ledger-bad.csv' }));
     expect(error.problems.map((p) => [p.line, p.field])).toEqual([
       [3, 'symbol'],
       [4, 'quantity'],
@@ -58,8 +59,8 @@ describe('importLedgerCsv', () => {
   it('refuses an unknown portfolio and an author from another tenant', async () => {
     const before = await state();
     const csv = fixture('ledger-sample.csv');
-    expect((await importError(importLedgerCsv(test.db.prisma, { portfolioId: 'pf-nope', csv }))).message).toContain('no portfolio pf-nope');
-    expect((await importError(importLedgerCsv(test.db.prisma, { portfolioId: GROWTH, csv, authorId: 'other-analyst' }))).message).toContain(
+    expect((await importError(importLedgerCsv(test.data, { portfolioId: 'pf-nope', csv }))).message).toContain('no portfolio pf-nope');
+    expect((await importError(importLedgerCsv(test.data, { portfolioId: GROWTH, csv, authorId: 'other-analyst' }))).message).toContain(
       '--author: other-analyst is not a user of tenant demo',
     );
     expect(await state()).toBe(before);
@@ -68,7 +69,7 @@ describe('importLedgerCsv', () => {
   it('appends every row of the sample fixture as one commit on the portfolio’s chain', async () => {
     const head = (await repository.head(GROWTH))!;
     const before = computePositions((await repository.entriesUpTo(GROWTH, head.hash))!);
-    const commit = await importLedgerCsv(test.db.prisma, {
+    const commit = await importLedgerCsv(test.data, {
       portfolioId: GROWTH,
       csv: fixture('ledger-sample.csv'),
       message: 'November trades',
@@ -88,7 +89,7 @@ describe('importLedgerCsv', () => {
 
     // Importing the same file twice by mistake: its first day is now before the ledger's latest trade date.
     const snapshot = await state();
-    const again = await importError(importLedgerCsv(test.db.prisma, { portfolioId: GROWTH, csv: fixture('ledger-sample.csv') }));
+    const again = await importError(importLedgerCsv(test.data, { portfolioId: GROWTH, csv: fixture('ledger-sample.csv') }));
     expect(again.problems.map((p) => [p.line, p.field])).toEqual([2, 3, 4, 5].map((line) => [line, 'tradeDate']));
     expect(await state()).toBe(snapshot);
   });

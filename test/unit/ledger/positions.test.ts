@@ -1,4 +1,4 @@
-import { buildDemoDataset } from '../../../src/db/seed/demo-dataset';
+import { buildDemoDataset } from '../../../src/demo/demo-dataset';
 import {
   cashEffect,
   computePositions,

@@ -2,17 +2,9 @@
 // their users, and one portfolio per tenant with a year of ledger history. Everything is derived
 // from fixed seeds, so every start produces the same pack and commit hashes — demos, screenshots
 // and tests can refer to them.
-import {
-  computeCommitHash,
-  type LedgerEntryContent,
-  type LedgerEntryKindName,
-} from '../../data/ledger/commit-hash';
-import {
-  computePackHash,
-  packSources,
-  type PackFxContent,
-  type PackPriceContent,
-} from '../../data/packs/pack-hash';
+import type { LedgerEntryContent, LedgerEntryKindName } from '../data/ledger/ledger-records';
+import { computeCommitHash } from '../ledger/commit-hash';
+import { computePackHash, packSources, type PackFxContent, type PackPriceContent } from '../packs/pack-hash';
 import { createRandom, type Random } from './random';
 
 export const DEMO_POLICY = 'WM4PM_CAD';

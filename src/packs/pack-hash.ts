@@ -1,4 +1,4 @@
-import { contentHash } from '../../shared/canonical-json';
+import { contentHash } from '../shared/canonical-json';
 
 export interface PackPriceContent {
   symbol: string;

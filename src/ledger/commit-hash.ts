@@ -1,16 +1,5 @@
-import { contentHash } from '../../shared/canonical-json';
-
-export type LedgerEntryKindName = 'BUY' | 'SELL' | 'DEPOSIT' | 'WITHDRAWAL' | 'DIVIDEND' | 'FEE';
-
-export interface LedgerEntryContent {
-  kind: LedgerEntryKindName;
-  tradeDate: string; // YYYY-MM-DD
-  symbol: string | null;
-  quantity: number | null;
-  price: number | null;
-  currency: string;
-  amount: number | null;
-}
+import { contentHash } from '../shared/canonical-json';
+import type { LedgerEntryContent } from '../data/ledger/ledger-records';
 
 /**
  * A commit's hash chains it to its parent, so the hash of a head names the whole history:

@@ -56,3 +56,23 @@ export function reportingStoreClient(pool: Pool, onError: (error: unknown) => vo
 function quoted(identifier: string): string {
   return `"${identifier.replace(/"/g, '""')}"`;
 }
+
+/** The shared counters' table, as the rate limiter needs it (PostgreSQL only). */
+export interface RateLimitStore {
+  readonly tableName: string;
+  ensureTable(): Promise<void>;
+  deleteExpired(): Promise<number>;
+  /** The pool as rate-limiter-flexible's storeClient, reporting store failures to onError. */
+  storeClient(onError: (error: unknown) => void): { query(config: QueryConfig): Promise<QueryResult> };
+}
+
+/** The store on a PostgreSQL pool; none for the embedded database (its counters live in memory). */
+export function rateLimitStoreOf(pool: Pool | undefined): RateLimitStore | undefined {
+  if (!pool) return undefined;
+  return {
+    tableName: RATE_LIMIT_TABLE,
+    ensureTable: () => ensureRateLimitTable(pool),
+    deleteExpired: () => deleteExpiredCounters(pool),
+    storeClient: (onError) => reportingStoreClient(pool, onError),
+  };
+}
