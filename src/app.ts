@@ -151,7 +151,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
  */
 async function bringSchemaUpToDate(db: Database, config: Config, logger: Logger): Promise<void> {
   if (!config.migrateOnStart) {
-    const pending = await pendingMigrations(db.sql);
+    const pending = await pendingMigrations(db);
     if (pending.length > 0) {
       throw new Error(
         `the database schema is behind: ${pending.length} migration(s) not applied (${pending.join(', ')}); ` +

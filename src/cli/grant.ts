@@ -6,7 +6,7 @@ import { loadConfig } from '../config';
 import { grantAppRole } from '../db/grants';
 import { pendingMigrations } from '../db/migrator';
 import { openDatabase } from '../db/open-database';
-import { ensureRateLimitTable } from '../data/rate-limits/rate-limit-store';
+import { createDataLayer } from '../data/data-layer';
 
 async function main(): Promise<void> {
   const role = process.argv[2];
@@ -15,10 +15,10 @@ async function main(): Promise<void> {
   if (!config.databaseUrl) throw new Error('db:grant is for PostgreSQL (DATABASE_URL); the embedded database has one user');
   const db = await openDatabase(config);
   try {
-    const pending = await pendingMigrations(db.sql);
+    const pending = await pendingMigrations(db);
     if (pending.length > 0) throw new Error(`migrate first (npm run db:migrate): ${pending.length} migration(s) pending`);
-    await ensureRateLimitTable(db.pgPool!);
-    const statements = await grantAppRole(db.sql, role);
+    await createDataLayer(db).rateLimitStore!.ensureTable();
+    const statements = await grantAppRole(db, role);
     process.stdout.write(`granted ${role} its privileges (${statements.length} statements)\n`);
   } finally {
     await db.close();

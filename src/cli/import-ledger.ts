@@ -230,7 +230,7 @@ async function main(): Promise<void> {
   if (owner !== undefined) throw new Error(`the embedded database is in use by pid ${owner}: stop that server first, or import into PostgreSQL with DATABASE_URL`);
   const db = await openDatabase(config);
   try {
-    if ((await pendingMigrations(db.sql)).length > 0) throw new Error('the database is not migrated yet: run npm start or npm run db:migrate first');
+    if ((await pendingMigrations(db)).length > 0) throw new Error('the database is not migrated yet: run npm start or npm run db:migrate first');
     const commit = await importLedgerCsv(createDataLayer(db), {
       portfolioId: args.portfolioId,
       csv,

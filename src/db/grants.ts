@@ -1,4 +1,4 @@
-import type { SqlExecutor } from './database';
+import type { Database } from './database';
 
 /**
  * What the application's own database role may do, table by table — and no more: it owns
@@ -54,7 +54,8 @@ export function grantStatements(role: string): string[] {
  * Gives `role` its privileges, in one transaction (as the owner, after migrating and after the
  * rate-limit table exists: the role may not create tables).
  */
-export async function grantAppRole(sql: SqlExecutor, role: string): Promise<string[]> {
+export async function grantAppRole(db: Pick<Database, 'sql'>, role: string): Promise<string[]> {
+  const { sql } = db;
   const statements = grantStatements(role);
   const [{ exists }] = await sql.query<{ exists: boolean }>('SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1) AS exists', [role]);
   if (!exists) throw new Error(`role ${role} does not exist: create it first (CREATE ROLE ${role} LOGIN PASSWORD '…')`);

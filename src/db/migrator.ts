@@ -103,7 +103,8 @@ async function migrateOn(sql: SqlExecutor, migrations: Migration[]): Promise<Mig
 }
 
 /** Names of migrations in the folder that the database has not applied. */
-export async function pendingMigrations(sql: SqlExecutor, migrations = readMigrations()): Promise<string[]> {
+export async function pendingMigrations(db: Pick<Database, 'sql'>, migrations = readMigrations()): Promise<string[]> {
+  const { sql } = db;
   const [{ exists }] = await sql.query<{ exists: boolean }>(`SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS exists`);
   if (!exists) return migrations.map((m) => m.name);
   const rows = await sql.query<AppliedRow>(

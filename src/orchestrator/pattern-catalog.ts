@@ -105,15 +105,27 @@ export class PatternCatalog {
   }
 
   async version(id: string, version: string): Promise<CompiledPattern | undefined> {
-    const current = this.current.get(id);
-    if (current?.definition.version === version) return current;
-    const key = `${id}@${version}`;
-    if (!this.versions.has(key)) {
-      const row = await this.patterns.findVersion(id, version);
-      if (!row) return undefined;
-      this.versions.set(key, this.compileStored(row.definition));
+    const [found] = await this.versionsOf([{ patternId: id, version }]);
+    return found;
+  }
+
+  /**
+   * Several versions at once, in the order asked (undefined for one never published): the
+   * current ones and those compiled before from memory, the rest in one query. Stored versions
+   * never change, so a compiled one is kept.
+   */
+  async versionsOf(keys: readonly { patternId: string; version: string }[]): Promise<(CompiledPattern | undefined)[]> {
+    const known = (k: { patternId: string; version: string }) => {
+      const current = this.current.get(k.patternId);
+      return current?.definition.version === k.version ? current : this.versions.get(`${k.patternId}@${k.version}`);
+    };
+    const missing = keys.filter((k) => !known(k));
+    if (missing.length > 0) {
+      for (const row of await this.patterns.findVersions(missing)) {
+        this.versions.set(`${row.patternId}@${row.version}`, this.compileStored(row.definition));
+      }
     }
-    return this.versions.get(key);
+    return keys.map(known);
   }
 
   private compileStored(definition: unknown): CompiledPattern {

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import type { ExecutionResult } from 'graphql';
+import { countingDatabase } from '../support/counting-database';
 import { openTestDatabase, type TestDatabase } from '../support/test-database';
 import { startTestServer, type GraphQLResponse, type TestServer } from '../support/test-server';
 
@@ -38,22 +39,14 @@ const reported = (from: number) => lines.slice(from).map((l) => JSON.parse(l) as
 describe('federation _entities under hostile input', () => {
   let database: TestDatabase;
   let t: TestServer;
-  /** `Model.operation` of every Prisma query, in order: the database work each request did. */
-  const queries: string[] = [];
+  /** `Model.operation` of every query (`sql` for the SQL executor's), in order: the database work each request did. */
+  let queries: string[];
 
   beforeAll(async () => {
-    database = await openTestDatabase();
-    const counted = database.db.prisma.$extends({
-      query: {
-        $allModels: {
-          $allOperations({ model, operation, args, query }) {
-            queries.push(`${model}.${operation}`);
-            return query(args);
-          },
-        },
-      },
-    }) as unknown as typeof database.db.prisma;
-    t = await startTestServer({ database: { ...database, db: { ...database.db, prisma: counted } }, app: { logger } });
+    const counting = countingDatabase(await openTestDatabase());
+    database = counting.database;
+    queries = counting.queries;
+    t = await startTestServer({ database, app: { logger } });
   });
   afterAll(async () => {
     await t.close();

@@ -59,7 +59,7 @@ describe('migrate on a fresh database', () => {
   });
 
   it('starts with every migration pending and no tables', async () => {
-    expect(await pendingMigrations(test.db.sql)).toEqual(ALL);
+    expect(await pendingMigrations(test.db)).toEqual(ALL);
     expect(await tableExists(test, 'pricing_packs')).toBe(false);
   });
 
@@ -75,7 +75,7 @@ describe('migrate on a fresh database', () => {
       expect(row.rolled_back_at).toBeNull();
       expect(row.applied_steps_count).toBe(1);
     }
-    expect(await pendingMigrations(test.db.sql)).toEqual([]);
+    expect(await pendingMigrations(test.db)).toEqual([]);
   });
 
   it('created the schema of both migrations', async () => {
@@ -116,7 +116,7 @@ describe('migrate on a fresh database', () => {
 
     expect(await tableExists(test, 't_ok')).toBe(false);
     expect((await bookkeeping(test)).map((r) => r.migration_name)).toEqual(ALL);
-    expect(await pendingMigrations(test.db.sql, [...readMigrations(), bad])).toEqual(['zz_bad']);
+    expect(await pendingMigrations(test.db, [...readMigrations(), bad])).toEqual(['zz_bad']);
   });
 
   it('leaves the database usable after a failure: the fixed migration then applies', async () => {

@@ -59,7 +59,7 @@ onPostgres('running as the application role', () => {
     database = await openTestDatabase();
     await database.owner.exec(`DO $$ BEGIN CREATE ROLE "${role}" LOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`);
     await ensureRateLimitTable(database.ownerPool!);
-    await grantAppRole(database.owner, role);
+    await grantAppRole({ sql: database.owner }, role);
     await database.owner.exec(`INSERT INTO tenants (id, name, credit_balance) VALUES ('role-test', 'Role test', 10)`);
     const url = new URL(database.ownerUrl!);
     url.username = role;

@@ -52,7 +52,7 @@ export async function openTestDatabase(options: { migrate?: boolean } = {}): Pro
     if (role) {
       await ensureRole(role);
       await ensureRateLimitTable(owner.pgPool!);
-      await grantAppRole(owner.sql, role);
+      await grantAppRole(owner, role);
     }
     const appUrl = role ? withUser(url, role) : url;
     const db = role ? await openPostgresDatabase({ url: appUrl, poolSize: 8 }) : owner;

@@ -1,3 +1,4 @@
+import { groupBy } from '../group-by';
 import { randomUUID } from 'node:crypto';
 import type { SqlExecutor } from '../../db/database';
 import { auditInsertSelect, type AuditRecord } from '../audit/audit-writer';
@@ -381,9 +382,15 @@ export class ExecutionRepository {
     return rows.map(toExecutionRecord);
   }
 
+  /** An execution's steps, in the order they were recorded. */
   async steps(executionId: string): Promise<StepRecord[]> {
-    const rows = await this.prisma.executionStep.findMany({ where: { executionId }, orderBy: { id: 'asc' } });
-    return rows.map((r) => ({
+    return (await this.stepsOf([executionId])).get(executionId) ?? [];
+  }
+
+  /** The steps of several executions in one query, by execution id (the caller has authorised the executions). */
+  async stepsOf(executionIds: readonly string[]): Promise<Map<string, StepRecord[]>> {
+    const rows = await this.prisma.executionStep.findMany({ where: { executionId: { in: [...executionIds] } }, orderBy: [{ executionId: 'asc' }, { id: 'asc' }] });
+    return groupBy(rows, (r) => r.executionId, (r): StepRecord => ({
       stepId: r.stepId,
       capability: r.capability,
       agent: r.agent,

@@ -1,3 +1,4 @@
+import { groupBy } from '../group-by';
 import type { PrismaClient } from '../../generated/prisma/client';
 import { fromDbDate, toDbDate } from '../../shared/dates';
 import type { DataHandle } from '../handle';
@@ -109,20 +110,34 @@ export class PackRepository {
     return toPage(rows.map(toPackRecord), size, (p) => encodeCursor([p.date, p.createdAt.toISOString(), p.id]));
   }
 
+  /** A pack's prices, by symbol. */
   async prices(packId: string): Promise<PackPriceRecord[]> {
-    return this.prisma.packPrice.findMany({
-      where: { packId },
-      orderBy: { symbol: 'asc' },
-      select: { symbol: true, close: true, currency: true, source: true },
-    });
+    return (await this.pricesOf([packId])).get(packId) ?? [];
   }
 
+  /** A pack's FX rates, by currency. */
   async fxRates(packId: string): Promise<FxRateRecord[]> {
-    return this.prisma.packFxRate.findMany({
-      where: { packId },
-      orderBy: { currency: 'asc' },
-      select: { currency: true, rate: true, source: true },
+    return (await this.fxRatesOf([packId])).get(packId) ?? [];
+  }
+
+  /** The prices of several packs in one query, by pack id (a pack without prices is absent). */
+  async pricesOf(packIds: readonly string[]): Promise<Map<string, PackPriceRecord[]>> {
+    const rows = await this.prisma.packPrice.findMany({
+      where: { packId: { in: [...packIds] } },
+      orderBy: [{ packId: 'asc' }, { symbol: 'asc' }],
+      select: { packId: true, symbol: true, close: true, currency: true, source: true },
     });
+    return groupBy(rows, (r) => r.packId, ({ packId: _, ...price }) => price);
+  }
+
+  /** The FX rates of several packs in one query, by pack id. */
+  async fxRatesOf(packIds: readonly string[]): Promise<Map<string, FxRateRecord[]>> {
+    const rows = await this.prisma.packFxRate.findMany({
+      where: { packId: { in: [...packIds] } },
+      orderBy: [{ packId: 'asc' }, { currency: 'asc' }],
+      select: { packId: true, currency: true, rate: true, source: true },
+    });
+    return groupBy(rows, (r) => r.packId, ({ packId: _, ...rate }) => rate);
   }
 
   /** The day's pack of the policy that has not been superseded (its current one), if any. */

@@ -33,6 +33,12 @@ export class PatternRepository {
     return this.db.prisma.patternVersion.findUnique({ where: { patternId_version: { patternId, version } }, select: SELECT });
   }
 
+  /** The stored versions among the given pairs (in no particular order; missing ones are absent), in one query. */
+  async findVersions(keys: readonly { patternId: string; version: string }[]): Promise<PatternVersionRow[]> {
+    if (keys.length === 0) return [];
+    return this.db.prisma.patternVersion.findMany({ where: { OR: keys.map(({ patternId, version }) => ({ patternId, version })) }, select: SELECT });
+  }
+
   /** Every stored version, each pattern's newest first. */
   async listNewestFirst(): Promise<PatternVersionRow[]> {
     return this.db.prisma.patternVersion.findMany({ orderBy: [{ patternId: 'asc' }, { createdAt: 'desc' }], select: SELECT });

@@ -3,6 +3,7 @@ import type { ExecutionProgressEvent } from '../../execution/execution-events';
 import { AppError, unauthenticated } from '../../shared/errors';
 import { tenantOf, type GraphQLContext } from '../context';
 import { ErrorBoundary, toGraphQLError } from '../errors';
+import { loadersOf } from '../loaders/request-loaders';
 import { toPattern, toPatternVersion } from '../patterns/pattern-mapping';
 import { Pattern, PatternVersion } from '../patterns/pattern-types';
 import { toExecution, toMetadata, toProgress, toStepTrace, type ExecutionNode } from './execution-mapping';
@@ -56,8 +57,9 @@ export class ExecutionResolver {
     nullable: true,
     description: 'The pattern, at its current version (the same object `pattern(id)` gives); what this execution ran is `patternVersion`. Null only for a run the caller may not see, reached through a router.',
   })
-  async pattern(@Root() execution: ExecutionNode, @Ctx() { services }: GraphQLContext): Promise<Pattern> {
-    const pattern = services.patterns.currentVersion(execution.record.patternId) ?? (await services.patterns.version(execution.record.patternId, execution.record.patternVersion));
+  async pattern(@Root() execution: ExecutionNode, @Ctx() context: GraphQLContext): Promise<Pattern> {
+    const { patternId, patternVersion } = execution.record;
+    const pattern = context.services.patterns.currentVersion(patternId) ?? (await loadersOf(context).patternVersion(patternId, patternVersion));
     if (!pattern) throw new Error(`pattern ${execution.record.patternId} is missing`);
     return toPattern(pattern);
   }
@@ -66,8 +68,8 @@ export class ExecutionResolver {
     nullable: true,
     description: 'The pattern version this execution ran, whatever has been published since. Null only for a run the caller may not see, reached through a router.',
   })
-  async patternVersion(@Root() execution: ExecutionNode, @Ctx() { services }: GraphQLContext): Promise<PatternVersion> {
-    const pattern = await services.patterns.version(execution.record.patternId, execution.record.patternVersion);
+  async patternVersion(@Root() execution: ExecutionNode, @Ctx() context: GraphQLContext): Promise<PatternVersion> {
+    const pattern = await loadersOf(context).patternVersion(execution.record.patternId, execution.record.patternVersion);
     if (!pattern) throw new Error(`pattern ${execution.record.patternId}@${execution.record.patternVersion} is missing`);
     return toPatternVersion(pattern);
   }
@@ -78,8 +80,8 @@ export class ExecutionResolver {
   }
 
   @FieldResolver(() => [StepTrace], { nullable: true, description: 'Each step, as it ran. Null only for a run the caller may not see, reached through a router.' })
-  async steps(@Root() execution: ExecutionNode, @Ctx() { services }: GraphQLContext): Promise<StepTrace[]> {
-    return (await services.executions.steps(execution.id)).map(toStepTrace);
+  async steps(@Root() execution: ExecutionNode, @Ctx() context: GraphQLContext): Promise<StepTrace[]> {
+    return (await loadersOf(context).executionSteps(execution.id)).map(toStepTrace);
   }
 }
 

@@ -2,7 +2,7 @@ import { tenantOf, type GraphQLContext } from '../context';
 import { toExecution } from '../executions/execution-mapping';
 import { toPricingPack } from '../packs/pack-mapping';
 import { parsePatternVersionId, toPattern, toPatternVersion } from '../patterns/pattern-mapping';
-import { entityLoaders } from './entity-loaders';
+import { loadersOf } from '../loaders/request-loaders';
 import type { Representation } from './representations';
 
 /**
@@ -13,18 +13,18 @@ import type { Representation } from './representations';
 export const referenceResolvers = {
   PricingPack: {
     async __resolveReference(ref: Representation, context: GraphQLContext) {
-      const pack = await entityLoaders(context).pricingPack(ref.id);
+      const pack = await loadersOf(context).pricingPack(ref.id);
       return pack ? toPricingPack(pack) : null;
     },
   },
   Portfolio: {
     __resolveReference(ref: Representation, context: GraphQLContext) {
-      return entityLoaders(context).portfolio(tenantOf(context), ref.id);
+      return loadersOf(context).portfolio(tenantOf(context), ref.id);
     },
   },
   PatternExecution: {
     async __resolveReference(ref: Representation, context: GraphQLContext) {
-      const record = await entityLoaders(context).execution(tenantOf(context), ref.id);
+      const record = await loadersOf(context).execution(tenantOf(context), ref.id);
       return record ? toExecution(record) : null;
     },
   },
@@ -36,10 +36,10 @@ export const referenceResolvers = {
     },
   },
   PatternVersion: {
-    // Versions are compiled once and kept: after the first, lookups are in memory.
+    // Versions are compiled once and kept: after the first, lookups are in memory; the rest in one query.
     async __resolveReference(ref: Representation, context: GraphQLContext) {
       const parts = parsePatternVersionId(ref.id);
-      const pattern = parts ? await context.services.patterns.version(parts.patternId, parts.version) : undefined;
+      const pattern = parts ? await loadersOf(context).patternVersion(parts.patternId, parts.version) : undefined;
       return pattern ? toPatternVersion(pattern) : null;
     },
   },

@@ -3,6 +3,7 @@ import { AppError } from '../../shared/errors';
 import { fromDbDate } from '../../shared/dates';
 import type { PackHealth as PackHealthModel } from '../../packs/pack-health';
 import { healthOf } from '../../packs/pack-health';
+import { loadersOf } from '../loaders/request-loaders';
 import { actorOf, type GraphQLContext } from '../context';
 import { ErrorBoundary, toGraphQLError } from '../errors';
 import { ConnectionArgs, toConnection } from '../relay';
@@ -101,9 +102,9 @@ export class PackResolver {
   }
 
   @FieldResolver(() => PricingPack, { nullable: true })
-  async supersededBy(@Root() pack: PackNode, @Ctx() { services }: GraphQLContext): Promise<PackNode | null> {
+  async supersededBy(@Root() pack: PackNode, @Ctx() context: GraphQLContext): Promise<PackNode | null> {
     if (!pack.supersededById) return null;
-    const next = await services.packs.findById(pack.supersededById);
+    const next = await loadersOf(context).pricingPack(pack.supersededById);
     return next ? toPricingPack(next) : null;
   }
 
@@ -120,13 +121,13 @@ export class PackResolver {
   }
 
   @FieldResolver(() => [PackPrice])
-  prices(@Root() pack: PackNode, @Ctx() { services }: GraphQLContext): Promise<PackPrice[]> {
-    return services.packs.prices(pack.id);
+  prices(@Root() pack: PackNode, @Ctx() context: GraphQLContext): Promise<PackPrice[]> {
+    return loadersOf(context).packPrices(pack.id);
   }
 
   @FieldResolver(() => [FxRate])
-  fxRates(@Root() pack: PackNode, @Ctx() { services }: GraphQLContext): Promise<FxRate[]> {
-    return services.packs.fxRates(pack.id);
+  fxRates(@Root() pack: PackNode, @Ctx() context: GraphQLContext): Promise<FxRate[]> {
+    return loadersOf(context).packFxRates(pack.id);
   }
 }
 
