@@ -78,7 +78,7 @@ export interface Watermark {
   digest: string;
 }
 
-export interface ExportExecution {
+export interface ExportedExecution {
   id: string;
   patternId: string;
   patternVersion: string;
@@ -91,8 +91,8 @@ export interface ExportExecution {
 
 export interface ExportDocumentInput {
   format: ExportFormat;
-  /** Only the fields listed in ExportExecution are exported; anything else on the object is ignored. */
-  execution: ExportExecution;
+  /** Only the fields listed in ExportedExecution are exported; anything else on the object is ignored. */
+  execution: ExportedExecution;
   /** Arbitrary JSON. Values JSON cannot carry (NaN, Infinity, bigint, functions, cycles) throw a TypeError. */
   result: unknown;
   /** Exported in the order given. */
@@ -163,7 +163,7 @@ export function verifyWatermark(rendered: RenderedExport): boolean {
 // ---------------------------------------------------------------------------------------------
 
 interface PreparedDocument {
-  execution: ExportExecution;
+  execution: ExportedExecution;
   result: JsonValue;
   attributions: ExportAttribution[];
 }
@@ -304,7 +304,7 @@ function csvWatermarkLine(wm: Watermark): string {
   return `# Watermark: ${watermarkSummary(wm)}\n`;
 }
 
-function executionFields(e: ExportExecution): [string, string][] {
+function executionFields(e: ExportedExecution): [string, string][] {
   return [
     ['id', e.id],
     ['pattern', e.patternId],

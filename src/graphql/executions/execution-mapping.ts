@@ -1,6 +1,6 @@
 import type { ExecutionRecord, StepRecord } from '../../data/executions/execution-repository';
 import type { ExecutionProgressEvent } from '../../execution/execution-events';
-import { ExecutionStatusEnum, type ExecutionMetadata, type ExecutionProgress, type PatternExecution, type StepTrace } from './execution-types';
+import { ExecutionStatusEnum, type ExecutionMetadata, type ExecutionProgress, type PatternExecution, type StepTraceType } from './execution-types';
 
 /** The stored record travels as the GraphQL object; field resolvers read what they need from it. */
 export type ExecutionNode = PatternExecution & { record: ExecutionRecord };
@@ -38,7 +38,7 @@ export function toMetadata(record: ExecutionRecord): ExecutionMetadata {
   };
 }
 
-export function toStepTrace(step: StepRecord): StepTrace {
+export function toStepTrace(step: StepRecord): StepTraceType {
   return {
     stepId: step.stepId,
     capability: step.capability,

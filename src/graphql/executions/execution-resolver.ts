@@ -7,7 +7,7 @@ import { loadersOf } from '../loaders/request-loaders';
 import { toPattern, toPatternVersion } from '../patterns/pattern-mapping';
 import { Pattern, PatternVersion } from '../patterns/pattern-types';
 import { toExecution, toMetadata, toProgress, toStepTrace, type ExecutionNode } from './execution-mapping';
-import { ExecutePatternInput, ExecutionMetadata, ExecutionProgress, PatternExecution, StepTrace } from './execution-types';
+import { ExecutePatternInput, ExecutionMetadata, ExecutionProgress, PatternExecution, StepTraceType } from './execution-types';
 
 const notFound = (id: string) => new AppError('NOT_FOUND', `No execution ${id}`, { executionId: id });
 
@@ -79,8 +79,8 @@ export class ExecutionResolver {
     return toMetadata(execution.record);
   }
 
-  @FieldResolver(() => [StepTrace], { nullable: true, description: 'Each step, as it ran. Null only for a run the caller may not see, reached through a router.' })
-  async steps(@Root() execution: ExecutionNode, @Ctx() context: GraphQLContext): Promise<StepTrace[]> {
+  @FieldResolver(() => [StepTraceType], { nullable: true, description: 'Each step, as it ran. Null only for a run the caller may not see, reached through a router.' })
+  async steps(@Root() execution: ExecutionNode, @Ctx() context: GraphQLContext): Promise<StepTraceType[]> {
     return (await loadersOf(context).executionSteps(execution.id)).map(toStepTrace);
   }
 }

@@ -78,8 +78,8 @@ export class ExecutionMetadata {
   packFresh!: boolean;
 }
 
-@ObjectType()
-export class StepTrace {
+@ObjectType('StepTrace')
+export class StepTraceType {
   @Field(() => String)
   stepId!: string;
 

@@ -69,8 +69,8 @@ export class AuditEntry {
   requestId!: string | null;
 }
 
-@InputType({ description: 'Exact matches on the given fields. from is inclusive, to exclusive (both on occurredAt).' })
-export class AuditFilter {
+@InputType('AuditFilter', { description: 'Exact matches on the given fields. from is inclusive, to exclusive (both on occurredAt).' })
+export class AuditFilterType {
   @Field(() => String, { nullable: true })
   action?: string | null;
 
@@ -93,8 +93,8 @@ export class AuditFilter {
 /** filter, first, after — declared in one class so the SDL keeps this argument order. */
 @ArgsType()
 export class AuditLogArgs {
-  @Field(() => AuditFilter, { nullable: true })
-  filter?: AuditFilter | null;
+  @Field(() => AuditFilterType, { nullable: true })
+  filter?: AuditFilterType | null;
 
   @Field(() => Int, { nullable: true, description: 'Page size, 0–100 (default 20).' })
   first?: number | null;

@@ -3,15 +3,15 @@ import { fromDbDate } from '../../shared/dates';
 import { unauthenticated } from '../../shared/errors';
 import type { GraphQLContext } from '../context';
 import { ErrorBoundary } from '../errors';
-import { LedgerCommit, LedgerEntryInput } from './ledger-types';
+import { LedgerCommit, LedgerEntryInputType } from './ledger-types';
 
 @ArgsType()
 class AppendLedgerEntriesArgs {
   @Field(() => ID)
   portfolioId!: string;
 
-  @Field(() => [LedgerEntryInput])
-  entries!: LedgerEntryInput[];
+  @Field(() => [LedgerEntryInputType])
+  entries!: LedgerEntryInputType[];
 
   @Field(() => String, { nullable: true })
   message?: string | null;

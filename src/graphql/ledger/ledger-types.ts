@@ -16,8 +16,8 @@ registerEnumType(LedgerEntryKindEnum, {
     'Which way money moves; every amount is positive. BUY, WITHDRAWAL and FEE take cash out; SELL, DEPOSIT and DIVIDEND bring it in.',
 });
 
-@InputType({ description: 'One ledger entry. BUY/SELL: symbol, quantity, price (amount = quantity × price, fees are separate FEE entries); DIVIDEND: symbol, amount; DEPOSIT/WITHDRAWAL/FEE: amount, no symbol.' })
-export class LedgerEntryInput {
+@InputType('LedgerEntryInput', { description: 'One ledger entry. BUY/SELL: symbol, quantity, price (amount = quantity × price, fees are separate FEE entries); DIVIDEND: symbol, amount; DEPOSIT/WITHDRAWAL/FEE: amount, no symbol.' })
+export class LedgerEntryInputType {
   @Field(() => LedgerEntryKindEnum)
   kind!: LedgerEntryKindEnum;
 

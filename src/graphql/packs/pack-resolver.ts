@@ -1,7 +1,7 @@
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Float, ID, Mutation, Query, Resolver, Root, Subscription, UseMiddleware, type SubscribeResolverData } from 'type-graphql';
 import { AppError } from '../../shared/errors';
 import { fromDbDate } from '../../shared/dates';
-import type { PackHealth as PackHealthModel } from '../../packs/pack-health';
+import type { PackHealth } from '../../packs/pack-health';
 import { healthOf } from '../../packs/pack-health';
 import { loadersOf } from '../loaders/request-loaders';
 import { actorOf, type GraphQLContext } from '../context';
@@ -9,7 +9,7 @@ import { ErrorBoundary, toGraphQLError } from '../errors';
 import { ConnectionArgs, toConnection } from '../relay';
 import { DataSource } from '../rights/data-source-type';
 import { toPackHealth, toPricingPack } from './pack-mapping';
-import { CreatePricingPackInput, FxRate, PackHealth, PackPrice, PricingPack, PricingPackConnection } from './pack-types';
+import { CreatePricingPackInput, FxRate, PackHealthType, PackPrice, PricingPack, PricingPackConnection } from './pack-types';
 
 type PackNode = ReturnType<typeof toPricingPack>;
 
@@ -38,11 +38,11 @@ function noPack(packId: string): AppError {
 @Resolver(() => PricingPack)
 @UseMiddleware(ErrorBoundary)
 export class PackResolver {
-  @Query(() => PackHealth, { description: 'Health of a pack; the latest non-superseded pack when packId is omitted.' })
+  @Query(() => PackHealthType, { description: 'Health of a pack; the latest non-superseded pack when packId is omitted.' })
   async packHealth(
     @Ctx() { services }: GraphQLContext,
     @Arg('packId', () => ID, { nullable: true }) packId?: string,
-  ): Promise<PackHealth> {
+  ): Promise<PackHealthType> {
     const health = await services.packHealth.current(packId ?? undefined);
     if (!health) throw noPack(packId as string);
     return toPackHealth(health);
@@ -90,14 +90,14 @@ export class PackResolver {
     return toPricingPack(await context.services.packBuilder.markPackError(id, message, actorOf(context)));
   }
 
-  @Subscription(() => PackHealth, {
+  @Subscription(() => PackHealthType, {
     description: 'A state stream: the current health at once, then every change (a new latest pack counts).',
     subscribe: ({ args, context }: SubscribeResolverData<unknown, { packId?: string }, GraphQLContext>) => subscribeToPackHealth(context, args.packId),
   })
   packHealthChanged(
-    @Root() health: PackHealthModel,
+    @Root() health: PackHealth,
     @Arg('packId', () => ID, { nullable: true }) _packId?: string,
-  ): PackHealth {
+  ): PackHealthType {
     return toPackHealth(health);
   }
 
@@ -113,8 +113,8 @@ export class PackResolver {
     return pack.sources.map((name) => services.rights.current().rightsOf(name));
   }
 
-  @FieldResolver(() => PackHealth)
-  health(@Root() pack: PackNode, @Ctx() { services }: GraphQLContext): PackHealth {
+  @FieldResolver(() => PackHealthType)
+  health(@Root() pack: PackNode, @Ctx() { services }: GraphQLContext): PackHealthType {
     return toPackHealth(
       healthOf({ ...pack, date: pack.asofDate, status: pack.status }, services.config.packWarmingEtaMs),
     );
@@ -132,7 +132,7 @@ export class PackResolver {
 }
 
 /** Subscribing to an unknown pack is refused up front, like the query. */
-async function subscribeToPackHealth(context: GraphQLContext, packId: string | undefined): Promise<AsyncIterable<PackHealthModel>> {
+async function subscribeToPackHealth(context: GraphQLContext, packId: string | undefined): Promise<AsyncIterable<PackHealth>> {
   try {
     if (packId !== undefined && packId !== null && !(await context.services.packs.findById(packId))) throw noPack(packId);
     return context.services.packHealth.stream(packId ?? undefined);

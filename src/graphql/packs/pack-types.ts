@@ -14,8 +14,8 @@ registerEnumType(PackStatusEnum, {
   description: 'reconciliation failed → ERROR; superseded → STALE; fresh → FRESH; otherwise WARMING.',
 });
 
-@ObjectType({ description: 'Whether a pricing pack can be used right now.' })
-export class PackHealth {
+@ObjectType('PackHealth', { description: 'Whether a pricing pack can be used right now.' })
+export class PackHealthType {
   @Field(() => PackStatusEnum)
   status!: PackStatusEnum;
 

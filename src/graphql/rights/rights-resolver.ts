@@ -1,13 +1,13 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver, UseMiddleware } from 'type-graphql';
 import { actorOf, type GraphQLContext } from '../context';
 import { ErrorBoundary } from '../errors';
-import { ExecutionExport, ExportFormatEnum, RightsRegistry } from './rights-types';
+import { ExecutionExport, ExportFormatEnum, RightsRegistryType } from './rights-types';
 
 @Resolver()
 @UseMiddleware(ErrorBoundary)
 export class RightsResolver {
-  @Query(() => RightsRegistry)
-  rightsRegistry(@Ctx() { services }: GraphQLContext): RightsRegistry {
+  @Query(() => RightsRegistryType)
+  rightsRegistry(@Ctx() { services }: GraphQLContext): RightsRegistryType {
     const { version, sha256, environment, sources } = services.rights.current();
     return { version, sha256, environment, sources };
   }

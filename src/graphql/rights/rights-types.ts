@@ -9,8 +9,8 @@ export enum ExportFormatEnum {
 }
 registerEnumType(ExportFormatEnum, { name: 'ExportFormat' });
 
-@ObjectType({ description: 'The rights registry in force: its file version and SHA-256, and the rights of each source here.' })
-export class RightsRegistry {
+@ObjectType('RightsRegistry', { description: 'The rights registry in force: its file version and SHA-256, and the rights of each source here.' })
+export class RightsRegistryType {
   @Field(() => String)
   version!: string;
 

@@ -1,11 +1,11 @@
 import { Ctx, Field, FieldResolver, Float, ID, ObjectType, Query, Resolver, Root, UseMiddleware } from 'type-graphql';
-import type { Viewer as ViewerModel } from '../../auth/roles';
+import type { Viewer } from '../../auth/roles';
 import { unauthenticated } from '../../shared/errors';
 import type { GraphQLContext } from '../context';
 import { ErrorBoundary } from '../errors';
 
-@ObjectType({ description: 'The authenticated caller.' })
-export class Viewer {
+@ObjectType('Viewer', { description: 'The authenticated caller.' })
+export class ViewerType {
   @Field(() => ID)
   userId!: string;
 
@@ -16,17 +16,17 @@ export class Viewer {
   roles!: string[];
 }
 
-@Resolver(() => Viewer)
+@Resolver(() => ViewerType)
 @UseMiddleware(ErrorBoundary)
 export class ViewerResolver {
-  @Query(() => Viewer)
-  viewer(@Ctx() { viewer }: GraphQLContext): ViewerModel {
+  @Query(() => ViewerType)
+  viewer(@Ctx() { viewer }: GraphQLContext): Viewer {
     if (!viewer) throw unauthenticated();
     return viewer;
   }
 
   @FieldResolver(() => Float, { description: "The tenant's credit balance." })
-  creditBalance(@Root() viewer: ViewerModel, @Ctx() { services }: GraphQLContext): Promise<number> {
+  creditBalance(@Root() viewer: Viewer, @Ctx() { services }: GraphQLContext): Promise<number> {
     return services.credits.balance(viewer.tenantId);
   }
 }
