@@ -78,7 +78,8 @@ export interface Watermark {
   digest: string;
 }
 
-export interface ExportedExecution {
+/** The execution fields an export states, beside the result. */
+export interface ExecutionSummary {
   id: string;
   patternId: string;
   patternVersion: string;
@@ -91,8 +92,8 @@ export interface ExportedExecution {
 
 export interface ExportDocumentInput {
   format: ExportFormat;
-  /** Only the fields listed in ExportedExecution are exported; anything else on the object is ignored. */
-  execution: ExportedExecution;
+  /** Only the fields listed in ExecutionSummary are exported; anything else on the object is ignored. */
+  execution: ExecutionSummary;
   /** Arbitrary JSON. Values JSON cannot carry (NaN, Infinity, bigint, functions, cycles) throw a TypeError. */
   result: unknown;
   /** Exported in the order given. */
@@ -163,7 +164,7 @@ export function verifyWatermark(rendered: RenderedExport): boolean {
 // ---------------------------------------------------------------------------------------------
 
 interface PreparedDocument {
-  execution: ExportedExecution;
+  execution: ExecutionSummary;
   result: JsonValue;
   attributions: ExportAttribution[];
 }
@@ -304,7 +305,7 @@ function csvWatermarkLine(wm: Watermark): string {
   return `# Watermark: ${watermarkSummary(wm)}\n`;
 }
 
-function executionFields(e: ExportedExecution): [string, string][] {
+function executionFields(e: ExecutionSummary): [string, string][] {
   return [
     ['id', e.id],
     ['pattern', e.patternId],
