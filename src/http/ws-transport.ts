@@ -60,7 +60,7 @@ export interface GraphqlWsTransport {
  * - one heartbeat timer for all sockets (ws's isAlive pattern) instead of one per socket.
  *
  * The upgrade itself is decided by fastify's router and the GraphQL route's own rule
- * (edge/websocket-upgrades.ts), so the router secret applies to the WebSocket exactly as to HTTP,
+ * (websocket-upgrades.ts), so the router secret applies to the WebSocket exactly as to HTTP,
  * whatever the spelling of the request target.
  */
 export function serveGraphqlWs<P extends Record<string, unknown> | undefined, E extends Record<PropertyKey, unknown>>(
