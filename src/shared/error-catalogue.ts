@@ -25,13 +25,15 @@ export interface ErrorEntry {
   extensions: Readonly<Record<string, string>>;
   /** Raised by Apollo Server itself rather than by freshgate's code. */
   apollo?: true;
+  /** Only ever answers a graphql-ws operation: there is no HTTP response to give a status. */
+  webSocketOnly?: true;
 }
 
-const RETRYABLE_FLAG = '`true`: retrying the same request later may succeed';
+const RETRYABLE_FLAG = 'always `true`: the same request may succeed if sent again';
 
 export const ERROR_CATALOGUE = {
   UNAUTHENTICATED: {
-    when: 'No credential where one is needed, or a bad one (malformed, expired, wrong signature, unknown user), the router secret or the ops token missing',
+    when: 'No credential where one is needed, or a bad one (malformed, expired, wrong signature, unknown user), the router secret or the ops token missing; a WebSocket with a bad credential is closed with 4403',
     status: 401,
     retryable: false,
     extensions: {},
@@ -155,9 +157,10 @@ export const ERROR_CATALOGUE = {
     extensions: {},
   },
   TOO_MANY_SUBSCRIPTIONS: {
-    when: 'WebSocket: more operations at once than one connection (`WS_MAX_SUBSCRIPTIONS`, a router’s `WS_MAX_SUBSCRIPTIONS_ROUTER`) or one user (`WS_MAX_SUBSCRIPTIONS_PER_USER`) may hold',
+    when: "More operations at once than one connection (`WS_MAX_SUBSCRIPTIONS`, a router's `WS_MAX_SUBSCRIPTIONS_ROUTER`) or one user (`WS_MAX_SUBSCRIPTIONS_PER_USER`) may hold",
     retryable: false,
     extensions: {},
+    webSocketOnly: true,
   },
   GRAPHQL_PARSE_FAILED: {
     when: 'The document does not parse, or has more tokens than `MAX_TOKENS`',
@@ -170,7 +173,7 @@ export const ERROR_CATALOGUE = {
     when: 'The document fails validation: unknown fields, or over an operation limit (depth, aliases, directives, cost), introspection when it is off',
     status: 400,
     retryable: false,
-    extensions: { validationErrorCode: 'Apollo’s reason, e.g. `INTROSPECTION_DISABLED`' },
+    extensions: { validationErrorCode: "Apollo's reason, e.g. `INTROSPECTION_DISABLED`" },
     apollo: true,
   },
   OPERATION_RESOLUTION_FAILURE: {
