@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { createApp, type App } from './app';
 import { issueToken } from './auth/token-issuer';
 import { ConfigError, loadConfig } from './config';
-import { startServer, type RunningServer } from './server';
+import { startServer, type RunningServer } from './http/server';
 import { closeLogs } from './observability/logger';
 
 const DEMO_USER = 'demo-analyst';

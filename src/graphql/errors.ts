@@ -1,8 +1,9 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLErrorOptions, type GraphQLFormattedError } from 'graphql';
 import type { MiddlewareFn } from 'type-graphql';
 import { isDatabaseUnavailable } from '../db/unavailable';
-import { AppError } from '../shared/errors';
+import { catalogued, extensionsFor } from '../shared/error-catalogue';
+import { AppError, errorBody, internalServerError, serviceUnavailable } from '../shared/errors';
 import type { GraphQLContext } from './context';
 
 export interface ErrorIdentity {
@@ -31,32 +32,52 @@ export function isCoded(error: GraphQLError): boolean {
   return typeof error.extensions.code === 'string';
 }
 
+export interface Translation {
+  /**
+   * The error refuses the request as a whole (HTTP context creation, a request-level check): it
+   * takes its code's HTTP status. A field's error leaves the status alone, unless its code says
+   * otherwise (an outage is 503 wherever it happens).
+   */
+  wholeRequest?: boolean;
+  /** Where it stands in the document and the response. */
+  at?: Pick<GraphQLErrorOptions, 'nodes' | 'source' | 'positions' | 'path'>;
+}
+
+/**
+ * The one constructor of the GraphQLErrors freshgate sends: the code's extensions and HTTP
+ * status come from the catalogue. A status goes with `Retry-After` when the error says how long
+ * to wait; Apollo applies both to the response and removes `extensions.http`.
+ */
+export function graphQLErrorOf(error: AppError, translation: Translation = {}): GraphQLError {
+  const entry = catalogued(error.code);
+  const extensions = extensionsFor(error.code, error.extensions);
+  const status = translation.wholeRequest || entry.statusEvenBesideData ? entry.status : undefined;
+  if (status !== undefined) extensions.http = httpHead(status, extensions.retryAfterSeconds);
+  return new GraphQLError(error.message, { ...translation.at, extensions });
+}
+
+function httpHead(status: number, retryAfterSeconds: unknown) {
+  return typeof retryAfterSeconds === 'number' ? { status, headers: new Map([['retry-after', String(retryAfterSeconds)]]) } : { status };
+}
+
 /**
  * The one translation from use-case errors to GraphQL errors. An AppError keeps its code and
  * extensions; anything else is reported and becomes INTERNAL_SERVER_ERROR with the trace id,
  * so a client never sees a message or stack it was not meant to.
  */
-export function toGraphQLError(error: unknown, ids: ErrorIdentity): GraphQLError {
+export function toGraphQLError(error: unknown, ids: ErrorIdentity, translation: Translation = {}): GraphQLError {
   if (error instanceof GraphQLError) {
     if (isCoded(error)) return error;
     // graphql-js wraps what a resolver threw: the thrown error decides what the client may see.
-    if (error.originalError) return toGraphQLError(error.originalError, ids);
+    if (error.originalError) return toGraphQLError(error.originalError, ids, translation);
   }
-  if (error instanceof AppError) {
-    return new GraphQLError(error.message, { extensions: { ...error.extensions, code: error.code } });
-  }
+  if (error instanceof AppError) return graphQLErrorOf(error, translation);
   if (isDatabaseUnavailable(error)) {
     // Not a bug: the database is restarting or unreachable. Say so, and that retrying will do.
-    return new GraphQLError('The service is temporarily unavailable; retry shortly', {
-      extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true, retryAfterSeconds: 1, traceId: ids.traceId, http: { status: 503 } },
-    });
+    return graphQLErrorOf(serviceUnavailable('The service is temporarily unavailable; retry shortly', { retryAfterSeconds: 1, traceId: ids.traceId }), translation);
   }
   reportUnexpected(error, ids);
-  return internalError(ids.traceId);
-}
-
-export function internalError(traceId: string): GraphQLError {
-  return new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR', traceId } });
+  return graphQLErrorOf(internalServerError(ids.traceId), translation);
 }
 
 /** Applied to every resolver class with @UseMiddleware. */
@@ -123,7 +144,13 @@ export function formatError(formatted: GraphQLFormattedError, error?: unknown): 
 
 function masked(formatted: GraphQLFormattedError): GraphQLFormattedError {
   const { locations, path } = formatted;
-  return { message: 'Internal server error', ...(locations ? { locations } : {}), ...(path ? { path } : {}), extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  const [error] = errorBody(internalServerError()).errors;
+  return { message: error.message, ...(locations ? { locations } : {}), ...(path ? { path } : {}), extensions: error.extensions };
+}
+
+/** What every error sent to a client, over HTTP or ws, goes through last. */
+export function responseErrorFormatter(fieldSuggestions: boolean): (formatted: GraphQLFormattedError, error?: unknown) => GraphQLFormattedError {
+  return fieldSuggestions ? formatError : (formatted, error) => withoutSuggestions(formatError(formatted, error));
 }
 
 const SUGGESTION = /\s*Did you mean [^?]*\?/g;

@@ -4,7 +4,7 @@ import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import {
   getVariableValues,
-  GraphQLError,
+  type GraphQLError,
   NoSchemaIntrospectionCustomRule,
   parse,
   specifiedRules,
@@ -17,7 +17,8 @@ import {
 } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import type { OperationLimitsConfig } from '../config';
-import { stripSuggestions } from './errors';
+import { AppError } from '../shared/errors';
+import { graphQLErrorOf, stripSuggestions } from './errors';
 
 /**
  * The validation rules every operation passes, on HTTP (Apollo's validationRules) and on ws
@@ -81,7 +82,7 @@ export class OperationChecker {
     const coerced = getVariableValues(this.schema, operation.variableDefinitions ?? [], variables ?? {}, { maxErrors: MAX_VARIABLE_ERRORS });
     if (!coerced.errors) return undefined;
     return coerced.errors.map(
-      (e) => new GraphQLError(this.options.fieldSuggestions ? e.message : stripSuggestions(e.message), { nodes: e.nodes, extensions: { ...e.extensions, code: 'BAD_USER_INPUT' } }),
+      (e) => graphQLErrorOf(new AppError('BAD_USER_INPUT', this.options.fieldSuggestions ? e.message : stripSuggestions(e.message), e.extensions), { at: { nodes: e.nodes } }),
     );
   }
 }
@@ -96,20 +97,20 @@ function checkOperation(
   options: { maxTokens: number; fieldSuggestions: boolean },
 ): CheckedOperation {
   const { maxTokens } = options;
-  if (typeof query !== 'string') return { errors: [new GraphQLError('The query must be a string', { extensions: { code: 'BAD_REQUEST' } })] };
+  if (typeof query !== 'string') return { errors: [graphQLErrorOf(new AppError('BAD_REQUEST', 'The query must be a string'))] };
   let document: DocumentNode;
   try {
     document = parse(query, { maxTokens });
   } catch (error) {
     const syntax = error as GraphQLError;
-    return { errors: [new GraphQLError(syntax.message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })] };
+    return { errors: [graphQLErrorOf(new AppError('GRAPHQL_PARSE_FAILED', syntax.message))] };
   }
   const errors = validate(schema, document, [...specifiedRules, ...rules]);
   if (errors.length > 0) {
     return {
       errors: errors.map((e) => {
         const message = options.fieldSuggestions ? e.message : stripSuggestions(e.message);
-        return new GraphQLError(message, { nodes: e.nodes, extensions: { ...e.extensions, code: 'GRAPHQL_VALIDATION_FAILED' } });
+        return graphQLErrorOf(new AppError('GRAPHQL_VALIDATION_FAILED', message, e.extensions), { at: { nodes: e.nodes } });
       }),
     };
   }

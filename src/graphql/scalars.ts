@@ -1,17 +1,20 @@
-import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { GraphQLScalarType, Kind, type ValueNode } from 'graphql';
 import { DateResolver, DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import { ACCEPTED_YEARS, isAcceptedYear } from '../shared/dates';
+import { AppError } from '../shared/errors';
+import { graphQLErrorOf } from './errors';
 
 /**
  * graphql-scalars' RFC 3339 scalar, parsing only years in ACCEPTED_YEARS, as written (an offset
  * may move the instant into a neighbouring year, which both sides still represent). Refusals say
  * what is expected, never echo the value, and never suggest anything; variables refused here come
- * back from Apollo as BAD_USER_INPUT, literals as GRAPHQL_VALIDATION_FAILED.
+ * back from Apollo as BAD_USER_INPUT, literals as GRAPHQL_VALIDATION_FAILED (Apollo's code for
+ * whatever validation reports replaces this one's).
  */
 function withAcceptedYears(scalar: GraphQLScalarType, form: string): GraphQLScalarType {
   const config = scalar.toConfig();
   const { first, last } = ACCEPTED_YEARS;
-  const refusal = (nodes?: ValueNode) => new GraphQLError(`${scalar.name} must be ${form} in the years ${first}–${last}`, { nodes });
+  const refusal = (nodes?: ValueNode) => graphQLErrorOf(new AppError('BAD_USER_INPUT', `${scalar.name} must be ${form} in the years ${first}–${last}`), { at: { nodes } });
   const parsed = (written: unknown, parse: () => unknown, nodes?: ValueNode): unknown => {
     let value: unknown;
     try {

@@ -1,14 +1,15 @@
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import type { GraphQLSchema } from 'graphql';
 import { allow, chain, rule, shield, type IRules } from 'graphql-shield';
 import type { IMiddlewareFieldMap } from 'graphql-middleware';
 import { hasAnyRole, type Role } from '../auth/roles';
 import { actorOf, type GraphQLContext } from './context';
 import { sourcesLacking } from '../rights/rights-check';
-import { toGraphQLError } from './errors';
+import { AppError, forbidden, unauthenticated } from '../shared/errors';
+import { graphQLErrorOf, toGraphQLError } from './errors';
 import type { ExecutionNode } from './executions/execution-mapping';
 
-const notAuthenticated = () => new GraphQLError('A valid bearer token is required', { extensions: { code: 'UNAUTHENTICATED' } });
-const notAllowed = (what: string) => new GraphQLError(`Not allowed: ${what}`, { extensions: { code: 'FORBIDDEN' } });
+const notAuthenticated = () => graphQLErrorOf(unauthenticated());
+const notAllowed = (what: string) => graphQLErrorOf(forbidden(`Not allowed: ${what}`));
 
 // Cheap checks on the context: no caching, so a rule reused on many fields never answers
 // with another field's cached result.
@@ -35,7 +36,7 @@ const resultViewable = rule('resultViewable', { cache: 'no_cache' })((parent: Ex
   const blockedSources = sourcesLacking(ctx.services.rights.current(), parent.attributions.map((a) => a.source), 'canView');
   return blockedSources.length === 0
     ? true
-    : new GraphQLError(`Not allowed: ${blockedSources.join(', ')} may not be viewed here`, { extensions: { code: 'FORBIDDEN', blockedSources } });
+    : graphQLErrorOf(new AppError('FORBIDDEN', `Not allowed: ${blockedSources.join(', ')} may not be viewed here`, { blockedSources }));
 });
 
 /** Every source of the execution must allow export; a refusal is audited as a rights violation. */

@@ -1,4 +1,6 @@
-import { GraphQLError } from 'graphql';
+import type { GraphQLError } from 'graphql';
+import { graphQLErrorOf } from '../graphql/errors';
+import { AppError } from '../shared/errors';
 import type { LimitScope } from './verdict';
 
 const BUDGET: Record<LimitScope, string> = {
@@ -8,17 +10,11 @@ const BUDGET: Record<LimitScope, string> = {
 };
 
 /**
- * RATE_LIMITED with `retryAfterSeconds` (DESIGN §4) and `scope`. With `http`, Apollo answers
- * 429 with a Retry-After header (it reads and removes `extensions.http`).
+ * RATE_LIMITED with `retryAfterSeconds` (DESIGN §4) and `scope`. With `http` it refuses the HTTP
+ * request as a whole: Apollo answers 429 with a Retry-After header.
  */
 export function rateLimitedError(verdict: { scope: LimitScope; retryAfterSeconds: number }, options: { http?: boolean } = {}): GraphQLError {
   const { scope, retryAfterSeconds } = verdict;
-  return new GraphQLError(`Rate limit exceeded: ${BUDGET[scope]} request budget is used up; retry after ${retryAfterSeconds} s`, {
-    extensions: {
-      code: 'RATE_LIMITED',
-      retryAfterSeconds,
-      scope,
-      ...(options.http ? { http: { status: 429, headers: new Map([['retry-after', String(retryAfterSeconds)]]) } } : {}),
-    },
-  });
+  const error = new AppError('RATE_LIMITED', `Rate limit exceeded: ${BUDGET[scope]} request budget is used up; retry after ${retryAfterSeconds} s`, { retryAfterSeconds, scope });
+  return graphQLErrorOf(error, { wholeRequest: options.http });
 }

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
-import { backpressuredSender } from '../../src/graphql/ws-transport';
+import { backpressuredSender } from '../../src/http/ws-transport';
 
 /** A real ws server and a client that stops reading: the server must drop it, not buffer forever. */
 describe('backpressuredSender', () => {

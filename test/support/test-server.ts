@@ -5,7 +5,7 @@ import WebSocket from 'ws';
 import { createApp, type App, type AppOptions } from '../../src/app';
 import { issueToken } from '../../src/auth/token-issuer';
 import { loadConfig, type Config } from '../../src/config';
-import { startServer, type RunningServer } from '../../src/server';
+import { startServer, type RunningServer } from '../../src/http/server';
 import { openTestDatabase, TEST_DATABASE_ROLE, type TestDatabase } from './test-database';
 
 export const TEST_JWT_SECRET = 'freshgate-test-secret-at-least-32-bytes-long!';

@@ -1,25 +1,17 @@
 import type { Context } from 'graphql-ws';
-import type { WebSocket } from 'ws';
 import type { Viewer } from '../auth/roles';
+import { errorBody, type AppError } from '../shared/errors';
+import type { WsExtra } from './ws-transport';
 
-/** What freshgate keeps on each graphql-ws connection (graphql-ws's `ctx.extra`). */
-export type SessionExtra = {
-  socket: WebSocket;
-  /** Sends a ready-made frame on this socket (with the backpressure check). */
-  deliver(frame: string): void;
+/** What freshgate learns about a connection when it starts (kept in graphql-ws's `ctx.extra`). */
+export type ConnectionState = {
   viewer?: Viewer;
   /** The connection presented the router secret: a router multiplexes many end users on it. */
   viaRouter?: boolean;
 };
 
-export type Session = Context<Record<string, unknown>, SessionExtra>;
-
-/** An error ending operations, as GraphQL error extensions carry it. */
-export interface Ending {
-  message: string;
-  code: string;
-  extensions?: Record<string, unknown>;
-}
+/** A graphql-ws connection: its state, the transport's socket and sender, its operations. */
+export type Session = Context<Record<string, unknown>, ConnectionState & WsExtra>;
 
 /**
  * The live graphql-ws connections of this instance, by user: for the gauges, the per-user
@@ -70,8 +62,8 @@ export class WsSessions {
   }
 
   /** Ends each running operation of the session with `next` {errors} and `complete`. */
-  endOperations(session: Session, ending: Ending): void {
-    const payload = JSON.stringify({ errors: [{ message: ending.message, extensions: { ...ending.extensions, code: ending.code } }] });
+  endOperations(session: Session, ending: AppError): void {
+    const payload = JSON.stringify(errorBody(ending));
     for (const id of Object.keys(session.subscriptions)) {
       const quoted = JSON.stringify(id);
       session.extra.deliver(`{"id":${quoted},"type":"next","payload":${payload}}`);
@@ -80,7 +72,7 @@ export class WsSessions {
   }
 
   /** The same for every connection (shutdown). */
-  endAll(ending: Ending): void {
+  endAll(ending: AppError): void {
     for (const session of this.sessions) this.endOperations(session, ending);
   }
 }

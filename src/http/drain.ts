@@ -1,11 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { serviceUnavailable } from '../shared/errors';
+import { JSON_CONTENT_TYPE, rawResponse, refusal } from './refusals';
 
-const BODY = JSON.stringify({
-  errors: [{ message: 'The server is shutting down; retry on another instance', extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true, retryAfterSeconds: 1 } }],
-});
+const REFUSAL = refusal(serviceUnavailable('The server is shutting down; retry on another instance', { retryAfterSeconds: 1 }));
+const BODY = JSON.stringify(REFUSAL.body);
 const HEADERS = {
-  'content-type': 'application/json; charset=utf-8',
+  'content-type': JSON_CONTENT_TYPE,
   'content-length': Buffer.byteLength(BODY),
   'retry-after': '1',
   connection: 'close',
@@ -32,7 +33,7 @@ export class Drain {
   /** Answers the request if draining; false when it should be served. */
   answer(response: ServerResponse): boolean {
     if (!this.draining) return false;
-    response.writeHead(503, HEADERS);
+    response.writeHead(REFUSAL.status, HEADERS);
     response.end(BODY);
     return true;
   }
@@ -40,7 +41,7 @@ export class Drain {
   /** The same for a WebSocket upgrade. */
   refuseUpgrade(_request: IncomingMessage, socket: Duplex): boolean {
     if (!this.draining) return false;
-    socket.end(`HTTP/1.1 503 Service Unavailable\r\n${Object.entries(HEADERS).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n${BODY}`);
+    socket.end(rawResponse(REFUSAL.status, HEADERS, BODY));
     return true;
   }
 }

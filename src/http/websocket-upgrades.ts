@@ -2,12 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocket, WebSocketServer } from 'ws';
+import { NOT_FOUND } from './fallback-routes';
+import { JSON_CONTENT_TYPE, rawResponse, type HttpRefusal } from './refusals';
 
 export interface UpgradeRoute {
   /** The path whose GET route also serves WebSockets. */
   path: string;
   /** The route's own admission rule (the router secret); a refusal is answered with its status and body. */
-  admit(request: IncomingMessage): { status: number; body: unknown } | undefined;
+  admit(request: IncomingMessage): HttpRefusal | undefined;
   accept(socket: WebSocket, request: IncomingMessage): void;
   /** True once the server is shutting down: upgrades are then answered elsewhere (drain). */
   closed(): boolean;
@@ -30,18 +32,14 @@ export function routeWebSocketUpgrades(fastify: FastifyInstance, wss: WebSocketS
     if (route.closed()) return;
     socket.on('error', () => socket.destroy());
     const found = fastify.findRoute({ method: 'GET', url: request.url ?? '/' });
-    if (found?.handler !== graphqlHandler) return refuse(socket, 404, { errors: [{ message: 'Not found', extensions: { code: 'NOT_FOUND' } }] });
+    if (found?.handler !== graphqlHandler) return refuse(socket, NOT_FOUND);
     const refusal = route.admit(request);
-    if (refusal) return refuse(socket, refusal.status, refusal.body);
+    if (refusal) return refuse(socket, refusal);
     wss.handleUpgrade(request, socket, head, (ws) => route.accept(ws, request));
   });
 }
 
-function refuse(socket: Duplex, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  socket.end(
-    `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : 'Not Found'}\r\n` +
-      'Connection: close\r\nContent-Type: application/json; charset=utf-8\r\n' +
-      `Content-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
-  );
+function refuse(socket: Duplex, refusal: HttpRefusal): void {
+  const text = JSON.stringify(refusal.body);
+  socket.end(rawResponse(refusal.status, { Connection: 'close', 'Content-Type': JSON_CONTENT_TYPE, 'Content-Length': Buffer.byteLength(text) }, text));
 }

@@ -1,16 +1,40 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { projectRoot } from './shared/project-root';
-import type { App } from './app';
-import { bearerMatches } from './edge/secrets';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { projectRoot } from '../shared/project-root';
+import type { App } from '../app';
+import { unauthenticated } from '../shared/errors';
+import { registerFallbacks } from './fallback-routes';
+import { refusal } from './refusals';
+import { bearerMatches } from './secrets';
 
 const READINESS_TIMEOUT_MS = 1_000;
 export const PACK_HEALTH_PATH = '/health/pack';
-export const OPS_PATHS = ['/metrics', '/health/detailed'] as const;
+
+const OPS_TOKEN_REQUIRED = refusal(unauthenticated('The ops token is required'));
+
+/**
+ * The probes on the public listener; the operators' routes there too, or, with OPS_PORT, on a
+ * listener of their own (returned, for closing), and not on the public one.
+ */
+export async function mountOperationalRoutes(fastify: FastifyInstance, app: App, wsStats: WsStats): Promise<FastifyInstance | undefined> {
+  registerProbeRoutes(fastify, app);
+  if (app.config.ops.port === undefined) {
+    if (app.config.environment === 'production' && !app.config.ops.token) {
+      app.logger.warn('/metrics and /health/detailed are open to every caller of the public port: set OPS_TOKEN or OPS_PORT in production');
+    }
+    registerOpsRoutes(fastify, app, wsStats);
+    return undefined;
+  }
+  const opsServer = Fastify({ logger: false });
+  registerOpsRoutes(opsServer, app, wsStats);
+  registerFallbacks(opsServer);
+  await opsServer.listen({ host: app.config.ops.host, port: app.config.ops.port });
+  return opsServer;
+}
 
 /** Plain HTTP probes for load balancers, orchestrators and status banners; open to everyone. */
-export function registerProbeRoutes(fastify: FastifyInstance, app: App): void {
+function registerProbeRoutes(fastify: FastifyInstance, app: App): void {
   fastify.get('/health', async () => ({ status: 'ok' }));
 
   fastify.get('/health/ready', async (_request, reply) => {
@@ -37,11 +61,11 @@ export interface WsStats {
  * With OPS_TOKEN set each needs `Authorization: Bearer <OPS_TOKEN>` (Prometheus's
  * `authorization.credentials`); which listener serves them is the caller's choice (OPS_PORT).
  */
-export function registerOpsRoutes(fastify: FastifyInstance, app: App, wsStats: WsStats): void {
+function registerOpsRoutes(fastify: FastifyInstance, app: App, wsStats: WsStats): void {
   const authorized = bearerMatches(app.config.ops.token);
   const guard = async (request: FastifyRequest, reply: FastifyReply) => {
     if (!authorized(request.headers.authorization)) {
-      await reply.code(401).header('www-authenticate', 'Bearer realm="freshgate-ops"').send({ errors: [{ message: 'The ops token is required', extensions: { code: 'UNAUTHENTICATED' } }] });
+      await reply.code(OPS_TOKEN_REQUIRED.status).header('www-authenticate', 'Bearer realm="freshgate-ops"').send(OPS_TOKEN_REQUIRED.body);
     }
   };
 

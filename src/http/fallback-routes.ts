@@ -1,7 +1,11 @@
 import type { FastifyInstance, HTTPMethods } from 'fastify';
+import { AppError } from '../shared/errors';
+import { refusal } from './refusals';
 
 /** Methods a known path may be asked about; Node's parser refuses names it does not know. */
 const PROBED_METHODS: HTTPMethods[] = ['GET', 'HEAD', 'POST', 'OPTIONS', 'PUT', 'PATCH', 'DELETE', 'TRACE', 'QUERY'];
+
+export const NOT_FOUND = refusal(new AppError('NOT_FOUND', 'Not found'));
 
 /**
  * What the edge answers when no route takes a request, decided by fastify's own router (so a
@@ -13,11 +17,9 @@ export function registerFallbacks(fastify: FastifyInstance): void {
   fastify.setNotFoundHandler(async (request, reply) => {
     const allowed = PROBED_METHODS.filter((method) => method !== request.method && fastify.findRoute({ method, url: request.url }) !== null);
     if (allowed.length > 0) {
-      return reply
-        .code(405)
-        .header('allow', allowed.join(', '))
-        .send({ errors: [{ message: `${request.method} is not allowed here; use ${allowed.join(', ')}`, extensions: { code: 'METHOD_NOT_ALLOWED' } }] });
+      const refused = refusal(new AppError('METHOD_NOT_ALLOWED', `${request.method} is not allowed here; use ${allowed.join(', ')}`));
+      return reply.code(refused.status).header('allow', allowed.join(', ')).send(refused.body);
     }
-    return reply.code(404).send({ errors: [{ message: 'Not found', extensions: { code: 'NOT_FOUND' } }] });
+    return reply.code(NOT_FOUND.status).send(NOT_FOUND.body);
   });
 }

@@ -60,7 +60,7 @@ export interface GraphqlWsTransport {
  * - one heartbeat timer for all sockets (ws's isAlive pattern) instead of one per socket.
  *
  * The upgrade itself is decided by fastify's router and the GraphQL route's own rule
- * (edge/websocket-upgrades.ts), so the router secret applies to the WebSocket exactly as to HTTP,
+ * (websocket-upgrades.ts), so the router secret applies to the WebSocket exactly as to HTTP,
  * whatever the spelling of the request target.
  */
 export function serveGraphqlWs<P extends Record<string, unknown> | undefined, E extends Record<PropertyKey, unknown>>(
@@ -113,16 +113,22 @@ export function serveGraphqlWs<P extends Record<string, unknown> | undefined, E 
     },
     async dispose() {
       clearInterval(heartbeat);
-      // Close each socket with 1001 and give the closing handshake a moment to complete, so
-      // clients see "going away" rather than a dropped connection (1006).
-      const closed = [...wss.clients].map((socket) => new Promise((resolve) => {
-        socket.once('close', resolve);
-        socket.close(WS_GOING_AWAY, 'Going away');
-      }));
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([Promise.all(closed), new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_HANDSHAKE_MS)))]);
-      clearTimeout(timer);
-      for (const socket of wss.clients) socket.terminate();
+      await closeGoingAway(wss);
     },
   };
+}
+
+/**
+ * Closes each socket with 1001 and gives the closing handshake a moment to complete, so clients
+ * see "going away" rather than a dropped connection (1006); then drops whatever is left.
+ */
+async function closeGoingAway(wss: WebSocketServer): Promise<void> {
+  const closed = [...wss.clients].map((socket) => new Promise((resolve) => {
+    socket.once('close', resolve);
+    socket.close(WS_GOING_AWAY, 'Going away');
+  }));
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([Promise.all(closed), new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_HANDSHAKE_MS)))]);
+  clearTimeout(timer);
+  for (const socket of wss.clients) socket.terminate();
 }

@@ -1,0 +1,100 @@
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginLandingPageLocalDefault,
+  ApolloServerPluginLandingPageProductionDefault,
+} from '@apollo/server/plugin/landingPage/default';
+import { fastifyApolloHandler } from '@as-integrations/fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { GraphQLFormattedError, ValidationRule } from 'graphql';
+import { performance } from 'node:perf_hooks';
+import type { App } from '../app';
+import type { Viewer } from '../auth/roles';
+import type { GraphQLContext } from '../graphql/context';
+import { escapedErrorsPlugin, toGraphQLError } from '../graphql/errors';
+import { rateLimitedError } from '../ratelimit/rate-limited-error';
+import type { RequestLimiter } from '../ratelimit/request-limiter';
+import { legacyJsonStatus } from './legacy-json-status';
+import { contextFor, requestIdentity } from './request-context';
+import { operationTiming, recordRequest } from './request-log';
+import type { RouterGate } from './router-gate';
+import { subscriptionsOverWebSocketOnly } from './subscriptions-over-ws-only';
+
+/** One port, one path: HTTP POST/GET here, and graphql-ws on WebSocket upgrades of the same path. */
+export const GRAPHQL_PATH = '/graphql';
+
+export interface GraphqlHttpOptions {
+  limiter: RequestLimiter;
+  gate: RouterGate;
+  /** The operation limits and introspection policy, shared with the WebSocket path. */
+  rules: ValidationRule[];
+  /** What every error sent to a client goes through last, shared with the WebSocket path. */
+  formatError(formatted: GraphQLFormattedError, error?: unknown): GraphQLFormattedError;
+}
+
+/** Apollo Server 5 on the fastify route at GRAPHQL_PATH; the caller stops it on close. */
+export async function mountGraphqlHttp(fastify: FastifyInstance, app: App, options: GraphqlHttpOptions): Promise<ApolloServer<GraphQLContext>> {
+  const apollo = createApollo(app, options);
+  await apollo.start();
+  const handler = fastifyApolloHandler(apollo, { context: (request) => createContext(app, options.limiter, request) });
+  fastify.route({ url: GRAPHQL_PATH, method: ['GET', 'POST', 'OPTIONS'], onRequest: options.gate.onRequest, handler });
+  return apollo;
+}
+
+function createApollo(app: App, options: GraphqlHttpOptions): ApolloServer<GraphQLContext> {
+  const { limits } = app.config;
+  return new ApolloServer<GraphQLContext>({
+    schema: app.schema,
+    introspection: app.config.introspection,
+    validationRules: options.rules,
+    // Apollo's own token limit answers 400 before validation (graphql-armor's parse hook would 500).
+    parseOptions: { maxTokens: limits.maxTokens },
+    hideSchemaDetailsFromClientErrors: !app.config.fieldSuggestions,
+    allowBatchedHttpRequests: false,
+    csrfPrevention: true,
+    includeStacktraceInErrorResponses: false,
+    // main.ts owns shutdown (server, then database); Apollo's own signal handler would exit first.
+    stopOnTerminationSignals: false,
+    formatError: options.formatError,
+    plugins: plugins(app),
+  });
+}
+
+function plugins(app: App): ApolloServerPlugin<GraphQLContext>[] {
+  return [
+    operationTiming(app),
+    legacyJsonStatus(),
+    escapedErrorsPlugin(),
+    subscriptionsOverWebSocketOnly(),
+    // Inline tracing (ftv1) is for a router that asks for it; it is noise otherwise.
+    ApolloServerPluginInlineTraceDisabled(),
+    // No field sets cache hints; left on, the plugin wraps every field resolver to look for them.
+    ApolloServerPluginCacheControlDisabled(),
+    app.config.environment === 'production'
+      ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
+      : ApolloServerPluginLandingPageLocalDefault({ footer: false }),
+  ];
+}
+
+/**
+ * Who is calling, and whether their budget allows it: a bad credential is a 401, an unreachable
+ * database a 503, an exhausted budget a 429 — each refusing the request before Apollo's request
+ * hooks run, so it is logged and timed here instead.
+ */
+async function createContext(app: App, limiter: RequestLimiter, request: FastifyRequest): Promise<GraphQLContext> {
+  const started = performance.now();
+  const ids = requestIdentity(request.headers);
+  let viewer: Viewer | undefined;
+  try {
+    viewer = await app.authenticator.authenticate(request.headers.authorization);
+    const verdict = await limiter.consume({ viewer, address: request.ip });
+    if (!verdict.allowed) throw rateLimitedError(verdict, { http: true });
+  } catch (error) {
+    // A GraphQLError, always: Apollo would answer anything else with "Context creation failed: <message>".
+    const refusal = toGraphQLError(error, { ...ids, viewer }, { wholeRequest: true });
+    const durationMs = performance.now() - started;
+    recordRequest(app, { ...ids, operationName: undefined, operationType: 'refused', durationMs, viewer, errors: [String(refusal.extensions.code)] });
+    throw refusal;
+  }
+  return contextFor(app, viewer, ids);
+}
