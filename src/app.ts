@@ -17,7 +17,8 @@ import type { NodeOptions } from '@sentry/node';
 import { initErrorReporting, scrubValue } from './observability/error-reporting';
 import { loadPatternFiles } from './orchestrator/pattern-catalog';
 import { RightsRegistrySource } from './rights/rights-registry-source';
-import { createServices, type Services } from './services';
+import type { ApiServices } from './graphql/api-services';
+import { createServices } from './services';
 import { withinTime } from './shared/time-limit';
 
 /** Everything a running freshgate instance holds, independent of the HTTP layer. */
@@ -26,7 +27,7 @@ export interface App {
   db: Database;
   /** Every repository, and transactions over them: the only way to the database above `src/data`. */
   data: DataLayer;
-  services: Services;
+  services: ApiServices;
   metrics: Metrics;
   authenticator: Authenticator;
   schema: GraphQLSchema;

@@ -3,54 +3,23 @@ import { newsAnalyst } from './agents/news-analyst';
 import type { AgentDeps } from './agents/agent-deps';
 import { grantCredits } from './accounting/grant-credits';
 import type { Config } from './config';
-import type { AuditQuery } from './data/audit/audit-query';
-import type { CreditChange, CreditRepository } from './data/credits/credit-repository';
+import type { ApiServices } from './graphql/api-services';
 import type { DataLayer } from './data/data-layer';
-import type { ExecutionHistory } from './data/executions/execution-history';
-import type { ExecutionRepository } from './data/executions/execution-repository';
-import type { PackRepository } from './data/packs/pack-repository';
-import type { PortfolioRepository } from './data/portfolios/portfolio-repository';
 import type { Database } from './db/database';
 import { PackHealthHub } from './events/pack-health-hub';
 import { ExecutePattern } from './execution/execute-pattern';
 import { ExecutionEvents } from './execution/execution-events';
-import { createLedgerServices, type LedgerServices } from './ledger';
+import { createLedgerServices } from './ledger';
 import type { Logger } from './observability/logger';
 import type { Metrics } from './observability/metrics';
 import { hashIdentifier } from './observability/redaction';
 import { Orchestrator } from './orchestrator/orchestrator';
 import { PatternCatalog } from './orchestrator/pattern-catalog';
-import type { CompiledPattern } from './orchestrator/pattern-definition';
 import { publishPattern } from './orchestrator/publish-pattern';
 import { PackBuilder } from './packs/pack-builder';
 import { ExportExecution } from './rights/export-execution';
 import type { RightsRegistrySource } from './rights/rights-registry-source';
 import { AgentRuntime } from './runtime/agent-runtime';
-import type { Actor } from './shared/actor';
-
-/** The use-cases and read models the API calls; built once per process. */
-export interface Services {
-  config: Config;
-  packs: PackRepository;
-  packBuilder: PackBuilder;
-  packHealth: PackHealthHub;
-  portfolios: PortfolioRepository;
-  credits: Pick<CreditRepository, 'balance'>;
-  rights: RightsRegistrySource;
-  ledger: LedgerServices;
-  runtime: AgentRuntime;
-  patterns: PatternCatalog;
-  executions: ExecutionRepository;
-  executionEvents: ExecutionEvents;
-  executePattern: ExecutePattern;
-  exports: ExportExecution;
-  executionHistory: ExecutionHistory;
-  auditQuery: AuditQuery;
-  accounting: {
-    grantCredits(actor: Actor, input: { tenantId: string; amount: number; reason: string }): Promise<CreditChange>;
-  };
-  publishPattern(actor: Actor, definition: unknown, ifMatch: string | null | undefined): Promise<CompiledPattern>;
-}
 
 export interface ServiceOptions {
   onBackgroundError: (error: unknown, executionId: string) => void;
@@ -59,7 +28,7 @@ export interface ServiceOptions {
 }
 
 /** Wires the use-cases to the data layer (and the pack listener to the database's LISTEN). */
-export function createServices(config: Config, db: Database, data: DataLayer, rights: RightsRegistrySource, options: ServiceOptions): Services {
+export function createServices(config: Config, db: Database, data: DataLayer, rights: RightsRegistrySource, options: ServiceOptions): ApiServices {
   const ledger = createLedgerServices(data);
   const agentDeps: AgentDeps = {
     ledger: data.ledger,

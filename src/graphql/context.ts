@@ -1,8 +1,8 @@
 import type { Context as OtelContext } from '@opentelemetry/api';
 import type { Viewer } from '../auth/roles';
 import type { Actor } from '../shared/actor';
+import type { ApiServices } from './api-services';
 import { unauthenticated } from '../shared/errors';
-import type { Services } from '../services';
 
 /** Everything a resolver may use: who is calling, the request's ids, and the use-cases. */
 export interface GraphQLContext {
@@ -11,7 +11,7 @@ export interface GraphQLContext {
   traceId: string;
   /** Parent of the spans this request starts (OpenTelemetry context). */
   otelContext: OtelContext;
-  services: Services;
+  services: ApiServices;
 }
 
 /** The caller's tenant; every tenant-scoped read starts here. */

@@ -11,8 +11,8 @@ import { performance } from 'node:perf_hooks';
 import type { App } from '../app';
 import type { Viewer } from '../auth/roles';
 import type { GraphQLContext } from '../graphql/context';
-import { escapedErrorsPlugin, toGraphQLError } from '../graphql/errors';
-import { rateLimitedError } from '../ratelimit/rate-limited-error';
+import { escapedErrorsPlugin, graphQLErrorOf, toGraphQLError } from '../graphql/errors';
+import { rateLimited } from '../ratelimit/rate-limited-error';
 import type { RequestLimiter } from '../ratelimit/request-limiter';
 import { legacyJsonStatus } from './legacy-json-status';
 import { contextFor, requestIdentity } from './request-context';
@@ -88,7 +88,7 @@ async function createContext(app: App, limiter: RequestLimiter, request: Fastify
   try {
     viewer = await app.authenticator.authenticate(request.headers.authorization);
     const verdict = await limiter.consume({ viewer, address: request.ip });
-    if (!verdict.allowed) throw rateLimitedError(verdict, { http: true });
+    if (!verdict.allowed) throw graphQLErrorOf(rateLimited(verdict), { wholeRequest: true });
   } catch (error) {
     // A GraphQLError, always: Apollo would answer anything else with "Context creation failed: <message>".
     const refusal = toGraphQLError(error, { ...ids, viewer }, { wholeRequest: true });

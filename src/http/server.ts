@@ -36,7 +36,7 @@ export interface RunningServer {
  * authentication), the same operation limits and the same last formatting of its errors.
  */
 export async function startServer(app: App, listen: { host: string; port: number }): Promise<RunningServer> {
-  const limiter = await createRequestLimiter(app.config.rateLimits, app.db, app.logger);
+  const limiter = await createRequestLimiter(app.config.rateLimits, app.data.rateLimitStore, app.logger);
   const rules = limitRules(app.config.limits, { introspection: app.config.introspection });
   const formatError = responseErrorFormatter(app.config.fieldSuggestions);
   const operations = new OperationChecker(app.schema, rules, { maxTokens: app.config.limits.maxTokens, fieldSuggestions: app.config.fieldSuggestions });

@@ -4,7 +4,7 @@ import type { App } from '../app';
 import { graphQLErrorOf } from '../graphql/errors';
 import type { OperationChecker } from '../graphql/operation-limits';
 import type { DeliveringContext } from '../graphql/shared-subscriptions';
-import { rateLimitedError } from '../ratelimit/rate-limited-error';
+import { rateLimited } from '../ratelimit/rate-limited-error';
 import type { RequestLimiter } from '../ratelimit/request-limiter';
 import { AppError, type ErrorCode } from '../shared/errors';
 import { contextFor, requestIdentity } from './request-context';
@@ -33,7 +33,7 @@ export async function startOperation(deps: OperationDeps, ctx: Session, id: stri
   const capped = subscriptionCapRefusal(deps, ctx);
   if (capped) return [capped];
   const verdict = await deps.limiter.consume({ viewer: ctx.extra.viewer, address: ctx.extra.request.socket.remoteAddress });
-  if (!verdict.allowed) return [rateLimitedError(verdict)];
+  if (!verdict.allowed) return [graphQLErrorOf(rateLimited(verdict))];
   const checked = operations.check(payload.query);
   if ('errors' in checked) return checked.errors;
   const operation = getOperationAST(checked.document, payload.operationName);

@@ -1,5 +1,3 @@
-import type { GraphQLError } from 'graphql';
-import { graphQLErrorOf } from '../graphql/errors';
 import { AppError } from '../shared/errors';
 import type { LimitScope } from './verdict';
 
@@ -10,11 +8,10 @@ const BUDGET: Record<LimitScope, string> = {
 };
 
 /**
- * RATE_LIMITED with `retryAfterSeconds` (DESIGN §4) and `scope`. With `http` it refuses the HTTP
- * request as a whole: Apollo answers 429 with a Retry-After header.
+ * RATE_LIMITED with `retryAfterSeconds` and `scope`. The edge turns it into the GraphQL error
+ * (over HTTP, a refusal of the whole request: 429 with a Retry-After header).
  */
-export function rateLimitedError(verdict: { scope: LimitScope; retryAfterSeconds: number }, options: { http?: boolean } = {}): GraphQLError {
+export function rateLimited(verdict: { scope: LimitScope; retryAfterSeconds: number }): AppError {
   const { scope, retryAfterSeconds } = verdict;
-  const error = new AppError('RATE_LIMITED', `Rate limit exceeded: ${BUDGET[scope]} request budget is used up; retry after ${retryAfterSeconds} s`, { retryAfterSeconds, scope });
-  return graphQLErrorOf(error, { wholeRequest: options.http });
+  return new AppError('RATE_LIMITED', `Rate limit exceeded: ${BUDGET[scope]} request budget is used up; retry after ${retryAfterSeconds} s`, { retryAfterSeconds, scope });
 }

@@ -31,7 +31,6 @@ interface Connection<T> {
 type ExecutionNode = { id: string; status: string; createdAt: string; pattern: { id: string; version: string }; metadata: { patternId: string } };
 type AuditNode = { id: string; occurredAt: string; actorId: string | null; tenantId: string | null; action: string; resource: string | null; changes: unknown; result: string; traceId: string | null };
 type ExecutionsData = { executions: Connection<ExecutionNode> };
-type AuditData = { auditLog: Connection<AuditNode> };
 
 interface Run {
   id: string;

@@ -1,5 +1,4 @@
 import { Client } from 'pg';
-import { ExecutePatternDocument } from '../generated/operations';
 import { openTestDatabase, usingPostgres, type TestDatabase } from '../support/test-database';
 import { startTestServer, type TestServer } from '../support/test-server';
 

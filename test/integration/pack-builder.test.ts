@@ -1,7 +1,6 @@
 import { computePackHash, type PackContent } from '../../src/packs/pack-hash';
 import { PackRepository } from '../../src/data/packs/pack-repository';
 import { PackBuilder } from '../../src/packs/pack-builder';
-import { AppError } from '../../src/shared/errors';
 import { openTestDatabase, type TestDatabase } from '../support/test-database';
 import { appError } from '../support/app-error';
 

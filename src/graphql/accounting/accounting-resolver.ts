@@ -1,6 +1,4 @@
 import { Args, ArgsType, Ctx, Field, Float, ID, InputType, Mutation, ObjectType, Resolver, UseMiddleware } from 'type-graphql';
-import { grantCredits } from '../../accounting/grant-credits';
-import { publishPattern } from '../../orchestrator/publish-pattern';
 import { actorOf, type GraphQLContext } from '../context';
 import { ErrorBoundary } from '../errors';
 import { toPattern } from '../patterns/pattern-mapping';

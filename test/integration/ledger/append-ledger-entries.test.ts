@@ -9,7 +9,6 @@ import {
   type LedgerEntryInput,
   type LedgerServices,
 } from '../../../src/ledger';
-import { AppError } from '../../../src/shared/errors';
 import { openTestDatabase, type TestDatabase } from '../../support/test-database';
 import { appError } from '../../support/app-error';
 

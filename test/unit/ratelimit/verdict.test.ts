@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
-import { rateLimitedError } from '../../../src/ratelimit/rate-limited-error';
+import { graphQLErrorOf } from '../../../src/graphql/errors';
+import { rateLimited } from '../../../src/ratelimit/rate-limited-error';
 import { combineOutcomes, retryAfterSeconds, type Outcome } from '../../../src/ratelimit/verdict';
 
 describe('retryAfterSeconds', () => {
@@ -42,16 +43,16 @@ describe('combineOutcomes', () => {
   });
 });
 
-describe('rateLimitedError', () => {
+describe('rateLimited, as the edge sends it', () => {
   it('is RATE_LIMITED with retryAfterSeconds and the scope', () => {
-    const error = rateLimitedError({ scope: 'user', retryAfterSeconds: 7 });
+    const error = graphQLErrorOf(rateLimited({ scope: 'user', retryAfterSeconds: 7 }));
     expect(error).toBeInstanceOf(GraphQLError);
     expect(error.extensions).toEqual({ code: 'RATE_LIMITED', retryAfterSeconds: 7, scope: 'user' });
     expect(error.message).toMatch(/retry after 7 s/);
   });
 
   it('on HTTP, asks Apollo for 429 and a Retry-After header', () => {
-    const error = rateLimitedError({ scope: 'ip', retryAfterSeconds: 30 }, { http: true });
+    const error = graphQLErrorOf(rateLimited({ scope: 'ip', retryAfterSeconds: 30 }), { wholeRequest: true });
     const http = error.extensions.http as { status: number; headers: Map<string, string> };
     expect(http.status).toBe(429);
     expect(http.headers).toBeInstanceOf(Map);
