@@ -7,8 +7,14 @@ import tseslint from 'typescript-eslint';
 
 /** Persistence: only src/data (repositories) and src/db (connections, migrations, listener) touch the database. */
 const PERSISTENCE_IMPORTS = [
-  { group: ['**/generated/prisma', '**/generated/prisma/**', '@prisma/*', 'prisma'], message: 'Database access lives in src/data: call a repository.' },
-  { group: ['pg', 'pg-*', '@electric-sql/pglite', '@electric-sql/pglite/*'], message: 'Database access lives in src/data: call a repository.' },
+  {
+    group: ['**/generated/prisma', '**/generated/prisma/**', '@prisma/*', 'prisma'],
+    message: 'Database access lives in src/data: call a repository.',
+  },
+  {
+    group: ['pg', 'pg-*', '@electric-sql/pglite', '@electric-sql/pglite/*'],
+    message: 'Database access lives in src/data: call a repository.',
+  },
   { group: ['**/db/database'], importNames: ['SqlExecutor'], message: 'Raw SQL runs in src/data repositories only.' },
   { group: ['**/data/handle'], message: 'A DataHandle is for repositories (src/data) only.' },
 ];
@@ -16,28 +22,52 @@ const PERSISTENCE_IMPORTS = [
 /** Calls that are database access, whatever the import: a Prisma client or the SQL executor reached through an object. */
 const PERSISTENCE_CALLS = [
   { selector: "MemberExpression[property.name='prisma']", message: 'Database access lives in src/data: call a repository.' },
-  { selector: "MemberExpression[property.name=/^\\$(queryRaw|queryRawUnsafe|executeRaw|executeRawUnsafe|transaction)$/]", message: 'Database access lives in src/data.' },
-  { selector: "MemberExpression[object.property.name='sql'][property.name=/^(query|exec)$/]", message: 'Raw SQL runs in src/data repositories only.' },
+  {
+    selector: 'MemberExpression[property.name=/^\\$(queryRaw|queryRawUnsafe|executeRaw|executeRawUnsafe|transaction)$/]',
+    message: 'Database access lives in src/data.',
+  },
+  {
+    selector: "MemberExpression[object.property.name='sql'][property.name=/^(query|exec)$/]",
+    message: 'Raw SQL runs in src/data repositories only.',
+  },
   { selector: "MemberExpression[property.name='pgPool']", message: 'Database access lives in src/data.' },
 ];
 
 /** The API and what is above it: the layers below GraphQL never import them. */
 const API_IMPORTS = [
-  { group: ['**/graphql', '**/graphql/**', 'type-graphql', 'graphql-shield', '@apollo/*', 'graphql-ws', 'graphql-scalars'], message: 'Nothing below the GraphQL layer imports it.' },
+  {
+    group: ['**/graphql', '**/graphql/**', 'type-graphql', 'graphql-shield', '@apollo/*', 'graphql-ws', 'graphql-scalars'],
+    message: 'Nothing below the GraphQL layer imports it.',
+  },
   { group: ['graphql'], message: 'Nothing below the GraphQL layer imports graphql-js.' },
-  { group: ['**/http', '**/http/**', 'fastify', '@fastify/*', '@as-integrations/*'], message: 'Nothing below the request edge imports it.' },
-  { group: ['**/app', '**/services', '**/main', '**/cli/**'], message: 'The composition root (app, services, main) and the CLIs are imported by nothing.' },
+  {
+    group: ['**/http', '**/http/**', 'fastify', '@fastify/*', '@as-integrations/*'],
+    message: 'Nothing below the request edge imports it.',
+  },
+  {
+    group: ['**/app', '**/services', '**/main', '**/cli/**'],
+    message: 'The composition root (app, services, main) and the CLIs are imported by nothing.',
+  },
 ];
 
 /** What the GraphQL layer may not import: the edge and the composition root above it. */
 const ABOVE_GRAPHQL = [
   { group: ['**/http', '**/http/**', 'fastify', '@fastify/*'], message: 'The GraphQL layer does not know the HTTP edge.' },
-  { group: ['**/app', '**/services', '**/main', '**/cli/**'], message: 'The GraphQL layer receives its services (ApiServices); it does not import the composition root.' },
+  {
+    group: ['**/app', '**/services', '**/main', '**/cli/**'],
+    message: 'The GraphQL layer receives its services (ApiServices); it does not import the composition root.',
+  },
 ];
 
 const PUBLIC_DOCS = {
   publicOnly: { ancestorsOnly: true, esm: true },
-  require: { FunctionDeclaration: true, ClassDeclaration: true, MethodDefinition: false, ArrowFunctionExpression: true, FunctionExpression: true },
+  require: {
+    FunctionDeclaration: true,
+    ClassDeclaration: true,
+    MethodDefinition: false,
+    ArrowFunctionExpression: true,
+    FunctionExpression: true,
+  },
   contexts: ['TSInterfaceDeclaration', 'TSTypeAliasDeclaration', 'TSEnumDeclaration', 'ExportNamedDeclaration > VariableDeclaration'],
   checkConstructors: false,
 };
@@ -78,10 +108,7 @@ export default tseslint.config(
   {
     files: ['src/graphql/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: [...PERSISTENCE_IMPORTS, ...ABOVE_GRAPHQL] },
-      ],
+      'no-restricted-imports': ['error', { patterns: [...PERSISTENCE_IMPORTS, ...ABOVE_GRAPHQL] }],
     },
   },
   // The edge, the composition root and the CLIs sit on top: they may import every layer but the database's internals.

@@ -17,10 +17,18 @@ import { fanoutScenario } from './scenarios/fanout.mjs';
 import { coldStartScenario } from './scenarios/cold-start.mjs';
 
 // Order matters: overview needs the demo's fresh latest pack; gate and fanout add a WARMING one.
-const SCENARIOS = { 'cold-start': coldStartScenario, http: httpScenario, health: healthScenario, overview: overviewScenario, gate: gateScenario, fanout: fanoutScenario };
+const SCENARIOS = {
+  'cold-start': coldStartScenario,
+  http: httpScenario,
+  health: healthScenario,
+  overview: overviewScenario,
+  gate: gateScenario,
+  fanout: fanoutScenario,
+};
 
 const requested = process.argv.slice(2);
-for (const name of requested) if (!SCENARIOS[name]) throw new Error(`unknown scenario "${name}"; one of: ${Object.keys(SCENARIOS).join(', ')}`);
+for (const name of requested)
+  if (!SCENARIOS[name]) throw new Error(`unknown scenario "${name}"; one of: ${Object.keys(SCENARIOS).join(', ')}`);
 const selected = requested.length ? Object.keys(SCENARIOS).filter((n) => requested.includes(n)) : Object.keys(SCENARIOS);
 
 const adminUrl = process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -57,7 +65,9 @@ context.tokens.analyst = await issueToken(JWT_SECRET, 'demo-analyst', { expiresI
 context.tokens.admin = await issueToken(JWT_SECRET, 'demo-admin', { expiresIn: '2h' });
 
 await recreateDatabase(adminUrl, databaseName);
-context.log(`freshgate bench: ${selected.join(', ')} — load by ${context.tool}, ${plan.pinned ? `server on core ${plan.server}, load on core ${plan.load}` : 'not pinned'}, ${context.rounds} interleaved rounds; logs in ${logDir}`);
+context.log(
+  `freshgate bench: ${selected.join(', ')} — load by ${context.tool}, ${plan.pinned ? `server on core ${plan.server}, load on core ${plan.load}` : 'not pinned'}, ${context.rounds} interleaved rounds; logs in ${logDir}`,
+);
 
 const results = {};
 const clock = performance.now();
@@ -78,9 +88,23 @@ const record = {
   durationSeconds: Math.round((performance.now() - clock) / 1000),
   commit: git(['rev-parse', 'HEAD']),
   dirty: git(['status', '--porcelain']).length > 0,
-  machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), kernel: os.release(), pinned: plan },
+  machine: {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    kernel: os.release(),
+    pinned: plan,
+  },
   versions: { node: process.version, postgres: await serverVersion(adminUrl), ...packageVersions() },
-  settings: { tool: context.tool, rounds: context.rounds, httpSeconds: context.httpSeconds, execSeconds: context.execSeconds, fanoutSizes: context.fanoutSizes, traceSampleRatio: context.traceSampleRatio, otlpSpansReceivedBytes: sink.bytes() },
+  settings: {
+    tool: context.tool,
+    rounds: context.rounds,
+    httpSeconds: context.httpSeconds,
+    execSeconds: context.execSeconds,
+    fanoutSizes: context.fanoutSizes,
+    traceSampleRatio: context.traceSampleRatio,
+    otlpSpansReceivedBytes: sink.bytes(),
+  },
   scenarios: selected,
   results,
 };
@@ -119,7 +143,9 @@ async function serverVersion(url) {
 
 function packageVersions() {
   const names = ['@apollo/server', 'fastify', 'graphql', 'graphql-ws', 'ws', 'type-graphql', 'graphql-shield', '@prisma/client', 'express'];
-  return Object.fromEntries(names.map((n) => [n, JSON.parse(readFileSync(path.join(root, 'node_modules', n, 'package.json'), 'utf8')).version]));
+  return Object.fromEntries(
+    names.map((n) => [n, JSON.parse(readFileSync(path.join(root, 'node_modules', n, 'package.json'), 'utf8')).version]),
+  );
 }
 
 function git(args) {

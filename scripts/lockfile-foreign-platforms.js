@@ -11,7 +11,17 @@ const lockPath = path.join(__dirname, '..', 'package-lock.json');
 const lock = JSON.parse(fs.readFileSync(lockPath, 'utf8'));
 
 const OS = ['darwin', 'win32', 'linux', 'freebsd', 'android', 'openharmony', 'sunos', 'netbsd', 'openbsd', 'aix'];
-const CPU = [['x64', 'x64'], ['arm64', 'arm64'], ['ia32', 'ia32'], ['arm-', 'arm'], ['ppc64', 'ppc64'], ['s390x', 's390x'], ['riscv64', 'riscv64'], ['loong64', 'loong64'], ['wasm32', 'wasm32']];
+const CPU = [
+  ['x64', 'x64'],
+  ['arm64', 'arm64'],
+  ['ia32', 'ia32'],
+  ['arm-', 'arm'],
+  ['ppc64', 'ppc64'],
+  ['s390x', 's390x'],
+  ['riscv64', 'riscv64'],
+  ['loong64', 'loong64'],
+  ['wasm32', 'wasm32'],
+];
 
 function platformOf(name) {
   const base = name.split('/').pop();

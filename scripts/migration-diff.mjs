@@ -16,7 +16,9 @@ import * as bindings from '@prisma/schema-engine-wasm/schema_engine_bg';
 
 // The package imports its .wasm as an ES module (a bundler convention Node lacks), so
 // instantiate it by hand with the generated JS bindings as its imports.
-const wasmPath = createRequire(import.meta.url).resolve('@prisma/schema-engine-wasm/schema_engine_bg').replace(/\.js$/, '.wasm');
+const wasmPath = createRequire(import.meta.url)
+  .resolve('@prisma/schema-engine-wasm/schema_engine_bg')
+  .replace(/\.js$/, '.wasm');
 const { instance } = await WebAssembly.instantiate(readFileSync(wasmPath), { './schema_engine_bg.js': bindings });
 bindings.__wbg_set_wasm(instance.exports);
 instance.exports.__wbindgen_start();

@@ -89,13 +89,21 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const recoverLostRuns = () =>
       services.executePattern
         .recoverAbandoned(config.lostRuns.afterMs)
-        .then((recovered) => recovered > 0 && logger.warn({ recovered }, 'runs left RUNNING by a stopped instance were failed and refunded'))
+        .then(
+          (recovered) => recovered > 0 && logger.warn({ recovered }, 'runs left RUNNING by a stopped instance were failed and refunded'),
+        )
         .catch((error: unknown) => logger.warn({ err: error }, 'could not check for lost runs'));
     await recoverLostRuns();
     const lostRunSweep = setInterval(() => void recoverLostRuns(), config.lostRuns.sweepIntervalMs);
     lostRunSweep.unref();
     const authenticator = new Authenticator(
-      createTokenVerifier({ secret: jwtSecret, jwksUrl: config.jwt.jwksUrl, issuer: config.jwt.issuer, audience: config.jwt.audience, maxTtlMs: config.jwt.maxTtlMs }),
+      createTokenVerifier({
+        secret: jwtSecret,
+        jwksUrl: config.jwt.jwksUrl,
+        issuer: config.jwt.issuer,
+        audience: config.jwt.audience,
+        maxTtlMs: config.jwt.maxTtlMs,
+      }),
       data.users,
     );
     const { schema } = await buildFreshgateSchema({ shieldDebug: false });
@@ -129,11 +137,16 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           const { finished, abandoned, leftForSweep } = await services.executePattern.shutdown(closeOptions.graceMs);
           logger.info({ finished, abandoned }, 'executions in flight at shutdown');
           for (const executionId of leftForSweep) {
-            logger.warn({ executionId }, 'run cut off at shutdown could not be ended (database unreachable): left RUNNING for the lost-run sweep');
+            logger.warn(
+              { executionId },
+              'run cut off at shutdown could not be ended (database unreachable): left RUNNING for the lost-run sweep',
+            );
           }
         }
         const bounded = (step: Promise<unknown>) =>
-          (closeOptions.graceMs === undefined ? step : withinTime(step, CLOSE_STEP_LIMIT_MS)).catch((error: unknown) => logger.warn({ err: error }, 'a closing step failed'));
+          (closeOptions.graceMs === undefined ? step : withinTime(step, CLOSE_STEP_LIMIT_MS)).catch((error: unknown) =>
+            logger.warn({ err: error }, 'a closing step failed'),
+          );
         await bounded(errorReporting?.flush() ?? Promise.resolve());
         await bounded(services.packHealth.stop());
         if (!options.db) await bounded(db.close());
@@ -174,4 +187,3 @@ async function bringSchemaUpToDate(db: Database, config: Config, logger: Logger)
     throw error;
   }
 }
-

@@ -150,7 +150,8 @@ const FLOW_TIMINGS = ['start-of-day', 'end-of-day', 'inflows-start-outflows-end'
 
 function parseFlowTiming(value: string | undefined): Config['returns']['flowTiming'] {
   const timing = (value ?? 'inflows-start-outflows-end') as Config['returns']['flowTiming'];
-  if (!FLOW_TIMINGS.includes(timing)) throw new ConfigError(`RETURNS_FLOW_TIMING must be one of ${FLOW_TIMINGS.join(', ')} (got "${value}")`);
+  if (!FLOW_TIMINGS.includes(timing))
+    throw new ConfigError(`RETURNS_FLOW_TIMING must be one of ${FLOW_TIMINGS.join(', ')} (got "${value}")`);
   return timing;
 }
 
@@ -164,7 +165,8 @@ function parsePositiveInt(name: string, value: string | undefined, fallback: num
 function parseNonNegativeInt(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) throw new ConfigError(`${name} must be a whole number, 0 for no limit (got "${value}")`);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n))
+    throw new ConfigError(`${name} must be a whole number, 0 for no limit (got "${value}")`);
   return n;
 }
 
@@ -187,8 +189,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const jwtSecret = optional(env.JWT_SECRET);
   const jwksUrl = optional(env.JWT_JWKS_URL);
   // An HS256 key shorter than the hash it feeds (RFC 7518 §3.2) can be brute-forced offline.
-  if (environment === 'production' && jwtSecret !== undefined && jwksUrl === undefined && Buffer.byteLength(jwtSecret) < MIN_HS256_SECRET_BYTES) {
-    throw new ConfigError(`JWT_SECRET must be at least ${MIN_HS256_SECRET_BYTES} bytes in production (got ${Buffer.byteLength(jwtSecret)})`);
+  if (
+    environment === 'production' &&
+    jwtSecret !== undefined &&
+    jwksUrl === undefined &&
+    Buffer.byteLength(jwtSecret) < MIN_HS256_SECRET_BYTES
+  ) {
+    throw new ConfigError(
+      `JWT_SECRET must be at least ${MIN_HS256_SECRET_BYTES} bytes in production (got ${Buffer.byteLength(jwtSecret)})`,
+    );
   }
   const port = parsePort('PORT', env.PORT, 4000);
   const opsPort = parsePort('OPS_PORT', env.OPS_PORT, undefined);
@@ -255,7 +264,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       wsMaxBufferedBytesRouter: parsePositiveInt('WS_MAX_BUFFERED_BYTES_ROUTER', env.WS_MAX_BUFFERED_BYTES_ROUTER, 67_108_864),
       maxEntityRepresentations: parsePositiveInt('MAX_ENTITY_REPRESENTATIONS', env.MAX_ENTITY_REPRESENTATIONS, 100),
     },
-    corsOrigins: (optional(env.CORS_ORIGINS) ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+    corsOrigins: (optional(env.CORS_ORIGINS) ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
     fieldSuggestions: parseBoolean('FIELD_SUGGESTIONS', env.FIELD_SUGGESTIONS, environment !== 'production'),
     shutdownGraceMs: parseDuration('SHUTDOWN_GRACE', optional(env.SHUTDOWN_GRACE) ?? '10s'),
     lostRuns: {

@@ -7,4 +7,3 @@ export function requestIdFrom(header: string | string[] | undefined): string {
   const value = Array.isArray(header) ? header[0] : header;
   return value && SAFE_REQUEST_ID.test(value) ? value : randomUUID();
 }
-

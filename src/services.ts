@@ -28,7 +28,13 @@ export interface ServiceOptions {
 }
 
 /** Wires the use-cases to the data layer (and the pack listener to the database's LISTEN). */
-export function createServices(config: Config, db: Database, data: DataLayer, rights: RightsRegistrySource, options: ServiceOptions): ApiServices {
+export function createServices(
+  config: Config,
+  db: Database,
+  data: DataLayer,
+  rights: RightsRegistrySource,
+  options: ServiceOptions,
+): ApiServices {
   const ledger = createLedgerServices(data);
   const agentDeps: AgentDeps = {
     ledger: data.ledger,
@@ -46,7 +52,10 @@ export function createServices(config: Config, db: Database, data: DataLayer, ri
   const packHealth = new PackHealthHub(db, data.packs, config.packWarmingEtaMs);
   const executePattern = new ExecutePattern({
     catalog: patterns,
-    orchestrator: new Orchestrator(runtime, { maxConcurrency: config.orchestrator.maxConcurrency, defaultStepTimeoutMs: config.orchestrator.stepTimeoutMs }),
+    orchestrator: new Orchestrator(runtime, {
+      maxConcurrency: config.orchestrator.maxConcurrency,
+      defaultStepTimeoutMs: config.orchestrator.stepTimeoutMs,
+    }),
     packs: data.packs,
     latestPack: () => packHealth.latestPack(),
     audit: data.audit,
@@ -58,7 +67,11 @@ export function createServices(config: Config, db: Database, data: DataLayer, ri
     rights,
     warmingEtaMs: config.packWarmingEtaMs,
     onBackgroundError: options.onBackgroundError,
-    onUnstorable: (error, executionId) => options.logger.error({ err: error, executionId }, "the database refused a run's finish; the run is FAILED (RESULT_NOT_STORED) and refunded"),
+    onUnstorable: (error, executionId) =>
+      options.logger.error(
+        { err: error, executionId },
+        "the database refused a run's finish; the run is FAILED (RESULT_NOT_STORED) and refunded",
+      ),
     observer: {
       gateBlocked: (reason) => metrics.gateBlocks.inc({ reason }),
       creditsDebited: (amount) => metrics.creditsDebited.inc(amount),

@@ -36,7 +36,15 @@ export async function startFreshgate(context, { name, env = {} } = {}) {
     },
   });
   const readyMs = await waitForOk(`http://127.0.0.1:${port}/health/ready`, { child, since: started });
-  return { name, child, port, url: `http://127.0.0.1:${port}/graphql`, wsUrl: `ws://127.0.0.1:${port}/graphql`, base: `http://127.0.0.1:${port}`, readyMs };
+  return {
+    name,
+    child,
+    port,
+    url: `http://127.0.0.1:${port}/graphql`,
+    wsUrl: `ws://127.0.0.1:${port}/graphql`,
+    base: `http://127.0.0.1:${port}`,
+    readyMs,
+  };
 }
 
 /** Posts one GraphQL operation and returns its data, throwing on errors. */

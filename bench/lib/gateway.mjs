@@ -32,12 +32,27 @@ export async function startRoutedFreshgate(context, { name }) {
 
   const port = await freePort();
   const started = performance.now();
-  const gateway = spawnNode([GATEWAY_BIN, 'supergraph', supergraphPath, '--config-path', GATEWAY_CONFIG, '--host', '127.0.0.1', '--port', String(port), '--fork', '1'], {
-    cwd: root,
-    cores: context.plan.server,
-    logFile: path.join(context.logDir, `${name}-gateway.log`),
-    env: { NODE_ENV: 'production', LOG_LEVEL: 'info', PORT: '', HOST: '', FRESHGATE_ROUTER_SECRET: ROUTER_SECRET },
-  });
+  const gateway = spawnNode(
+    [
+      GATEWAY_BIN,
+      'supergraph',
+      supergraphPath,
+      '--config-path',
+      GATEWAY_CONFIG,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--fork',
+      '1',
+    ],
+    {
+      cwd: root,
+      cores: context.plan.server,
+      logFile: path.join(context.logDir, `${name}-gateway.log`),
+      env: { NODE_ENV: 'production', LOG_LEVEL: 'info', PORT: '', HOST: '', FRESHGATE_ROUTER_SECRET: ROUTER_SECRET },
+    },
+  );
   const readyMs = await waitForOk(`http://127.0.0.1:${port}/readiness`, { child: gateway, since: started });
   return {
     freshgate,

@@ -25,7 +25,8 @@ export function loadTool() {
  * request: { url, method, headers, body }. Returns requests/s and latency percentiles (ms).
  */
 export async function httpLoad(tool, request, { connections = 50, durationS = 5, cores } = {}) {
-  const result = tool === 'wrk' ? await wrk(request, connections, durationS, cores) : await autocannon(request, connections, durationS, cores);
+  const result =
+    tool === 'wrk' ? await wrk(request, connections, durationS, cores) : await autocannon(request, connections, durationS, cores);
   if (result.errors > 0) throw new Error(`${result.errors} failed or non-2xx responses from ${request.url}: the figure would be wrong`);
   return result;
 }
@@ -36,7 +37,8 @@ async function wrk(request, connections, durationS, cores) {
   const script = path.join(scriptDir, `${Math.random().toString(36).slice(2)}.lua`);
   const lines = [`wrk.method = ${JSON.stringify(request.method ?? 'GET')}`];
   if (request.body) lines.push(`wrk.body = ${luaString(request.body)}`);
-  for (const [name, value] of Object.entries(request.headers ?? {})) lines.push(`wrk.headers[${JSON.stringify(name)}] = ${luaString(value)}`);
+  for (const [name, value] of Object.entries(request.headers ?? {}))
+    lines.push(`wrk.headers[${JSON.stringify(name)}] = ${luaString(value)}`);
   writeFileSync(script, `${lines.join('\n')}\n`);
   const args = ['-t1', `-c${connections}`, `-d${durationS}s`, '--latency', '-s', script, request.url];
   const { stdout } = await run(cores ? 'taskset' : 'wrk', cores ? ['-c', cores, 'wrk', ...args] : args, { maxBuffer: 1 << 20 });
@@ -50,7 +52,9 @@ async function wrk(request, connections, durationS, cores) {
 
 async function autocannon(request, connections, durationS, cores) {
   const args = [path.join(here, '..', 'load', 'autocannon-child.mjs'), JSON.stringify({ request, connections, durationS })];
-  const { stdout } = await run(cores ? 'taskset' : process.execPath, cores ? ['-c', cores, process.execPath, ...args] : args, { maxBuffer: 1 << 20 });
+  const { stdout } = await run(cores ? 'taskset' : process.execPath, cores ? ['-c', cores, process.execPath, ...args] : args, {
+    maxBuffer: 1 << 20,
+  });
   return JSON.parse(stdout);
 }
 

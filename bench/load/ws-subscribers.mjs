@@ -34,7 +34,9 @@ process.on('message', async (command) => {
   if (command.cmd === 'connect') {
     const batch = 200;
     for (let i = 0; i < command.n; i += batch) {
-      const opened = await Promise.all(Array.from({ length: Math.min(batch, command.n - i) }, () => open(command.url, command.query, command.headers)));
+      const opened = await Promise.all(
+        Array.from({ length: Math.min(batch, command.n - i) }, () => open(command.url, command.query, command.headers)),
+      );
       sockets.push(...opened);
     }
     process.send({ event: 'connected', ok: sockets.filter((s) => s.ok).length });
@@ -50,11 +52,14 @@ process.on('message', async (command) => {
     process.send({ event: 'received', times: live.map((s) => s.receivedAt ?? null) });
   } else if (command.cmd === 'close') {
     await Promise.all(
-      sockets.map((s) => new Promise((resolve) => {
-        if (s.socket.readyState === WebSocket.CLOSED) return resolve();
-        s.socket.once('close', resolve);
-        s.socket.terminate();
-      })),
+      sockets.map(
+        (s) =>
+          new Promise((resolve) => {
+            if (s.socket.readyState === WebSocket.CLOSED) return resolve();
+            s.socket.once('close', resolve);
+            s.socket.terminate();
+          }),
+      ),
     );
     sockets = [];
     process.send({ event: 'closed' });

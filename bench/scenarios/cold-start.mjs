@@ -14,11 +14,16 @@ const here = path.dirname(fileURLToPath(import.meta.url));
  */
 export async function coldStartScenario(context) {
   await context.freshgate('main'); // migrates and seeds the bench database once
-  const postgres = [], embedded = [], bare = [];
+  const postgres = [],
+    embedded = [],
+    bare = [];
   for (let round = 0; round < context.rounds; round++) {
     const port = await freePort();
     const started = performance.now();
-    const child = spawnNode([path.join(here, '..', 'servers', 'apollo-fastify.mjs')], { cores: context.plan.server, env: { PORT: String(port), BASELINE_HEALTH_JSON: '{}' } });
+    const child = spawnNode([path.join(here, '..', 'servers', 'apollo-fastify.mjs')], {
+      cores: context.plan.server,
+      env: { PORT: String(port), BASELINE_HEALTH_JSON: '{}' },
+    });
     bare.push(await waitForOk(`http://127.0.0.1:${port}/ready`, { child, since: started, intervalMs: 5 }));
     await stop(child);
 
@@ -34,8 +39,17 @@ export async function coldStartScenario(context) {
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
-    context.log(`  round ${round + 1}: PostgreSQL ${Math.round(postgres.at(-1))} ms, new embedded ${Math.round(embedded.at(-1))} ms, bare Apollo ${Math.round(bare.at(-1))} ms`);
+    context.log(
+      `  round ${round + 1}: PostgreSQL ${Math.round(postgres.at(-1))} ms, new embedded ${Math.round(embedded.at(-1))} ms, bare Apollo ${Math.round(bare.at(-1))} ms`,
+    );
   }
-  const pgReady = summarize(postgres), embeddedReady = summarize(embedded), bareReady = summarize(bare);
-  return { postgresReadyMs: pgReady, embeddedReadyMs: embeddedReady, bareApolloFastifyReadyMs: bareReady, ratios: { postgresVsBare: ratio(pgReady.median, bareReady.median) } };
+  const pgReady = summarize(postgres),
+    embeddedReady = summarize(embedded),
+    bareReady = summarize(bare);
+  return {
+    postgresReadyMs: pgReady,
+    embeddedReadyMs: embeddedReady,
+    bareApolloFastifyReadyMs: bareReady,
+    ratios: { postgresVsBare: ratio(pgReady.median, bareReady.median) },
+  };
 }

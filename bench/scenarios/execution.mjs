@@ -6,11 +6,22 @@ import { latencySummary, median, ratio, round, summarize } from '../lib/stats.mj
 const OVERVIEW = `mutation Overview($input: ExecutePatternInput!) {
   executePattern(input: $input) { id status resultSha256 steps { stepId durationMs } }
 }`;
-const overviewBody = JSON.stringify({ query: OVERVIEW, operationName: 'Overview', variables: { input: { patternId: 'portfolio_overview', inputs: { portfolioId: 'pf-demo-growth' } } } });
+const overviewBody = JSON.stringify({
+  query: OVERVIEW,
+  operationName: 'Overview',
+  variables: { input: { patternId: 'portfolio_overview', inputs: { portfolioId: 'pf-demo-growth' } } },
+});
 const packHealthBody = JSON.stringify({ query: PACK_HEALTH_QUERY, operationName: 'PackHealth' });
 
 /** The floor every GraphQL call pays on this server: authenticated packHealth at concurrency 1. */
-const baselineLoop = (main, token, durationS) => ({ url: main.url, headers: { authorization: `Bearer ${token}` }, body: packHealthBody, concurrency: 1, durationS, warmupS: 0.5 });
+const baselineLoop = (main, token, durationS) => ({
+  url: main.url,
+  headers: { authorization: `Bearer ${token}` },
+  body: packHealthBody,
+  concurrency: 1,
+  durationS,
+  warmupS: 0.5,
+});
 
 /**
  * portfolio_overview on the demo portfolio: latency at concurrency 1 and throughput at 8, with
@@ -19,22 +30,47 @@ const baselineLoop = (main, token, durationS) => ({ url: main.url, headers: { au
  */
 export async function overviewScenario(context) {
   const main = await context.freshgate('main');
-  await graphql(main.url, 'mutation($t: ID!) { grantCredits(tenantId: $t, amount: 10000000, reason: "benchmark") { id } }', { t: 'demo' }, context.tokens.admin);
+  await graphql(
+    main.url,
+    'mutation($t: ID!) { grantCredits(tenantId: $t, amount: 10000000, reason: "benchmark") { id } }',
+    { t: 'demo' },
+    context.tokens.admin,
+  );
   const auth = { authorization: `Bearer ${context.tokens.analyst}` };
-  const c1 = [], c1Baseline = [], c8 = [];
-  const c1Rounds = [], c8Rounds = [];
+  const c1 = [],
+    c1Baseline = [],
+    c8 = [];
+  const c1Rounds = [],
+    c8Rounds = [];
   const steps = {};
   for (let round = 0; round < context.rounds; round++) {
-    const one = await latencyLoop(context, { url: main.url, headers: auth, body: overviewBody, concurrency: 1, durationS: context.execSeconds, warmupS: 0.5, collectSteps: true });
+    const one = await latencyLoop(context, {
+      url: main.url,
+      headers: auth,
+      body: overviewBody,
+      concurrency: 1,
+      durationS: context.execSeconds,
+      warmupS: 0.5,
+      collectSteps: true,
+    });
     c1.push(...one.latencies);
     c1Rounds.push(latencySummary(one.latencies));
     for (const [step, durations] of Object.entries(one.steps)) (steps[step] ??= []).push(...durations);
     const floor = await latencyLoop(context, baselineLoop(main, context.tokens.analyst, Math.max(1, context.execSeconds / 2)));
     c1Baseline.push(...floor.latencies);
-    const eight = await latencyLoop(context, { url: main.url, headers: auth, body: overviewBody, concurrency: 8, durationS: context.execSeconds, warmupS: 0.5 });
+    const eight = await latencyLoop(context, {
+      url: main.url,
+      headers: auth,
+      body: overviewBody,
+      concurrency: 8,
+      durationS: context.execSeconds,
+      warmupS: 0.5,
+    });
     c8.push(...eight.latencies);
     c8Rounds.push(eight.rps);
-    context.log(`  round ${round + 1}: c1 p50 ${round3(one.latencies, 50)} ms p95 ${round3(one.latencies, 95)} ms; baseline p50 ${round3(floor.latencies, 50)} ms; c8 ${Math.round(eight.rps)} runs/s`);
+    context.log(
+      `  round ${round + 1}: c1 p50 ${round3(one.latencies, 50)} ms p95 ${round3(one.latencies, 95)} ms; baseline p50 ${round3(floor.latencies, 50)} ms; c8 ${Math.round(eight.rps)} runs/s`,
+    );
   }
   return {
     concurrency1: { ...latencySummary(c1), p95Rounds: summarize(c1Rounds.map((r) => r.p95)) },
@@ -62,14 +98,26 @@ export async function gateScenario(context) {
     await new Promise((r) => setTimeout(r, 25));
   }
   const auth = { authorization: `Bearer ${context.tokens.analyst}` };
-  const refusals = [], floor = [], p99Rounds = [];
+  const refusals = [],
+    floor = [],
+    p99Rounds = [];
   for (let round = 0; round < context.rounds; round++) {
-    const refused = await latencyLoop(context, { url: main.url, headers: auth, body: overviewBody, concurrency: 1, durationS: context.execSeconds, warmupS: 0.5, expect: 'PRICING_PACK_WARMING' });
+    const refused = await latencyLoop(context, {
+      url: main.url,
+      headers: auth,
+      body: overviewBody,
+      concurrency: 1,
+      durationS: context.execSeconds,
+      warmupS: 0.5,
+      expect: 'PRICING_PACK_WARMING',
+    });
     refusals.push(...refused.latencies);
     p99Rounds.push(latencySummary(refused.latencies).p99);
     const base = await latencyLoop(context, baselineLoop(main, context.tokens.analyst, context.execSeconds));
     floor.push(...base.latencies);
-    context.log(`  round ${round + 1}: refusal p50 ${round3(refused.latencies, 50)} ms p99 ${round3(refused.latencies, 99)} ms; packHealth p99 ${round3(base.latencies, 99)} ms`);
+    context.log(
+      `  round ${round + 1}: refusal p50 ${round3(refused.latencies, 50)} ms p99 ${round3(refused.latencies, 99)} ms; packHealth p99 ${round3(base.latencies, 99)} ms`,
+    );
   }
   return {
     refusalConcurrency1: { ...latencySummary(refusals), p99Rounds: summarize(p99Rounds) },

@@ -13,7 +13,10 @@ const EVENTS_PER_ROUND = 3;
 
 /** The subscriber process, driven over IPC (load/ws-subscribers.mjs). */
 function subscriberProcess(context) {
-  const child = spawnNode([path.join(here, '..', 'load', 'ws-subscribers.mjs')], { cores: context.plan.load, logFile: path.join(context.logDir, 'subscribers.log') });
+  const child = spawnNode([path.join(here, '..', 'load', 'ws-subscribers.mjs')], {
+    cores: context.plan.load,
+    logFile: path.join(context.logDir, 'subscribers.log'),
+  });
   const waiters = [];
   child.on('message', (message) => {
     const i = waiters.findIndex((w) => w.event === message.event);
@@ -63,11 +66,25 @@ export async function fanoutScenario(context) {
   await subscribers.ready;
 
   const targets = [
-    { name: 'plain ws', wsUrl: `ws://127.0.0.1:${basePort}/graphql`, pid: baseline.pid, commit: () => committer.query(`SELECT pg_notify('${BASELINE_CHANNEL}', $1)`, [JSON.stringify({ packId: WARMING_PACK_ID, at: Date.now() })]) },
+    {
+      name: 'plain ws',
+      wsUrl: `ws://127.0.0.1:${basePort}/graphql`,
+      pid: baseline.pid,
+      commit: () =>
+        committer.query(`SELECT pg_notify('${BASELINE_CHANNEL}', $1)`, [JSON.stringify({ packId: WARMING_PACK_ID, at: Date.now() })]),
+    },
     { name: 'freshgate', wsUrl: main.wsUrl, pid: main.child.pid, queryUrl: main.url, commit: togglePrewarm },
     { name: 'freshgate, second instance', wsUrl: second.wsUrl, pid: second.child.pid, queryUrl: second.url, commit: togglePrewarm },
     // The gateway relays each subscriber's event on its own, so it gets longer to deliver them all.
-    { name: GATEWAY, wsUrl: routed.gateway.wsUrl, pid: routed.gateway.child.pid, queryUrl: routed.gateway.url, commit: togglePrewarm, upstream: routed.freshgate, timeoutMs: 60_000 },
+    {
+      name: GATEWAY,
+      wsUrl: routed.gateway.wsUrl,
+      pid: routed.gateway.child.pid,
+      queryUrl: routed.gateway.url,
+      commit: togglePrewarm,
+      upstream: routed.freshgate,
+      timeoutMs: 60_000,
+    },
   ];
   function togglePrewarm() {
     return committer.query('UPDATE pricing_packs SET prewarm_done = NOT prewarm_done, updated_at = now() WHERE id = $1', [WARMING_PACK_ID]);
@@ -77,11 +94,16 @@ export async function fanoutScenario(context) {
   try {
     for (const size of context.fanoutSizes) {
       const memory = await idleMemory(context, subscribers, size);
-      const perTarget = Object.fromEntries(targets.map((t) => [t.name, { samples: [], p50: [], p99: [], max: [], queryDuringFanout: [], missed: 0, upstream: [] }]));
+      const perTarget = Object.fromEntries(
+        targets.map((t) => [t.name, { samples: [], p50: [], p99: [], max: [], queryDuringFanout: [], missed: 0, upstream: [] }]),
+      );
       for (let round = 0; round < context.rounds; round++) {
         for (const target of targets) {
           const figures = perTarget[target.name];
-          const { ok } = await subscribers.command({ cmd: 'connect', url: target.wsUrl, n: size, query: PACK_HEALTH_SUBSCRIPTION }, 'connected');
+          const { ok } = await subscribers.command(
+            { cmd: 'connect', url: target.wsUrl, n: size, query: PACK_HEALTH_SUBSCRIPTION },
+            'connected',
+          );
           if (ok !== size) throw new Error(`${target.name}: only ${ok} of ${size} subscribers connected`);
           await new Promise((r) => setTimeout(r, 1000));
           if (target.upstream) figures.upstream.push(await upstreamSockets(target.upstream));
@@ -112,7 +134,9 @@ export async function fanoutScenario(context) {
           figures.p50.push(summary.p50);
           figures.p99.push(summary.p99);
           figures.max.push(summary.max);
-          context.log(`  ${size} subscribers, ${target.name.padEnd(27)} round ${round + 1}: p50 ${summary.p50} ms, p99 ${summary.p99} ms, max ${summary.max} ms`);
+          context.log(
+            `  ${size} subscribers, ${target.name.padEnd(27)} round ${round + 1}: p50 ${summary.p50} ms, p99 ${summary.p99} ms, max ${summary.max} ms`,
+          );
           await new Promise((r) => setTimeout(r, 500));
         }
       }
@@ -125,7 +149,9 @@ export async function fanoutScenario(context) {
             maxMs: summarize(f.max),
             rssKBPerIdleSubscriber: memory[name] ?? null,
             ...(name === GATEWAY ? { freshgateRssKBPerIdleSubscriber: memory.freshgateBehindGateway ?? null } : {}),
-            queryDuringFanoutMs: f.queryDuringFanout.length ? { median: round(median(f.queryDuringFanout)), max: round(Math.max(...f.queryDuringFanout)) } : null,
+            queryDuringFanoutMs: f.queryDuringFanout.length
+              ? { median: round(median(f.queryDuringFanout)), max: round(Math.max(...f.queryDuringFanout)) }
+              : null,
             missed: f.missed,
             // What freshgate saw while the subscribers were connected, once per round.
             ...(f.upstream.length ? { upstream: f.upstream } : {}),
@@ -153,7 +179,11 @@ export async function fanoutScenario(context) {
 
 async function timedQuery(url) {
   const started = performance.now();
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: PACK_HEALTH_QUERY }) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: PACK_HEALTH_QUERY }),
+  });
   await response.json();
   return performance.now() - started;
 }
@@ -170,9 +200,15 @@ async function idleMemory(context, subscribers, size) {
     const { ok } = await subscribers.command({ cmd: 'connect', url: wsUrl, n: size, query: PACK_HEALTH_SUBSCRIPTION }, 'connected');
     if (ok !== size) throw new Error(`${name}: only ${ok} of ${size} subscribers connected`);
     await new Promise((r) => setTimeout(r, 2000));
-    const perSubscriberKB = Object.fromEntries(Object.entries(pids).map(([label, pid]) => [label, round((rssBytes(pid) - before[label]) / size / 1024)]));
+    const perSubscriberKB = Object.fromEntries(
+      Object.entries(pids).map(([label, pid]) => [label, round((rssBytes(pid) - before[label]) / size / 1024)]),
+    );
     await subscribers.command({ cmd: 'close' }, 'closed');
-    context.log(`  ${size} idle subscribers, ${name}: ${Object.entries(perSubscriberKB).map(([label, kb]) => `${label} ${kb} KB`).join(', ')} each`);
+    context.log(
+      `  ${size} idle subscribers, ${name}: ${Object.entries(perSubscriberKB)
+        .map(([label, kb]) => `${label} ${kb} KB`)
+        .join(', ')} each`,
+    );
     return perSubscriberKB;
   };
   const measure = async (name, pid, wsUrl) => (await measureEach(name, { [name]: pid }, wsUrl))[name];
@@ -185,7 +221,11 @@ async function idleMemory(context, subscribers, size) {
   const routed = await startRoutedFreshgate(context, { name: `memory-routed-${size}` });
   try {
     await waitForOk(`http://127.0.0.1:${port}/`, { child: baseline });
-    const throughGateway = await measureEach(GATEWAY, { gateway: routed.gateway.child.pid, freshgate: routed.freshgate.child.pid }, routed.gateway.wsUrl);
+    const throughGateway = await measureEach(
+      GATEWAY,
+      { gateway: routed.gateway.child.pid, freshgate: routed.freshgate.child.pid },
+      routed.gateway.wsUrl,
+    );
     return {
       'plain ws': await measure('plain ws', baseline.pid, `ws://127.0.0.1:${port}/graphql`),
       freshgate: await measure('freshgate', fresh.child.pid, fresh.wsUrl),

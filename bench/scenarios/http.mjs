@@ -28,10 +28,14 @@ async function interleave(context, targets, options) {
       figures[target.name].rps.push(result.rps);
       figures[target.name].p50.push(result.p50);
       figures[target.name].p99.push(result.p99);
-      context.log(`  ${target.name.padEnd(28)} round ${round + 1}: ${Math.round(result.rps)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms`);
+      context.log(
+        `  ${target.name.padEnd(28)} round ${round + 1}: ${Math.round(result.rps)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms`,
+      );
     }
   }
-  return Object.fromEntries(Object.entries(figures).map(([name, f]) => [name, { rps: summarize(f.rps), p50Ms: summarize(f.p50), p99Ms: summarize(f.p99) }]));
+  return Object.fromEntries(
+    Object.entries(figures).map(([name, f]) => [name, { rps: summarize(f.rps), p50Ms: summarize(f.p50), p99Ms: summarize(f.p99) }]),
+  );
 }
 
 const post = (url, token) => ({
@@ -50,7 +54,10 @@ export async function httpScenario(context) {
   const main = await context.freshgate('main');
   const traceAll = await startFreshgate(context, { name: 'trace-all', env: { OTEL_TRACES_SAMPLER: 'parentbased_always_on' } });
   // What tracing costs: the same server with no instrumentation loaded (OTEL_NODE_DISABLED_INSTRUMENTATIONS).
-  const traceOff = await startFreshgate(context, { name: 'trace-off', env: { OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'http,graphql,pg' } });
+  const traceOff = await startFreshgate(context, {
+    name: 'trace-off',
+    env: { OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'http,graphql,pg' },
+  });
   const data = await graphql(main.url, PACK_HEALTH_QUERY, undefined, context.tokens.analyst);
   const bytes = JSON.stringify({ data });
   const raw = await startBaseline(context, 'raw-http.mjs', { BASELINE_BODY: bytes });
@@ -107,7 +114,10 @@ export async function healthScenario(context) {
       ],
       { connections: 50, durationS: context.httpSeconds },
     );
-    return { figures, ratios: { healthPackVsRaw: ratio(figures['freshgate GET /health/pack'].rps.median, figures['raw node:http'].rps.median) } };
+    return {
+      figures,
+      ratios: { healthPackVsRaw: ratio(figures['freshgate GET /health/pack'].rps.median, figures['raw node:http'].rps.median) },
+    };
   } finally {
     await stop(raw.child);
   }

@@ -91,11 +91,7 @@ function excessReturns(returns: ReturnSeries, riskFree: number | ReturnSeries): 
 }
 
 /** Annualised Sharpe ratio: mean(r − rf) / sample std(r − rf) · √periodsPerYear; rf per period. */
-export function sharpeRatio(
-  returns: ReturnSeries,
-  riskFree: number | ReturnSeries,
-  periodsPerYear = TRADING_DAYS_PER_YEAR,
-): number | null {
+export function sharpeRatio(returns: ReturnSeries, riskFree: number | ReturnSeries, periodsPerYear = TRADING_DAYS_PER_YEAR): number | null {
   assertPositive(periodsPerYear, 'periodsPerYear');
   const excess = observed(excessReturns(returns, riskFree), 'excess returns');
   const std = sampleStd(excess);

@@ -153,13 +153,7 @@ function findBracket(x0: number, flows: readonly TimedAmount[], lastT: number): 
 }
 
 /** Safeguarded Newton (Newton with bisection fallback) on NPV(x) inside a sign-change bracket. */
-function solveInBracket(
-  bracket: Bracket,
-  flows: readonly TimedAmount[],
-  lastT: number,
-  tolerance: number,
-  maxIterations: number,
-): number {
+function solveInBracket(bracket: Bracket, flows: readonly TimedAmount[], lastT: number, tolerance: number, maxIterations: number): number {
   let { lo, hi } = bracket;
   const { signLo } = bracket;
   let x = (lo + hi) / 2;

@@ -65,7 +65,13 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 
 /** `sub` names a user: a non-empty string of printable characters, bounded in length. */
 function checkedSubject(sub: unknown): string {
-  if (typeof sub !== 'string' || sub.length === 0 || sub.length > MAX_SUBJECT_LENGTH || /[\u0000-\u001f\u007f]/.test(sub) || LONE_SURROGATE.test(sub)) {
+  if (
+    typeof sub !== 'string' ||
+    sub.length === 0 ||
+    sub.length > MAX_SUBJECT_LENGTH ||
+    /[\u0000-\u001f\u007f]/.test(sub) ||
+    LONE_SURROGATE.test(sub)
+  ) {
     throw unauthenticated(`The token's sub claim must name a user (1–${MAX_SUBJECT_LENGTH} printable characters)`);
   }
   return sub;

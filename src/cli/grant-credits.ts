@@ -12,12 +12,17 @@ async function main(): Promise<void> {
   const actorAt = args.indexOf('--actor');
   const actor = actorAt >= 0 ? args.splice(actorAt, 2)[1] : 'operator';
   const [tenantId, amountText, reason] = args;
-  if (!tenantId || !amountText || !reason) throw new Error('usage: npm run credits:grant -- <tenantId> <amount> "<reason>" [--actor <userId>]');
+  if (!tenantId || !amountText || !reason)
+    throw new Error('usage: npm run credits:grant -- <tenantId> <amount> "<reason>" [--actor <userId>]');
   const db = await openDatabase(loadConfig());
   try {
     await migrate(db);
     const id = randomUUID();
-    const change = await grantCredits(createDataLayer(db), { userId: actor, tenantId, traceId: id.replace(/-/g, ''), requestId: id }, { tenantId, amount: Number(amountText), reason });
+    const change = await grantCredits(
+      createDataLayer(db),
+      { userId: actor, tenantId, traceId: id.replace(/-/g, ''), requestId: id },
+      { tenantId, amount: Number(amountText), reason },
+    );
     process.stdout.write(`granted ${change.amount} credits to ${tenantId}; balance ${change.balanceAfter}\n`);
   } finally {
     await db.close();

@@ -86,7 +86,8 @@ export function parseLedgerCsv(text: string, source = 'ledger.csv'): ParsedLedge
     if (error instanceof CsvError) throw new LedgerImportError(source, [{ line: csvLine(error), field: null, message: error.message }]);
     throw error;
   }
-  if (records.length === 0 && problems.length === 0) problems.push({ line: null, field: null, message: 'no entries: the file has a header but no rows' });
+  if (records.length === 0 && problems.length === 0)
+    problems.push({ line: null, field: null, message: 'no entries: the file has a header but no rows' });
 
   const entries: LedgerEntryInput[] = [];
   const lines: number[] = [];
@@ -172,7 +173,9 @@ export async function importLedgerCsv(data: DataLayer, options: ImportLedgerOpti
   if (authorId !== null) {
     const author = await data.users.findInTenant(portfolio.tenantId, authorId);
     if (!author) {
-      throw new LedgerImportError(source, [{ line: null, field: '--author', message: `${authorId} is not a user of tenant ${portfolio.tenantId}` }]);
+      throw new LedgerImportError(source, [
+        { line: null, field: '--author', message: `${authorId} is not a user of tenant ${portfolio.tenantId}` },
+      ]);
     }
   }
   try {
@@ -227,10 +230,12 @@ async function main(): Promise<void> {
   const csv = readFileSync(args.file, 'utf8');
   const config = loadConfig();
   const owner = config.databaseUrl ? undefined : embeddedDatabaseOwner(path.join(config.dataDir, 'pglite'));
-  if (owner !== undefined) throw new Error(`the embedded database is in use by pid ${owner}: stop that server first, or import into PostgreSQL with DATABASE_URL`);
+  if (owner !== undefined)
+    throw new Error(`the embedded database is in use by pid ${owner}: stop that server first, or import into PostgreSQL with DATABASE_URL`);
   const db = await openDatabase(config);
   try {
-    if ((await pendingMigrations(db)).length > 0) throw new Error('the database is not migrated yet: run npm start or npm run db:migrate first');
+    if ((await pendingMigrations(db)).length > 0)
+      throw new Error('the database is not migrated yet: run npm start or npm run db:migrate first');
     const commit = await importLedgerCsv(createDataLayer(db), {
       portfolioId: args.portfolioId,
       csv,

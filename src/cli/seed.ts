@@ -11,7 +11,9 @@ async function main(): Promise<void> {
     await migrate(db);
     const result = await seedDemoData(createDataLayer(db));
     process.stdout.write(
-      result.seeded ? `seeded ${result.packs} pricing packs and ${result.commits} ledger commits\n` : 'the database already has data; nothing seeded\n',
+      result.seeded
+        ? `seeded ${result.packs} pricing packs and ${result.commits} ledger commits\n`
+        : 'the database already has data; nothing seeded\n',
     );
   } finally {
     await db.close();

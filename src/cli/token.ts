@@ -32,7 +32,8 @@ async function main(): Promise<void> {
 
   const db = await openDatabase(config);
   try {
-    if ((await pendingMigrations(db)).length > 0) throw new Error('the database is not migrated yet: run npm start or npm run db:migrate first');
+    if ((await pendingMigrations(db)).length > 0)
+      throw new Error('the database is not migrated yet: run npm start or npm run db:migrate first');
     const user = await createDataLayer(db).users.findById(userId);
     if (!user) throw new Error(`no user ${userId} in the database`);
     const token = await issue();

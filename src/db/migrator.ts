@@ -85,15 +85,17 @@ async function migrateOn(sql: SqlExecutor, migrations: Migration[]): Promise<Mig
         report.alreadyApplied.push(migration.name);
         continue;
       }
-      await sql.exec(
-        `BEGIN;\n${migration.sql}\n;\n` +
-          `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, finished_at, applied_steps_count) ` +
-          `VALUES ('${randomUUID()}', '${migration.checksum}', '${migration.name.replace(/'/g, "''")}', now(), now(), 1);\n` +
-          'COMMIT;',
-      ).catch(async (error: Error) => {
-        await sql.exec('ROLLBACK').catch(() => {});
-        throw new MigrationError(`migration ${migration.name} failed: ${error.message}`);
-      });
+      await sql
+        .exec(
+          `BEGIN;\n${migration.sql}\n;\n` +
+            `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, finished_at, applied_steps_count) ` +
+            `VALUES ('${randomUUID()}', '${migration.checksum}', '${migration.name.replace(/'/g, "''")}', now(), now(), 1);\n` +
+            'COMMIT;',
+        )
+        .catch(async (error: Error) => {
+          await sql.exec('ROLLBACK').catch(() => {});
+          throw new MigrationError(`migration ${migration.name} failed: ${error.message}`);
+        });
       report.applied.push(migration.name);
     }
     return report;

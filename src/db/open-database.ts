@@ -6,7 +6,5 @@ import { openPostgresDatabase } from './postgres-database';
 
 /** DATABASE_URL set → that PostgreSQL; otherwise embedded PGlite persisted under DATA_DIR. */
 export function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Promise<Database> {
-  return config.databaseUrl
-    ? openPostgresDatabase({ url: config.databaseUrl })
-    : openPgliteDatabase(path.join(config.dataDir, 'pglite'));
+  return config.databaseUrl ? openPostgresDatabase({ url: config.databaseUrl }) : openPgliteDatabase(path.join(config.dataDir, 'pglite'));
 }

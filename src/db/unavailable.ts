@@ -5,7 +5,8 @@ const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '08000', '0800
 /** Prisma's codes for an unreachable or vanished server, and a pool that could not serve in time. */
 const UNAVAILABLE_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
 const UNAVAILABLE_SYSCALLS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH']);
-const UNAVAILABLE_MESSAGE = /connection terminated|connection (?:is )?closed|server closed the connection|terminating connection|the database system is (?:starting up|shutting down|in recovery mode)|Client has encountered a connection error|timeout exceeded when trying to connect|is not currently accepting connections/i;
+const UNAVAILABLE_MESSAGE =
+  /connection terminated|connection (?:is )?closed|server closed the connection|terminating connection|the database system is (?:starting up|shutting down|in recovery mode)|Client has encountered a connection error|timeout exceeded when trying to connect|is not currently accepting connections/i;
 
 /**
  * Whether an error means the database could not be reached or dropped the connection (a
@@ -17,7 +18,11 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
     const candidate = current as { code?: unknown; message?: unknown; cause?: unknown; originalCode?: unknown; kind?: unknown };
     for (const code of [candidate.code, candidate.originalCode]) {
-      if (typeof code === 'string' && (UNAVAILABLE_SQLSTATES.has(code) || UNAVAILABLE_PRISMA_CODES.has(code) || UNAVAILABLE_SYSCALLS.has(code))) return true;
+      if (
+        typeof code === 'string' &&
+        (UNAVAILABLE_SQLSTATES.has(code) || UNAVAILABLE_PRISMA_CODES.has(code) || UNAVAILABLE_SYSCALLS.has(code))
+      )
+        return true;
     }
     if (candidate.kind === 'ConnectionClosed' || candidate.kind === 'DatabaseNotReachable') return true;
     if (typeof candidate.message === 'string' && UNAVAILABLE_MESSAGE.test(candidate.message)) return true;

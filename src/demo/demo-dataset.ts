@@ -399,8 +399,7 @@ const DIVIDEND_DAYS: readonly [string, string][] = [
   ['2026-10-30', 'Q4 dividends'],
 ];
 
-const dividendSteps = (): PlanStep[] =>
-  DIVIDEND_DAYS.map(([date, message]) => ({ date, message, actions: [DIVIDENDS] }));
+const dividendSteps = (): PlanStep[] => DIVIDEND_DAYS.map(([date, message]) => ({ date, message, actions: [DIVIDENDS] }));
 
 const DEMO_GROWTH_PLAN: PortfolioPlan = {
   portfolio: { id: 'pf-demo-growth', tenantId: 'demo', name: 'Demo Growth', baseCurrency: 'CAD' },

@@ -180,7 +180,8 @@ export class PackHealthHub {
         const pack = await this.packs.findLatest();
         const health = this.healthOfLatest(pack);
         // A read that started before the change the listener already applied must not undo it.
-        const outdated = this.latestHealth !== undefined && health.packId === this.latestHealth.packId && isOlder(health, this.latestHealth);
+        const outdated =
+          this.latestHealth !== undefined && health.packId === this.latestHealth.packId && isOlder(health, this.latestHealth);
         const changed = !this.latestHealth || !sameHealth(this.latestHealth, health);
         if (!outdated) {
           this.remember(health, pack);

@@ -149,28 +149,34 @@ export class ExecutePattern {
     try {
       if (retryOf) await this.deps.executions.releaseIdempotencyKey({ id: retryOf.id, tenantId: retryOf.tenantId, idempotencyKey: key! });
       // The run's row, its debit and its audit entry commit together or not at all (one statement).
-      const started = await this.deps.executions.start({
-        tenantId: ctx.tenantId,
-        userId: ctx.userId,
-        patternId: pattern.definition.id,
-        patternVersion: pattern.definition.version,
-        portfolioId: ctx.portfolioId,
-        packId: ctx.pricingPackId,
-        ledgerCommitHash: ctx.ledgerCommitHash,
-        asofDate: ctx.asofDate,
-        requireFresh: ctx.requireFresh,
-        packFresh: ctx.packIsFresh,
-        inputs,
-        traceId: ctx.traceId,
-        requestId: ctx.requestId,
-        credits: cost,
-        idempotencyKey: key,
-        requestSha256,
-        retryOf: retryOf?.id ?? null,
-      }, { mode: command.mode });
+      const started = await this.deps.executions.start(
+        {
+          tenantId: ctx.tenantId,
+          userId: ctx.userId,
+          patternId: pattern.definition.id,
+          patternVersion: pattern.definition.version,
+          portfolioId: ctx.portfolioId,
+          packId: ctx.pricingPackId,
+          ledgerCommitHash: ctx.ledgerCommitHash,
+          asofDate: ctx.asofDate,
+          requireFresh: ctx.requireFresh,
+          packFresh: ctx.packIsFresh,
+          inputs,
+          traceId: ctx.traceId,
+          requestId: ctx.requestId,
+          credits: cost,
+          idempotencyKey: key,
+          requestSha256,
+          retryOf: retryOf?.id ?? null,
+        },
+        { mode: command.mode },
+      );
       if (!started) {
         const balance = await this.deps.credits.balance(ctx.tenantId);
-        throw new AppError('INSUFFICIENT_CREDITS', `This run costs ${cost} credits; the balance is ${balance}`, { balance, required: cost });
+        throw new AppError('INSUFFICIENT_CREDITS', `This run costs ${cost} credits; the balance is ${balance}`, {
+          balance,
+          required: cost,
+        });
       }
       execution = started;
     } catch (error) {
@@ -210,7 +216,10 @@ export class ExecutePattern {
    * the run stays RUNNING, debited, and is named in `leftForSweep` — the lost-run sweep of any
    * instance fails and refunds it once it is RUN_LOST_AFTER old.
    */
-  async shutdown(graceMs: number, writeWithinMs = ABANDON_WRITE_LIMIT_MS): Promise<{ finished: number; abandoned: number; leftForSweep: string[] }> {
+  async shutdown(
+    graceMs: number,
+    writeWithinMs = ABANDON_WRITE_LIMIT_MS,
+  ): Promise<{ finished: number; abandoned: number; leftForSweep: string[] }> {
     const inFlight = [...this.running.values()];
     await withinTime(Promise.allSettled(inFlight.map((r) => r.settled)), graceMs);
     const left = [...this.running.values()];
@@ -245,7 +254,16 @@ export class ExecutePattern {
    */
   private async abandon(execution: ExecutionRecord, error: AbandonError): Promise<boolean> {
     const errors = [{ stepId: null, code: error.code, message: error.message, retryable: true }];
-    const outcome: FinishedExecution = { status: 'FAILED', resultJson: null, resultSha256: null, confidence: 0, attributions: [], errors, durationMs: 0, steps: [] };
+    const outcome: FinishedExecution = {
+      status: 'FAILED',
+      resultJson: null,
+      resultSha256: null,
+      confidence: 0,
+      attributions: [],
+      errors,
+      durationMs: 0,
+      steps: [],
+    };
     const ended = await this.deps.executions.finish(execution, outcome, {
       refund: execution.credits === 0 ? null : { amount: execution.credits, reason: error.reason },
       audit: {
@@ -260,7 +278,15 @@ export class ExecutePattern {
       },
     });
     if (ended) {
-      this.deps.events.publish({ executionId: execution.id, stepId: null, stepStatus: null, done: 0, total: 0, executionStatus: 'FAILED', final: true });
+      this.deps.events.publish({
+        executionId: execution.id,
+        stepId: null,
+        stepStatus: null,
+        done: 0,
+        total: 0,
+        executionStatus: 'FAILED',
+        final: true,
+      });
     }
     return ended !== null;
   }
@@ -268,7 +294,11 @@ export class ExecutePattern {
   private async pickPack(pinned: string | null | undefined): Promise<PricingPackRecord> {
     const pack = pinned ? await this.deps.packs.findById(pinned) : await this.deps.latestPack();
     if (!pack) {
-      throw new AppError('NO_PRICING_PACK', pinned ? `No pricing pack ${pinned}` : 'No pricing pack exists yet', pinned ? { packId: pinned } : {});
+      throw new AppError(
+        'NO_PRICING_PACK',
+        pinned ? `No pricing pack ${pinned}` : 'No pricing pack exists yet',
+        pinned ? { packId: pinned } : {},
+      );
     }
     return pack;
   }
@@ -283,12 +313,16 @@ export class ExecutePattern {
 
   private async ledgerCommitOf(portfolio: PortfolioRecord | null, pinned: string | null | undefined): Promise<string | null> {
     if (!portfolio) {
-      if (pinned) throw badInput('ledgerCommit needs a pattern that reads a portfolio', [{ path: 'ledgerCommit', message: 'no portfolio' }]);
+      if (pinned)
+        throw badInput('ledgerCommit needs a pattern that reads a portfolio', [{ path: 'ledgerCommit', message: 'no portfolio' }]);
       return null;
     }
     if (!pinned) return portfolio.ledgerHead;
     const commit = await this.deps.ledgerCommits.findCommit(portfolio.id, pinned);
-    if (!commit) throw badInput(`ledgerCommit ${pinned} is not a commit of portfolio ${portfolio.id}`, [{ path: 'ledgerCommit', message: 'unknown commit' }]);
+    if (!commit)
+      throw badInput(`ledgerCommit ${pinned} is not a commit of portfolio ${portfolio.id}`, [
+        { path: 'ledgerCommit', message: 'unknown commit' },
+      ]);
     return commit.hash;
   }
 
@@ -343,7 +377,15 @@ export class ExecutePattern {
       outcome = await this.deps.orchestrator.run(pattern, ctx, inputs, {
         traceContext,
         onStep: (e) =>
-          events.publish({ executionId: execution.id, stepId: e.stepId, stepStatus: e.status, done: e.done, total: e.total, executionStatus: 'RUNNING', final: false }),
+          events.publish({
+            executionId: execution.id,
+            stepId: e.stepId,
+            stepStatus: e.status,
+            done: e.done,
+            total: e.total,
+            executionStatus: 'RUNNING',
+            final: false,
+          }),
       });
     } catch (error) {
       outcome = {
@@ -360,14 +402,24 @@ export class ExecutePattern {
     const sealed = status === 'FAILED' ? null : envelope(outcome.output);
     if (sealed && !pattern.validateOutput(sealed.result)) {
       status = 'FAILED';
-      errors.push({ stepId: null, code: 'OUTPUT_INVALID', message: `result does not match the pattern's outputSchema: ${ajvMessages(pattern.validateOutput.errors)}`, retryable: false });
+      errors.push({
+        stepId: null,
+        code: 'OUTPUT_INVALID',
+        message: `result does not match the pattern's outputSchema: ${ajvMessages(pattern.validateOutput.errors)}`,
+        retryable: false,
+      });
     }
     const ok = status !== 'FAILED';
     const outcomeRecord: FinishedExecution = {
       status,
       resultJson: ok ? sealed!.canonical : null,
       resultSha256: ok ? sealed!.sha256 : null,
-      confidence: confidenceOf({ status, provenance: outcome.provenance.map((p) => p.confidence), warnings: outcome.warnings.length, packIsFresh: ctx.packIsFresh }),
+      confidence: confidenceOf({
+        status,
+        provenance: outcome.provenance.map((p) => p.confidence),
+        warnings: outcome.warnings.length,
+        packIsFresh: ctx.packIsFresh,
+      }),
       attributions: this.attributions(pattern, outcome.provenance, ctx),
       errors,
       durationMs: performance.now() - began,
@@ -386,7 +438,15 @@ export class ExecutePattern {
     const finished = await this.store(execution, ctx, outcomeRecord);
     this.deps.observer?.executionFinished(finished);
     const total = outcome.steps.length;
-    events.publish({ executionId: execution.id, stepId: null, stepStatus: null, done: total, total, executionStatus: finished.status, final: true });
+    events.publish({
+      executionId: execution.id,
+      stepId: null,
+      stepStatus: null,
+      done: total,
+      total,
+      executionStatus: finished.status,
+      final: true,
+    });
     return finished;
   }
 
@@ -429,7 +489,12 @@ export class ExecutePattern {
   }
 
   /** Ends a run whose finish the database refused: FAILED (RESULT_NOT_STORED), refunded, audited. */
-  private async failUnstorable(execution: ExecutionRecord, ctx: RequestCtx, outcome: FinishedExecution, cause: unknown): Promise<ExecutionRecord | null> {
+  private async failUnstorable(
+    execution: ExecutionRecord,
+    ctx: RequestCtx,
+    outcome: FinishedExecution,
+    cause: unknown,
+  ): Promise<ExecutionRecord | null> {
     const sqlState = sqlStateOf(cause);
     this.deps.onUnstorable?.(cause, execution.id);
     const error = {
@@ -438,7 +503,14 @@ export class ExecutePattern {
       message: `The run finished ${outcome.status} but its result could not be stored (database error ${sqlState ?? 'unknown'}); it was refunded and may be run again.`,
       retryable: true,
     };
-    const failed: FinishedExecution = { ...outcome, status: 'FAILED', resultJson: null, resultSha256: null, confidence: 0, errors: [...outcome.errors, error] };
+    const failed: FinishedExecution = {
+      ...outcome,
+      status: 'FAILED',
+      resultJson: null,
+      resultSha256: null,
+      confidence: 0,
+      errors: [...outcome.errors, error],
+    };
     return retryWhileUnavailable(() =>
       this.deps.executions.finish(execution, failed, {
         refund: execution.credits === 0 ? null : { amount: execution.credits, reason: 'result not stored' },
@@ -447,7 +519,13 @@ export class ExecutePattern {
           tenantId: ctx.tenantId,
           action: 'execution.finish',
           resource: `execution:${execution.id}`,
-          changes: { status: 'FAILED', refunded: execution.credits, errors: failed.errors.map((e) => e.code), sqlState, outcome: outcome.status },
+          changes: {
+            status: 'FAILED',
+            refunded: execution.credits,
+            errors: failed.errors.map((e) => e.code),
+            sqlState,
+            outcome: outcome.status,
+          },
           result: 'FAILED',
           traceId: ctx.traceId,
           requestId: ctx.requestId,
@@ -460,14 +538,24 @@ export class ExecutePattern {
    * A refused run changes nothing, so its audit entry is written on its own, in plain SQL: the
    * refusal's latency is what a user waits for while a pack warms.
    */
-  private async auditBlock(command: ExecutePatternCommand, pattern: CompiledPattern, pack: PricingPackRecord, error: unknown): Promise<void> {
+  private async auditBlock(
+    command: ExecutePatternCommand,
+    pattern: CompiledPattern,
+    pack: PricingPackRecord,
+    error: unknown,
+  ): Promise<void> {
     const code = error instanceof AppError ? error.code : 'UNKNOWN';
     await this.deps.audit.append({
       actorId: command.userId,
       tenantId: command.tenantId,
       action: 'execution.blocked',
       resource: `pack:${pack.id}`,
-      changes: { reason: code === 'PRICING_PACK_ERROR' ? 'error' : 'warming', code, patternId: pattern.definition.id, requireFresh: command.requireFresh },
+      changes: {
+        reason: code === 'PRICING_PACK_ERROR' ? 'error' : 'warming',
+        code,
+        patternId: pattern.definition.id,
+        requireFresh: command.requireFresh,
+      },
       result: 'BLOCKED',
       traceId: command.traceId,
       requestId: command.requestId,
@@ -503,7 +591,9 @@ function idempotencyKeyOf(command: ExecutePatternCommand): string | null {
   const key = command.idempotencyKey;
   if (key === undefined || key === null) return null;
   if (!IDEMPOTENCY_KEY.test(key)) {
-    throw badInput('idempotencyKey must be 1–255 characters of letters, digits and . _ : -', [{ path: 'idempotencyKey', message: 'invalid' }]);
+    throw badInput('idempotencyKey must be 1–255 characters of letters, digits and . _ : -', [
+      { path: 'idempotencyKey', message: 'invalid' },
+    ]);
   }
   return key;
 }

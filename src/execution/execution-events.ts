@@ -29,7 +29,10 @@ export class ExecutionEvents {
   private readonly history = new Map<string, ExecutionProgressEvent[]>();
   private readonly tenants = new Map<string, string>();
   private readonly retain = new Set<string>();
-  private readonly finished = new LRUCache<string, { tenantId: string; events: ExecutionProgressEvent[] }>({ max: REPLAY_MAX_EXECUTIONS, ttl: REPLAY_TTL_MS });
+  private readonly finished = new LRUCache<string, { tenantId: string; events: ExecutionProgressEvent[] }>({
+    max: REPLAY_MAX_EXECUTIONS,
+    ttl: REPLAY_TTL_MS,
+  });
 
   constructor() {
     this.emitter.setMaxListeners(0);
@@ -62,7 +65,10 @@ export class ExecutionEvents {
   }
 
   /** Past and future events of a running execution; ends after the final one. */
-  stream(executionId: string, finalWhenUnknown: () => Promise<ExecutionProgressEvent | null>): AsyncIterableIterator<ExecutionProgressEvent> {
+  stream(
+    executionId: string,
+    finalWhenUnknown: () => Promise<ExecutionProgressEvent | null>,
+  ): AsyncIterableIterator<ExecutionProgressEvent> {
     return new Repeater<ExecutionProgressEvent>(async (push, stop) => {
       const onEvent = (event: ExecutionProgressEvent) => {
         void push(event);

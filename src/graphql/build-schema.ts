@@ -20,8 +20,7 @@ import { referenceResolvers } from './federation/reference-resolvers';
 import { guardArguments } from './argument-guard';
 
 // Federation 2.7: @link-based, and new enough (≥ 2.4) for a router to carry subgraph subscriptions.
-const FEDERATION_LINK =
-  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable"])';
+const FEDERATION_LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable"])';
 
 export interface FreshgateSchema {
   /** The executable schema: federation entities, resolvers and the shield applied. */
@@ -35,7 +34,18 @@ export interface FreshgateSchema {
  */
 export async function buildFreshgateSchema(options: { shieldDebug?: boolean } = {}): Promise<FreshgateSchema> {
   const typeGraphqlSchema = await buildSchema({
-    resolvers: [PackResolver, PortfolioResolver, ViewerResolver, PatternResolver, ExecutionResolver, LedgerResolver, RightsResolver, AccountingResolver, ExecutionHistoryResolver, AuditLogResolver],
+    resolvers: [
+      PackResolver,
+      PortfolioResolver,
+      ViewerResolver,
+      PatternResolver,
+      ExecutionResolver,
+      LedgerResolver,
+      RightsResolver,
+      AccountingResolver,
+      ExecutionHistoryResolver,
+      AuditLogResolver,
+    ],
     skipCheck: true,
     validate: false,
     emitSchemaFile: false,

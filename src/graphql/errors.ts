@@ -74,7 +74,10 @@ export function toGraphQLError(error: unknown, ids: ErrorIdentity, translation: 
   if (error instanceof AppError) return graphQLErrorOf(error, translation);
   if (isDatabaseUnavailable(error)) {
     // Not a bug: the database is restarting or unreachable. Say so, and that retrying will do.
-    return graphQLErrorOf(serviceUnavailable('The service is temporarily unavailable; retry shortly', { retryAfterSeconds: 1, traceId: ids.traceId }), translation);
+    return graphQLErrorOf(
+      serviceUnavailable('The service is temporarily unavailable; retry shortly', { retryAfterSeconds: 1, traceId: ids.traceId }),
+      translation,
+    );
   }
   reportUnexpected(error, ids);
   return graphQLErrorOf(internalServerError(ids.traceId), translation);
@@ -149,7 +152,9 @@ function masked(formatted: GraphQLFormattedError): GraphQLFormattedError {
 }
 
 /** What every error sent to a client, over HTTP or ws, goes through last. */
-export function responseErrorFormatter(fieldSuggestions: boolean): (formatted: GraphQLFormattedError, error?: unknown) => GraphQLFormattedError {
+export function responseErrorFormatter(
+  fieldSuggestions: boolean,
+): (formatted: GraphQLFormattedError, error?: unknown) => GraphQLFormattedError {
   return fieldSuggestions ? formatError : (formatted, error) => withoutSuggestions(formatError(formatted, error));
 }
 

@@ -79,10 +79,15 @@ export class OperationChecker {
    * before the operation starts, as BAD_USER_INPUT, as Apollo answers them on HTTP.
    */
   variableErrors(operation: OperationDefinitionNode, variables: Record<string, unknown> | null | undefined): GraphQLError[] | undefined {
-    const coerced = getVariableValues(this.schema, operation.variableDefinitions ?? [], variables ?? {}, { maxErrors: MAX_VARIABLE_ERRORS });
+    const coerced = getVariableValues(this.schema, operation.variableDefinitions ?? [], variables ?? {}, {
+      maxErrors: MAX_VARIABLE_ERRORS,
+    });
     if (!coerced.errors) return undefined;
-    return coerced.errors.map(
-      (e) => graphQLErrorOf(new AppError('BAD_USER_INPUT', this.options.fieldSuggestions ? e.message : stripSuggestions(e.message), e.extensions), { at: { nodes: e.nodes } }),
+    return coerced.errors.map((e) =>
+      graphQLErrorOf(
+        new AppError('BAD_USER_INPUT', this.options.fieldSuggestions ? e.message : stripSuggestions(e.message), e.extensions),
+        { at: { nodes: e.nodes } },
+      ),
     );
   }
 }

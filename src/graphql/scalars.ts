@@ -14,7 +14,8 @@ import { graphQLErrorOf } from './errors';
 function withAcceptedYears(scalar: GraphQLScalarType, form: string): GraphQLScalarType {
   const config = scalar.toConfig();
   const { first, last } = ACCEPTED_YEARS;
-  const refusal = (nodes?: ValueNode) => graphQLErrorOf(new AppError('BAD_USER_INPUT', `${scalar.name} must be ${form} in the years ${first}–${last}`), { at: { nodes } });
+  const refusal = (nodes?: ValueNode) =>
+    graphQLErrorOf(new AppError('BAD_USER_INPUT', `${scalar.name} must be ${form} in the years ${first}–${last}`), { at: { nodes } });
   const parsed = (written: unknown, parse: () => unknown, nodes?: ValueNode): unknown => {
     let value: unknown;
     try {
@@ -30,7 +31,8 @@ function withAcceptedYears(scalar: GraphQLScalarType, form: string): GraphQLScal
     ...config,
     description: `${config.description} Years ${first}–${last}.`,
     parseValue: (value) => parsed(value, () => config.parseValue(value)),
-    parseLiteral: (ast, variables) => parsed(ast.kind === Kind.STRING ? ast.value : undefined, () => config.parseLiteral(ast, variables), ast),
+    parseLiteral: (ast, variables) =>
+      parsed(ast.kind === Kind.STRING ? ast.value : undefined, () => config.parseLiteral(ast, variables), ast),
   });
 }
 

@@ -33,14 +33,22 @@ const admins = hasRole('admin');
  * be seen only if every source it used may be viewed here. Evaluated per object, uncached.
  */
 const resultViewable = rule('resultViewable', { cache: 'no_cache' })((parent: ExecutionNode, _args, ctx: GraphQLContext) => {
-  const blockedSources = sourcesLacking(ctx.services.rights.current(), parent.attributions.map((a) => a.source), 'canView');
+  const blockedSources = sourcesLacking(
+    ctx.services.rights.current(),
+    parent.attributions.map((a) => a.source),
+    'canView',
+  );
   return blockedSources.length === 0
     ? true
     : graphQLErrorOf(new AppError('FORBIDDEN', `Not allowed: ${blockedSources.join(', ')} may not be viewed here`, { blockedSources }));
 });
 
 /** Every source of the execution must allow export; a refusal is audited as a rights violation. */
-const executionExportable = rule('executionExportable', { cache: 'no_cache' })(async (_parent, args: { id: string; format: string }, ctx: GraphQLContext) => {
+const executionExportable = rule('executionExportable', { cache: 'no_cache' })(async (
+  _parent,
+  args: { id: string; format: string },
+  ctx: GraphQLContext,
+) => {
   try {
     await ctx.services.exports.assertExportable(actorOf(ctx), args.id, args.format);
     return true;
@@ -122,12 +130,12 @@ export const rules: IRules = {
 };
 
 const shieldOptions = (debug: boolean) => ({
-    fallbackRule: rule('deny', { cache: 'no_cache' })(() => notAllowed('no rule grants this field')),
-    fallbackError: () => notAllowed('denied'),
-    // Errors thrown by resolvers (already coded GraphQLErrors) pass through unchanged.
-    allowExternalErrors: true,
-    debug,
-  });
+  fallbackRule: rule('deny', { cache: 'no_cache' })(() => notAllowed('no rule grants this field')),
+  fallbackError: () => notAllowed('denied'),
+  // Errors thrown by resolvers (already coded GraphQLErrors) pass through unchanged.
+  allowExternalErrors: true,
+  debug,
+});
 
 type FieldMiddlewareMap = Record<string, Record<string, IMiddlewareFieldMap[string]>>;
 
@@ -142,7 +150,9 @@ type FieldMiddlewareMap = Record<string, Record<string, IMiddlewareFieldMap[stri
  * so what is checked, and how, is unchanged.
  */
 export function shieldGuards(schema: GraphQLSchema, options: { debug: boolean }): FieldMiddlewareMap {
-  const generated = (shield(rules, shieldOptions(options.debug)) as unknown as { generate(s: GraphQLSchema): FieldMiddlewareMap }).generate(schema);
+  const generated = (shield(rules, shieldOptions(options.debug)) as unknown as { generate(s: GraphQLSchema): FieldMiddlewareMap }).generate(
+    schema,
+  );
   const guarded: FieldMiddlewareMap = {};
   for (const [typeName, fields] of Object.entries(generated)) {
     const typeRules = (rules as Record<string, unknown>)[typeName];

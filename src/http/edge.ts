@@ -1,5 +1,11 @@
 import fastifyCors from '@fastify/cors';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerFactory } from 'fastify';
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerFactory,
+} from 'fastify';
 import { createServer } from 'node:http';
 import type { App } from '../app';
 import { AppError, internalServerError } from '../shared/errors';

@@ -15,7 +15,9 @@ export const NOT_FOUND = refusal(new AppError('NOT_FOUND', 'Not found'));
  */
 export function registerFallbacks(fastify: FastifyInstance): void {
   fastify.setNotFoundHandler(async (request, reply) => {
-    const allowed = PROBED_METHODS.filter((method) => method !== request.method && fastify.findRoute({ method, url: request.url }) !== null);
+    const allowed = PROBED_METHODS.filter(
+      (method) => method !== request.method && fastify.findRoute({ method, url: request.url }) !== null,
+    );
     if (allowed.length > 0) {
       const refused = refusal(new AppError('METHOD_NOT_ALLOWED', `${request.method} is not allowed here; use ${allowed.join(', ')}`));
       return reply.code(refused.status).header('allow', allowed.join(', ')).send(refused.body);

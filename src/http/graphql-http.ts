@@ -33,7 +33,11 @@ export interface GraphqlHttpOptions {
 }
 
 /** Apollo Server 5 on the fastify route at GRAPHQL_PATH; the caller stops it on close. */
-export async function mountGraphqlHttp(fastify: FastifyInstance, app: App, options: GraphqlHttpOptions): Promise<ApolloServer<GraphQLContext>> {
+export async function mountGraphqlHttp(
+  fastify: FastifyInstance,
+  app: App,
+  options: GraphqlHttpOptions,
+): Promise<ApolloServer<GraphQLContext>> {
   const apollo = createApollo(app, options);
   await apollo.start();
   const handler = fastifyApolloHandler(apollo, { context: (request) => createContext(app, options.limiter, request) });
@@ -93,7 +97,14 @@ async function createContext(app: App, limiter: RequestLimiter, request: Fastify
     // A GraphQLError, always: Apollo would answer anything else with "Context creation failed: <message>".
     const refusal = toGraphQLError(error, { ...ids, viewer }, { wholeRequest: true });
     const durationMs = performance.now() - started;
-    recordRequest(app, { ...ids, operationName: undefined, operationType: 'refused', durationMs, viewer, errors: [String(refusal.extensions.code)] });
+    recordRequest(app, {
+      ...ids,
+      operationName: undefined,
+      operationType: 'refused',
+      durationMs,
+      viewer,
+      errors: [String(refusal.extensions.code)],
+    });
     throw refusal;
   }
   return contextFor(app, viewer, ids);

@@ -4,7 +4,11 @@ import type { ErrorCode } from '../shared/error-catalogue';
 
 const GRAPHQL_RESPONSE_JSON = 'application/graphql-response+json';
 /** Failures of the request as a whole, before any field ran: the document or its variables. */
-const REQUEST_ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT']);
+const REQUEST_ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+]);
 
 /**
  * GraphQL over HTTP: a client that accepts only the legacy `application/json` cannot tell a

@@ -46,7 +46,9 @@ function registerProbeRoutes(fastify: FastifyInstance, app: App): void {
 
   // The same fields as the packHealth query, from the hub's memory while its listener is up.
   fastify.get(PACK_HEALTH_PATH, async (_request, reply) =>
-    reply.type('application/json; charset=utf-8').send(app.services.packHealth.cachedJson() ?? JSON.stringify(await app.services.packHealth.latest())),
+    reply
+      .type('application/json; charset=utf-8')
+      .send(app.services.packHealth.cachedJson() ?? JSON.stringify(await app.services.packHealth.latest())),
   );
 }
 

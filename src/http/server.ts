@@ -39,7 +39,10 @@ export async function startServer(app: App, listen: { host: string; port: number
   const limiter = await createRequestLimiter(app.config.rateLimits, app.data.rateLimitStore, app.logger);
   const rules = limitRules(app.config.limits, { introspection: app.config.introspection });
   const formatError = responseErrorFormatter(app.config.fieldSuggestions);
-  const operations = new OperationChecker(app.schema, rules, { maxTokens: app.config.limits.maxTokens, fieldSuggestions: app.config.fieldSuggestions });
+  const operations = new OperationChecker(app.schema, rules, {
+    maxTokens: app.config.limits.maxTokens,
+    fieldSuggestions: app.config.fieldSuggestions,
+  });
   const gate = routerGate(app.config.routerSecret);
   const drain = new Drain();
 
@@ -60,6 +63,9 @@ export async function startServer(app: App, listen: { host: string; port: number
     port,
     opsPort: opsServer ? (opsServer.server.address() as AddressInfo).port : undefined,
     fastify: edge,
-    close: closeOnce({ drain, webSockets, edge, opsServer, finally: [() => apollo.stop(), () => limiter.close()] }, app.config.shutdownGraceMs),
+    close: closeOnce(
+      { drain, webSockets, edge, opsServer, finally: [() => apollo.stop(), () => limiter.close()] },
+      app.config.shutdownGraceMs,
+    ),
   };
 }

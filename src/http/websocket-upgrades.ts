@@ -41,5 +41,11 @@ export function routeWebSocketUpgrades(fastify: FastifyInstance, wss: WebSocketS
 
 function refuse(socket: Duplex, refusal: HttpRefusal): void {
   const text = JSON.stringify(refusal.body);
-  socket.end(rawResponse(refusal.status, { Connection: 'close', 'Content-Type': JSON_CONTENT_TYPE, 'Content-Length': Buffer.byteLength(text) }, text));
+  socket.end(
+    rawResponse(
+      refusal.status,
+      { Connection: 'close', 'Content-Type': JSON_CONTENT_TYPE, 'Content-Length': Buffer.byteLength(text) },
+      text,
+    ),
+  );
 }

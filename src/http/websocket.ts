@@ -40,10 +40,20 @@ export interface GraphqlWebSockets {
 /** graphql-ws on `ws` sockets, with freshgate's admission, limits and credential re-checks. */
 export function serveWebSockets(app: App, options: WebSocketOptions): GraphqlWebSockets {
   const { limits } = app.config;
-  const wsServer = new WebSocketServer({ noServer: true, maxPayload: limits.wsMaxPayloadBytes, handleProtocols: (protocols) => handleProtocols(protocols) });
+  const wsServer = new WebSocketServer({
+    noServer: true,
+    maxPayload: limits.wsMaxPayloadBytes,
+    handleProtocols: (protocols) => handleProtocols(protocols),
+  });
   const sessions = new WsSessions();
   const rechecks = new CredentialRechecks((authorization) => app.authenticator.authenticate(authorization), sessions);
-  const deps: ConnectionDeps = { ...options, app, sessions, rechecks, connections: new ConnectionLimiter<WebSocket>(app.config.rateLimits.wsConnectionsPerUser) };
+  const deps: ConnectionDeps = {
+    ...options,
+    app,
+    sessions,
+    rechecks,
+    connections: new ConnectionLimiter<WebSocket>(app.config.rateLimits.wsConnectionsPerUser),
+  };
   const transport = serveGraphqlWs<Record<string, unknown>, ConnectionState>(graphqlWsOptions(deps), wsServer, {
     logger: app.logger,
     // Behind a router every connection carries many end users' events: one event to 5,000

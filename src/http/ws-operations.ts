@@ -28,7 +28,12 @@ export interface OperationDeps extends WebSocketOptions {
  * the rate limit, parse and validation with the operation limits, variable coercion — then the
  * operation's execution arguments, or the errors that answer this operation only.
  */
-export async function startOperation(deps: OperationDeps, ctx: Session, id: string, payload: SubscribePayload): Promise<ExecutionArgs | readonly GraphQLError[]> {
+export async function startOperation(
+  deps: OperationDeps,
+  ctx: Session,
+  id: string,
+  payload: SubscribePayload,
+): Promise<ExecutionArgs | readonly GraphQLError[]> {
   const { app, operations } = deps;
   const capped = subscriptionCapRefusal(deps, ctx);
   if (capped) return [capped];

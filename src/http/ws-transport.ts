@@ -31,7 +31,10 @@ const CLOSE_HANDSHAKE_MS = 2_000;
  * Sends a frame if the socket is open; a client that has left more than maxBufferedBytes unread
  * is closed (1008) and counted, so a slow consumer cannot make the server buffer without bound.
  */
-export function backpressuredSender(socket: WebSocket, limits: Pick<WsTransportOptions, 'maxBufferedBytes' | 'onSlowConsumer'>): (frame: string) => void {
+export function backpressuredSender(
+  socket: WebSocket,
+  limits: Pick<WsTransportOptions, 'maxBufferedBytes' | 'onSlowConsumer'>,
+): (frame: string) => void {
   return (frame) => {
     if (socket.readyState !== socket.OPEN) return;
     socket.send(frame);
@@ -123,10 +126,13 @@ export function serveGraphqlWs<P extends Record<string, unknown> | undefined, E 
  * see "going away" rather than a dropped connection (1006); then drops whatever is left.
  */
 async function closeGoingAway(wss: WebSocketServer): Promise<void> {
-  const closed = [...wss.clients].map((socket) => new Promise((resolve) => {
-    socket.once('close', resolve);
-    socket.close(WS_GOING_AWAY, 'Going away');
-  }));
+  const closed = [...wss.clients].map(
+    (socket) =>
+      new Promise((resolve) => {
+        socket.once('close', resolve);
+        socket.close(WS_GOING_AWAY, 'Going away');
+      }),
+  );
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([Promise.all(closed), new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_HANDSHAKE_MS)))]);
   clearTimeout(timer);

@@ -90,7 +90,15 @@ async function appendOnce(tx: Repositories, input: AppendLedgerEntriesInput, mes
   const seq = head.seq + 1;
   const hash = computeCommitHash({ portfolioId, parentHash: head.hash, seq, message, entries: contents });
   if (!(await tx.ledger.swapHead(portfolioId, expectedHead, hash))) throw new HeadMoved();
-  const commit = await tx.ledger.insertCommit({ hash, portfolioId, parentHash: head.hash, seq, message, authorId: input.authorId, entries: contents });
+  const commit = await tx.ledger.insertCommit({
+    hash,
+    portfolioId,
+    parentHash: head.hash,
+    seq,
+    message,
+    authorId: input.authorId,
+    entries: contents,
+  });
   await tx.audit.append({
     actorId: input.authorId,
     tenantId: input.tenantId,

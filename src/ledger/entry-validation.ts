@@ -127,7 +127,10 @@ export function validateEntries(entries: readonly LedgerEntryInput[], context: E
     // later entry "before" it.
     const dateInRange = isIsoDate(input.tradeDate) && input.tradeDate >= EARLIEST_TRADE_DATE && input.tradeDate <= latestAllowed;
     if ((isIsoDate(input.tradeDate) && !dateInRange) || isDateOutsideAcceptedYears(input.tradeDate)) {
-      add(`${at}.tradeDate`, `must be from ${EARLIEST_TRADE_DATE} through ${latestAllowed} (today, UTC, plus ${TRADE_DATE_TOLERANCE_DAYS} day)`);
+      add(
+        `${at}.tradeDate`,
+        `must be from ${EARLIEST_TRADE_DATE} through ${latestAllowed} (today, UTC, plus ${TRADE_DATE_TOLERANCE_DAYS} day)`,
+      );
     } else if (dateInRange && latestDate !== null && input.tradeDate < latestDate) {
       add(
         `${at}.tradeDate`,
@@ -190,7 +193,8 @@ function checkShape(
     return null;
   }
   // The year 1800 is out of range, not malformed: the range check says so.
-  if (!isIsoDate(input.tradeDate) && !isDateOutsideAcceptedYears(input.tradeDate)) add(`${at}.tradeDate`, 'must be a calendar date YYYY-MM-DD');
+  if (!isIsoDate(input.tradeDate) && !isDateOutsideAcceptedYears(input.tradeDate))
+    add(`${at}.tradeDate`, 'must be a calendar date YYYY-MM-DD');
   const currencyValid = isIsoCurrency(input.currency);
   if (!currencyValid) add(`${at}.currency`, 'must be an ISO 4217 currency code like USD');
 

@@ -4,7 +4,14 @@ import { appendLedgerEntries, type AppendLedgerEntriesInput } from './append-led
 
 export type { LedgerCommitRecord, LedgerEntryRecord, LedgerRepository };
 export { appendLedgerEntries, portfolioNotFound, APPEND_ATTEMPTS, type AppendLedgerEntriesInput } from './append-ledger-entries';
-export { validateEntries, symbolsOf, isIsoCurrency, MAX_ENTRIES_PER_COMMIT, type LedgerEntryInput, type SecurityInfo } from './entry-validation';
+export {
+  validateEntries,
+  symbolsOf,
+  isIsoCurrency,
+  MAX_ENTRIES_PER_COMMIT,
+  type LedgerEntryInput,
+  type SecurityInfo,
+} from './entry-validation';
 export {
   computePositions,
   externalFlows,

@@ -48,7 +48,12 @@ export interface ErrorReporting {
  * trace id. Everything is scrubbed in beforeSend, the last point before an event leaves the
  * process: tokens, authorization headers, emails and the caller's raw ids.
  */
-export function initErrorReporting(options: { dsn: string; environment: string; release?: string; transport?: SentrySdk.NodeOptions['transport'] }): ErrorReporting {
+export function initErrorReporting(options: {
+  dsn: string;
+  environment: string;
+  release?: string;
+  transport?: SentrySdk.NodeOptions['transport'];
+}): ErrorReporting {
   // Loaded only when a DSN is configured: the SDK is a fifth of start-up time otherwise spent for nothing.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const Sentry = require('@sentry/node') as typeof SentrySdk;

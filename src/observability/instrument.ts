@@ -15,7 +15,8 @@ const endpoint = process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
 /** Loaded only when an endpoint is configured (the exporter and its protobuf code are slow to load). */
 function otlpExporter(): OtlpExporter {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
+  const { OTLPTraceExporter } =
+    require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
   return new OTLPTraceExporter();
 }
 
@@ -33,7 +34,11 @@ const disabled = new Set((process.env.OTEL_NODE_DISABLED_INSTRUMENTATIONS ?? '')
 
 registerInstrumentations({
   instrumentations: [
-    disabled.has('http') ? [] : new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => (request.url ?? '').startsWith('/health') || request.url === '/metrics' }),
+    disabled.has('http')
+      ? []
+      : new HttpInstrumentation({
+          ignoreIncomingRequestHook: (request) => (request.url ?? '').startsWith('/health') || request.url === '/metrics',
+        }),
     disabled.has('pg') ? [] : new PgInstrumentation(),
     // parse, validate and execute spans; no span per resolver: wrapping every field costs a third
     // of a small query's time, and the spans that matter (execution, steps, capability calls,

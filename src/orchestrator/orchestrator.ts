@@ -103,7 +103,19 @@ export class Orchestrator {
     const traces = new Map<string, StepTrace>(
       definition.steps.map((s) => [
         s.id,
-        { stepId: s.id, capability: s.capability, agent: this.runtime.agentOf(s.capability) ?? null, status: 'RUNNING', optional: s.optional === true, attempt: 0, startedAt: null, finishedAt: null, durationMs: null, warnings: [], error: null },
+        {
+          stepId: s.id,
+          capability: s.capability,
+          agent: this.runtime.agentOf(s.capability) ?? null,
+          status: 'RUNNING',
+          optional: s.optional === true,
+          attempt: 0,
+          startedAt: null,
+          finishedAt: null,
+          durationMs: null,
+          warnings: [],
+          error: null,
+        },
       ]),
     );
     const state: Record<string, unknown> = {};
@@ -140,7 +152,11 @@ export class Orchestrator {
         trace.startedAt = new Date();
         emit(step.id, 'RUNNING');
         const began = performance.now();
-        const span = tracer().startSpan(`step ${step.id}`, { attributes: { 'freshgate.step': step.id, 'freshgate.capability': step.capability } }, hooks.traceContext ?? ROOT_CONTEXT);
+        const span = tracer().startSpan(
+          `step ${step.id}`,
+          { attributes: { 'freshgate.step': step.id, 'freshgate.capability': step.capability } },
+          hooks.traceContext ?? ROOT_CONTEXT,
+        );
         const stepContext = otelTrace.setSpan(hooks.traceContext ?? ROOT_CONTEXT, span);
         const attempts = 1 + (step.retries ?? 0);
         let outageRetries = 0;
@@ -177,7 +193,10 @@ export class Orchestrator {
         settle(step.id, trace.error ? 'FAILED' : 'SUCCESS');
         if (trace.error) skipDependents(step.id);
       })();
-      running.set(step.id, task.finally(() => running.delete(step.id)));
+      running.set(
+        step.id,
+        task.finally(() => running.delete(step.id)),
+      );
     };
 
     while (settled.size < total) {

@@ -12,7 +12,9 @@ export class PatternLoadError extends Error {}
 
 /** Reads and compiles every patterns/*.json; the first bad file stops start-up, named. */
 export function loadPatternFiles(dir: string, capabilities: ReadonlySet<string>): CompiledPattern[] {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
   const compiled: CompiledPattern[] = [];
   const seen = new Map<string, string>();
   for (const file of files) {
@@ -59,13 +61,17 @@ export class PatternCatalog {
       const { id, version, description, cost } = pattern.definition;
       const stored = await this.patterns.findVersion(id, version);
       if (stored && stored.sha256 !== pattern.sha256) {
-        throw new PatternLoadError(`pattern ${id} version ${version} differs from the stored one: give the changed definition a new version`);
+        throw new PatternLoadError(
+          `pattern ${id} version ${version} differs from the stored one: give the changed definition a new version`,
+        );
       }
       if (!stored) {
-        await this.patterns.insert({ patternId: id, version, sha256: pattern.sha256, description, cost, definition: pattern.definition, createdBy: null }).catch((error: unknown) => {
-          // Another instance stored it first: same version, and the check above ran on the same file.
-          if (!isUniqueViolation(error)) throw error;
-        });
+        await this.patterns
+          .insert({ patternId: id, version, sha256: pattern.sha256, description, cost, definition: pattern.definition, createdBy: null })
+          .catch((error: unknown) => {
+            // Another instance stored it first: same version, and the check above ran on the same file.
+            if (!isUniqueViolation(error)) throw error;
+          });
       }
     }
     await this.reload();

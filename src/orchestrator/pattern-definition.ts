@@ -76,8 +76,21 @@ const definitionSchema = {
 };
 
 const CTX_FIELDS = new Set([
-  'userId', 'tenantId', 'pricingPackId', 'pricingPackCreatedAt', 'policy', 'packBaseCurrency', 'baseCurrency', 'ledgerCommitHash',
-  'portfolioId', 'asofDate', 'defaultStart', 'requireFresh', 'packIsFresh', 'traceId', 'requestId',
+  'userId',
+  'tenantId',
+  'pricingPackId',
+  'pricingPackCreatedAt',
+  'policy',
+  'packBaseCurrency',
+  'baseCurrency',
+  'ledgerCommitHash',
+  'portfolioId',
+  'asofDate',
+  'defaultStart',
+  'requireFresh',
+  'packIsFresh',
+  'traceId',
+  'requestId',
 ]);
 
 function newAjv(): Ajv {

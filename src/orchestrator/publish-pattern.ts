@@ -28,13 +28,30 @@ export async function publishPattern(
     await tx.patterns.lockForPublishing(id);
     const currentEtag = await tx.patterns.currentEtag(id);
     if ((ifMatch ?? null) !== currentEtag) {
-      throw new AppError('PRECONDITION_FAILED', currentEtag ? `Pattern ${id} has changed: its etag is ${currentEtag}` : `Pattern ${id} does not exist yet: publish it without ifMatch`, {
-        currentEtag,
-      });
+      throw new AppError(
+        'PRECONDITION_FAILED',
+        currentEtag
+          ? `Pattern ${id} has changed: its etag is ${currentEtag}`
+          : `Pattern ${id} does not exist yet: publish it without ifMatch`,
+        {
+          currentEtag,
+        },
+      );
     }
     const taken = await tx.patterns.findVersion(id, version);
-    if (taken) throw badInput(`Pattern ${id} version ${version} is already published; give the new definition a new version`, [{ path: 'input.definition.version', message: 'taken' }]);
-    await tx.patterns.insert({ patternId: id, version, sha256: compiled.sha256, description, cost, definition: compiled.definition, createdBy: actor.userId });
+    if (taken)
+      throw badInput(`Pattern ${id} version ${version} is already published; give the new definition a new version`, [
+        { path: 'input.definition.version', message: 'taken' },
+      ]);
+    await tx.patterns.insert({
+      patternId: id,
+      version,
+      sha256: compiled.sha256,
+      description,
+      cost,
+      definition: compiled.definition,
+      createdBy: actor.userId,
+    });
     await tx.audit.append({
       actorId: actor.userId,
       tenantId: actor.tenantId,

@@ -49,7 +49,15 @@ export class PackBuilder {
       // The old pack points at the new one first (the reference is checked at commit),
       // so there is never a moment with two current packs for the day.
       if (current) await tx.packs.supersede(current.id, id);
-      const pack = await tx.packs.insert({ id, date: content.date, policy: content.policy, hash, sources: packSources(content), prices: content.prices, fxRates: content.fxRates });
+      const pack = await tx.packs.insert({
+        id,
+        date: content.date,
+        policy: content.policy,
+        hash,
+        sources: packSources(content),
+        prices: content.prices,
+        fxRates: content.fxRates,
+      });
       await audit(tx, actor, 'pack.create', pack.id, { hash, supersedes: current?.id ?? null, prices: content.prices.length });
       return pack;
     });
@@ -58,7 +66,9 @@ export class PackBuilder {
   /** Declares a warming pack fresh. Refused, with nothing written, for a failed or superseded pack. */
   async markPackFresh(id: string, reconciliationErrorBps?: number | null, actor?: Actor): Promise<PricingPackRecord> {
     if (reconciliationErrorBps != null && !(reconciliationErrorBps >= 0 && reconciliationErrorBps <= MAX_RECONCILIATION_ERROR_BPS)) {
-      throw badInput(`reconciliationErrorBps must be a number from 0 to ${MAX_RECONCILIATION_ERROR_BPS}`, [{ path: 'reconciliationErrorBps', message: 'invalid' }]);
+      throw badInput(`reconciliationErrorBps must be a number from 0 to ${MAX_RECONCILIATION_ERROR_BPS}`, [
+        { path: 'reconciliationErrorBps', message: 'invalid' },
+      ]);
     }
     return this.data.transaction(async (tx) => {
       const pack = await lockPack(tx, id);
@@ -69,7 +79,9 @@ export class PackBuilder {
         });
       }
       if (pack.supersededById) {
-        throw badInput(`Pack ${id} was superseded by ${pack.supersededById} and cannot be marked fresh`, [{ path: 'id', message: 'superseded' }]);
+        throw badInput(`Pack ${id} was superseded by ${pack.supersededById} and cannot be marked fresh`, [
+          { path: 'id', message: 'superseded' },
+        ]);
       }
       if (pack.isFresh && reconciliationErrorBps == null) return pack;
       const marked = await tx.packs.markFresh(id, reconciliationErrorBps);

@@ -27,7 +27,8 @@ const MAX_VALUE = 1e12;
 /** A policy names its base currency last: WM4PM_CAD values everything in CAD. */
 export function baseCurrencyOf(policy: string): string {
   const match = POLICY.exec(policy);
-  if (!match) throw badInput('policy must look like WM4PM_CAD (ending in its base currency)', [{ path: 'policy', message: 'invalid policy' }]);
+  if (!match)
+    throw badInput('policy must look like WM4PM_CAD (ending in its base currency)', [{ path: 'policy', message: 'invalid policy' }]);
   return match[1];
 }
 

@@ -13,5 +13,9 @@ const BUDGET: Record<LimitScope, string> = {
  */
 export function rateLimited(verdict: { scope: LimitScope; retryAfterSeconds: number }): AppError {
   const { scope, retryAfterSeconds } = verdict;
-  return new AppError('RATE_LIMITED', `Rate limit exceeded: ${BUDGET[scope]} request budget is used up; retry after ${retryAfterSeconds} s`, { retryAfterSeconds, scope });
+  return new AppError(
+    'RATE_LIMITED',
+    `Rate limit exceeded: ${BUDGET[scope]} request budget is used up; retry after ${retryAfterSeconds} s`,
+    { retryAfterSeconds, scope },
+  );
 }

@@ -77,18 +77,22 @@ export async function createRequestLimiter(limits: Limits, store: RateLimitStore
       lastReported = now;
       logger.warn({ err: error }, 'rate-limit store unavailable: counting in this instance until it answers again');
     });
-    make = (scope) => new LeasedBudget(new RateLimiterPostgres({
-        storeClient,
-        storeType: 'pool',
-        tableName: store.tableName,
-        tableCreated: true,
-        clearExpiredByTimeout: false, // one cleanup below instead of one timer per limiter
-        keyPrefix: scope,
-        points: budgets[scope],
-        duration,
-        inMemoryBlockOnConsumed: budgets[scope],
-        insuranceLimiter: memory(scope),
-      }), leaseBlock(budgets[scope]));
+    make = (scope) =>
+      new LeasedBudget(
+        new RateLimiterPostgres({
+          storeClient,
+          storeType: 'pool',
+          tableName: store.tableName,
+          tableCreated: true,
+          clearExpiredByTimeout: false, // one cleanup below instead of one timer per limiter
+          keyPrefix: scope,
+          points: budgets[scope],
+          duration,
+          inMemoryBlockOnConsumed: budgets[scope],
+          insuranceLimiter: memory(scope),
+        }),
+        leaseBlock(budgets[scope]),
+      );
     cleanup = setInterval(() => {
       store.deleteExpired().catch(() => {}); // best effort; the next run tries again
     }, CLEANUP_INTERVAL_MS);
@@ -114,7 +118,8 @@ export async function createRequestLimiter(limits: Limits, store: RateLimitStore
         ? await Promise.all([count('user', boundedKey(viewer.userId)), count('tenant', boundedKey(viewer.tenantId))])
         : [await count('ip', addressKey(address))];
       for (const outcome of outcomes) {
-        if (outcome.kind === 'failed') logger.error({ err: outcome.error, scope: outcome.scope }, 'rate limiter failed; request let through');
+        if (outcome.kind === 'failed')
+          logger.error({ err: outcome.error, scope: outcome.scope }, 'rate limiter failed; request let through');
       }
       return combineOutcomes(outcomes);
     },

@@ -56,7 +56,9 @@ export class ExportExecution {
       },
       result: execution.result,
       attributions: execution.attributions,
-      watermark: watermarkRequired(registry, sources) ? { userId: caller.userId, requestId: caller.requestId, timestamp: now.toISOString() } : null,
+      watermark: watermarkRequired(registry, sources)
+        ? { userId: caller.userId, requestId: caller.requestId, timestamp: now.toISOString() }
+        : null,
     });
     await this.deps.audit.append({
       actorId: caller.userId,
@@ -72,11 +74,19 @@ export class ExportExecution {
   }
 
   private async check(caller: ExportCaller, execution: ExecutionRecord, format: string): Promise<void> {
-    const unviewable = sourcesLacking(this.deps.rights.current(), execution.attributions.map((a) => a.source), 'canView');
+    const unviewable = sourcesLacking(
+      this.deps.rights.current(),
+      execution.attributions.map((a) => a.source),
+      'canView',
+    );
     if (unviewable.length > 0) {
       throw new AppError('FORBIDDEN', `Not allowed: ${unviewable.join(', ')} may not be viewed here`, { blockedSources: unviewable });
     }
-    const blockedSources = sourcesLacking(this.deps.rights.current(), execution.attributions.map((a) => a.source), 'canExport');
+    const blockedSources = sourcesLacking(
+      this.deps.rights.current(),
+      execution.attributions.map((a) => a.source),
+      'canExport',
+    );
     if (blockedSources.length === 0) return;
     await this.deps.audit.append({
       actorId: caller.userId,

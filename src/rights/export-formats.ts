@@ -36,14 +36,7 @@
  */
 import { createHash } from 'node:crypto';
 import { stringify } from 'csv-stringify/sync';
-import {
-  flattenJson,
-  normalizeJson,
-  oneLine,
-  scalarAsJson,
-  type FlatLeaf,
-  type JsonValue,
-} from './export/flatten';
+import { flattenJson, normalizeJson, oneLine, scalarAsJson, type FlatLeaf, type JsonValue } from './export/flatten';
 import { neutraliseFormula } from './export/formula-guard';
 
 export type ExportFormat = 'JSON' | 'CSV' | 'TEXT';

@@ -137,7 +137,10 @@ export class AgentRuntime {
   /** Per agent, how many tenants' circuits are open now. */
   openCircuits(): Record<string, number> {
     return Object.fromEntries(
-      [...this.breakers].map(([agent, perTenant]) => [agent, [...perTenant.values()].filter((b) => STATE_NAMES[b.state] === 'OPEN').length]),
+      [...this.breakers].map(([agent, perTenant]) => [
+        agent,
+        [...perTenant.values()].filter((b) => STATE_NAMES[b.state] === 'OPEN').length,
+      ]),
     );
   }
 
@@ -151,7 +154,11 @@ export class AgentRuntime {
     if (!route) throw new CapabilityError('UNKNOWN_CAPABILITY', `no agent provides ${capability}`);
     const breaker = this.breakerOf(route.agent, ctx.tenantId);
     const policy = wrap(breaker, timeout(options.timeoutMs, TimeoutStrategy.Aggressive));
-    const span = tracer().startSpan(`capability ${capability}`, { attributes: { 'freshgate.capability': capability, 'freshgate.agent': route.agent } }, options.traceContext ?? ROOT_CONTEXT);
+    const span = tracer().startSpan(
+      `capability ${capability}`,
+      { attributes: { 'freshgate.capability': capability, 'freshgate.agent': route.agent } },
+      options.traceContext ?? ROOT_CONTEXT,
+    );
     try {
       const result = await policy.execute(({ signal }) => route.fn({ ctx, args, signal }), options.signal);
       this.onInvocation(capability, 'ok');

@@ -53,7 +53,7 @@ export const ERROR_CATALOGUE = {
     retryable: true,
     extensions: {
       packId: 'the pack the run would use',
-      estimatedReady: "when the pack is expected to be fresh (null if it was superseded while warming)",
+      estimatedReady: 'when the pack is expected to be fresh (null if it was superseded while warming)',
       retryAfterSeconds: 'seconds until estimatedReady (null if it was superseded)',
     },
   },
@@ -87,7 +87,10 @@ export const ERROR_CATALOGUE = {
     when: "An argument or variable no field accepts, inputs that fail the pattern's JSON Schema, a value beyond a use-case's bounds",
     status: 400,
     retryable: false,
-    extensions: { path: 'the input path of each problem (`input.prices.1.symbol`)', issues: '`{ path, message }` of each problem (at most 20 at the edge)' },
+    extensions: {
+      path: 'the input path of each problem (`input.prices.1.symbol`)',
+      issues: '`{ path, message }` of each problem (at most 20 at the edge)',
+    },
   },
   INSUFFICIENT_CREDITS: {
     when: "The tenant's balance is below the run's cost",
@@ -226,16 +229,28 @@ export interface ExecutionErrorEntry {
  */
 export const EXECUTION_ERROR_CATALOGUE = {
   SHUTDOWN: { when: 'The server shut down before the run finished; it was refunded', retryable: true, raisedBy: 'server' },
-  RUN_LOST: { when: 'The instance running it stopped (crash, `kill -9`, database away at shutdown); failed and refunded by the lost-run sweep', retryable: true, raisedBy: 'server' },
-  RESULT_NOT_STORED: { when: 'The database refused the finished run for good; the message carries the SQLSTATE; refunded', retryable: true, raisedBy: 'server' },
+  RUN_LOST: {
+    when: 'The instance running it stopped (crash, `kill -9`, database away at shutdown); failed and refunded by the lost-run sweep',
+    retryable: true,
+    raisedBy: 'server',
+  },
+  RESULT_NOT_STORED: {
+    when: 'The database refused the finished run for good; the message carries the SQLSTATE; refunded',
+    retryable: true,
+    raisedBy: 'server',
+  },
   ORCHESTRATION_FAILED: { when: 'The orchestrator failed outside any step', retryable: false, raisedBy: 'server' },
   OUTPUT_INVALID: { when: "The result does not match the pattern's `outputSchema`", retryable: false, raisedBy: 'server' },
   UPSTREAM_FAILED: { when: 'A step was not run because a step it depends on did not succeed', retryable: false, raisedBy: 'orchestrator' },
-  DATABASE_UNAVAILABLE: { when: 'A step lost its database connection, still after the outage retries', retryable: true, raisedBy: 'orchestrator' },
+  DATABASE_UNAVAILABLE: {
+    when: 'A step lost its database connection, still after the outage retries',
+    retryable: true,
+    raisedBy: 'orchestrator',
+  },
   STEP_FAILED: { when: 'A step failed unexpectedly', retryable: false, raisedBy: 'orchestrator' },
   UNKNOWN_CAPABILITY: { when: 'No agent provides the capability a step names', retryable: false, raisedBy: 'runtime' },
   CIRCUIT_OPEN: { when: "The agent's circuit breaker is open after repeated failures", retryable: true, raisedBy: 'runtime' },
-  TIMEOUT: { when: "The step did not finish within its time limit", retryable: true, raisedBy: 'runtime' },
+  TIMEOUT: { when: 'The step did not finish within its time limit', retryable: true, raisedBy: 'runtime' },
   CANCELLED: { when: 'The run was cancelled while the step ran', retryable: false, raisedBy: 'runtime' },
   BAD_PERIOD: { when: 'The period starts on or after its end', retryable: false, raisedBy: 'capability' },
   NOT_ENOUGH_PACKS: { when: 'Fewer than two usable pricing packs in the period', retryable: false, raisedBy: 'capability' },

@@ -44,4 +44,3 @@ export function toPage<T>(rows: T[], size: number, cursorOf: (row: T) => string)
   const visible = rows.slice(0, size);
   return { items: visible.map((node) => ({ cursor: cursorOf(node), node })), hasNextPage: rows.length > size };
 }
-

@@ -23,7 +23,10 @@ async function transactions(t: TestServer, tenantId = 'demo') {
 }
 
 async function auditActions(t: TestServer, since: number): Promise<string[]> {
-  const rows = await t.app.db.sql.query<{ action: string; result: string }>('SELECT action, result FROM audit_log WHERE id > $1 ORDER BY id', [since]);
+  const rows = await t.app.db.sql.query<{ action: string; result: string }>(
+    'SELECT action, result FROM audit_log WHERE id > $1 ORDER BY id',
+    [since],
+  );
   return rows.map((r) => `${r.action}:${r.result}`);
 }
 
@@ -45,14 +48,17 @@ describe('run accounting', () => {
     await t.close();
   });
 
-  const run = (input: Record<string, unknown>, as = 'demo-analyst', server = t) => server.request(ExecutePatternDocument, { input: { ...OVERVIEW, ...input } as never }, { as });
+  const run = (input: Record<string, unknown>, as = 'demo-analyst', server = t) =>
+    server.request(ExecutePatternDocument, { input: { ...OVERVIEW, ...input } as never }, { as });
 
   it('50 concurrent runs with credits for 20: exactly 20 succeed, 30 are INSUFFICIENT_CREDITS, the balance ends at 0', async () => {
     await setBalance(t, 20);
     const before = (await transactions(t)).length;
     const results = await Promise.all(Array.from({ length: 50 }, (_, i) => run({}, 'demo-analyst', second && i % 2 ? second : t)));
     const ok = results.filter((r) => r.data?.executePattern?.status === 'SUCCESS');
-    const other = results.filter((r) => r.data?.executePattern?.status !== 'SUCCESS' && r.errors?.[0].extensions?.code !== 'INSUFFICIENT_CREDITS');
+    const other = results.filter(
+      (r) => r.data?.executePattern?.status !== 'SUCCESS' && r.errors?.[0].extensions?.code !== 'INSUFFICIENT_CREDITS',
+    );
     expect(other.map((r) => JSON.stringify(r.errors ?? r.data?.executePattern?.status))).toEqual([]);
     const refused = results.filter((r) => r.errors?.[0].extensions?.code === 'INSUFFICIENT_CREDITS');
     expect(ok).toHaveLength(20);
@@ -74,8 +80,18 @@ describe('run accounting', () => {
     expect(failed.data?.executePattern?.status).toBe('FAILED');
     expect(await balance(t)).toBe(10);
     const [debit, refund] = (await transactions(t)).slice(-2);
-    expect(debit).toMatchObject({ kind: 'DEBIT', amount: '-1.0000', balance_after: '9.0000', execution_id: failed.data!.executePattern!.id });
-    expect(refund).toMatchObject({ kind: 'REFUND', amount: '1.0000', balance_after: '10.0000', execution_id: failed.data!.executePattern!.id });
+    expect(debit).toMatchObject({
+      kind: 'DEBIT',
+      amount: '-1.0000',
+      balance_after: '9.0000',
+      execution_id: failed.data!.executePattern!.id,
+    });
+    expect(refund).toMatchObject({
+      kind: 'REFUND',
+      amount: '1.0000',
+      balance_after: '10.0000',
+      execution_id: failed.data!.executePattern!.id,
+    });
     await run({});
     expect(await balance(t)).toBe(9);
   });
@@ -115,19 +131,33 @@ describe('run accounting', () => {
     const debits = (await transactions(t)).slice(before);
     expect(debits.map((d) => [d.kind, Number(d.amount), d.execution_id])).toEqual(visible.map((id) => ['DEBIT', -1, id]));
     expect(await balance(t)).toBe(0);
-    const stored = await t.app.db.sql.query<{ id: string; status: string }>('SELECT id, status FROM executions WHERE id = ANY($1)', [visible]);
+    const stored = await t.app.db.sql.query<{ id: string; status: string }>('SELECT id, status FROM executions WHERE id = ANY($1)', [
+      visible,
+    ]);
     expect(Object.fromEntries(stored.map((row) => [row.id, row.status]))).toEqual(Object.fromEntries(visible.map((id) => [id, 'SUCCESS'])));
   });
 
   it('viewer.creditBalance shows the tenant balance; grantCredits (admins, own tenant) adds to it', async () => {
     await setBalance(t, 5);
-    const granted = await t.request('mutation { grantCredits(tenantId: "demo", amount: 25.5, reason: "November top-up") { amount kind balanceAfter reason } }', {}, { as: 'demo-admin' });
+    const granted = await t.request(
+      'mutation { grantCredits(tenantId: "demo", amount: 25.5, reason: "November top-up") { amount kind balanceAfter reason } }',
+      {},
+      { as: 'demo-admin' },
+    );
     expect(granted.data).toEqual({ grantCredits: { amount: 25.5, kind: 'GRANT', balanceAfter: 30.5, reason: 'November top-up' } });
     const viewer = await t.request('{ viewer { creditBalance } }', {}, { as: 'demo-viewer' });
     expect(viewer.data).toEqual({ viewer: { creditBalance: 30.5 } });
-    const foreign = await t.request('mutation { grantCredits(tenantId: "other", amount: 1, reason: "x") { amount } }', {}, { as: 'demo-admin' });
+    const foreign = await t.request(
+      'mutation { grantCredits(tenantId: "other", amount: 1, reason: "x") { amount } }',
+      {},
+      { as: 'demo-admin' },
+    );
     expect(foreign.errors?.[0].extensions?.code).toBe('FORBIDDEN');
-    const analyst = await t.request('mutation { grantCredits(tenantId: "demo", amount: 1, reason: "x") { amount } }', {}, { as: 'demo-analyst' });
+    const analyst = await t.request(
+      'mutation { grantCredits(tenantId: "demo", amount: 1, reason: "x") { amount } }',
+      {},
+      { as: 'demo-analyst' },
+    );
     expect(analyst.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     const bad = await t.request('mutation { grantCredits(tenantId: "demo", amount: -3, reason: "") { amount } }', {}, { as: 'demo-admin' });
     expect(bad.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', path: ['amount', 'reason'] });
@@ -138,7 +168,9 @@ describe('run accounting', () => {
     it('20 concurrent calls with one key give one execution and one debit', async () => {
       await setBalance(t, 100);
       const before = (await transactions(t)).length;
-      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => run({ idempotencyKey: 'order-42' }, 'demo-analyst', second && i % 2 ? second : t)));
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => run({ idempotencyKey: 'order-42' }, 'demo-analyst', second && i % 2 ? second : t)),
+      );
       const ids = new Set(results.map((r) => r.data?.executePattern?.id));
       expect(results.every((r) => r.errors === undefined)).toBe(true);
       expect(ids.size).toBe(1);
@@ -157,7 +189,11 @@ describe('run accounting', () => {
       expect(other.errors?.[0].extensions?.code).toBe('IDEMPOTENCY_KEY_REUSED');
       // keys are per tenant: another tenant may use the same key
       await setBalance(t, 5, 'other');
-      const otherTenant = await t.request(ExecutePatternDocument, { input: { patternId: 'portfolio_overview', inputs: { portfolioId: 'pf-other-income' }, idempotencyKey: 'order-43' } }, { as: 'other-analyst' });
+      const otherTenant = await t.request(
+        ExecutePatternDocument,
+        { input: { patternId: 'portfolio_overview', inputs: { portfolioId: 'pf-other-income' }, idempotencyKey: 'order-43' } },
+        { as: 'other-analyst' },
+      );
       expect(otherTenant.data?.executePattern?.status).toBe('SUCCESS');
     });
   });
@@ -189,7 +225,12 @@ describe('run accounting', () => {
         `SELECT actor_id, tenant_id, trace_id, resource FROM audit_log WHERE id > $1 AND action = 'pack.create'`,
         [since],
       );
-      expect(packEntry).toEqual({ actor_id: 'pack-builder', tenant_id: 'demo', trace_id: '4bf92f3577b34da6a3ce929d0e0e4736', resource: `pack:${packId}` });
+      expect(packEntry).toEqual({
+        actor_id: 'pack-builder',
+        tenant_id: 'demo',
+        trace_id: '4bf92f3577b34da6a3ce929d0e0e4736',
+        resource: `pack:${packId}`,
+      });
       // restore a usable latest pack for the tests after this one
       const restated = await t.request<{ createPricingPack: { id: string } }, never>(
         'mutation { createPricingPack(input: { date: "2026-11-30", policy: "WM4PM_CAD", prices: [{ symbol: "RY.TO", close: 1, currency: "CAD", source: "FMP" }], fxRates: [] }) { id } }',
@@ -201,9 +242,13 @@ describe('run accounting', () => {
 
     it('cannot be changed with UPDATE or DELETE, by the application’s role (not granted) nor by the owner (trigger)', async () => {
       // As a role without the grant (production's), PostgreSQL refuses first; as the owner, the trigger does.
-      await expect(t.app.db.sql.query(`UPDATE audit_log SET result = 'OK' WHERE id = (SELECT max(id) FROM audit_log)`)).rejects.toThrow(/append-only|permission denied/);
+      await expect(t.app.db.sql.query(`UPDATE audit_log SET result = 'OK' WHERE id = (SELECT max(id) FROM audit_log)`)).rejects.toThrow(
+        /append-only|permission denied/,
+      );
       await expect(t.app.db.sql.query('DELETE FROM audit_log')).rejects.toThrow(/append-only|permission denied/);
-      await expect(t.database.owner.query(`UPDATE audit_log SET result = 'OK' WHERE id = (SELECT max(id) FROM audit_log)`)).rejects.toThrow(/append-only/);
+      await expect(t.database.owner.query(`UPDATE audit_log SET result = 'OK' WHERE id = (SELECT max(id) FROM audit_log)`)).rejects.toThrow(
+        /append-only/,
+      );
       await expect(t.database.owner.query('DELETE FROM audit_log')).rejects.toThrow(/append-only/);
     });
   });
@@ -213,9 +258,14 @@ describe('run accounting', () => {
 
     it('two admins publishing on the same etag: one wins, the other gets PRECONDITION_FAILED with the winner’s etag', async () => {
       await t.app.db.prisma.user.create({ data: { id: 'demo-admin-2', tenantId: 'demo', roles: ['admin'] } });
-      const current = await t.request<{ pattern: { etag: string; version: string } }, never>('{ pattern(id: "portfolio_news") { etag version } }', undefined, { as: 'demo-viewer' });
+      const current = await t.request<{ pattern: { etag: string; version: string } }, never>(
+        '{ pattern(id: "portfolio_news") { etag version } }',
+        undefined,
+        { as: 'demo-viewer' },
+      );
       const etag = current.data!.pattern.etag;
-      const mutation = 'mutation($input: PublishPatternInput!, $ifMatch: String) { publishPattern(input: $input, ifMatch: $ifMatch) { version etag } }';
+      const mutation =
+        'mutation($input: PublishPatternInput!, $ifMatch: String) { publishPattern(input: $input, ifMatch: $ifMatch) { version etag } }';
       const a = { ...definition(), version: '1.1.0', description: 'Headlines, two per holding.' };
       const b = { ...definition(), version: '1.1.0', description: 'Headlines, five per holding.' };
       const [ra, rb] = await Promise.all([
@@ -225,9 +275,14 @@ describe('run accounting', () => {
       const winner = [ra, rb].find((r) => r.errors === undefined)!;
       const loser = [ra, rb].find((r) => r.errors !== undefined)!;
       expect(winner).toBeDefined();
-      expect(loser.errors?.[0].extensions).toMatchObject({ code: 'PRECONDITION_FAILED', currentEtag: (winner.data as { publishPattern: { etag: string } }).publishPattern.etag });
+      expect(loser.errors?.[0].extensions).toMatchObject({
+        code: 'PRECONDITION_FAILED',
+        currentEtag: (winner.data as { publishPattern: { etag: string } }).publishPattern.etag,
+      });
 
-      const now = await t.request<{ pattern: { version: string } }, never>('{ pattern(id: "portfolio_news") { version } }', undefined, { as: 'demo-viewer' });
+      const now = await t.request<{ pattern: { version: string } }, never>('{ pattern(id: "portfolio_news") { version } }', undefined, {
+        as: 'demo-viewer',
+      });
       expect(now.data!.pattern.version).toBe('1.1.0');
       // executions keep pointing at the version they ran; a new run uses the new version
       const ran = await run({ patternId: 'portfolio_news' });
@@ -235,7 +290,8 @@ describe('run accounting', () => {
     });
 
     it('validates the new definition exactly like the files at start, and refuses a stale or missing ifMatch', async () => {
-      const mutation = 'mutation($input: PublishPatternInput!, $ifMatch: String) { publishPattern(input: $input, ifMatch: $ifMatch) { version } }';
+      const mutation =
+        'mutation($input: PublishPatternInput!, $ifMatch: String) { publishPattern(input: $input, ifMatch: $ifMatch) { version } }';
       const cyclic = definition();
       cyclic.version = '2.0.0';
       cyclic.steps[0].args.asOf = '{{state.news.asOf}}';

@@ -29,7 +29,7 @@ describe('child fields of a page are batched', () => {
 
   /** Resolves once no query has run for 300 ms: the health hub's re-reads after the setup's writes are over. */
   async function quiet(): Promise<void> {
-    for (let seen = -1; seen !== queries.length; ) {
+    for (let seen = -1; seen !== queries.length;) {
       seen = queries.length;
       await new Promise((resolve) => setTimeout(resolve, 300));
     }
@@ -103,7 +103,11 @@ describe('child fields of a page are batched', () => {
       // both ask for every kind of child.
       let after: string | undefined;
       for (let page = 0; ; page++) {
-        const { edges } = (await counted<Packs>('query($after: String) { pricingPacks(first: 100, after: $after) { edges { cursor node { id } } } }', { after })).data.pricingPacks;
+        const { edges } = (
+          await counted<Packs>('query($after: String) { pricingPacks(first: 100, after: $after) { edges { cursor node { id } } } }', {
+            after,
+          })
+        ).data.pricingPacks;
         const start = edges.findIndex((e) => superseded.has(e.node.id));
         if (start >= 0) {
           after = start > 0 ? edges[start - 1].cursor : after;
@@ -160,7 +164,11 @@ describe('child fields of a page are batched', () => {
     const ran = new Map<string, string>();
 
     beforeAll(async () => {
-      await t.request('mutation { grantCredits(tenantId: "demo", amount: 1000, reason: "batched fields test") { balance } }', {}, { token: admin });
+      await t.request(
+        'mutation { grantCredits(tenantId: "demo", amount: 1000, reason: "batched fields test") { balance } }',
+        {},
+        { token: admin },
+      );
       const run = async (patternId: string) => {
         const response = await t.request<{ executePattern: { id: string } }, Record<string, unknown>>(
           'mutation($input: ExecutePatternInput!) { executePattern(input: $input) { id } }',
@@ -175,7 +183,10 @@ describe('child fields of a page are batched', () => {
       const definition = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'patterns', 'portfolio_overview.json'), 'utf8'));
       const published = await t.request(
         'mutation($input: PublishPatternInput!, $ifMatch: String) { publishPattern(input: $input, ifMatch: $ifMatch) { version } }',
-        { input: { definition: { ...definition, version: '1.0.1' } }, ifMatch: t.app.services.patterns.currentVersion('portfolio_overview')!.sha256 },
+        {
+          input: { definition: { ...definition, version: '1.0.1' } },
+          ifMatch: t.app.services.patterns.currentVersion('portfolio_overview')!.sha256,
+        },
         { token: admin },
       );
       expect(published.errors).toBeUndefined();

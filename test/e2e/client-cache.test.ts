@@ -21,7 +21,9 @@ import { startTestServer, type TestServer } from '../support/test-server';
 
 /** The type policies the README tells Apollo Client users to pass (schema/apollo-type-policies.json). */
 function typePolicies(): Record<string, object> {
-  const { $comment: _comment, ...policies } = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'schema', 'apollo-type-policies.json'), 'utf8')) as Record<string, object>;
+  const { $comment: _comment, ...policies } = JSON.parse(
+    readFileSync(path.join(__dirname, '..', '..', 'schema', 'apollo-type-policies.json'), 'utf8'),
+  ) as Record<string, object>;
   return policies;
 }
 
@@ -29,7 +31,11 @@ function typePolicies(): Record<string, object> {
 function withoutTypenames(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutTypenames);
   if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).filter(([key]) => key !== '__typename').map(([key, v]) => [key, withoutTypenames(v)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key]) => key !== '__typename')
+      .map(([key, v]) => [key, withoutTypenames(v)]),
+  );
 }
 
 /**
@@ -64,15 +70,24 @@ describe("Apollo Client's InMemoryCache over the example operations", () => {
 
   it('keeps every answer intact across patterns, pattern versions, executions, packs and portfolios', async () => {
     // Two executions of two patterns whose steps share step ids (both have a "series" step).
-    const overview = await client.mutate({ mutation: ExecutePatternDocument, variables: { input: { patternId: 'portfolio_overview', inputs: { portfolioId: 'pf-demo-growth' } } } });
-    const risk = await client.mutate({ mutation: ExecutePatternDocument, variables: { input: { patternId: 'portfolio_risk', inputs: { portfolioId: 'pf-demo-growth' } } } });
+    const overview = await client.mutate({
+      mutation: ExecutePatternDocument,
+      variables: { input: { patternId: 'portfolio_overview', inputs: { portfolioId: 'pf-demo-growth' } } },
+    });
+    const risk = await client.mutate({
+      mutation: ExecutePatternDocument,
+      variables: { input: { patternId: 'portfolio_risk', inputs: { portfolioId: 'pf-demo-growth' } } },
+    });
     const overviewId = overview.data!.executePattern!.id;
     const riskId = risk.data!.executePattern!.id;
     // A newer version of the pattern the first execution ran.
     const definition = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'patterns', 'portfolio_overview.json'), 'utf8'));
     const published = await t.request(
       'mutation($input: PublishPatternInput!, $ifMatch: String) { publishPattern(input: $input, ifMatch: $ifMatch) { version } }',
-      { input: { definition: { ...definition, version: '1.0.1', description: 'Overview, republished.' } }, ifMatch: (await t.app.services.patterns.currentVersion('portfolio_overview'))!.sha256 },
+      {
+        input: { definition: { ...definition, version: '1.0.1', description: 'Overview, republished.' } },
+        ifMatch: (await t.app.services.patterns.currentVersion('portfolio_overview'))!.sha256,
+      },
       { token },
     );
     expect(published.errors).toBeUndefined();

@@ -50,7 +50,9 @@ onPostgres('database outage during a stream of executions and a live subscriptio
     const probe = new SubscriptionProbe<PackHealthFieldsFragment>(t.wsClient({ as: 'demo-viewer' }), PackHealthChangedDocument);
     await probe.next();
     const token = await t.token('demo-analyst');
-    const balanceBefore = Number((await database.db.sql.query<{ credit_balance: string }>(`SELECT credit_balance FROM tenants WHERE id = 'demo'`))[0].credit_balance);
+    const balanceBefore = Number(
+      (await database.db.sql.query<{ credit_balance: string }>(`SELECT credit_balance FROM tenants WHERE id = 'demo'`))[0].credit_balance,
+    );
 
     // A stream of executions, 4 at a time, running through the outage.
     const answers: { ok: boolean; code?: string; retryable?: boolean }[] = [];
@@ -59,12 +61,20 @@ onPostgres('database outage during a stream of executions and a live subscriptio
       Array.from({ length: 4 }, async () => {
         while (streaming) {
           const r = await t.request(RUN, { input }, { token });
-          if (r.errors) answers.push({ ok: false, code: r.errors[0].extensions?.code as string, retryable: r.errors[0].extensions?.retryable as boolean });
+          if (r.errors)
+            answers.push({
+              ok: false,
+              code: r.errors[0].extensions?.code as string,
+              retryable: r.errors[0].extensions?.retryable as boolean,
+            });
           else answers.push({ ok: true });
         }
       }),
     );
-    await until(async () => answers.length, (n) => n >= 8);
+    await until(
+      async () => answers.length,
+      (n) => n >= 8,
+    );
 
     // The outage: no new connections, every existing one cut.
     await adminQuery(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS false`);
@@ -79,7 +89,10 @@ onPostgres('database outage during a stream of executions and a live subscriptio
     await adminQuery(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS true`);
     const after = await until(ready, (r) => r.status === 200);
     expect(after.body).toMatchObject({ database: true, packListener: true });
-    const okAgain = await until(() => t.request(RUN, { input }, { token }), (r) => !r.errors && (r.data as { executePattern?: { status?: string } }).executePattern?.status === 'SUCCESS');
+    const okAgain = await until(
+      () => t.request(RUN, { input }, { token }),
+      (r) => !r.errors && (r.data as { executePattern?: { status?: string } }).executePattern?.status === 'SUCCESS',
+    );
     expect(okAgain.data).toMatchObject({ executePattern: { status: 'SUCCESS' } });
     streaming = false;
     await stream;
@@ -90,7 +103,14 @@ onPostgres('database outage during a stream of executions and a live subscriptio
     for (const answer of answers.filter((a) => !a.ok)) expect(answer).toEqual({ ok: false, code: 'SERVICE_UNAVAILABLE', retryable: true });
 
     // Complete or absent: no run left RUNNING; each debit has its finish, FAILED ones their refund.
-    const runs = await database.db.sql.query<{ id: string; status: string; debits: string; refunds: string; starts: string; finishes: string }>(`
+    const runs = await database.db.sql.query<{
+      id: string;
+      status: string;
+      debits: string;
+      refunds: string;
+      starts: string;
+      finishes: string;
+    }>(`
       SELECT e.id, e.status,
         (SELECT count(*) FROM credit_transactions c WHERE c.execution_id = e.id AND c.kind = 'DEBIT') AS debits,
         (SELECT count(*) FROM credit_transactions c WHERE c.execution_id = e.id AND c.kind = 'REFUND') AS refunds,
@@ -104,7 +124,9 @@ onPostgres('database outage during a stream of executions and a live subscriptio
       expect(Number(run.refunds)).toBe(run.status === 'FAILED' ? 1 : 0);
     }
     const charged = runs.filter((r) => r.status !== 'FAILED').length;
-    const balanceAfter = Number((await database.db.sql.query<{ credit_balance: string }>(`SELECT credit_balance FROM tenants WHERE id = 'demo'`))[0].credit_balance);
+    const balanceAfter = Number(
+      (await database.db.sql.query<{ credit_balance: string }>(`SELECT credit_balance FROM tenants WHERE id = 'demo'`))[0].credit_balance,
+    );
     expect(balanceAfter).toBeCloseTo(balanceBefore - charged, 6);
 
     // The listener is back: the subscription hears the next change.
@@ -185,7 +207,9 @@ onPostgres('readiness while every pooled connection is busy', () => {
     expect(Date.now() - started).toBeLessThan(1_000);
     expect(await ready.json()).toEqual({ status: 'ready', database: true, packListener: true });
 
-    const detailed = (await (await fetch(`${base}/health/detailed`)).json()) as { database: { reachable: boolean; pool: { waiting: number; max: number; saturated: boolean } } };
+    const detailed = (await (await fetch(`${base}/health/detailed`)).json()) as {
+      database: { reachable: boolean; pool: { waiting: number; max: number; saturated: boolean } };
+    };
     expect(detailed.database.reachable).toBe(true);
     expect(detailed.database.pool).toMatchObject({ max: 8, saturated: true });
     expect(detailed.database.pool.waiting).toBeGreaterThan(0);

@@ -40,9 +40,16 @@ describe('error reporting and logs', () => {
     t.app.services.patterns.list = () => {
       throw new Error(leaky);
     };
-    const response = await t.request('{ patterns { id } }', {}, { token, headers: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' } });
+    const response = await t.request(
+      '{ patterns { id } }',
+      {},
+      { token, headers: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' } },
+    );
     expect(response.errors).toEqual([
-      expect.objectContaining({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', traceId: '0af7651916cd43dd8448eb211c80319c' } }),
+      expect.objectContaining({
+        message: 'Internal server error',
+        extensions: { code: 'INTERNAL_SERVER_ERROR', traceId: '0af7651916cd43dd8448eb211c80319c' },
+      }),
     ]);
     expect(JSON.stringify(response)).not.toContain('boom');
 
@@ -58,21 +65,38 @@ describe('error reporting and logs', () => {
   });
 
   it('logs one JSON line per request and per execution, with ids, and never a token or a raw user id', async () => {
-    const run = await t.request(ExecutePatternDocument, { input: { patternId: 'portfolio_news', inputs: { portfolioId: 'pf-demo-growth' } } }, { token });
+    const run = await t.request(
+      ExecutePatternDocument,
+      { input: { patternId: 'portfolio_news', inputs: { portfolioId: 'pf-demo-growth' } } },
+      { token },
+    );
     await t.request(ExportExecutionDocument, { id: run.data!.executePattern!.id, format: 'JSON' }, { token });
     const parsed = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     const requests = parsed.filter((l) => l.msg === 'graphql request');
     const executions = parsed.filter((l) => l.msg === 'execution finished');
     expect(requests.length).toBeGreaterThanOrEqual(3);
-    expect(requests.find((l) => l.operation === 'ExportExecution')).toMatchObject({ level: 30, errors: ['RIGHTS_EXPORT_BLOCKED'], requestId: expect.any(String), traceId: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    expect(requests.find((l) => l.operation === 'ExportExecution')).toMatchObject({
+      level: 30,
+      errors: ['RIGHTS_EXPORT_BLOCKED'],
+      requestId: expect.any(String),
+      traceId: expect.stringMatching(/^[0-9a-f]{32}$/),
+    });
     expect(executions).toHaveLength(1);
     // A request refused before execution (here a bad token) still has its line.
     const before = lines.length;
     const refused = await t.request('{ viewer { userId } }', {}, { token: 'not-a-token' });
     expect(refused.status).toBe(401);
-    const refusedLine = lines.slice(before).map((line) => JSON.parse(line) as Record<string, unknown>).find((l) => l.msg === 'graphql request');
+    const refusedLine = lines
+      .slice(before)
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .find((l) => l.msg === 'graphql request');
     expect(refusedLine).toMatchObject({ operationType: 'refused', errors: ['UNAUTHENTICATED'], requestId: expect.any(String) });
-    expect(executions[0]).toMatchObject({ executionId: run.data!.executePattern!.id, status: 'SUCCESS', pattern: 'portfolio_news@1.0.0', traceId: run.data!.executePattern!.metadata!.traceId });
+    expect(executions[0]).toMatchObject({
+      executionId: run.data!.executePattern!.id,
+      status: 'SUCCESS',
+      pattern: 'portfolio_news@1.0.0',
+      traceId: run.data!.executePattern!.metadata!.traceId,
+    });
     const all = lines.join('\n');
     expect(all).not.toContain(token);
     expect(all).not.toContain('eyJ');

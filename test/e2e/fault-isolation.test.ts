@@ -19,7 +19,8 @@ describe("one caller's bad runs do not degrade anyone", () => {
   const risk = (portfolioId: string, inputs: Record<string, unknown>, as: string) =>
     t.request(ExecutePatternDocument, { input: { patternId: 'portfolio_risk', inputs: { portfolioId, ...inputs } } }, { as });
   const count = async (sql: string) => (await t.app.db.sql.query<{ n: number }>(sql))[0].n;
-  const balance = async (tenant: string) => Number((await t.app.db.sql.query<{ b: string }>('SELECT credit_balance::text AS b FROM tenants WHERE id = $1', [tenant]))[0].b);
+  const balance = async (tenant: string) =>
+    Number((await t.app.db.sql.query<{ b: string }>('SELECT credit_balance::text AS b FROM tenants WHERE id = $1', [tenant]))[0].b);
 
   it('refuses inputs a capability cannot use before anything runs or is charged (BAD_USER_INPUT at the input)', async () => {
     const runsBefore = await count('SELECT count(*)::int AS n FROM executions');
@@ -36,7 +37,7 @@ describe("one caller's bad runs do not degrade anyone", () => {
     expect(await balance('demo')).toBe(before);
   });
 
-  it("a stream of runs that fail on their own data (refunded) never opens the circuit, for this tenant or another", async () => {
+  it('a stream of runs that fail on their own data (refunded) never opens the circuit, for this tenant or another', async () => {
     // A weekend-only period: valid dates, but fewer than two packs to value — the run fails.
     for (let i = 0; i < 8; i++) {
       const response = await risk('pf-demo-growth', { start: '2026-11-14', end: '2026-11-15' }, 'demo-analyst');

@@ -8,9 +8,28 @@ const EXECUTIONS = /* GraphQL */ `
     executions(filter: $filter, first: $first, after: $after) {
       edges {
         cursor
-        node { id status createdAt creditsConsumed pattern { id version } metadata { patternId pricingPackId traceId } }
+        node {
+          id
+          status
+          createdAt
+          creditsConsumed
+          pattern {
+            id
+            version
+          }
+          metadata {
+            patternId
+            pricingPackId
+            traceId
+          }
+        }
       }
-      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+      pageInfo {
+        hasNextPage
+        hasPreviousPage
+        startCursor
+        endCursor
+      }
     }
   }
 `;
@@ -18,8 +37,25 @@ const EXECUTIONS = /* GraphQL */ `
 const AUDIT_LOG = /* GraphQL */ `
   query AuditLog($filter: AuditFilter, $first: Int, $after: String) {
     auditLog(filter: $filter, first: $first, after: $after) {
-      edges { cursor node { id occurredAt actorId tenantId action resource changes result traceId requestId } }
-      pageInfo { hasNextPage endCursor }
+      edges {
+        cursor
+        node {
+          id
+          occurredAt
+          actorId
+          tenantId
+          action
+          resource
+          changes
+          result
+          traceId
+          requestId
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
     }
   }
 `;
@@ -28,8 +64,24 @@ interface Connection<T> {
   edges: { cursor: string; node: T }[];
   pageInfo: { hasNextPage: boolean; hasPreviousPage?: boolean; startCursor?: string | null; endCursor: string | null };
 }
-type ExecutionNode = { id: string; status: string; createdAt: string; pattern: { id: string; version: string }; metadata: { patternId: string } };
-type AuditNode = { id: string; occurredAt: string; actorId: string | null; tenantId: string | null; action: string; resource: string | null; changes: unknown; result: string; traceId: string | null };
+type ExecutionNode = {
+  id: string;
+  status: string;
+  createdAt: string;
+  pattern: { id: string; version: string };
+  metadata: { patternId: string };
+};
+type AuditNode = {
+  id: string;
+  occurredAt: string;
+  actorId: string | null;
+  tenantId: string | null;
+  action: string;
+  resource: string | null;
+  changes: unknown;
+  result: string;
+  traceId: string | null;
+};
 type ExecutionsData = { executions: Connection<ExecutionNode> };
 
 interface Run {
@@ -46,15 +98,20 @@ describe('execution history and audit log', () => {
   const TRACE = `history-e2e-${randomUUID()}`;
 
   /** Every page of a connection, following endCursor. */
-  async function all<T>(query: string, field: 'executions' | 'auditLog', variables: Record<string, unknown>, as: string, first = 3): Promise<T[]> {
+  async function all<T>(
+    query: string,
+    field: 'executions' | 'auditLog',
+    variables: Record<string, unknown>,
+    as: string,
+    first = 3,
+  ): Promise<T[]> {
     const nodes: T[] = [];
     let after: string | null = null;
     for (let pages = 0; pages < 1000; pages++) {
-      const response: GraphQLResponse<Record<string, Connection<T>>> = await t.request<Record<string, Connection<T>>, Record<string, unknown>>(
-        query,
-        { ...variables, first, after },
-        { as },
-      );
+      const response: GraphQLResponse<Record<string, Connection<T>>> = await t.request<
+        Record<string, Connection<T>>,
+        Record<string, unknown>
+      >(query, { ...variables, first, after }, { as });
       expect(response.errors).toBeUndefined();
       const connection: Connection<T> = response.data![field];
       nodes.push(...connection.edges.map((e) => e.node));
@@ -69,7 +126,10 @@ describe('execution history and audit log', () => {
   beforeAll(async () => {
     t = await startTestServer();
     const prisma = t.app.db.prisma;
-    const version = await prisma.patternVersion.findFirstOrThrow({ where: { patternId: 'portfolio_overview' }, orderBy: { createdAt: 'desc' } });
+    const version = await prisma.patternVersion.findFirstOrThrow({
+      where: { patternId: 'portfolio_overview' },
+      orderBy: { createdAt: 'desc' },
+    });
     pattern = { patternId: version.patternId, version: version.version };
     const base = Date.parse('2026-10-01T09:00:00Z');
     const statuses = ['SUCCESS', 'FAILED', 'PARTIAL'] as const;
@@ -115,7 +175,15 @@ describe('execution history and audit log', () => {
       });
     }
     // An operator action with no tenant belongs to no tenant's log.
-    await appendAudit(t.app.db.sql, { tenantId: null, actorId: 'operator', action: 'history.test.grant', resource: null, result: 'OK', traceId: TRACE, requestId: null });
+    await appendAudit(t.app.db.sql, {
+      tenantId: null,
+      actorId: 'operator',
+      action: 'history.test.grant',
+      resource: null,
+      result: 'OK',
+      traceId: TRACE,
+      requestId: null,
+    });
   });
   afterAll(async () => {
     await t?.close();
@@ -128,7 +196,9 @@ describe('execution history and audit log', () => {
       const seen = await all<ExecutionNode>(EXECUTIONS, 'executions', {}, 'demo-viewer');
       expect(seen.filter((n) => otherIds.has(n.id))).toEqual([]);
       // Ours, in order (the tenant may have other runs from elsewhere in its history).
-      expect(seen.filter((n) => demoIds.has(n.id)).map((n) => n.id)).toEqual(newestFirst(runs.filter((r) => r.tenantId === 'demo')).map((r) => r.id));
+      expect(seen.filter((n) => demoIds.has(n.id)).map((n) => n.id)).toEqual(
+        newestFirst(runs.filter((r) => r.tenantId === 'demo')).map((r) => r.id),
+      );
       const times = seen.map((n) => Date.parse(n.createdAt));
       expect(times).toEqual([...times].sort((a, b) => b - a));
       expect(new Set(seen.map((n) => n.id)).size).toBe(seen.length);
@@ -145,7 +215,11 @@ describe('execution history and audit log', () => {
     });
 
     it('resolves the PatternExecution fields of each node', async () => {
-      const response = await t.request<ExecutionsData, Record<string, unknown>>(EXECUTIONS, { first: 1, filter: { patternId: pattern.patternId, to: '2026-10-01T09:01:00.000Z' } }, { as: 'demo-analyst' });
+      const response = await t.request<ExecutionsData, Record<string, unknown>>(
+        EXECUTIONS,
+        { first: 1, filter: { patternId: pattern.patternId, to: '2026-10-01T09:01:00.000Z' } },
+        { as: 'demo-analyst' },
+      );
       expect(response.errors).toBeUndefined();
       const [edge] = response.data!.executions.edges;
       const first = runs[0];
@@ -156,7 +230,11 @@ describe('execution history and audit log', () => {
         pattern: { id: pattern.patternId, version: pattern.version },
         metadata: { patternId: pattern.patternId },
       });
-      expect(response.data!.executions.pageInfo).toMatchObject({ hasPreviousPage: false, startCursor: edge.cursor, endCursor: edge.cursor });
+      expect(response.data!.executions.pageInfo).toMatchObject({
+        hasPreviousPage: false,
+        startCursor: edge.cursor,
+        endCursor: edge.cursor,
+      });
     });
 
     it('filters by status, pattern, portfolio and date range', async () => {
@@ -165,7 +243,15 @@ describe('execution history and audit log', () => {
       const seen = await all<ExecutionNode>(
         EXECUTIONS,
         'executions',
-        { filter: { status: ['SUCCESS', 'PARTIAL'], patternId: pattern.patternId, portfolioId: 'pf-demo-growth', from: from.toISOString(), to: to.toISOString() } },
+        {
+          filter: {
+            status: ['SUCCESS', 'PARTIAL'],
+            patternId: pattern.patternId,
+            portfolioId: 'pf-demo-growth',
+            from: from.toISOString(),
+            to: to.toISOString(),
+          },
+        },
         'demo-admin',
         2,
       );
@@ -209,11 +295,25 @@ describe('execution history and audit log', () => {
       const seen = await all<AuditNode>(
         AUDIT_LOG,
         'auditLog',
-        { filter: { action: 'history.test.export', actorId: 'demo-admin', resource: 'tenant:demo', result: 'DENIED', from: '2000-01-01T00:00:00Z', to: new Date(Date.now() + 60_000).toISOString() } },
+        {
+          filter: {
+            action: 'history.test.export',
+            actorId: 'demo-admin',
+            resource: 'tenant:demo',
+            result: 'DENIED',
+            from: '2000-01-01T00:00:00Z',
+            to: new Date(Date.now() + 60_000).toISOString(),
+          },
+        },
         'demo-admin',
       );
       expect(seen.map((n) => [n.action, n.result, n.tenantId])).toEqual([['history.test.export', 'DENIED', 'demo']]);
-      const none = await all<AuditNode>(AUDIT_LOG, 'auditLog', { filter: { action: 'history.test.export', to: '2000-01-01T00:00:00Z' } }, 'demo-admin');
+      const none = await all<AuditNode>(
+        AUDIT_LOG,
+        'auditLog',
+        { filter: { action: 'history.test.export', to: '2000-01-01T00:00:00Z' } },
+        'demo-admin',
+      );
       expect(none).toEqual([]);
     });
 

@@ -72,7 +72,10 @@ describe('identity, roles and error codes', () => {
           connectionParams: { authorization: 'Bearer not.a.jwt' },
           on: { closed: (event) => resolve((event as { code: number }).code) },
         });
-        client.subscribe({ query: 'subscription { packHealthChanged { status } }' }, { next: () => {}, error: () => {}, complete: () => {} });
+        client.subscribe(
+          { query: 'subscription { packHealthChanged { status } }' },
+          { next: () => {}, error: () => {}, complete: () => {} },
+        );
       });
       expect(closeCode).toBe(4403);
     });
@@ -99,18 +102,21 @@ describe('identity, roles and error codes', () => {
   });
 
   describe('roles', () => {
-    it.each(['demo-viewer', 'demo-analyst', 'other-analyst'])('%s may not publish or mark packs (FORBIDDEN, nothing written)', async (user) => {
-      const before = await snapshot(t);
-      for (const [document, variables] of [
-        [CreatePricingPackDocument, { input: samplePack('2026-11-22') }],
-        [MarkPackFreshDocument, { id: 'PP_2026-11-20' }],
-        [MarkPackErrorDocument, { id: 'PP_2026-11-20', message: 'nope' }],
-      ] as const) {
-        const response = await t.request(document as never, variables as never, { as: user });
-        expect(response.errors?.[0].extensions?.code).toBe('FORBIDDEN');
-      }
-      expect(await snapshot(t)).toBe(before);
-    });
+    it.each(['demo-viewer', 'demo-analyst', 'other-analyst'])(
+      '%s may not publish or mark packs (FORBIDDEN, nothing written)',
+      async (user) => {
+        const before = await snapshot(t);
+        for (const [document, variables] of [
+          [CreatePricingPackDocument, { input: samplePack('2026-11-22') }],
+          [MarkPackFreshDocument, { id: 'PP_2026-11-20' }],
+          [MarkPackErrorDocument, { id: 'PP_2026-11-20', message: 'nope' }],
+        ] as const) {
+          const response = await t.request(document as never, variables as never, { as: user });
+          expect(response.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+        }
+        expect(await snapshot(t)).toBe(before);
+      },
+    );
 
     it.each(['pack-builder', 'demo-admin'])('%s may publish a pack', async (user) => {
       const date = user === 'pack-builder' ? '2026-11-26' : '2026-11-27';

@@ -1,4 +1,10 @@
-import { CreatePricingPackDocument, ExecutePatternDocument, ExportExecutionDocument, PackHealthChangedDocument, PackHealthDocument } from '../generated/operations';
+import {
+  CreatePricingPackDocument,
+  ExecutePatternDocument,
+  ExportExecutionDocument,
+  PackHealthChangedDocument,
+  PackHealthDocument,
+} from '../generated/operations';
 import { samplePack } from '../support/packs';
 import { SubscriptionProbe } from '../support/subscription-probe';
 import { startTestServer, type TestServer } from '../support/test-server';
@@ -9,7 +15,12 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
     if (!line.startsWith(name)) continue;
     const match = /^([a-z_]+)(\{([^}]*)\})? (\S+)$/.exec(line);
     if (!match || match[1] !== name) continue;
-    const have = Object.fromEntries((match[3] ?? '').split(',').filter(Boolean).map((kv) => kv.split('=').map((x) => x.replace(/"/g, ''))));
+    const have = Object.fromEntries(
+      (match[3] ?? '')
+        .split(',')
+        .filter(Boolean)
+        .map((kv) => kv.split('=').map((x) => x.replace(/"/g, ''))),
+    );
     if (Object.entries(labels).every(([k, v]) => have[k] === v)) return Number(match[4]);
   }
   return undefined;
@@ -28,7 +39,8 @@ describe('GET /metrics and /health/detailed', () => {
   });
 
   it('shows each metric with the counts of the flow that ran', async () => {
-    const run = (patternId: string) => t.request(ExecutePatternDocument, { input: { patternId, inputs: { portfolioId: 'pf-demo-growth' } } }, { as: 'demo-analyst' });
+    const run = (patternId: string) =>
+      t.request(ExecutePatternDocument, { input: { patternId, inputs: { portfolioId: 'pf-demo-growth' } } }, { as: 'demo-analyst' });
     await t.request(PackHealthDocument, {}, {});
     const news = (await run('portfolio_news')).data!.executePattern!.id;
     await run('portfolio_overview');
@@ -40,9 +52,15 @@ describe('GET /metrics and /health/detailed', () => {
     await probe.next((h) => (h as { status: string }).status === 'WARMING');
 
     const text = await scrape();
-    expect(sample(text, 'freshgate_graphql_request_duration_seconds_count', { operation_name: 'PackHealth', operation_type: 'query' })).toBe(1);
-    expect(sample(text, 'freshgate_graphql_request_duration_seconds_count', { operation_name: 'ExecutePattern', operation_type: 'mutation' })).toBe(3);
-    expect(sample(text, 'freshgate_pattern_execution_duration_seconds_count', { pattern: 'portfolio_overview', status: 'SUCCESS' })).toBe(1);
+    expect(
+      sample(text, 'freshgate_graphql_request_duration_seconds_count', { operation_name: 'PackHealth', operation_type: 'query' }),
+    ).toBe(1);
+    expect(
+      sample(text, 'freshgate_graphql_request_duration_seconds_count', { operation_name: 'ExecutePattern', operation_type: 'mutation' }),
+    ).toBe(3);
+    expect(sample(text, 'freshgate_pattern_execution_duration_seconds_count', { pattern: 'portfolio_overview', status: 'SUCCESS' })).toBe(
+      1,
+    );
     expect(sample(text, 'freshgate_pattern_execution_duration_seconds_count', { pattern: 'portfolio_news', status: 'SUCCESS' })).toBe(1);
     expect(sample(text, 'freshgate_freshness_gate_blocks_total', { reason: 'warming' })).toBe(1);
     expect(sample(text, 'freshgate_pack_status', { status: 'WARMING' })).toBe(1);
@@ -71,7 +89,9 @@ describe('GET /metrics and /health/detailed', () => {
     expect(label('x'.repeat(65))).toBe('invalid');
     for (let i = 0; i < 300; i++) label(`Op${i}`);
     expect(label('OneTooMany')).toBe('other');
-    expect(sample(text, 'freshgate_graphql_request_duration_seconds_count', { operation_name: 'anonymous', operation_type: 'query' })).toBe(1);
+    expect(sample(text, 'freshgate_graphql_request_duration_seconds_count', { operation_name: 'anonymous', operation_type: 'query' })).toBe(
+      1,
+    );
   });
 
   it('/health/detailed reports version, uptime, database, listener, pack health and breakers', async () => {

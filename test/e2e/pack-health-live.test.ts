@@ -101,7 +101,13 @@ describe('packHealthChanged over graphql-ws', () => {
       const packId = created.data!.createPricingPack!.id;
       const probe = subscribe({ packId });
       await probe.next((h) => h.status === 'WARMING');
-      await run('psql', [t.database.url!, '-v', 'ON_ERROR_STOP=1', '-qc', `UPDATE pricing_packs SET is_fresh = true WHERE id = '${packId}'`]);
+      await run('psql', [
+        t.database.url!,
+        '-v',
+        'ON_ERROR_STOP=1',
+        '-qc',
+        `UPDATE pricing_packs SET is_fresh = true WHERE id = '${packId}'`,
+      ]);
       expect(await probe.next()).toMatchObject({ status: 'FRESH', packId, isFresh: true });
     });
 
@@ -115,7 +121,13 @@ describe('packHealthChanged over graphql-ws', () => {
       expect(killed).toHaveLength(1);
       await waitFor(async () => (await fetch(t.server.url.replace('/graphql', '/health/ready'))).status === 200);
 
-      await run('psql', [t.database.url!, '-v', 'ON_ERROR_STOP=1', '-qc', `INSERT INTO pricing_packs (id, date, policy, hash) VALUES ('PP_2026-11-27', '2026-11-27', 'WM4PM_CAD', 'sha256:psql')`]);
+      await run('psql', [
+        t.database.url!,
+        '-v',
+        'ON_ERROR_STOP=1',
+        '-qc',
+        `INSERT INTO pricing_packs (id, date, policy, hash) VALUES ('PP_2026-11-27', '2026-11-27', 'WM4PM_CAD', 'sha256:psql')`,
+      ]);
       expect(await probe.next((h) => h.packId === 'PP_2026-11-27')).toMatchObject({ status: 'WARMING' });
     });
 

@@ -28,7 +28,11 @@ describe('executePattern', () => {
   const executionCount = async () => (await t.app.db.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM executions'))[0].n;
 
   function run(input: Record<string, unknown>, as = 'demo-analyst') {
-    return t.request(ExecutePatternDocument, { input: { patternId: 'portfolio_overview', inputs: { portfolioId: PORTFOLIO }, ...input } as never }, { as });
+    return t.request(
+      ExecutePatternDocument,
+      { input: { patternId: 'portfolio_overview', inputs: { portfolioId: PORTFOLIO }, ...input } as never },
+      { as },
+    );
   }
 
   /** A new pack for `date` with the same content as the latest one, prices nudged by `drift`. */
@@ -41,7 +45,12 @@ describe('executePattern', () => {
         input: {
           date,
           policy: 'WM4PM_CAD',
-          prices: pack.prices.map((p) => ({ symbol: p.symbol, close: Math.round(p.close * drift * 100) / 100, currency: p.currency, source: p.source })),
+          prices: pack.prices.map((p) => ({
+            symbol: p.symbol,
+            close: Math.round(p.close * drift * 100) / 100,
+            currency: p.currency,
+            source: p.source,
+          })),
           fxRates: pack.fxRates.map((f) => ({ currency: f.currency, rate: f.rate, source: f.source })),
         },
       },
@@ -61,13 +70,22 @@ describe('executePattern', () => {
       expect(result.portfolioId).toBe(PORTFOLIO);
       expect(result.baseCurrency).toBe('CAD');
       expect(result.positions.length).toBeGreaterThan(10);
-      expect(result.positions[0]).toEqual(expect.objectContaining({ symbol: expect.any(String), quantity: expect.any(Number), averageCost: expect.any(Number) }));
+      expect(result.positions[0]).toEqual(
+        expect.objectContaining({ symbol: expect.any(String), quantity: expect.any(Number), averageCost: expect.any(Number) }),
+      );
       expect(result.valuation.totalValueBase).toBeGreaterThan(100_000);
       expect(result.valuation.missingPrices).toEqual([]);
       // The valuation adds up: holdings plus cash, each converted at the pack's rate.
       const holdings = result.valuation.holdings.reduce((s: number, h: { marketValueBase: number }) => s + h.marketValueBase, 0);
       expect(holdings + result.valuation.cashValueBase).toBeCloseTo(result.valuation.totalValueBase, 4);
-      expect(result.twr).toEqual(expect.objectContaining({ start: '2025-11-21', end: '2026-11-20', totalReturn: expect.any(Number), annualizedReturn: expect.any(Number) }));
+      expect(result.twr).toEqual(
+        expect.objectContaining({
+          start: '2025-11-21',
+          end: '2026-11-20',
+          totalReturn: expect.any(Number),
+          annualizedReturn: expect.any(Number),
+        }),
+      );
       expect(Math.abs(result.twr.totalReturn)).toBeLessThan(1);
       expect(result.charts.allocationByAssetClass.map((s: { key: string }) => s.key)).toEqual(expect.arrayContaining(['EQUITY', 'CASH']));
       const weights = result.charts.allocationByCurrency.reduce((s: number, x: { weight: number }) => s + x.weight, 0);
@@ -90,13 +108,15 @@ describe('executePattern', () => {
         }),
       );
       expect(execution.metadata!.durationMs).toBeGreaterThan(0);
-      expect(execution.steps!.map((s) => [s.stepId, s.status, s.agent])).toEqual([
-        ['positions', 'SUCCESS', 'financial_analyst'],
-        ['series', 'SUCCESS', 'financial_analyst'],
-        ['valuation', 'SUCCESS', 'financial_analyst'],
-        ['twr', 'SUCCESS', 'financial_analyst'],
-        ['charts', 'SUCCESS', 'financial_analyst'],
-      ].sort((a, b) => execution.steps!.findIndex((s) => s.stepId === a[0]) - execution.steps!.findIndex((s) => s.stepId === b[0])));
+      expect(execution.steps!.map((s) => [s.stepId, s.status, s.agent])).toEqual(
+        [
+          ['positions', 'SUCCESS', 'financial_analyst'],
+          ['series', 'SUCCESS', 'financial_analyst'],
+          ['valuation', 'SUCCESS', 'financial_analyst'],
+          ['twr', 'SUCCESS', 'financial_analyst'],
+          ['charts', 'SUCCESS', 'financial_analyst'],
+        ].sort((a, b) => execution.steps!.findIndex((s) => s.stepId === a[0]) - execution.steps!.findIndex((s) => s.stepId === b[0])),
+      );
       // positions and series read nothing of each other: they ran at the same time.
       const at = (id: string) => execution.steps!.find((s) => s.stepId === id)!;
       expect(Date.parse(at('series').startedAt!)).toBeLessThan(Date.parse(at('positions').finishedAt!));
@@ -104,10 +124,17 @@ describe('executePattern', () => {
       // charts needs valuation and twr: it started after both finished.
       expect(Date.parse(at('charts').startedAt!)).toBeGreaterThanOrEqual(Date.parse(at('twr').finishedAt!));
       expect(execution.attributions!.map((a) => a.source)).toEqual(['FMP', 'FRED', 'Internal', 'Polygon']);
-      expect(execution.attributions!.find((a) => a.source === 'FMP')).toMatchObject({ required: true, text: expect.stringContaining('Financial Modeling Prep') });
+      expect(execution.attributions!.find((a) => a.source === 'FMP')).toMatchObject({
+        required: true,
+        text: expect.stringContaining('Financial Modeling Prep'),
+      });
 
       const stored = await t.request(ExecutionDocument, { id: execution.id }, { as: 'demo-viewer' });
-      expect(stored.data!.execution).toMatchObject({ id: execution.id, resultSha256: execution.resultSha256, pattern: { id: 'portfolio_overview', version: '1.0.0' } });
+      expect(stored.data!.execution).toMatchObject({
+        id: execution.id,
+        resultSha256: execution.resultSha256,
+        pattern: { id: 'portfolio_overview', version: '1.0.0' },
+      });
       expect(stored.data!.execution!.result).toEqual(execution.result);
     });
 
@@ -116,7 +143,14 @@ describe('executePattern', () => {
       expect(risk.data?.executePattern?.status).toBe('SUCCESS');
       const r = risk.data!.executePattern!.result as Record<string, any>;
       expect(r.mwr).toEqual(expect.any(Number));
-      expect(r.risk).toEqual(expect.objectContaining({ annualVolatility: expect.any(Number), sharpeRatio: expect.any(Number), maxDrawdown: expect.any(Number), riskFreeRate: 0.03 }));
+      expect(r.risk).toEqual(
+        expect.objectContaining({
+          annualVolatility: expect.any(Number),
+          sharpeRatio: expect.any(Number),
+          maxDrawdown: expect.any(Number),
+          riskFreeRate: 0.03,
+        }),
+      );
       expect(r.risk.maxDrawdown).toBeLessThanOrEqual(0);
 
       const news = await run({ patternId: 'portfolio_news' });
@@ -202,7 +236,7 @@ describe('executePattern', () => {
       probe.close();
     });
 
-    it("another tenant cannot follow or read an execution: it looks missing", async () => {
+    it('another tenant cannot follow or read an execution: it looks missing', async () => {
       const done = await run({});
       const id = done.data!.executePattern!.id;
       const read = await t.request(ExecutionDocument, { id }, { as: 'other-analyst' });
@@ -240,7 +274,8 @@ describe('executePattern', () => {
       const newPack = await publishPack('2026-11-23');
       expect((await t.request(MarkPackFreshDocument, { id: newPack }, { as: 'pack-builder' })).errors).toBeUndefined();
 
-      const pinned = (await run({ packId: first.metadata!.pricingPackId, ledgerCommit: first.metadata!.ledgerCommitHash })).data!.executePattern!;
+      const pinned = (await run({ packId: first.metadata!.pricingPackId, ledgerCommit: first.metadata!.ledgerCommitHash })).data!
+        .executePattern!;
       expect(pinned.status).toBe('SUCCESS');
       expect(pinned.id).not.toBe(first.id);
       expect(pinned.resultSha256).toBe(first.resultSha256);
@@ -284,7 +319,11 @@ describe('executePattern', () => {
       const before = await executionCount();
       for (const requireFresh of [true, false]) {
         const response = await run({ requireFresh });
-        expect(response.errors?.[0].extensions).toMatchObject({ code: 'PRICING_PACK_ERROR', packId: warming, errorMessage: 'FX break of 35 bps' });
+        expect(response.errors?.[0].extensions).toMatchObject({
+          code: 'PRICING_PACK_ERROR',
+          packId: warming,
+          errorMessage: 'FX break of 35 bps',
+        });
       }
       expect(await executionCount()).toBe(before);
     });

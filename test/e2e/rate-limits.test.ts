@@ -38,7 +38,9 @@ function post(t: TestServer, query: string, options: { token?: string; localAddr
         let text = '';
         response.setEncoding('utf8');
         response.on('data', (chunk: string) => (text += chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: JSON.parse(text) as GraphQLBody }));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, body: JSON.parse(text) as GraphQLBody }),
+        );
       },
     );
     request.on('error', reject);
@@ -250,7 +252,9 @@ describe('rate limits', () => {
 
     it('limits nothing', async () => {
       const token = await t.token('demo-viewer');
-      const responses = await Promise.all(Array.from({ length: 30 }, (_, i) => post(t, i % 2 ? PACK_HEALTH_QUERY : VIEWER_QUERY, i % 3 ? { token } : {})));
+      const responses = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => post(t, i % 2 ? PACK_HEALTH_QUERY : VIEWER_QUERY, i % 3 ? { token } : {})),
+      );
       expect(responses.every((r) => r.status === 200)).toBe(true);
     });
   });
@@ -270,7 +274,9 @@ describe('rate limits', () => {
     });
 
     it('keeps its counters in an UNLOGGED rate_limits table', async () => {
-      const rows = await a.app.db.sql.query<{ relpersistence: string }>(`SELECT relpersistence FROM pg_class WHERE relname = 'rate_limits'`);
+      const rows = await a.app.db.sql.query<{ relpersistence: string }>(
+        `SELECT relpersistence FROM pg_class WHERE relname = 'rate_limits'`,
+      );
       expect(rows).toEqual([{ relpersistence: 'u' }]);
     });
 

@@ -9,13 +9,30 @@ import { startTestServer, type TestServer } from '../support/test-server';
 const PORTFOLIO = 'pf-demo-growth';
 
 async function execute(t: TestServer, patternId: string): Promise<string> {
-  const response = await t.request(ExecutePatternDocument, { input: { patternId, inputs: { portfolioId: PORTFOLIO } } }, { as: 'demo-analyst' });
+  const response = await t.request(
+    ExecutePatternDocument,
+    { input: { patternId, inputs: { portfolioId: PORTFOLIO } } },
+    { as: 'demo-analyst' },
+  );
   expect(response.errors).toBeUndefined();
   return response.data!.executePattern!.id;
 }
 
-async function violations(t: TestServer): Promise<{ actor_id: string; tenant_id: string; resource: string; changes: { blockedSources: string[]; format: string }; trace_id: string; result: string }[]> {
-  return t.app.db.sql.query(`SELECT actor_id, tenant_id, resource, changes, trace_id, result FROM audit_log WHERE action = 'rights.violation' ORDER BY id`);
+async function violations(
+  t: TestServer,
+): Promise<
+  {
+    actor_id: string;
+    tenant_id: string;
+    resource: string;
+    changes: { blockedSources: string[]; format: string };
+    trace_id: string;
+    result: string;
+  }[]
+> {
+  return t.app.db.sql.query(
+    `SELECT actor_id, tenant_id, resource, changes, trace_id, result FROM audit_log WHERE action = 'rights.violation' ORDER BY id`,
+  );
 }
 
 async function auditCount(t: TestServer): Promise<number> {
@@ -37,22 +54,29 @@ describe('rights registry, exports and tenant isolation', () => {
   });
 
   describe('exportExecution', () => {
-    it.each(['JSON', 'CSV', 'TEXT'] as const)('refuses a NewsAPI result as %s: RIGHTS_EXPORT_BLOCKED and one audited violation', async (format) => {
-      const before = await violations(t);
-      const response = await t.request(ExportExecutionDocument, { id: news, format }, { as: 'demo-analyst', headers: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' } });
-      expect(response.errors?.[0].extensions).toMatchObject({ code: 'RIGHTS_EXPORT_BLOCKED', blockedSources: ['NewsAPI'] });
-      expect(response.data).toEqual({ exportExecution: null });
-      const after = await violations(t);
-      expect(after).toHaveLength(before.length + 1);
-      expect(after[after.length - 1]).toMatchObject({
-        actor_id: 'demo-analyst',
-        tenant_id: 'demo',
-        resource: `execution:${news}`,
-        result: 'DENIED',
-        trace_id: '0af7651916cd43dd8448eb211c80319c',
-        changes: expect.objectContaining({ blockedSources: ['NewsAPI'], format }),
-      });
-    });
+    it.each(['JSON', 'CSV', 'TEXT'] as const)(
+      'refuses a NewsAPI result as %s: RIGHTS_EXPORT_BLOCKED and one audited violation',
+      async (format) => {
+        const before = await violations(t);
+        const response = await t.request(
+          ExportExecutionDocument,
+          { id: news, format },
+          { as: 'demo-analyst', headers: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' } },
+        );
+        expect(response.errors?.[0].extensions).toMatchObject({ code: 'RIGHTS_EXPORT_BLOCKED', blockedSources: ['NewsAPI'] });
+        expect(response.data).toEqual({ exportExecution: null });
+        const after = await violations(t);
+        expect(after).toHaveLength(before.length + 1);
+        expect(after[after.length - 1]).toMatchObject({
+          actor_id: 'demo-analyst',
+          tenant_id: 'demo',
+          resource: `execution:${news}`,
+          result: 'DENIED',
+          trace_id: '0af7651916cd43dd8448eb211c80319c',
+          changes: expect.objectContaining({ blockedSources: ['NewsAPI'], format }),
+        });
+      },
+    );
 
     it.each([
       ['JSON', 'application/json', /"watermark":\s*\{/],
@@ -83,7 +107,11 @@ describe('rights registry, exports and tenant isolation', () => {
 
     it('an unknown execution is NOT_FOUND; an unknown format is refused before any resolver runs', async () => {
       const audits = await auditCount(t);
-      const unknown = await t.request(ExportExecutionDocument, { id: '00000000-0000-4000-8000-000000000000', format: 'JSON' }, { as: 'demo-analyst' });
+      const unknown = await t.request(
+        ExportExecutionDocument,
+        { id: '00000000-0000-4000-8000-000000000000', format: 'JSON' },
+        { as: 'demo-analyst' },
+      );
       expect(unknown.errors?.[0].extensions?.code).toBe('NOT_FOUND');
       const badFormat = await t.request(ExportExecutionDocument, { id: overview, format: 'PDF' as never }, { as: 'demo-analyst' });
       expect(badFormat.status).toBe(400);
@@ -99,7 +127,10 @@ describe('rights registry, exports and tenant isolation', () => {
       const pairs: [string, Record<string, unknown>][] = [
         ['query($id: ID!) { execution(id: $id) { id result } }', {}],
         ['mutation($id: ID!) { exportExecution(id: $id, format: JSON) { content } }', {}],
-        ['query($id: ID!) { _entities(representations: [{ __typename: "PatternExecution", id: $id }]) { ... on PatternExecution { id result } } }', {}],
+        [
+          'query($id: ID!) { _entities(representations: [{ __typename: "PatternExecution", id: $id }]) { ... on PatternExecution { id result } } }',
+          {},
+        ],
       ];
       for (const [query] of pairs) {
         const foreign = await t.request(query, { id: overview }, { as: 'other-analyst' });
@@ -124,7 +155,11 @@ describe('rights registry, exports and tenant isolation', () => {
     });
 
     it('executing on, or appending to, their portfolio', async () => {
-      const run = await t.request(ExecutePatternDocument, { input: { patternId: 'portfolio_overview', inputs: { portfolioId: PORTFOLIO } } }, { as: 'other-analyst' });
+      const run = await t.request(
+        ExecutePatternDocument,
+        { input: { patternId: 'portfolio_overview', inputs: { portfolioId: PORTFOLIO } } },
+        { as: 'other-analyst' },
+      );
       expect(run.errors?.[0].extensions?.code).toBe('NOT_FOUND');
       const append = await t.request(
         'mutation { appendLedgerEntries(portfolioId: "pf-demo-growth", entries: [{ kind: DEPOSIT, tradeDate: "2026-12-01", currency: "CAD", amount: 1 }]) { hash } }',
@@ -147,7 +182,10 @@ describe('rights registry, exports and tenant isolation', () => {
           connectionParams: { authorization: `Bearer ${token}` },
           on: { closed: (event) => resolve((event as { code: number }).code) },
         });
-        client.subscribe({ query: 'subscription { packHealthChanged { status } }' }, { next: () => {}, error: () => {}, complete: () => {} });
+        client.subscribe(
+          { query: 'subscription { packHealthChanged { status } }' },
+          { next: () => {}, error: () => {}, complete: () => {} },
+        );
       });
       await new Promise((r) => setTimeout(r, 300));
       await t.app.db.prisma.user.delete({ where: { id: 'temp-analyst' } });
@@ -217,7 +255,10 @@ describe('the registry file decides, without a code change', () => {
       r.sources.NewsAPI.view = false;
     });
     const hidden = await t.request(ExecutionDocument, { id: news }, { as: 'demo-analyst' });
-    expect(hidden.errors?.[0]).toMatchObject({ path: ['execution', 'result'], extensions: { code: 'FORBIDDEN', blockedSources: ['NewsAPI'] } });
+    expect(hidden.errors?.[0]).toMatchObject({
+      path: ['execution', 'result'],
+      extensions: { code: 'FORBIDDEN', blockedSources: ['NewsAPI'] },
+    });
     const rights = await t.request(RightsRegistryDocument, {}, { as: 'demo-viewer' });
     expect(rights.data!.rightsRegistry.sources.find((s) => s.name === 'NewsAPI')).toMatchObject({ canView: false, canExport: true });
   });

@@ -30,25 +30,39 @@ const TABLE: Record<string, { allowed: Caller[]; operation: string; ws?: boolean
   'Query.execution': { allowed: READERS, operation: `{ execution(id: "${NO_EXECUTION}") { id } }` },
   'Query.rightsRegistry': { allowed: READERS, operation: '{ rightsRegistry { version } }' },
   'Query._service': { allowed: EVERYONE, operation: '{ _service { sdl } }' },
-  'Query._entities': { allowed: READERS, operation: '{ _entities(representations: [{ __typename: "PricingPack", id: "PP_2026-11-20" }]) { __typename } }' },
+  'Query._entities': {
+    allowed: READERS,
+    operation: '{ _entities(representations: [{ __typename: "PricingPack", id: "PP_2026-11-20" }]) { __typename } }',
+  },
   'Mutation.createPricingPack': {
     allowed: PACK_WRITERS,
     operation: 'mutation { createPricingPack(input: { date: "2026-12-01", policy: "bad", prices: [], fxRates: [] }) { id } }',
   },
   'Mutation.markPackFresh': { allowed: PACK_WRITERS, operation: 'mutation { markPackFresh(id: "PP_none") { id } }' },
   'Mutation.markPackError': { allowed: PACK_WRITERS, operation: 'mutation { markPackError(id: "PP_none", message: "x") { id } }' },
-  'Mutation.executePattern': { allowed: ANALYSTS, operation: 'mutation { executePattern(input: { patternId: "none", inputs: {} }) { id } }' },
+  'Mutation.executePattern': {
+    allowed: ANALYSTS,
+    operation: 'mutation { executePattern(input: { patternId: "none", inputs: {} }) { id } }',
+  },
   'Mutation.appendLedgerEntries': {
     allowed: ANALYSTS,
-    operation: 'mutation { appendLedgerEntries(portfolioId: "pf-none", entries: [{ kind: DEPOSIT, tradeDate: "2026-12-01", currency: "CAD", amount: 1 }]) { hash } }',
+    operation:
+      'mutation { appendLedgerEntries(portfolioId: "pf-none", entries: [{ kind: DEPOSIT, tradeDate: "2026-12-01", currency: "CAD", amount: 1 }]) { hash } }',
   },
-  'Mutation.exportExecution': { allowed: ANALYSTS, operation: `mutation { exportExecution(id: "${NO_EXECUTION}", format: JSON) { content } }` },
+  'Mutation.exportExecution': {
+    allowed: ANALYSTS,
+    operation: `mutation { exportExecution(id: "${NO_EXECUTION}", format: JSON) { content } }`,
+  },
   'Mutation.grantCredits': { allowed: ADMINS, operation: 'mutation { grantCredits(tenantId: "demo", amount: -1, reason: "") { amount } }' },
   'Mutation.publishPattern': { allowed: ADMINS, operation: 'mutation { publishPattern(input: { definition: {} }) { id } }' },
   'Query.executions': { allowed: READERS, operation: '{ executions(first: 1) { edges { cursor } } }' },
   'Query.auditLog': { allowed: ADMINS, operation: '{ auditLog(first: 1) { edges { cursor } } }' },
   'Subscription.packHealthChanged': { allowed: EVERYONE, operation: 'subscription { packHealthChanged { status } }', ws: true },
-  'Subscription.executionProgress': { allowed: READERS, operation: `subscription { executionProgress(executionId: "${NO_EXECUTION}") { final } }`, ws: true },
+  'Subscription.executionProgress': {
+    allowed: READERS,
+    operation: `subscription { executionProgress(executionId: "${NO_EXECUTION}") { final } }`,
+    ws: true,
+  },
 };
 
 const DENIED = ['UNAUTHENTICATED', 'FORBIDDEN'];
@@ -102,7 +116,9 @@ describe('every role × every root field', () => {
     });
   }
 
-  const cases = Object.entries(TABLE).flatMap(([field, entry]) => CALLERS.map((caller) => [field, caller, entry.allowed.includes(caller)] as const));
+  const cases = Object.entries(TABLE).flatMap(([field, entry]) =>
+    CALLERS.map((caller) => [field, caller, entry.allowed.includes(caller)] as const),
+  );
 
   it.each(cases)('%s as %s → allowed: %s', async (field, caller, allowed) => {
     const code = await codeOf(caller, TABLE[field]);

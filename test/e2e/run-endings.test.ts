@@ -13,7 +13,11 @@ async function balance(t: TestServer, tenant: string): Promise<number> {
 }
 
 function run(t: TestServer, as: string, portfolioId: string, extra: Record<string, unknown> = {}) {
-  return t.request<{ executePattern: Run | null }, never>(RUN, { input: { patternId: 'portfolio_overview', inputs: { portfolioId }, ...extra } } as never, { as });
+  return t.request<{ executePattern: Run | null }, never>(
+    RUN,
+    { input: { patternId: 'portfolio_overview', inputs: { portfolioId }, ...extra } } as never,
+    { as },
+  );
 }
 
 /**
@@ -50,9 +54,13 @@ describe('runs the server could not finish', () => {
     expect(refused.errors).toBeUndefined();
     const first = refused.data!.executePattern!;
     expect(first.status).toBe('FAILED');
-    expect(first.errors).toEqual([expect.objectContaining({ code: 'RESULT_NOT_STORED', retryable: true, message: expect.stringContaining('54000') })]);
+    expect(first.errors).toEqual([
+      expect.objectContaining({ code: 'RESULT_NOT_STORED', retryable: true, message: expect.stringContaining('54000') }),
+    ]);
     expect(await balance(t, 'other')).toBe(before);
-    const credits = await t.app.db.sql.query<{ kind: string }>('SELECT kind FROM credit_transactions WHERE execution_id = $1 ORDER BY id', [first.id]);
+    const credits = await t.app.db.sql.query<{ kind: string }>('SELECT kind FROM credit_transactions WHERE execution_id = $1 ORDER BY id', [
+      first.id,
+    ]);
     expect(credits.map((c) => c.kind)).toEqual(['DEBIT', 'REFUND']);
     const [audit] = await t.app.db.sql.query<{ changes: { sqlState: string; outcome: string } }>(
       `SELECT changes FROM audit_log WHERE resource = $1 AND action = 'execution.finish'`,
@@ -72,7 +80,11 @@ describe('runs the server could not finish', () => {
   });
 
   it("a run that failed on the request's own terms is replayed by its key, not retried", async () => {
-    const input = { patternId: 'portfolio_risk', inputs: { portfolioId: 'pf-demo-growth', start: '2026-11-14', end: '2026-11-15' }, idempotencyKey: 'own-terms-1' };
+    const input = {
+      patternId: 'portfolio_risk',
+      inputs: { portfolioId: 'pf-demo-growth', start: '2026-11-14', end: '2026-11-15' },
+      idempotencyKey: 'own-terms-1',
+    };
     const first = await t.request<{ executePattern: Run }, never>(RUN, { input } as never, { as: 'demo-analyst' });
     expect(first.data!.executePattern.status).toBe('FAILED');
     const again = await t.request<{ executePattern: Run }, never>(RUN, { input } as never, { as: 'demo-analyst' });
@@ -86,7 +98,10 @@ onPostgres('the lost-run sweep, configurable', () => {
 
   beforeAll(async () => {
     database = await openTestDatabase();
-    t = await startTestServer({ database, config: { lostRuns: { afterMs: 1_000, sweepIntervalMs: 300 }, orchestrator: { maxConcurrency: 4, stepTimeoutMs: 60_000 } } });
+    t = await startTestServer({
+      database,
+      config: { lostRuns: { afterMs: 1_000, sweepIntervalMs: 300 }, orchestrator: { maxConcurrency: 4, stepTimeoutMs: 60_000 } },
+    });
   });
   afterAll(async () => {
     await t.close();
@@ -107,7 +122,10 @@ onPostgres('the lost-run sweep, configurable', () => {
     let row: { status: string; errors: { code: string }[] } | undefined;
     for (let i = 0; i < 50 && row?.status !== 'FAILED'; i++) {
       await new Promise((r) => setTimeout(r, 100));
-      [row] = await t.app.db.sql.query<{ status: string; errors: { code: string }[] }>('SELECT status, errors FROM executions WHERE id = $1', [lost.id]);
+      [row] = await t.app.db.sql.query<{ status: string; errors: { code: string }[] }>(
+        'SELECT status, errors FROM executions WHERE id = $1',
+        [lost.id],
+      );
     }
     expect(row).toMatchObject({ status: 'FAILED', errors: [expect.objectContaining({ code: 'RUN_LOST' })] });
     expect(await balance(t, 'demo')).toBe(before);

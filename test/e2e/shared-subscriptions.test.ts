@@ -49,7 +49,8 @@ describe('packHealthChanged shared between subscribers', () => {
 
     const created = await t.request(CreatePricingPackDocument, { input: samplePack('2026-11-25') }, { as: 'pack-builder' });
     expect(created.errors).toBeUndefined();
-    for (const probe of [...early, late, signedIn]) expect(await probe.next()).toMatchObject({ status: 'WARMING', packId: 'PP_2026-11-25' });
+    for (const probe of [...early, late, signedIn])
+      expect(await probe.next()).toMatchObject({ status: 'WARMING', packId: 'PP_2026-11-25' });
 
     // The group's execution ends with its last subscriber.
     probes.splice(0).forEach((p) => p.close());

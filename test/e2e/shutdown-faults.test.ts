@@ -19,10 +19,14 @@ function rawPost(port: number, body: string, connected: () => void): Promise<{ s
     socket.on('connect', () => {
       wasConnected = true;
       connected();
-      socket.write(`POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      socket.write(
+        `POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
     });
     socket.on('data', (chunk) => (data += chunk.toString()));
-    socket.on('error', (error: NodeJS.ErrnoException) => resolve({ failure: wasConnected ? error.code ?? 'error' : `not connected: ${error.code}` }));
+    socket.on('error', (error: NodeJS.ErrnoException) =>
+      resolve({ failure: wasConnected ? (error.code ?? 'error') : `not connected: ${error.code}` }),
+    );
     socket.on('close', () => {
       if (!data) return resolve({ failure: wasConnected ? 'closed without an answer' : 'not connected' });
       const status = Number(data.split(' ')[1]);
@@ -46,17 +50,23 @@ describe('shutdown keeps its promises', () => {
     const body = JSON.stringify({ query: '{ packHealth { status } }' });
     let connectedCount = 0;
     let signalled = false;
-    const answers = Array.from({ length: 200 }, (_, i) =>
-      new Promise<Awaited<ReturnType<typeof rawPost>>>((resolve) =>
-        // Staggered over ~100 ms, with SIGTERM in the middle of them.
-        setTimeout(() => void rawPost(port, body, () => {
-          connectedCount++;
-          if (connectedCount === 100 && !signalled) {
-            signalled = true;
-            instance.child.kill('SIGTERM');
-          }
-        }).then(resolve), i / 2),
-      ),
+    const answers = Array.from(
+      { length: 200 },
+      (_, i) =>
+        new Promise<Awaited<ReturnType<typeof rawPost>>>((resolve) =>
+          // Staggered over ~100 ms, with SIGTERM in the middle of them.
+          setTimeout(
+            () =>
+              void rawPost(port, body, () => {
+                connectedCount++;
+                if (connectedCount === 100 && !signalled) {
+                  signalled = true;
+                  instance.child.kill('SIGTERM');
+                }
+              }).then(resolve),
+            i / 2,
+          ),
+        ),
     );
     const results = await Promise.all(answers);
     const connected = results.filter((r) => !r.failure?.startsWith('not connected'));
@@ -75,7 +85,13 @@ describe('shutdown keeps its promises', () => {
     // Every request logs a line; far more than a pipe holds, so log writes block.
     const body = JSON.stringify({ query: '{ packHealth { status packId asofDate isFresh prewarmDone reconciliationPassed updatedAt } }' });
     for (let round = 0; round < 40; round++) {
-      await Promise.all(Array.from({ length: 50 }, () => fetch(instance.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'x'.repeat(100) }, body }).then((r) => r.text()).catch(() => '')));
+      await Promise.all(
+        Array.from({ length: 50 }, () =>
+          fetch(instance.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'x'.repeat(100) }, body })
+            .then((r) => r.text())
+            .catch(() => ''),
+        ),
+      );
     }
     const sent = Date.now();
     instance.child.kill('SIGTERM');
@@ -130,7 +146,10 @@ onPostgres('shutdown under database faults', () => {
 
     // The outage: no new connections, and every connection of freshgate's cut (the lock stays).
     await adminQuery(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS false`);
-    await adminQuery('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> $2', [name, (blocker as unknown as { processID: number }).processID]);
+    await adminQuery('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> $2', [
+      name,
+      (blocker as unknown as { processID: number }).processID,
+    ]);
     const sent = Date.now();
     first.child.kill('SIGTERM');
     const { code, afterMs } = await exitOf(first, sent);
@@ -169,7 +188,10 @@ onPostgres('shutdown under database faults', () => {
       FROM executions e`);
     for (const run of runs) expect(run).toMatchObject({ starts: 1, finishes: 1 });
     expect(runs.filter((r) => r.status === 'RUNNING')).toEqual([]);
-    const [{ total }] = await next.query(`SELECT coalesce(sum(amount), 0)::float8 AS total FROM credit_transactions WHERE execution_id = ANY($1::uuid[])`, [[id, retried]]);
+    const [{ total }] = await next.query(
+      `SELECT coalesce(sum(amount), 0)::float8 AS total FROM credit_transactions WHERE execution_id = ANY($1::uuid[])`,
+      [[id, retried]],
+    );
     expect(await balance()).toBeCloseTo(before + Number(total), 6);
   });
 });

@@ -20,7 +20,9 @@ describe('graceful shutdown on SIGTERM', () => {
     expect(await instance.exited).toBe(0);
     const [run] = await instance.query('SELECT status FROM executions WHERE id = $1', [id]);
     expect(run.status).toBe('SUCCESS');
-    const refunds = await instance.query(`SELECT count(*)::int AS n FROM credit_transactions WHERE execution_id = $1 AND kind = 'REFUND'`, [id]);
+    const refunds = await instance.query(`SELECT count(*)::int AS n FROM credit_transactions WHERE execution_id = $1 AND kind = 'REFUND'`, [
+      id,
+    ]);
     expect(refunds[0].n).toBe(0);
   });
 });

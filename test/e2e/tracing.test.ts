@@ -65,7 +65,11 @@ describe('tracing', () => {
 
   it('without a traceparent, the metadata trace id is still the spans’ trace id', async () => {
     exporter.reset();
-    const response = await t.request(ExecutePatternDocument, { input: { patternId: 'portfolio_news', inputs: { portfolioId: 'pf-demo-growth' } } }, { as: 'demo-analyst' });
+    const response = await t.request(
+      ExecutePatternDocument,
+      { input: { patternId: 'portfolio_news', inputs: { portfolioId: 'pf-demo-growth' } } },
+      { as: 'demo-analyst' },
+    );
     const root = exporter.getFinishedSpans().find((s) => s.name === 'freshgate.execution')!;
     expect(root.spanContext().traceId).toBe(response.data!.executePattern!.metadata!.traceId);
   });

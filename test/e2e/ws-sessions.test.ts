@@ -20,13 +20,19 @@ async function subscribe(socket: RawSocket, count: number, prefix: string): Prom
   return Promise.all(Array.from({ length: count }, (_, i) => socket.next((f) => f.id === `${prefix}${i}`)));
 }
 
-const refusedCode = (frame: Frame) => (frame.type === 'error' ? (frame.payload as { extensions: { code: string } }[])[0].extensions.code : undefined);
+const refusedCode = (frame: Frame) =>
+  frame.type === 'error' ? (frame.payload as { extensions: { code: string } }[])[0].extensions.code : undefined;
 
 describe('subscription caps: per direct connection, per router connection, per user', () => {
   let direct: TestServer;
   let routed: TestServer;
   const sockets: RawSocket[] = [];
-  const limits = { ...testConfig().limits, wsMaxSubscriptionsPerConnection: 3, wsMaxSubscriptionsPerRouterConnection: 40, wsMaxSubscriptionsPerUser: 5 };
+  const limits = {
+    ...testConfig().limits,
+    wsMaxSubscriptionsPerConnection: 3,
+    wsMaxSubscriptionsPerRouterConnection: 40,
+    wsMaxSubscriptionsPerUser: 5,
+  };
 
   beforeAll(async () => {
     direct = await startTestServer({ database, config: { limits } });
@@ -59,7 +65,7 @@ describe('subscription caps: per direct connection, per router connection, per u
     expect(refusedCode(answers[40])).toBe('TOO_MANY_SUBSCRIPTIONS');
   });
 
-  it('holds each signed-in user to WS_MAX_SUBSCRIPTIONS_PER_USER over all their connections, a router\'s included', async () => {
+  it("holds each signed-in user to WS_MAX_SUBSCRIPTIONS_PER_USER over all their connections, a router's included", async () => {
     const token = await routed.token('demo-viewer');
     const first = open(routed.server.wsUrl, viaRouter);
     const second = open(routed.server.wsUrl, viaRouter);
@@ -85,9 +91,17 @@ describe('operations the server ends are ended visibly: next with the error, the
 
   /** The frames a subscription got after its first state: the error it was ended with, and its completion. */
   async function ending(socket: RawSocket, id: string): Promise<{ code: string; retryable?: boolean; completed: boolean }> {
-    const errorFrame = await socket.next((f) => f.id === id && f.type === 'next' && Array.isArray((f.payload as { errors?: unknown[] }).errors), 15_000);
+    const errorFrame = await socket.next(
+      (f) => f.id === id && f.type === 'next' && Array.isArray((f.payload as { errors?: unknown[] }).errors),
+      15_000,
+    );
     const [error] = (errorFrame.payload as { errors: { extensions: { code: string; retryable?: boolean } }[] }).errors;
-    const completed = await socket.next((f) => f.id === id && f.type === 'complete', 5_000).then(() => true, () => false);
+    const completed = await socket
+      .next((f) => f.id === id && f.type === 'complete', 5_000)
+      .then(
+        () => true,
+        () => false,
+      );
     return { ...error.extensions, completed };
   }
 
@@ -103,7 +117,9 @@ describe('operations the server ends are ended visibly: next with the error, the
 
   it('when the user is removed: the same', async () => {
     t = await startTestServer({ database, config: { wsReauthIntervalMs: 300 } });
-    await t.app.db.sql.query(`INSERT INTO users (id, tenant_id, roles) VALUES ('leaving-user', 'demo', ARRAY['viewer']) ON CONFLICT (id) DO NOTHING`);
+    await t.app.db.sql.query(
+      `INSERT INTO users (id, tenant_id, roles) VALUES ('leaving-user', 'demo', ARRAY['viewer']) ON CONFLICT (id) DO NOTHING`,
+    );
     const socket = new RawSocket(t.server.wsUrl);
     await socket.init({ authorization: `Bearer ${await t.token('leaving-user')}` });
     await subscribe(socket, 1, 'u');

@@ -7,10 +7,22 @@ const key = new TextEncoder().encode(TEST_JWT_SECRET);
 /** Tokens signed with the server's own secret, each wrong in one way that used to get through or crash. */
 const BAD_TOKENS: [string, () => Promise<string>][] = [
   ['no exp', () => new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('demo-analyst').setIssuedAt().sign(key)],
-  ['a 30-day lifetime', () => new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('demo-analyst').setIssuedAt().setExpirationTime('30d').sign(key)],
-  ['an object sub', () => new SignJWT({ sub: { not: 'x' } } as never).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(key)],
-  ['a NUL in sub', () => new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('demo-\u0000analyst').setExpirationTime('1h').sign(key)],
-  ['a 10,000-character sub', () => new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('u'.repeat(10_000)).setExpirationTime('1h').sign(key)],
+  [
+    'a 30-day lifetime',
+    () => new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('demo-analyst').setIssuedAt().setExpirationTime('30d').sign(key),
+  ],
+  [
+    'an object sub',
+    () => new SignJWT({ sub: { not: 'x' } } as never).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(key),
+  ],
+  [
+    'a NUL in sub',
+    () => new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('demo-\u0000analyst').setExpirationTime('1h').sign(key),
+  ],
+  [
+    'a 10,000-character sub',
+    () => new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('u'.repeat(10_000)).setExpirationTime('1h').sign(key),
+  ],
   ['an empty sub', () => new SignJWT({ sub: '' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(key)],
 ];
 

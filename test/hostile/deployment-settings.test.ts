@@ -71,7 +71,10 @@ describe('router secret, CORS, introspection off, cost limit', () => {
 
   it('answers CORS preflights for a configured origin only', async () => {
     const preflight = (origin: string) =>
-      fetch(t.server.url, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type', ...viaRouter } });
+      fetch(t.server.url, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type', ...viaRouter },
+      });
     const allowed = await preflight('https://app.example.com');
     expect(allowed.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
     const other = await preflight('https://evil.example.net');
@@ -85,7 +88,13 @@ describe('router secret, CORS, introspection off, cost limit', () => {
   });
 
   it('refuses an operation over MAX_COST', async () => {
-    const response = await post({ query: '{ pricingPacks { edges { node { id policy asofDate hash sources { name } health { status packId isFresh prewarmDone updatedAt } } } } }' }, viaRouter);
+    const response = await post(
+      {
+        query:
+          '{ pricingPacks { edges { node { id policy asofDate hash sources { name } health { status packId isFresh prewarmDone updatedAt } } } } }',
+      },
+      viaRouter,
+    );
     expect(response.status).toBe(400);
     expect((await errorsOf(response))[0].message).toMatch(/cost/i);
   });

@@ -97,19 +97,31 @@ describe('the router secret follows routing, not the raw URL', () => {
   });
 
   describe.each(TARGETS)('$target', ({ target, routesToGraphql }) => {
-    const getTarget = target.includes('?') || target.includes('#') ? target : `${target}?query=${encodeURIComponent('{ _service { sdl } }')}`;
+    const getTarget =
+      target.includes('?') || target.includes('#') ? target : `${target}?query=${encodeURIComponent('{ _service { sdl } }')}`;
 
     it.each(['POST', 'GET', 'HEAD'])('%s without the secret never reaches GraphQL', async (method) => {
       const requestTarget = method === 'POST' ? target : getTarget;
-      const response = await rawRequest(t.server.port, `${method} ${requestTarget} HTTP/1.1`, { 'content-type': 'application/json', 'apollo-require-preflight': 'true' }, method === 'POST' ? SDL_QUERY : '');
+      const response = await rawRequest(
+        t.server.port,
+        `${method} ${requestTarget} HTTP/1.1`,
+        { 'content-type': 'application/json', 'apollo-require-preflight': 'true' },
+        method === 'POST' ? SDL_QUERY : '',
+      );
       expect(response.status).toBe(routesToGraphql ? 401 : 404);
       expect(response.body).not.toContain('_service');
       expect(response.body).not.toContain('type Query');
-      if (method !== 'HEAD') expect(JSON.parse(response.body).errors[0].extensions.code).toBe(routesToGraphql ? 'UNAUTHENTICATED' : 'NOT_FOUND');
+      if (method !== 'HEAD')
+        expect(JSON.parse(response.body).errors[0].extensions.code).toBe(routesToGraphql ? 'UNAUTHENTICATED' : 'NOT_FOUND');
     });
 
     it('POST with the secret is served exactly when it routes to GraphQL', async () => {
-      const response = await rawRequest(t.server.port, `POST ${target} HTTP/1.1`, { 'content-type': 'application/json', 'router-authorization': SECRET }, SDL_QUERY);
+      const response = await rawRequest(
+        t.server.port,
+        `POST ${target} HTTP/1.1`,
+        { 'content-type': 'application/json', 'router-authorization': SECRET },
+        SDL_QUERY,
+      );
       if (routesToGraphql) {
         expect(response.status).toBe(200);
         expect(JSON.parse(response.body).data._service.sdl).toContain('type Query');
@@ -129,8 +141,15 @@ describe('the router secret follows routing, not the raw URL', () => {
   it('a paid mutation under an encoded spelling, with a valid bearer token but no secret, runs nothing', async () => {
     const token = await t.token('demo-analyst');
     const before = await t.app.db.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM executions');
-    const body = JSON.stringify({ query: 'mutation { executePattern(input: { patternId: "portfolio_overview", inputs: { portfolioId: "pf-demo-growth" } }) { id } }' });
-    const response = await rawRequest(t.server.port, 'POST /%67raphql HTTP/1.1', { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body);
+    const body = JSON.stringify({
+      query: 'mutation { executePattern(input: { patternId: "portfolio_overview", inputs: { portfolioId: "pf-demo-growth" } }) { id } }',
+    });
+    const response = await rawRequest(
+      t.server.port,
+      'POST /%67raphql HTTP/1.1',
+      { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body,
+    );
     expect(response.status).toBe(401);
     const after = await t.app.db.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM executions');
     expect(after[0].n).toBe(before[0].n);
@@ -166,13 +185,16 @@ describe('methods and unknown paths', () => {
     expect(JSON.parse(response.body).errors[0].extensions.code).toBe('METHOD_NOT_ALLOWED');
   });
 
-  it.each(['/', '/index.html', '/graphiql', '/graphql/../../etc/passwd', '/.env', '/%00', '/health/../metrics/x'])('GET %s is a JSON 404, never HTML', async (path) => {
-    const response = await rawRequest(t.server.port, `GET ${path} HTTP/1.1`, { accept: 'text/html' });
-    expect(response.status).toBe(404);
-    expect(response.headers['content-type']).toMatch(/^application\/json/);
-    expect(response.body).not.toMatch(/<html|<!doctype/i);
-    expect(JSON.parse(response.body).errors[0].extensions.code).toBe('NOT_FOUND');
-  });
+  it.each(['/', '/index.html', '/graphiql', '/graphql/../../etc/passwd', '/.env', '/%00', '/health/../metrics/x'])(
+    'GET %s is a JSON 404, never HTML',
+    async (path) => {
+      const response = await rawRequest(t.server.port, `GET ${path} HTTP/1.1`, { accept: 'text/html' });
+      expect(response.status).toBe(404);
+      expect(response.headers['content-type']).toMatch(/^application\/json/);
+      expect(response.body).not.toMatch(/<html|<!doctype/i);
+      expect(JSON.parse(response.body).errors[0].extensions.code).toBe('NOT_FOUND');
+    },
+  );
 });
 
 describe('operational endpoints: OPS_TOKEN and OPS_PORT', () => {

@@ -34,7 +34,11 @@ const logger = pino(
     },
   }),
 );
-const reported = (from: number) => lines.slice(from).map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'unexpected error');
+const reported = (from: number) =>
+  lines
+    .slice(from)
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
+    .filter((l) => l.msg === 'unexpected error');
 
 describe('federation _entities under hostile input', () => {
   let database: TestDatabase;
@@ -88,7 +92,9 @@ describe('federation _entities under hostile input', () => {
     });
 
     it('resolves exactly 100', async () => {
-      const { response, count } = await resolve(Array.from({ length: 100 }, (_, i) => portfolio(i === 0 ? 'pf-demo-growth' : `pf-missing-${i}`)));
+      const { response, count } = await resolve(
+        Array.from({ length: 100 }, (_, i) => portfolio(i === 0 ? 'pf-demo-growth' : `pf-missing-${i}`)),
+      );
       expect(response.errors).toBeUndefined();
       expect(response.data!._entities).toHaveLength(100);
       expect(response.data!._entities[0]).toEqual({ __typename: 'Portfolio', id: 'pf-demo-growth', name: 'Demo Growth' });
@@ -99,17 +105,27 @@ describe('federation _entities under hostile input', () => {
       const before = queries.length;
       const response = await t.request<{ a: Entity[]; b: Entity[] }, { a: unknown; b: unknown }>(
         'query ($a: [_Any!]!, $b: [_Any!]!) { a: _entities(representations: $a) { ... on Portfolio { id } } b: _entities(representations: $b) { ... on Portfolio { id } } }',
-        { a: Array.from({ length: 60 }, () => portfolio('pf-demo-growth')), b: Array.from({ length: 41 }, () => portfolio('pf-demo-growth')) },
+        {
+          a: Array.from({ length: 60 }, () => portfolio('pf-demo-growth')),
+          b: Array.from({ length: 41 }, () => portfolio('pf-demo-growth')),
+        },
         { as: 'demo-viewer' },
       );
       expect(response.errors).toEqual([
-        expect.objectContaining({ message: 'A request may resolve at most 100 entity representations (got 101)', path: ['b'], extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }),
+        expect.objectContaining({
+          message: 'A request may resolve at most 100 entity representations (got 101)',
+          path: ['b'],
+          extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }),
+        }),
       ]);
       expect(queries.slice(before).filter((q) => q.startsWith('Portfolio.'))).toHaveLength(1); // the first call's
     });
 
     it('checks the caller first: an anonymous over-cap request is UNAUTHENTICATED', async () => {
-      const { response, count } = await resolve(Array.from({ length: 101 }, () => portfolio('pf-demo-growth')), {});
+      const { response, count } = await resolve(
+        Array.from({ length: 101 }, () => portfolio('pf-demo-growth')),
+        {},
+      );
       expect(response.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
       expect(count('Portfolio')).toBe(0);
     });
@@ -118,21 +134,71 @@ describe('federation _entities under hostile input', () => {
   describe('representation keys are checked as their declared scalar, before anything else', () => {
     const good = [portfolio('pf-demo-growth'), pack('PP_2026-11-20')];
     it.each<[string, unknown, string | RegExp, string]>([
-      ['an object id (a Prisma filter if it got through)', { __typename: 'Portfolio', id: { not: 'x' } }, 'representations[2].id must be a string', 'representations[2].id'],
-      ['an object id on a pack', { __typename: 'PricingPack', id: { contains: 'PP' } }, 'representations[2].id must be a string', 'representations[2].id'],
-      ['an array id', { __typename: 'Portfolio', id: ['pf-demo-growth'] }, 'representations[2].id must be a string', 'representations[2].id'],
+      [
+        'an object id (a Prisma filter if it got through)',
+        { __typename: 'Portfolio', id: { not: 'x' } },
+        'representations[2].id must be a string',
+        'representations[2].id',
+      ],
+      [
+        'an object id on a pack',
+        { __typename: 'PricingPack', id: { contains: 'PP' } },
+        'representations[2].id must be a string',
+        'representations[2].id',
+      ],
+      [
+        'an array id',
+        { __typename: 'Portfolio', id: ['pf-demo-growth'] },
+        'representations[2].id must be a string',
+        'representations[2].id',
+      ],
       ['a null id', { __typename: 'Portfolio', id: null }, 'representations[2].id must be a string', 'representations[2].id'],
       ['a number id', { __typename: 'PatternExecution', id: 42 }, 'representations[2].id must be a string', 'representations[2].id'],
       ['a boolean id', { __typename: 'Pattern', id: true }, 'representations[2].id must be a string', 'representations[2].id'],
-      ['a missing id (once: an arbitrary portfolio)', { __typename: 'Portfolio' }, 'representations[2].id is required', 'representations[2].id'],
+      [
+        'a missing id (once: an arbitrary portfolio)',
+        { __typename: 'Portfolio' },
+        'representations[2].id is required',
+        'representations[2].id',
+      ],
       // The edge guard (argument-guard.ts) sees every argument first, representations included.
       ['a NUL in the id', { __typename: 'Portfolio', id: 'pf-demo-growth\u0000' }, /representations\.2\.id/, 'representations.2.id'],
-      ['an id over 255 characters', { __typename: 'Portfolio', id: 'p'.repeat(256) }, 'representations[2].id must be at most 255 characters', 'representations[2].id'],
-      ['a missing __typename', { id: 'pf-demo-growth' }, 'representations[2].__typename must name an entity type of this subgraph', 'representations[2].__typename'],
-      ['an unknown __typename', { __typename: 'Nope', id: 'x' }, 'representations[2].__typename must name an entity type of this subgraph', 'representations[2].__typename'],
-      ['a type that is not an entity', { __typename: 'Viewer', id: 'x' }, 'representations[2].__typename must name an entity type of this subgraph', 'representations[2].__typename'],
-      ['a non-string __typename', { __typename: ['Portfolio'], id: 'x' }, 'representations[2].__typename must name an entity type of this subgraph', 'representations[2].__typename'],
-      ['an inherited __typename', { __typename: '__proto__', id: 'x' }, 'representations[2].__typename must name an entity type of this subgraph', 'representations[2].__typename'],
+      [
+        'an id over 255 characters',
+        { __typename: 'Portfolio', id: 'p'.repeat(256) },
+        'representations[2].id must be at most 255 characters',
+        'representations[2].id',
+      ],
+      [
+        'a missing __typename',
+        { id: 'pf-demo-growth' },
+        'representations[2].__typename must name an entity type of this subgraph',
+        'representations[2].__typename',
+      ],
+      [
+        'an unknown __typename',
+        { __typename: 'Nope', id: 'x' },
+        'representations[2].__typename must name an entity type of this subgraph',
+        'representations[2].__typename',
+      ],
+      [
+        'a type that is not an entity',
+        { __typename: 'Viewer', id: 'x' },
+        'representations[2].__typename must name an entity type of this subgraph',
+        'representations[2].__typename',
+      ],
+      [
+        'a non-string __typename',
+        { __typename: ['Portfolio'], id: 'x' },
+        'representations[2].__typename must name an entity type of this subgraph',
+        'representations[2].__typename',
+      ],
+      [
+        'an inherited __typename',
+        { __typename: '__proto__', id: 'x' },
+        'representations[2].__typename must name an entity type of this subgraph',
+        'representations[2].__typename',
+      ],
       ['an array representation', ['Portfolio', 'pf-demo-growth'], 'representations[2] must be an object', 'representations[2]'],
       ['a string representation', 'Portfolio:pf-demo-growth', 'representations[2] must be an object', 'representations[2]'],
       ['a number representation', 7, 'representations[2] must be an object', 'representations[2]'],
@@ -154,7 +220,12 @@ describe('federation _entities under hostile input', () => {
     });
 
     it('names every bad representation in the issues, the first in the message', async () => {
-      const { response } = await resolve([portfolio('pf-demo-growth'), { __typename: 'Portfolio', id: 1 }, { __typename: 'Portfolio' }, { id: 'x' }]);
+      const { response } = await resolve([
+        portfolio('pf-demo-growth'),
+        { __typename: 'Portfolio', id: 1 },
+        { __typename: 'Portfolio' },
+        { id: 'x' },
+      ]);
       expectRefused(response, 'representations[1].id must be a string (and 2 more)', 'representations[1].id');
       expect(response.errors![0].extensions?.issues).toEqual([
         { path: 'representations[1].id', message: 'must be a string' },
@@ -184,7 +255,11 @@ describe('federation _entities under hostile input', () => {
       expect(demo.response.errors).toBeUndefined();
       expect(demo.response.data!._entities).toEqual([{ __typename: 'Portfolio', id: 'pf-demo-growth', name: 'Demo Growth' }, null, null]);
       const other = await resolve(representations, { as: 'other-analyst' });
-      expect(other.response.data!._entities).toEqual([null, { __typename: 'Portfolio', id: 'pf-other-income', name: 'Other Income' }, null]);
+      expect(other.response.data!._entities).toEqual([
+        null,
+        { __typename: 'Portfolio', id: 'pf-other-income', name: 'Other Income' },
+        null,
+      ]);
     });
 
     it('resolves an execution id that is not a UUID to null without a query', async () => {
@@ -195,7 +270,10 @@ describe('federation _entities under hostile input', () => {
     });
 
     it('resolves patterns from the catalog in memory', async () => {
-      const { response, ran } = await resolve([{ __typename: 'Pattern', id: 'portfolio_overview' }, { __typename: 'Pattern', id: 'nope' }]);
+      const { response, ran } = await resolve([
+        { __typename: 'Pattern', id: 'portfolio_overview' },
+        { __typename: 'Pattern', id: 'nope' },
+      ]);
       expect(response.data!._entities).toEqual([{ __typename: 'Pattern', id: 'portfolio_overview', version: expect.any(String) }, null]);
       expect(ran.filter((q) => !q.startsWith('User.'))).toEqual([]);
     });
@@ -218,7 +296,11 @@ describe('federation _entities under hostile input', () => {
     it('runs one query per entity type, whatever the mix and repetition', async () => {
       const executionIds = Array.from({ length: 30 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
       const representations = Array.from({ length: 90 }, (_, i) =>
-        i % 3 === 0 ? portfolio(i % 2 ? 'pf-demo-growth' : `pf-${i}`) : i % 3 === 1 ? pack(i % 2 ? 'PP_2026-11-20' : `PP_${i}`) : { __typename: 'PatternExecution', id: executionIds[i % 30] },
+        i % 3 === 0
+          ? portfolio(i % 2 ? 'pf-demo-growth' : `pf-${i}`)
+          : i % 3 === 1
+            ? pack(i % 2 ? 'PP_2026-11-20' : `PP_${i}`)
+            : { __typename: 'PatternExecution', id: executionIds[i % 30] },
       );
       const { response, count } = await resolve(representations);
       expect(response.errors).toBeUndefined();
@@ -262,9 +344,19 @@ describe('federation _entities under hostile input', () => {
       portfolios().findManyForTenant = (tenantId, ids) =>
         t.app.db.prisma.portfolio.findMany({ where: { tenantId, id: { in: [...ids] }, name: { bogus: 'x' } as never } });
       const logged = lines.length;
-      const { response } = await resolve([portfolio('pf-demo-growth'), portfolio('pf-x'), pack('PP_2026-11-20')], { as: 'demo-viewer', headers: { traceparent: TRACEPARENT } });
+      const { response } = await resolve([portfolio('pf-demo-growth'), portfolio('pf-x'), pack('PP_2026-11-20')], {
+        as: 'demo-viewer',
+        headers: { traceparent: TRACEPARENT },
+      });
       expect(response.data!._entities).toEqual([null, null, { __typename: 'PricingPack', id: 'PP_2026-11-20', status: 'FRESH' }]);
-      expect(response.errors).toEqual([0, 1].map((i) => ({ message: 'Internal server error', path: ['_entities', i], locations: expect.any(Array), extensions: { code: 'INTERNAL_SERVER_ERROR', traceId: TRACE_ID } })));
+      expect(response.errors).toEqual(
+        [0, 1].map((i) => ({
+          message: 'Internal server error',
+          path: ['_entities', i],
+          locations: expect.any(Array),
+          extensions: { code: 'INTERNAL_SERVER_ERROR', traceId: TRACE_ID },
+        })),
+      );
       expect(JSON.stringify(response)).not.toMatch(LEAKS);
       const reports = reported(logged);
       expect(reports).toHaveLength(1);
@@ -272,13 +364,16 @@ describe('federation _entities under hostile input', () => {
     });
 
     it('an error that says SQL and file paths reaches the log, not the client', async () => {
-      const leaky = 'relation "portfolios" does not exist: SELECT "id" FROM "portfolios" WHERE "tenant_id" = $1 (/work/src/data/portfolios/portfolio-repository.ts:24:5)';
+      const leaky =
+        'relation "portfolios" does not exist: SELECT "id" FROM "portfolios" WHERE "tenant_id" = $1 (/work/src/data/portfolios/portfolio-repository.ts:24:5)';
       portfolios().findManyForTenant = async () => {
         throw new Error(leaky);
       };
       const logged = lines.length;
       const { response } = await resolve([portfolio('pf-demo-growth')], { as: 'demo-viewer', headers: { traceparent: TRACEPARENT } });
-      expect(response.errors).toEqual([expect.objectContaining({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', traceId: TRACE_ID } })]);
+      expect(response.errors).toEqual([
+        expect.objectContaining({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', traceId: TRACE_ID } }),
+      ]);
       expect(JSON.stringify(response)).not.toMatch(LEAKS);
       expect(reported(logged)[0]).toMatchObject({ traceId: TRACE_ID, err: { message: leaky } });
     });
@@ -288,9 +383,21 @@ describe('federation _entities under hostile input', () => {
       const logged = lines.length;
       const { response } = await resolve([pack('PP_2026-11-20')], { as: 'demo-viewer', headers: { traceparent: TRACEPARENT } });
       expect(response.data).toEqual({ _entities: [null] });
-      expect(response.errors).toEqual([{ message: 'Internal server error', path: ['_entities', 0, 'status'], locations: expect.any(Array), extensions: { code: 'INTERNAL_SERVER_ERROR', traceId: TRACE_ID } }]);
+      expect(response.errors).toEqual([
+        {
+          message: 'Internal server error',
+          path: ['_entities', 0, 'status'],
+          locations: expect.any(Array),
+          extensions: { code: 'INTERNAL_SERVER_ERROR', traceId: TRACE_ID },
+        },
+      ]);
       expect(JSON.stringify(response)).not.toMatch(LEAKS);
-      expect(reported(logged)).toEqual([expect.objectContaining({ traceId: TRACE_ID, err: expect.objectContaining({ message: expect.stringMatching(/Cannot return null/) }) })]);
+      expect(reported(logged)).toEqual([
+        expect.objectContaining({
+          traceId: TRACE_ID,
+          err: expect.objectContaining({ message: expect.stringMatching(/Cannot return null/) }),
+        }),
+      ]);
     });
 
     it('the same over graphql-ws', async () => {
@@ -304,7 +411,12 @@ describe('federation _entities under hostile input', () => {
         );
       });
       expect(result.errors).toEqual([
-        { message: 'Internal server error', path: ['_entities', 0, 'status'], locations: expect.any(Array), extensions: { code: 'INTERNAL_SERVER_ERROR', traceId: expect.stringMatching(/^[0-9a-f]{32}$/) } },
+        {
+          message: 'Internal server error',
+          path: ['_entities', 0, 'status'],
+          locations: expect.any(Array),
+          extensions: { code: 'INTERNAL_SERVER_ERROR', traceId: expect.stringMatching(/^[0-9a-f]{32}$/) },
+        },
       ]);
       expect(JSON.stringify(result)).not.toMatch(LEAKS);
     });
@@ -318,7 +430,10 @@ describe('federation _entities under hostile input', () => {
           { next: (value) => (last = value as ExecutionResult), error: fail, complete: () => done(last!) },
         );
       });
-      expect(result.errors?.[0]).toMatchObject({ message: 'representations[1].id must be a string', extensions: { code: 'BAD_USER_INPUT' } });
+      expect(result.errors?.[0]).toMatchObject({
+        message: 'representations[1].id must be a string',
+        extensions: { code: 'BAD_USER_INPUT' },
+      });
     });
   });
 });

@@ -15,12 +15,51 @@ describe('fuzzed operations', () => {
   });
 
   const token = fc.constantFrom(
-    '{', '}', '(', ')', '[', ']', ':', '$id', '$first', '...', '@include(if: true)', '@skip(if: $x)', 'query', 'mutation', 'subscription',
-    'fragment F on PackHealth', '...F', 'packHealth', 'pricingPacks', 'edges', 'node', 'status', 'packId', 'executions', 'viewer',
-    '__typename', '__schema', 'types', 'name', 'first: 3', 'first: -1', 'packId: "x"', 'a: packHealth', '"\\u0000"', '1e999', '#', '\n', 'executePattern',
+    '{',
+    '}',
+    '(',
+    ')',
+    '[',
+    ']',
+    ':',
+    '$id',
+    '$first',
+    '...',
+    '@include(if: true)',
+    '@skip(if: $x)',
+    'query',
+    'mutation',
+    'subscription',
+    'fragment F on PackHealth',
+    '...F',
+    'packHealth',
+    'pricingPacks',
+    'edges',
+    'node',
+    'status',
+    'packId',
+    'executions',
+    'viewer',
+    '__typename',
+    '__schema',
+    'types',
+    'name',
+    'first: 3',
+    'first: -1',
+    'packId: "x"',
+    'a: packHealth',
+    '"\\u0000"',
+    '1e999',
+    '#',
+    '\n',
+    'executePattern',
   );
   const document = fc.array(token, { maxLength: 60 }).map((tokens) => tokens.join(' '));
-  const variables = fc.oneof(fc.constant(undefined), fc.jsonValue({ maxDepth: 3 }), fc.dictionary(fc.constantFrom('id', 'first', 'x', 'input'), fc.jsonValue({ maxDepth: 2 })));
+  const variables = fc.oneof(
+    fc.constant(undefined),
+    fc.jsonValue({ maxDepth: 3 }),
+    fc.dictionary(fc.constantFrom('id', 'first', 'x', 'input'), fc.jsonValue({ maxDepth: 2 })),
+  );
 
   it('answers every random document with a client error or data, never a 5xx or a stack trace', async () => {
     const bearer = await t.token('demo-analyst');

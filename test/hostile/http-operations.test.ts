@@ -46,7 +46,9 @@ describe('hostile HTTP operations', () => {
   });
 
   it('refuses circular fragments', async () => {
-    const r = await query('query { packHealth { ...A } } fragment A on PackHealth { status ...B } fragment B on PackHealth { packId ...A }');
+    const r = await query(
+      'query { packHealth { ...A } } fragment A on PackHealth { status ...B } fragment B on PackHealth { packId ...A }',
+    );
     expect(r.status).toBe(400);
     expect(codeOf(r)).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(r.json!.errors!.map((e) => e.message).join(' ')).toMatch(/Cannot spread fragment "A" within itself/);
@@ -150,7 +152,10 @@ describe('hostile HTTP operations', () => {
 
   it('refuses a huge list variable the same way', async () => {
     const entries = Array.from({ length: 60_000 }, () => ({ symbol: 'AAPL', quantity: 1 }));
-    const r = await query('mutation($e: [LedgerEntryInput!]!) { appendLedgerEntries(portfolioId: "pf-demo-growth", entries: $e) { hash } }', { variables: { e: entries } });
+    const r = await query(
+      'mutation($e: [LedgerEntryInput!]!) { appendLedgerEntries(portfolioId: "pf-demo-growth", entries: $e) { hash } }',
+      { variables: { e: entries } },
+    );
     expect(r.status).toBe(413);
   });
 
@@ -178,24 +183,36 @@ describe('hostile HTTP operations', () => {
   });
 
   it('refuses a mutation over GET', async () => {
-    const response = await fetch(`${url}?query=${encodeURIComponent('mutation { grantCredits(tenantId: "demo", amount: 1, reason: "x") { id } }')}`, { headers: { 'apollo-require-preflight': 'true' } });
+    const response = await fetch(
+      `${url}?query=${encodeURIComponent('mutation { grantCredits(tenantId: "demo", amount: 1, reason: "x") { id } }')}`,
+      { headers: { 'apollo-require-preflight': 'true' } },
+    );
     expect(response.status).toBe(405);
   });
 
   it('refuses a garbage bearer token (401), never anonymously', async () => {
-    const r = await post(JSON.stringify({ query: '{ packHealth { status } }' }), { 'content-type': 'application/json', authorization: 'Bearer not.a.jwt' });
+    const r = await post(JSON.stringify({ query: '{ packHealth { status } }' }), {
+      'content-type': 'application/json',
+      authorization: 'Bearer not.a.jwt',
+    });
     expect(r.status).toBe(401);
     expect(codeOf(r)).toBe('UNAUTHENTICATED');
   });
 
   it('refuses a non-bearer Authorization header', async () => {
-    const r = await post(JSON.stringify({ query: '{ packHealth { status } }' }), { 'content-type': 'application/json', authorization: 'Basic ZGVtbzpkZW1v' });
+    const r = await post(JSON.stringify({ query: '{ packHealth { status } }' }), {
+      'content-type': 'application/json',
+      authorization: 'Basic ZGVtbzpkZW1v',
+    });
     expect(r.status).toBe(401);
   });
 
   it('refuses an expired token', async () => {
     const expired = await t.token('demo-analyst', { expiresIn: '-1m' });
-    const r = await post(JSON.stringify({ query: '{ viewer { userId } }' }), { 'content-type': 'application/json', authorization: `Bearer ${expired}` });
+    const r = await post(JSON.stringify({ query: '{ viewer { userId } }' }), {
+      'content-type': 'application/json',
+      authorization: `Bearer ${expired}`,
+    });
     expect(r.status).toBe(401);
     expect(r.json!.errors![0].message).toMatch(/expired/);
   });
@@ -238,16 +255,27 @@ describe('hostile HTTP operations', () => {
       const input = {
         date: '2026-11-23',
         policy: 'WM4PM_CAD',
-        prices: [{ symbol: 'RY.TO', close: 171.2, currency: 'CAD', source: 'FMP' }, { symbol: 'AAPL\u0000', close: 231.5, currency: 'USD', source: 'Poly\ud800gon' }],
+        prices: [
+          { symbol: 'RY.TO', close: 171.2, currency: 'CAD', source: 'FMP' },
+          { symbol: 'AAPL\u0000', close: 231.5, currency: 'USD', source: 'Poly\ud800gon' },
+        ],
         fxRates: [{ currency: 'USD', rate: 1.39, source: 'FRED' }],
       };
-      const r = await post(JSON.stringify({ query: 'mutation($in: CreatePricingPackInput!) { createPricingPack(input: $in) { id } }', variables: { in: input } }), {
-        'content-type': 'application/json',
-        authorization: `Bearer ${builder}`,
-      });
+      const r = await post(
+        JSON.stringify({
+          query: 'mutation($in: CreatePricingPackInput!) { createPricingPack(input: $in) { id } }',
+          variables: { in: input },
+        }),
+        {
+          'content-type': 'application/json',
+          authorization: `Bearer ${builder}`,
+        },
+      );
       expect(codeOf(r)).toBe('BAD_USER_INPUT');
       expect(ERROR_PATHS(r)).toEqual([['input.prices.1.symbol', 'input.prices.1.source']]);
-      expect((await t.request('{ pricingPack(id: "PP_2026-11-23") { id } }', undefined, { as: 'demo-analyst' })).data).toEqual({ pricingPack: null });
+      expect((await t.request('{ pricingPack(id: "PP_2026-11-23") { id } }', undefined, { as: 'demo-analyst' })).data).toEqual({
+        pricingPack: null,
+      });
     });
 
     it('refuses before the shield too: a rule that reads the argument never sees it', async () => {
@@ -261,14 +289,22 @@ describe('hostile HTTP operations', () => {
     });
 
     it('refuses a number beyond a double (1e400) in a literal or in JSON, and nesting deeper than 32', async () => {
-      const literal = await t.request('mutation { markPackFresh(id: "PP_2026-11-20", reconciliationErrorBps: 1e400) { id } }', undefined, { as: 'pack-builder' });
+      const literal = await t.request('mutation { markPackFresh(id: "PP_2026-11-20", reconciliationErrorBps: 1e400) { id } }', undefined, {
+        as: 'pack-builder',
+      });
       expect(literal.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', path: ['reconciliationErrorBps'] });
       const analyst = await t.token('demo-analyst');
       const headers = { 'content-type': 'application/json', authorization: `Bearer ${analyst}` };
       const run = 'mutation($i: JSON!) { executePattern(input: { patternId: "portfolio_overview", inputs: $i }) { id } }';
-      const infinite = await post(`{"query":${JSON.stringify(run)},"variables":{"i":{"portfolioId":"pf-demo-growth","start":1e400}}}`, headers);
+      const infinite = await post(
+        `{"query":${JSON.stringify(run)},"variables":{"i":{"portfolioId":"pf-demo-growth","start":1e400}}}`,
+        headers,
+      );
       expect(ERROR_PATHS(infinite)).toEqual([['input.inputs.start']]);
-      const deep = await post(`{"query":${JSON.stringify(run)},"variables":{"i":{"portfolioId":"pf-demo-growth","x":${'['.repeat(50_000)}${']'.repeat(50_000)}}}}`, headers);
+      const deep = await post(
+        `{"query":${JSON.stringify(run)},"variables":{"i":{"portfolioId":"pf-demo-growth","x":${'['.repeat(50_000)}${']'.repeat(50_000)}}}}`,
+        headers,
+      );
       expect(codeOf(deep)).toBe('BAD_USER_INPUT');
       // 32 levels from the argument: input, inputs, x and 30 lists.
       expect(ERROR_PATHS(deep)![0]![0]).toMatch(/^input\.inputs\.x(\.0){30}$/);
@@ -279,27 +315,42 @@ describe('hostile HTTP operations', () => {
       const admin = { as: 'demo-admin' };
       const year0 = await t.request(filter, { from: '0000-01-01T00:00:00Z' }, admin);
       expect(year0.status).toBe(400);
-      expect(year0.errors?.[0]).toMatchObject({ message: expect.stringMatching(/DateTime must be an RFC 3339 date-time .* in the years 1900–9999$/), extensions: { code: 'BAD_USER_INPUT' } });
+      expect(year0.errors?.[0]).toMatchObject({
+        message: expect.stringMatching(/DateTime must be an RFC 3339 date-time .* in the years 1900–9999$/),
+        extensions: { code: 'BAD_USER_INPUT' },
+      });
       expect((await t.request(filter, { from: '1900-01-01T00:00:00Z' }, admin)).errors).toBeUndefined();
       expect((await t.request(filter, { from: '9999-12-31T23:59:59.999Z' }, admin)).errors).toBeUndefined();
       const audit = await t.request('{ auditLog(filter: { to: "0000-12-31T00:00:00Z" }) { edges { cursor } } }', undefined, admin);
       expect(audit.status).toBe(400);
       expect(audit.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
-      const pack = await t.request('mutation { createPricingPack(input: { date: "0000-01-01", policy: "WM4PM_CAD", prices: [], fxRates: [] }) { id } }', undefined, admin);
+      const pack = await t.request(
+        'mutation { createPricingPack(input: { date: "0000-01-01", policy: "WM4PM_CAD", prices: [], fxRates: [] }) { id } }',
+        undefined,
+        admin,
+      );
       expect(pack.errors?.[0].message).toBe('Date must be a date YYYY-MM-DD in the years 1900–9999');
     });
 
     it('suggests no enum values for a variable refused by its type when suggestions are off', async () => {
-      const r = await t.request('query($s: ExecutionStatus!) { executions(filter: { status: [$s] }) { edges { cursor } } }', { s: 'SUCCES' }, { as: 'demo-admin' });
+      const r = await t.request(
+        'query($s: ExecutionStatus!) { executions(filter: { status: [$s] }) { edges { cursor } } }',
+        { s: 'SUCCES' },
+        { as: 'demo-admin' },
+      );
       expect(r.status).toBe(400);
       expect(r.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-      expect(r.errors?.[0].message).toBe('Variable "$s" got invalid value "SUCCES"; Value "SUCCES" does not exist in "ExecutionStatus" enum.');
+      expect(r.errors?.[0].message).toBe(
+        'Variable "$s" got invalid value "SUCCES"; Value "SUCCES" does not exist in "ExecutionStatus" enum.',
+      );
     });
 
     it('refuses a subscription over HTTP with 400: subscriptions are served over WebSocket', async () => {
       const r = await query('subscription { packHealthChanged { status } }');
       expect(r.status).toBe(400);
-      expect(r.json!.errors).toEqual([{ message: 'Subscriptions are served over WebSocket (graphql-ws) at this URL, not over HTTP', extensions: { code: 'BAD_REQUEST' } }]);
+      expect(r.json!.errors).toEqual([
+        { message: 'Subscriptions are served over WebSocket (graphql-ws) at this URL, not over HTTP', extensions: { code: 'BAD_REQUEST' } },
+      ]);
       expect(r.json!.data).toBeUndefined();
     });
   });

@@ -36,7 +36,11 @@ describe('hostile ledger entries', () => {
 
   type AppendResult = { appendLedgerEntries: { hash: string; seq: number } | null };
   const append = (entries: Record<string, unknown>[]) =>
-    t.request<AppendResult, { portfolioId: string; entries: Record<string, unknown>[] }>(APPEND, { portfolioId: PORTFOLIO, entries }, { as: 'demo-analyst' });
+    t.request<AppendResult, { portfolioId: string; entries: Record<string, unknown>[] }>(
+      APPEND,
+      { portfolioId: PORTFOLIO, entries },
+      { as: 'demo-analyst' },
+    );
 
   it('refuses the year 1800 at the edge: the Date scalar takes the years 1900–9999 only', async () => {
     const before = await ledgerState();

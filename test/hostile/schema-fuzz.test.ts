@@ -23,7 +23,10 @@ import { startTestServer, testConfig, type TestServer } from '../support/test-se
  * resolver writes anything, and where the edge guard refuses them, it names the argument path.
  */
 
-const newsPattern = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'patterns', 'portfolio_news.json'), 'utf8')) as Record<string, unknown>;
+const newsPattern = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'patterns', 'portfolio_news.json'), 'utf8')) as Record<
+  string,
+  unknown
+>;
 
 const REALISTIC: BenignOverrides = {
   'CreatePricingPackInput.date': '2025-01-03',
@@ -82,11 +85,13 @@ function problemsOf(status: number, text: string, target: FuzzTarget, hostile: H
   }
   if (mustBeRefused(target, hostile)) {
     const codes = (body.errors ?? []).map((e) => e.extensions?.code);
-    if (!codes.includes('BAD_USER_INPUT')) problems.push(`not refused as BAD_USER_INPUT (${codes.map((c) => c ?? 'no code').join(',') || 'no error'})`);
+    if (!codes.includes('BAD_USER_INPUT'))
+      problems.push(`not refused as BAD_USER_INPUT (${codes.map((c) => c ?? 'no code').join(',') || 'no error'})`);
     if (answered(body.data, target)) problems.push('the field answered');
     if (reachesTheGuard(target, hostile)) {
       const paths = (body.errors ?? []).flatMap((e) => (Array.isArray(e.extensions?.path) ? (e.extensions.path as string[]) : []));
-      if (!paths.some((p) => p === target.label || p.startsWith(`${target.label}.`))) problems.push(`no path ${target.label} (${JSON.stringify(paths)})`);
+      if (!paths.some((p) => p === target.label || p.startsWith(`${target.label}.`)))
+        problems.push(`no path ${target.label} (${JSON.stringify(paths)})`);
     }
   }
   return problems;
@@ -132,9 +137,11 @@ function worthSending(target: FuzzTarget, hostile: HostileValue): boolean {
 /** Runs the jobs `width` at a time: the server, not the test, should be the busy side. */
 async function inPool<T>(jobs: T[], width: number, run: (job: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < jobs.length) await run(jobs[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < jobs.length) await run(jobs[next++]);
+    }),
+  );
 }
 
 describe('schema-driven fuzz', () => {
@@ -159,7 +166,9 @@ describe('schema-driven fuzz', () => {
         for (const argument of field.args) expect(labels(field.name).some((l) => l.split('.')[0] === argument.name)).toBe(true);
       }
     }
-    expect(labels('createPricingPack')).toEqual(expect.arrayContaining(['input.date', 'input.prices.0.symbol', 'input.prices.0.close', 'input.fxRates.0.rate']));
+    expect(labels('createPricingPack')).toEqual(
+      expect.arrayContaining(['input.date', 'input.prices.0.symbol', 'input.prices.0.close', 'input.fxRates.0.rate']),
+    );
     expect(labels('executePattern')).toEqual(expect.arrayContaining(['input.inputs', 'input.inputs.portfolioId', 'input.mode']));
     expect(labels('executions')).toEqual(expect.arrayContaining(['filter.from', 'filter.status.0', 'first', 'after']));
   });
@@ -167,7 +176,11 @@ describe('schema-driven fuzz', () => {
   it('answers every hostile value in every argument over HTTP with a client error or data', async () => {
     const cases = targets
       .filter((target) => target.operation !== 'subscription')
-      .flatMap((target) => HOSTILE_VALUES.filter((hostile) => worthSending(target, hostile)).flatMap((hostile) => IDENTITIES.map((user) => ({ target, hostile, user }))));
+      .flatMap((target) =>
+        HOSTILE_VALUES.filter((hostile) => worthSending(target, hostile)).flatMap((hostile) =>
+          IDENTITIES.map((user) => ({ target, hostile, user })),
+        ),
+      );
     const failures: string[] = [];
     await inPool(cases, 6, async ({ target, hostile, user }) => {
       const root = target.operation === 'query' ? 'Query' : 'Mutation';
@@ -177,7 +190,10 @@ describe('schema-driven fuzz', () => {
       const response = await fetch(t.server.url, { method: 'POST', headers, body });
       const text = await response.text();
       const problems = problemsOf(response.status, text, target, hostile);
-      if (problems.length > 0) failures.push(`${target.route[0].field.name} ${target.label} ← ${hostile.name} as ${user ?? 'anonymous'}: ${problems.join('; ')} — ${text.slice(0, 300)}`);
+      if (problems.length > 0)
+        failures.push(
+          `${target.route[0].field.name} ${target.label} ← ${hostile.name} as ${user ?? 'anonymous'}: ${problems.join('; ')} — ${text.slice(0, 300)}`,
+        );
     });
     expect(failures).toEqual([]);
     // And the server is still itself.
@@ -207,8 +223,14 @@ describe('schema-driven fuzz', () => {
           }
           if (frame.type === 'next') socket.send({ id: opId, type: 'complete' });
           const text = JSON.stringify(frame.payload);
-          const problems = frame.type === 'error' ? problemsOf(200, JSON.stringify({ errors: frame.payload }), target, hostile) : problemsOf(200, text, target, hostile);
-          if (problems.length > 0) failures.push(`${target.route[0].field.name} ${target.label} ← ${hostile.name} as ${user ?? 'anonymous'}: ${problems.join('; ')} — ${text.slice(0, 300)}`);
+          const problems =
+            frame.type === 'error'
+              ? problemsOf(200, JSON.stringify({ errors: frame.payload }), target, hostile)
+              : problemsOf(200, text, target, hostile);
+          if (problems.length > 0)
+            failures.push(
+              `${target.route[0].field.name} ${target.label} ← ${hostile.name} as ${user ?? 'anonymous'}: ${problems.join('; ')} — ${text.slice(0, 300)}`,
+            );
         }
       }
       expect(failures).toEqual([]);

@@ -28,7 +28,9 @@ const MISSPELLINGS: { what: string; query: string; variables?: Record<string, un
   {
     what: 'a nested input field in variables',
     query: 'mutation($in: CreatePricingPackInput!) { createPricingPack(input: $in) { id } }',
-    variables: { in: { dat: '2026-01-02', policy: 'WM4PM_CAD', prices: [{ symbl: 'X', close: 1, currency: 'CAD', source: 'FMP' }], fxRates: [] } },
+    variables: {
+      in: { dat: '2026-01-02', policy: 'WM4PM_CAD', prices: [{ symbl: 'X', close: 1, currency: 'CAD', source: 'FMP' }], fxRates: [] },
+    },
   },
 ];
 
@@ -63,7 +65,8 @@ describe('no "Did you mean" with suggestions off', () => {
         { query, variables },
         {
           next: (result) => seen.push(...(result.errors ?? []).map((e) => e.message)),
-          error: (errors) => resolve([...seen, ...(Array.isArray(errors) ? errors.map((e: { message: string }) => e.message) : [String(errors)])]),
+          error: (errors) =>
+            resolve([...seen, ...(Array.isArray(errors) ? errors.map((e: { message: string }) => e.message) : [String(errors)])]),
           complete: () => resolve(seen),
         },
       );
@@ -95,7 +98,11 @@ describe('production defaults', () => {
   beforeAll(async () => {
     // What the configuration gives for NODE_ENV=production with nothing else set.
     const { environment, introspection, fieldSuggestions } = loadConfig({ NODE_ENV: 'production', JWT_SECRET: TEST_JWT_SECRET });
-    expect({ environment, introspection, fieldSuggestions }).toEqual({ environment: 'production', introspection: false, fieldSuggestions: false });
+    expect({ environment, introspection, fieldSuggestions }).toEqual({
+      environment: 'production',
+      introspection: false,
+      fieldSuggestions: false,
+    });
     t = await startTestServer({ database, config: { environment, introspection, fieldSuggestions } });
   });
   afterAll(async () => {
@@ -140,7 +147,10 @@ describe('GraphQL over HTTP (graphql-http audit suite)', () => {
   it.each([
     ['a parse failure', JSON.stringify({ query: '{ packHealth {' })],
     ['a validation failure', JSON.stringify({ query: '{ packHealth { nope } }' })],
-    ['a variable coercion failure', JSON.stringify({ query: 'query($id: ID!) { packHealth(packId: $id) { status } }', variables: { id: { not: 'x' } } })],
+    [
+      'a variable coercion failure',
+      JSON.stringify({ query: 'query($id: ID!) { packHealth(packId: $id) { status } }', variables: { id: { not: 'x' } } }),
+    ],
   ])('%s: 200 with errors for application/json only, 400 for application/graphql-response+json and */*', async (_what, body) => {
     const legacy = await post('application/json', body);
     expect(legacy.status).toBe(200);

@@ -13,7 +13,12 @@ describe('hostile graphql-ws traffic', () => {
   };
 
   beforeAll(async () => {
-    t = await startTestServer({ config: { fieldSuggestions: false, limits: { ...testConfig().limits, wsInitTimeoutMs: 300, wsMaxPayloadBytes: 4096, wsMaxSubscriptionsPerConnection: 3 } } });
+    t = await startTestServer({
+      config: {
+        fieldSuggestions: false,
+        limits: { ...testConfig().limits, wsInitTimeoutMs: 300, wsMaxPayloadBytes: 4096, wsMaxSubscriptionsPerConnection: 3 },
+      },
+    });
   });
   afterEach(() => sockets.splice(0).forEach((s) => s.close()));
   afterAll(async () => {
@@ -124,7 +129,11 @@ describe('hostile graphql-ws traffic', () => {
   it('refuses mutations over ws (HTTP only)', async () => {
     const s = open();
     await s.init({ authorization: `Bearer ${await t.token('demo-admin')}` });
-    s.send({ id: 'm', type: 'subscribe', payload: { query: 'mutation { grantCredits(tenantId: "demo", amount: 5, reason: "ws") { id } }' } });
+    s.send({
+      id: 'm',
+      type: 'subscribe',
+      payload: { query: 'mutation { grantCredits(tenantId: "demo", amount: 5, reason: "ws") { id } }' },
+    });
     const error = await s.next((f) => f.id === 'm');
     expect(error.type).toBe('error');
     expect((error.payload as { message: string }[])[0].message).toBe('Mutations are accepted over HTTP only');
@@ -137,11 +146,23 @@ describe('hostile graphql-ws traffic', () => {
     it('refuses a variable of the wrong type as BAD_USER_INPUT, without suggestions, before the operation starts', async () => {
       const s = open();
       await s.init();
-      s.send('{"id":"inf","type":"subscribe","payload":{"query":"subscription($p: ID) { packHealthChanged(packId: $p) { status } }","variables":{"p":1e400}}}');
+      s.send(
+        '{"id":"inf","type":"subscribe","payload":{"query":"subscription($p: ID) { packHealthChanged(packId: $p) { status } }","variables":{"p":1e400}}}',
+      );
       const error = await s.next((f) => f.id === 'inf');
       expect(error.type).toBe('error');
-      expect((error.payload as ErrorPayload)[0]).toMatchObject({ message: expect.stringMatching(/ID cannot represent/), extensions: { code: 'BAD_USER_INPUT' } });
-      s.send({ id: 'enum', type: 'subscribe', payload: { query: 'query($s: ExecutionStatus!) { executions(filter: { status: [$s] }) { edges { cursor } } }', variables: { s: 'SUCCES' } } });
+      expect((error.payload as ErrorPayload)[0]).toMatchObject({
+        message: expect.stringMatching(/ID cannot represent/),
+        extensions: { code: 'BAD_USER_INPUT' },
+      });
+      s.send({
+        id: 'enum',
+        type: 'subscribe',
+        payload: {
+          query: 'query($s: ExecutionStatus!) { executions(filter: { status: [$s] }) { edges { cursor } } }',
+          variables: { s: 'SUCCES' },
+        },
+      });
       const hint = await s.next((f) => f.id === 'enum');
       expect((hint.payload as ErrorPayload)[0].extensions?.code).toBe('BAD_USER_INPUT');
       expect((hint.payload as ErrorPayload)[0].message).not.toMatch(/Did you mean/);
@@ -152,7 +173,10 @@ describe('hostile graphql-ws traffic', () => {
       await s.init();
       s.send({ id: 'nul', type: 'subscribe', payload: { query: BY_PACK, variables: { p: 'PP_\u0000' } } });
       const refused = await s.next((f) => f.id === 'nul' && f.type === 'next');
-      expect((refused.payload as { errors: ErrorPayload }).errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', path: ['packId'] });
+      expect((refused.payload as { errors: ErrorPayload }).errors[0].extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        path: ['packId'],
+      });
       s.send({ id: 'ok', type: 'subscribe', payload: { query: BY_PACK, variables: { p: 'PP_2026-11-20' } } });
       expect((await s.next((f) => f.id === 'ok')).payload).toMatchObject({ data: { packHealthChanged: { packId: 'PP_2026-11-20' } } });
     });

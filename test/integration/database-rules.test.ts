@@ -197,17 +197,26 @@ describe('superseded_by', () => {
   });
 });
 
-describe('what a pack NOTIFY carries stays within PostgreSQL\'s 8,000 bytes', () => {
+describe("what a pack NOTIFY carries stays within PostgreSQL's 8,000 bytes", () => {
   it('refuses a 4,000-character policy or a 200-character id from any writer (check constraints), not a NOTIFY overflow', async () => {
-    const longPolicy = await failure(query(`INSERT INTO pricing_packs (id, date, policy, hash) VALUES ('PP_long', '2026-01-05', $1, 'sha256:x')`, [`${'P'.repeat(3996)}_CAD`]));
+    const longPolicy = await failure(
+      query(`INSERT INTO pricing_packs (id, date, policy, hash) VALUES ('PP_long', '2026-01-05', $1, 'sha256:x')`, [
+        `${'P'.repeat(3996)}_CAD`,
+      ]),
+    );
     expect(longPolicy).toMatchObject({ code: '23514', message: expect.stringContaining('pricing_packs_policy_length') });
-    const longId = await failure(query(`INSERT INTO pricing_packs (id, date, policy, hash) VALUES ($1, '2026-01-05', 'WM4PM_CAD', 'sha256:x')`, ['P'.repeat(200)]));
+    const longId = await failure(
+      query(`INSERT INTO pricing_packs (id, date, policy, hash) VALUES ($1, '2026-01-05', 'WM4PM_CAD', 'sha256:x')`, ['P'.repeat(200)]),
+    );
     expect(longId).toMatchObject({ code: '23514', message: expect.stringContaining('pricing_packs_id_length') });
   });
 
   it('announces a pack with the longest id, policy and error message allowed', async () => {
     const id = `PP_${'X'.repeat(125)}`;
-    await query(`INSERT INTO pricing_packs (id, date, policy, hash, error_message, reconciliation_failed) VALUES ($1, '2026-01-06', $2, 'sha256:x', $3, true)`, [id, `${'P'.repeat(60)}_CAD`, 'e'.repeat(2_000)]);
+    await query(
+      `INSERT INTO pricing_packs (id, date, policy, hash, error_message, reconciliation_failed) VALUES ($1, '2026-01-06', $2, 'sha256:x', $3, true)`,
+      [id, `${'P'.repeat(60)}_CAD`, 'e'.repeat(2_000)],
+    );
     const [row] = await query<{ status: string }>('SELECT status FROM pricing_packs WHERE id = $1', [id]);
     expect(row.status).toBe('ERROR');
   });
@@ -263,12 +272,16 @@ describe('updated_at', () => {
 describe('append-only tables', () => {
   beforeAll(async () => {
     await query(`INSERT INTO tenants (id, name, credit_balance) VALUES ('t-append', 'Append', 100)`);
-    await query(`INSERT INTO portfolios (id, tenant_id, name, base_currency, ledger_head) VALUES ('pf-append', 't-append', 'P', 'CAD', 'c1')`);
+    await query(
+      `INSERT INTO portfolios (id, tenant_id, name, base_currency, ledger_head) VALUES ('pf-append', 't-append', 'P', 'CAD', 'c1')`,
+    );
     await query(`INSERT INTO ledger_commits (hash, portfolio_id, seq, message) VALUES ('c1', 'pf-append', 1, 'first')`);
     await query(
       `INSERT INTO ledger_entries (commit_hash, ordinal, kind, currency, amount, trade_date) VALUES ('c1', 0, 'DEPOSIT', 'CAD', 1000, '2026-01-02')`,
     );
-    await query(`INSERT INTO credit_transactions (tenant_id, amount, kind, balance_after, reason) VALUES ('t-append', 100, 'GRANT', 100, 'start')`);
+    await query(
+      `INSERT INTO credit_transactions (tenant_id, amount, kind, balance_after, reason) VALUES ('t-append', 100, 'GRANT', 100, 'start')`,
+    );
     await query(`INSERT INTO audit_log (actor_id, tenant_id, action, result) VALUES ('demo-admin', 't-append', 'grantCredits', 'OK')`);
   });
 
@@ -293,9 +306,27 @@ describe('append-only tables', () => {
   });
 
   it.each([
-    ['ledger_commits', `UPDATE ledger_commits SET message = 'rewritten'`, `DELETE FROM ledger_commits`, `SELECT message AS v FROM ledger_commits`, 'first'],
-    ['ledger_entries', `UPDATE ledger_entries SET amount = 1`, `DELETE FROM ledger_entries`, `SELECT amount AS v FROM ledger_entries`, 1000],
-    ['credit_transactions', `UPDATE credit_transactions SET reason = 'x'`, `DELETE FROM credit_transactions`, `SELECT reason AS v FROM credit_transactions`, 'start'],
+    [
+      'ledger_commits',
+      `UPDATE ledger_commits SET message = 'rewritten'`,
+      `DELETE FROM ledger_commits`,
+      `SELECT message AS v FROM ledger_commits`,
+      'first',
+    ],
+    [
+      'ledger_entries',
+      `UPDATE ledger_entries SET amount = 1`,
+      `DELETE FROM ledger_entries`,
+      `SELECT amount AS v FROM ledger_entries`,
+      1000,
+    ],
+    [
+      'credit_transactions',
+      `UPDATE credit_transactions SET reason = 'x'`,
+      `DELETE FROM credit_transactions`,
+      `SELECT reason AS v FROM credit_transactions`,
+      'start',
+    ],
   ])('%s rejects UPDATE and DELETE, and keeps the row', async (table, update, del, select, value) => {
     await expectRejected(update, table);
     await expectRejected(del, table);
@@ -381,13 +412,22 @@ describe('NOTIFY on freshgate_pack_health', () => {
 
     await query(`UPDATE pricing_packs SET is_fresh = true, prewarm_done = true, reconciliation_passed = true WHERE id = 'PP_notify'`);
     const [, updated] = await notificationsFor('PP_notify', 2);
-    expect(updated).toMatchObject({ op: 'UPDATE', id: 'PP_notify', status: 'FRESH', isFresh: true, prewarmDone: true, reconciliationPassed: true });
+    expect(updated).toMatchObject({
+      op: 'UPDATE',
+      id: 'PP_notify',
+      status: 'FRESH',
+      isFresh: true,
+      prewarmDone: true,
+      reconciliationPassed: true,
+    });
     expect(new Date(updated.updatedAt as string)).toEqual((await pack('PP_notify')).updated_at);
   });
 
   it('carries the error message, cut to 500 characters to fit a notification', async () => {
     await insertPack({ id: 'PP_notify_error', date: nextDate() });
-    await query(`UPDATE pricing_packs SET reconciliation_failed = true, error_message = $1 WHERE id = 'PP_notify_error'`, ['x'.repeat(2000)]);
+    await query(`UPDATE pricing_packs SET reconciliation_failed = true, error_message = $1 WHERE id = 'PP_notify_error'`, [
+      'x'.repeat(2000),
+    ]);
     const [, failed] = await notificationsFor('PP_notify_error', 2);
     expect(failed).toMatchObject({ op: 'UPDATE', status: 'ERROR' });
     expect(failed.errorMessage).toBe('x'.repeat(500));

@@ -18,7 +18,9 @@ interface BookkeepingRow {
 }
 
 const fileChecksum = (name: string) =>
-  createHash('sha256').update(readFileSync(path.join(MIGRATIONS_DIR, name, 'migration.sql'))).digest('hex');
+  createHash('sha256')
+    .update(readFileSync(path.join(MIGRATIONS_DIR, name, 'migration.sql')))
+    .digest('hex');
 
 async function tableExists(test: TestDatabase, name: string): Promise<boolean> {
   const [row] = await test.db.sql.query<{ exists: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS exists`, [name]);
@@ -79,7 +81,17 @@ describe('migrate on a fresh database', () => {
   });
 
   it('created the schema of both migrations', async () => {
-    for (const table of ['pricing_packs', 'pack_prices', 'pack_fx_rates', 'tenants', 'users', 'portfolios', 'ledger_commits', 'audit_log', 'news_items']) {
+    for (const table of [
+      'pricing_packs',
+      'pack_prices',
+      'pack_fx_rates',
+      'tenants',
+      'users',
+      'portfolios',
+      'ledger_commits',
+      'audit_log',
+      'news_items',
+    ]) {
       expect(await tableExists(test, table)).toBe(true);
     }
     const triggers = await test.db.sql.query<{ tgname: string }>(

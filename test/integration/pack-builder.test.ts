@@ -172,13 +172,16 @@ describe('markPackFresh', () => {
     expect(pack).toMatchObject({ status: 'FRESH', reconciliationErrorBps: 1.25 });
   });
 
-  it.each([-1, Number.NaN, Number.POSITIVE_INFINITY, 1_000_001, Number.MAX_VALUE])('refuses a reconciliation error of %p, writing nothing', async (bps) => {
-    const before = await rawRow('PP_2026-03-03');
-    const error = await appError(builder.markPackFresh('PP_2026-03-03', bps));
-    expect(error.code).toBe('BAD_USER_INPUT');
-    expect(error.extensions.path).toEqual(['reconciliationErrorBps']);
-    expect(await rawRow('PP_2026-03-03')).toBe(before);
-  });
+  it.each([-1, Number.NaN, Number.POSITIVE_INFINITY, 1_000_001, Number.MAX_VALUE])(
+    'refuses a reconciliation error of %p, writing nothing',
+    async (bps) => {
+      const before = await rawRow('PP_2026-03-03');
+      const error = await appError(builder.markPackFresh('PP_2026-03-03', bps));
+      expect(error.code).toBe('BAD_USER_INPUT');
+      expect(error.extensions.path).toEqual(['reconciliationErrorBps']);
+      expect(await rawRow('PP_2026-03-03')).toBe(before);
+    },
+  );
 });
 
 describe('markPackError', () => {

@@ -178,7 +178,9 @@ describe('PackRepository.list', () => {
 
 describe('PackRepository prices and FX rates', () => {
   it('returns a demo pack’s prices by symbol and its USD rate', async () => {
-    const latest = (await query<{ id: string }>(`SELECT id FROM pricing_packs WHERE date = $1 AND superseded_by IS NULL`, [DEMO_LAST_DATE]))[0];
+    const latest = (
+      await query<{ id: string }>(`SELECT id FROM pricing_packs WHERE date = $1 AND superseded_by IS NULL`, [DEMO_LAST_DATE])
+    )[0];
     const prices = await packs.prices(latest.id);
     expect(prices.length).toBeGreaterThan(10);
     expect(prices.map((p) => p.symbol)).toEqual([...prices.map((p) => p.symbol)].sort());

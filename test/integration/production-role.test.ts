@@ -22,7 +22,9 @@ describe('the grants list every table', () => {
     const tables = await database.owner.query<{ name: string }>(
       `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name <> 'rate_limits' ORDER BY 1`,
     );
-    const listed = Object.keys(TABLE_PRIVILEGES).filter((t) => t !== 'rate_limits').sort();
+    const listed = Object.keys(TABLE_PRIVILEGES)
+      .filter((t) => t !== 'rate_limits')
+      .sort();
     expect(listed).toEqual(tables.map((t) => t.name));
   });
 
@@ -42,7 +44,9 @@ describe('start-up and the schema', () => {
       const migrations = readMigrations();
       await migrate(database.db, migrations.slice(0, -1));
       await expect(createApp(testConfig({ migrateOnStart: false }), { db: database.db })).rejects.toThrow(
-        new RegExp(`schema is behind: 1 migration\\(s\\) not applied \\(${migrations[migrations.length - 1].name}\\); run \`npm run db:migrate\``),
+        new RegExp(
+          `schema is behind: 1 migration\\(s\\) not applied \\(${migrations[migrations.length - 1].name}\\); run \`npm run db:migrate\``,
+        ),
       );
     } finally {
       await database.close();
@@ -57,7 +61,9 @@ onPostgres('running as the application role', () => {
 
   beforeAll(async () => {
     database = await openTestDatabase();
-    await database.owner.exec(`DO $$ BEGIN CREATE ROLE "${role}" LOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`);
+    await database.owner.exec(
+      `DO $$ BEGIN CREATE ROLE "${role}" LOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`,
+    );
     await ensureRateLimitTable(database.ownerPool!);
     await grantAppRole({ sql: database.owner }, role);
     await database.owner.exec(`INSERT INTO tenants (id, name, credit_balance) VALUES ('role-test', 'Role test', 10)`);
@@ -79,10 +85,14 @@ onPostgres('running as the application role', () => {
   });
 
   it('can do what the application does: run, debit, audit', async () => {
-    const debited = await asRole.query(`UPDATE tenants SET credit_balance = credit_balance - 1 WHERE id = 'role-test' RETURNING credit_balance`);
+    const debited = await asRole.query(
+      `UPDATE tenants SET credit_balance = credit_balance - 1 WHERE id = 'role-test' RETURNING credit_balance`,
+    );
     expect(Number(debited.rows[0].credit_balance)).toBe(9);
     await asRole.query(`INSERT INTO credit_transactions (tenant_id, amount, kind, balance_after) VALUES ('role-test', -1, 'DEBIT', 9)`);
-    await asRole.query(`INSERT INTO audit_log (actor_id, tenant_id, action, resource, changes, result, trace_id, request_id) VALUES ('t', 'role-test', 'test', 'x', '{}', 'OK', 't', 'r')`);
+    await asRole.query(
+      `INSERT INTO audit_log (actor_id, tenant_id, action, resource, changes, result, trace_id, request_id) VALUES ('t', 'role-test', 'test', 'x', '{}', 'OK', 't', 'r')`,
+    );
     await asRole.query(`INSERT INTO rate_limits (key, points, expire) VALUES ('k', 1, 0) ON CONFLICT (key) DO UPDATE SET points = 2`);
     await asRole.query(`DELETE FROM rate_limits WHERE key = 'k'`);
   });
@@ -92,7 +102,9 @@ onPostgres('running as the application role', () => {
     url.username = role;
     const db = await openPostgresDatabase({ url: url.toString(), poolSize: 2 });
     try {
-      await expect(createApp(testConfig({ migrateOnStart: true }), { db })).rejects.toThrow(/may not migrate the schema.*MIGRATE_ON_START=false/);
+      await expect(createApp(testConfig({ migrateOnStart: true }), { db })).rejects.toThrow(
+        /may not migrate the schema.*MIGRATE_ON_START=false/,
+      );
     } finally {
       await db.close();
     }

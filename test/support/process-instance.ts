@@ -40,7 +40,18 @@ export async function startInstance(env: Record<string, string>, options: { stop
   // node itself with tsx's loader, not the tsx CLI: the signal must reach freshgate, not a wrapper.
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src', 'main.ts')], {
     cwd: root,
-    env: { ...process.env, NODE_OPTIONS: '', DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', JWT_SECRET: SECRET, SEED_DEMO_DATA: 'true', ...env, DATABASE_URL: databaseUrl },
+    env: {
+      ...process.env,
+      NODE_OPTIONS: '',
+      DATA_DIR: dataDir,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      JWT_SECRET: SECRET,
+      SEED_DEMO_DATA: 'true',
+      ...env,
+      DATABASE_URL: databaseUrl,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   // 'close' comes after the last output has been read ('exit' may come before it); a stdout that is
@@ -117,10 +128,10 @@ export async function subscriber(instance: Instance): Promise<{ closed: Promise<
     socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init' })));
     socket.on('message', (data) => {
       const message = JSON.parse(String(data)) as { type: string };
-      if (message.type === 'connection_ack') socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: 'subscription { packHealthChanged { status } }' } }));
+      if (message.type === 'connection_ack')
+        socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: 'subscription { packHealthChanged { status } }' } }));
       if (message.type === 'next') resolve();
     });
   });
   return { closed };
 }
-

@@ -76,7 +76,10 @@ export async function startNotesSubgraph(): Promise<Subgraph & { stop(): Promise
     },
   };
   // Inline tracing is for Apollo's own router; on, it logs that it is enabled.
-  const server = new ApolloServer({ schema: buildSubgraphSchema([{ typeDefs, resolvers }]), plugins: [ApolloServerPluginInlineTraceDisabled()] });
+  const server = new ApolloServer({
+    schema: buildSubgraphSchema([{ typeDefs, resolvers }]),
+    plugins: [ApolloServerPluginInlineTraceDisabled()],
+  });
   const { url } = await startStandaloneServer(server, { listen: { host: '127.0.0.1', port: 0 } });
   return { name: 'notes', url, typeDefs, stop: () => server.stop() };
 }
@@ -86,7 +89,11 @@ export interface HiveGateway {
   wsUrl: string;
   child: ChildProcess;
   /** POSTs an operation to the gateway as a client would, with `authorization: Bearer <token>` when given. */
-  request<T, V>(document: TypedDocumentNode<T, V> | string, variables?: V, options?: { token?: string; authorization?: string }): Promise<GraphQLResponse<T>>;
+  request<T, V>(
+    document: TypedDocumentNode<T, V> | string,
+    variables?: V,
+    options?: { token?: string; authorization?: string },
+  ): Promise<GraphQLResponse<T>>;
   /** A graphql-ws client of the gateway (no retries); `authorization` goes in connectionParams. */
   wsClient(options?: { token?: string }): WsClient;
   /** Everything the gateway logged so far. */
@@ -103,13 +110,29 @@ export async function startHiveGateway(supergraphSdl: string, env: Record<string
   const supergraphPath = path.join(dir, 'supergraph.graphql');
   writeFileSync(supergraphPath, supergraphSdl);
   const port = await freePort();
-  const child = spawn(process.execPath, [HIVE_GATEWAY_BIN, 'supergraph', supergraphPath, '--config-path', HIVE_GATEWAY_CONFIG, '--host', '127.0.0.1', '--port', String(port), '--fork', '1'], {
-    cwd: root,
-    // NODE_OPTIONS from jest (--experimental-vm-modules) would only add warnings; the gateway reads
-    // PORT, HOST and LOG_LEVEL too, which must not come from freshgate's test environment.
-    env: { ...process.env, NODE_OPTIONS: '', NODE_ENV: 'production', PORT: '', HOST: '', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      HIVE_GATEWAY_BIN,
+      'supergraph',
+      supergraphPath,
+      '--config-path',
+      HIVE_GATEWAY_CONFIG,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--fork',
+      '1',
+    ],
+    {
+      cwd: root,
+      // NODE_OPTIONS from jest (--experimental-vm-modules) would only add warnings; the gateway reads
+      // PORT, HOST and LOG_LEVEL too, which must not come from freshgate's test environment.
+      env: { ...process.env, NODE_OPTIONS: '', NODE_ENV: 'production', PORT: '', HOST: '', LOG_LEVEL: 'info', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -202,7 +225,11 @@ export class StreamRecorder {
   private readonly listeners = new Set<() => void>();
   private readonly unsubscribe: () => void;
 
-  constructor(client: WsClient, document: TypedDocumentNode<unknown, Record<string, unknown>> | string, variables: Record<string, unknown> = {}) {
+  constructor(
+    client: WsClient,
+    document: TypedDocumentNode<unknown, Record<string, unknown>> | string,
+    variables: Record<string, unknown> = {},
+  ) {
     const query = typeof document === 'string' ? document : print(document);
     let end!: (how: { how: 'complete' } | { how: 'error'; error: unknown }) => void;
     this.ended = new Promise((resolve) => (end = resolve));

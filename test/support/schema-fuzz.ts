@@ -114,7 +114,11 @@ function routeOwner(root: GraphQLObjectType, route: RouteStep[]): string {
   return route.length === 1 ? root.name : getNamedType(route[route.length - 2].field.type).name;
 }
 
-function leavesOf(type: GraphQLInputType, path: PathSegment[] = [], seen = new Set<string>()): { path: PathSegment[]; type: GraphQLNamedType }[] {
+function leavesOf(
+  type: GraphQLInputType,
+  path: PathSegment[] = [],
+  seen = new Set<string>(),
+): { path: PathSegment[]; type: GraphQLNamedType }[] {
   if (isNonNullType(type)) return leavesOf(type.ofType, path, seen);
   if (isListType(type)) return leavesOf(type.ofType, [...path, 0], seen);
   if (isInputObjectType(type)) {
@@ -153,7 +157,8 @@ function benignValue(type: GraphQLInputType, coordinate: string, overrides: Beni
     const value: Record<string, unknown> = {};
     for (const field of Object.values(type.getFields())) {
       const key = `${type.name}.${field.name}`;
-      if ((isNonNullType(field.type) && field.defaultValue === undefined) || key in overrides) value[field.name] = benignValue(field.type, key, overrides);
+      if ((isNonNullType(field.type) && field.defaultValue === undefined) || key in overrides)
+        value[field.name] = benignValue(field.type, key, overrides);
     }
     return value;
   }
@@ -161,7 +166,14 @@ function benignValue(type: GraphQLInputType, coordinate: string, overrides: Beni
 }
 
 /** The benign value of `type` with `hostile` put at `path` (creating what the path needs). */
-function valueWith(type: GraphQLInputType, coordinate: string, path: PathSegment[], hostile: unknown, overrides: BenignOverrides, innerKey?: string): unknown {
+function valueWith(
+  type: GraphQLInputType,
+  coordinate: string,
+  path: PathSegment[],
+  hostile: unknown,
+  overrides: BenignOverrides,
+  innerKey?: string,
+): unknown {
   if (isNonNullType(type)) return valueWith(type.ofType, coordinate, path, hostile, overrides, innerKey);
   if (path.length === 0) {
     if (innerKey === undefined) return hostile;
@@ -172,7 +184,10 @@ function valueWith(type: GraphQLInputType, coordinate: string, path: PathSegment
   if (!isInputObjectType(type) || typeof head !== 'string') throw new Error(`no input field at ${String(head)}`);
   const field = type.getFields()[head];
   const key = `${type.name}.${head}`;
-  return { ...(benignValue(type, coordinate, overrides) as Record<string, unknown>), [head]: valueWith(field.type, key, rest, hostile, overrides, innerKey) };
+  return {
+    ...(benignValue(type, coordinate, overrides) as Record<string, unknown>),
+    [head]: valueWith(field.type, key, rest, hostile, overrides, innerKey),
+  };
 }
 
 export interface FuzzRequest {
@@ -206,7 +221,8 @@ export function fuzzRequest(target: FuzzTarget, hostile: unknown, overrides: Ben
   });
   const leaf = isLeafType(getNamedType(target.route[target.route.length - 1].field.type));
   let selection = leaf ? '' : ' { __typename }';
-  for (let i = calls.length - 1; i >= 0; i--) selection = i === calls.length - 1 ? `${calls[i]}${selection}` : `${calls[i]} { ${selection} }`;
+  for (let i = calls.length - 1; i >= 0; i--)
+    selection = i === calls.length - 1 ? `${calls[i]}${selection}` : `${calls[i]} { ${selection} }`;
   return { query: `${target.operation} Fuzz(${definitions.join(', ')}) { ${selection} }`, variables };
 }
 
@@ -265,7 +281,11 @@ export const HOSTILE_VALUES: HostileValue[] = [
   { name: 'null', value: null, refused: 'never' },
   { name: 'object', value: { a: 1 }, refused: 'never' },
   { name: 'list', value: [1, 'two', null], refused: 'never' },
-  { name: 'prototype keys', value: JSON.parse('{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}'), refused: 'never' },
+  {
+    name: 'prototype keys',
+    value: JSON.parse('{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}'),
+    refused: 'never',
+  },
 ];
 
 /** Stands for a hostile value with raw text in the variables until the body is written. */

@@ -19,7 +19,12 @@ export class SubscriptionProbe<T> {
   private seen = 0;
   private readonly unsubscribe: () => void;
 
-  constructor(client: Client, document: DocumentNode | string, variables: Record<string, unknown> = {}, pick: (data: Record<string, unknown>) => T = (d) => Object.values(d)[0] as T) {
+  constructor(
+    client: Client,
+    document: DocumentNode | string,
+    variables: Record<string, unknown> = {},
+    pick: (data: Record<string, unknown>) => T = (d) => Object.values(d)[0] as T,
+  ) {
     const query = typeof document === 'string' ? document : print(document);
     this.unsubscribe = client.subscribe<Record<string, unknown>>(
       { query, variables },

@@ -22,20 +22,31 @@ export interface TestServer {
   database: TestDatabase;
   token(userId: string, options?: { expiresIn?: string }): Promise<string>;
   /** POSTs an operation as a client would; `as` names the user whose token to send. */
-  request<T, V>(document: TypedDocumentNode<T, V> | DocumentNode | string, variables?: V, options?: { as?: string; token?: string; headers?: Record<string, string> }): Promise<GraphQLResponse<T>>;
+  request<T, V>(
+    document: TypedDocumentNode<T, V> | DocumentNode | string,
+    variables?: V,
+    options?: { as?: string; token?: string; headers?: Record<string, string> },
+  ): Promise<GraphQLResponse<T>>;
   wsClient(options?: { as?: string; token?: string }): WsClient;
   close(): Promise<void>;
 }
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
   // TEST_LOG_LEVEL=error shows the servers' logs while debugging a test.
-  const base = loadConfig({ JWT_SECRET: TEST_JWT_SECRET, FRESHGATE_ENV: 'test', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', SEED_DEMO_DATA: 'true' });
+  const base = loadConfig({
+    JWT_SECRET: TEST_JWT_SECRET,
+    FRESHGATE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    SEED_DEMO_DATA: 'true',
+  });
   // As the application role, the schema is the owner's job: start-up only checks it is current.
   return { ...base, host: '127.0.0.1', port: 0, migrateOnStart: TEST_DATABASE_ROLE === undefined, ...overrides };
 }
 
 /** The real server on a free port, on a fresh test database seeded with the demo data. */
-export async function startTestServer(options: { config?: Partial<Config>; database?: TestDatabase; app?: Omit<AppOptions, 'db'> } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: { config?: Partial<Config>; database?: TestDatabase; app?: Omit<AppOptions, 'db'> } = {},
+): Promise<TestServer> {
   const database = options.database ?? (await openTestDatabase());
   const config = testConfig(options.config);
   const app = await createApp(config, { ...options.app, db: database.db });

@@ -37,7 +37,11 @@ describe('guardArguments', () => {
 
   it('lets safe arguments through to the resolver unchanged', async () => {
     const { schema, calls } = guardedSchema();
-    const result = await graphql({ schema, source: '{ echo(text: "RY.TO 😀", prices: [{ symbol: "A", close: 1.5 }]) }', contextValue: context });
+    const result = await graphql({
+      schema,
+      source: '{ echo(text: "RY.TO 😀", prices: [{ symbol: "A", close: 1.5 }]) }',
+      contextValue: context,
+    });
     expect(result.errors).toBeUndefined();
     expect(JSON.parse((result.data as { echo: string }).echo)).toEqual({ text: 'RY.TO 😀', prices: [{ symbol: 'A', close: 1.5 }] });
     expect(calls).toEqual(['echo']);
@@ -66,10 +70,18 @@ describe('guardArguments', () => {
 
   it("guards a subscription's subscribe, so a refused argument never starts a stream", async () => {
     const { schema, calls } = guardedSchema();
-    const refused = (await subscribe({ schema, document: parse('subscription { ticks(symbol: "\\u0000") }'), contextValue: context })) as ExecutionResult;
+    const refused = (await subscribe({
+      schema,
+      document: parse('subscription { ticks(symbol: "\\u0000") }'),
+      contextValue: context,
+    })) as ExecutionResult;
     expect(refused.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', path: ['symbol'] });
     expect(calls).toEqual([]);
-    const accepted = (await subscribe({ schema, document: parse('subscription { ticks(symbol: "RY.TO") }'), contextValue: context })) as AsyncIterableIterator<ExecutionResult>;
+    const accepted = (await subscribe({
+      schema,
+      document: parse('subscription { ticks(symbol: "RY.TO") }'),
+      contextValue: context,
+    })) as AsyncIterableIterator<ExecutionResult>;
     expect((await accepted.next()).value).toEqual({ data: { ticks: 'tick' } });
     expect(calls).toEqual(['subscribe']);
   });

@@ -122,7 +122,13 @@ describe('loadConfig reads every variable', () => {
       host: '127.0.0.1',
       port: 0,
       environment: 'production',
-      jwt: { secret: 's3cret', jwksUrl: 'https://idp.example/jwks', issuer: 'https://idp.example/', audience: 'freshgate', maxTtlMs: 7_200_000 },
+      jwt: {
+        secret: 's3cret',
+        jwksUrl: 'https://idp.example/jwks',
+        issuer: 'https://idp.example/',
+        audience: 'freshgate',
+        maxTtlMs: 7_200_000,
+      },
       routerSecret: 'router',
       ops: { token: 'scrape-token', port: 9464, host: '10.0.0.5' },
       lostRuns: { afterMs: 1_200_000, sweepIntervalMs: 30_000 },
@@ -181,7 +187,9 @@ describe('loadConfig reads every variable', () => {
   it('refuses a short HS256 JWT_SECRET in production (not with a JWKS, not elsewhere)', () => {
     expect(() => loadConfig({ FRESHGATE_ENV: 'production', JWT_SECRET: 'x'.repeat(31) })).toThrow(/at least 32 bytes/);
     expect(loadConfig({ FRESHGATE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).jwt.secret).toHaveLength(32);
-    expect(loadConfig({ FRESHGATE_ENV: 'production', JWT_SECRET: 'short', JWT_JWKS_URL: 'https://idp.example/jwks' }).jwt.jwksUrl).toBeDefined();
+    expect(
+      loadConfig({ FRESHGATE_ENV: 'production', JWT_SECRET: 'short', JWT_JWKS_URL: 'https://idp.example/jwks' }).jwt.jwksUrl,
+    ).toBeDefined();
     expect(loadConfig({ FRESHGATE_ENV: 'staging', JWT_SECRET: 'short' }).jwt.secret).toBe('short');
   });
 
@@ -211,7 +219,13 @@ describe('loadConfig reads every variable', () => {
   it('reads 0 as no limit and empty rate-limit variables as the defaults', () => {
     const off = loadConfig({ RATE_LIMIT_USER: '0', RATE_LIMIT_TENANT: '0', RATE_LIMIT_ANONYMOUS: '0', WS_MAX_CONNECTIONS_PER_USER: '0' });
     expect(off.rateLimits).toEqual({ windowMs: 60_000, perUser: 0, perTenant: 0, perAnonymousIp: 0, wsConnectionsPerUser: 0 });
-    const blank = loadConfig({ RATE_LIMIT_WINDOW: '', RATE_LIMIT_USER: '', RATE_LIMIT_TENANT: '', RATE_LIMIT_ANONYMOUS: '', WS_MAX_CONNECTIONS_PER_USER: '' });
+    const blank = loadConfig({
+      RATE_LIMIT_WINDOW: '',
+      RATE_LIMIT_USER: '',
+      RATE_LIMIT_TENANT: '',
+      RATE_LIMIT_ANONYMOUS: '',
+      WS_MAX_CONNECTIONS_PER_USER: '',
+    });
     expect(blank.rateLimits).toEqual(loadConfig({}).rateLimits);
   });
 

@@ -122,7 +122,13 @@ describe('buildDemoDataset', () => {
       const problems: string[] = [];
       for (const pack of data.packs) {
         if (pack.policy !== DEMO_POLICY) problems.push(`${pack.id} policy ${pack.policy}`);
-        if (pack.prices.map((p) => p.symbol).sort().join() !== allSymbols.join()) problems.push(`${pack.id} symbols`);
+        if (
+          pack.prices
+            .map((p) => p.symbol)
+            .sort()
+            .join() !== allSymbols.join()
+        )
+          problems.push(`${pack.id} symbols`);
         for (const price of pack.prices) {
           const security = bySymbol.get(price.symbol)!;
           const source = security.currency === 'CAD' ? 'FMP' : 'Polygon';
@@ -184,9 +190,7 @@ describe('buildDemoDataset', () => {
       expect(replacement!.supersededById).toBeNull();
       expect(Date.parse(replacement!.createdAt) - Date.parse(first.createdAt)).toBe(2 * 3_600_000);
       expect(first.hash).not.toBe(replacement!.hash);
-      const differing = first.prices.filter(
-        (p) => replacement!.prices.find((r) => r.symbol === p.symbol)!.close !== p.close,
-      );
+      const differing = first.prices.filter((p) => replacement!.prices.find((r) => r.symbol === p.symbol)!.close !== p.close);
       expect(differing).toHaveLength(1);
       expect(first.fxRates).toEqual(replacement!.fxRates);
     });
@@ -326,7 +330,10 @@ describe('buildDemoDataset', () => {
         expect(entries.filter((e) => e.kind === 'WITHDRAWAL').map((e) => e.currency)).toEqual(['CAD']);
       }
       const demoBought = new Set(
-        commitsOf('pf-demo-growth').flatMap((c) => c.entries).filter((e) => e.kind === 'BUY').map((e) => e.symbol),
+        commitsOf('pf-demo-growth')
+          .flatMap((c) => c.entries)
+          .filter((e) => e.kind === 'BUY')
+          .map((e) => e.symbol),
       );
       expect(demoBought.size).toBeGreaterThan(data.securities.length / 2);
     });
@@ -340,7 +347,12 @@ describe('buildDemoDataset', () => {
       const symbols = new Set(data.news.map((n) => n.symbol));
       expect(symbols.size).toBeGreaterThanOrEqual(4);
       expect(symbols.size).toBeLessThanOrEqual(6);
-      const held = new Set(data.commits.flatMap((c) => c.entries).filter((e) => e.kind === 'BUY').map((e) => e.symbol));
+      const held = new Set(
+        data.commits
+          .flatMap((c) => c.entries)
+          .filter((e) => e.kind === 'BUY')
+          .map((e) => e.symbol),
+      );
       const windowStart = Date.parse(`${DEMO_LAST_DATE}T23:59:59Z`) - 62 * 86_400_000;
       for (const item of data.news) {
         expect(held.has(item.symbol)).toBe(true);

@@ -61,7 +61,9 @@ describe('the error catalogue', () => {
   it('declares no code that nothing in the sources names (Apollo raises its own)', () => {
     const everything = SOURCES.map((s) => s.text).join('\n');
     const unused = [
-      ...Object.entries(ERROR_CATALOGUE).filter(([, entry]) => !('apollo' in entry)).map(([code]) => code),
+      ...Object.entries(ERROR_CATALOGUE)
+        .filter(([, entry]) => !('apollo' in entry))
+        .map(([code]) => code),
       ...Object.keys(EXECUTION_ERROR_CATALOGUE),
     ].filter((code) => !everything.includes(`'${code}'`));
     expect(unused).toEqual([]);
@@ -91,7 +93,11 @@ describe('the error catalogue', () => {
     });
 
     it('adds no flag to codes that do not declare one (their extensions stay as clients know them)', () => {
-      expect(extensionsFor('RATE_LIMITED', { retryAfterSeconds: 3, scope: 'ip' })).toEqual({ code: 'RATE_LIMITED', retryAfterSeconds: 3, scope: 'ip' });
+      expect(extensionsFor('RATE_LIMITED', { retryAfterSeconds: 3, scope: 'ip' })).toEqual({
+        code: 'RATE_LIMITED',
+        retryAfterSeconds: 3,
+        scope: 'ip',
+      });
       expect(extensionsFor('UNAUTHENTICATED')).toEqual({ code: 'UNAUTHENTICATED' });
     });
   });

@@ -18,7 +18,9 @@ describe('graphQLErrorOf: code, extensions and status from the catalogue', () =>
   });
 
   it('with retryAfterSeconds, the status goes with Retry-After', () => {
-    const http = httpOf(graphQLErrorOf(new AppError('RATE_LIMITED', 'slow down', { retryAfterSeconds: 12, scope: 'user' }), { wholeRequest: true }));
+    const http = httpOf(
+      graphQLErrorOf(new AppError('RATE_LIMITED', 'slow down', { retryAfterSeconds: 12, scope: 'user' }), { wholeRequest: true }),
+    );
     expect(http?.status).toBe(429);
     expect([...(http?.headers ?? [])]).toEqual([['retry-after', '12']]);
   });
@@ -29,7 +31,11 @@ describe('graphQLErrorOf: code, extensions and status from the catalogue', () =>
 
   it('keeps its place in the document and the response', () => {
     const error = graphQLErrorOf(badInput('Invalid input at id', [{ path: 'id', message: 'NUL' }]), { at: { path: ['pricingPack'] } });
-    expect(error.toJSON()).toEqual({ message: 'Invalid input at id', path: ['pricingPack'], extensions: { code: 'BAD_USER_INPUT', issues: [{ path: 'id', message: 'NUL' }], path: ['id'] } });
+    expect(error.toJSON()).toEqual({
+      message: 'Invalid input at id',
+      path: ['pricingPack'],
+      extensions: { code: 'BAD_USER_INPUT', issues: [{ path: 'id', message: 'NUL' }], path: ['id'] },
+    });
   });
 });
 

@@ -63,18 +63,27 @@ describe('validatePackContent', () => {
     });
 
     it('accepts a leap day', () => {
-      expect(() => validatePackContent(withChanges((p) => (p.date = '2028-02-29')), '2028-03-01')).not.toThrow();
+      expect(() =>
+        validatePackContent(
+          withChanges((p) => (p.date = '2028-02-29')),
+          '2028-03-01',
+        ),
+      ).not.toThrow();
     });
 
     it('accepts 1900-01-01 through today (UTC) plus one day, and nothing outside', () => {
       const on = (date: string) => withChanges((p) => (p.date = date));
       expect(() => validatePackContent(on('1900-01-01'), '2031-05-01')).not.toThrow();
       expect(() => validatePackContent(on('2031-05-02'), '2031-05-01')).not.toThrow();
-      expect(rejectionOf(on('1899-12-31'), '2031-05-01').extensions.issues).toEqual([{ path: 'date', message: 'must be a calendar date YYYY-MM-DD in the years 1900–9999' }]);
+      expect(rejectionOf(on('1899-12-31'), '2031-05-01').extensions.issues).toEqual([
+        { path: 'date', message: 'must be a calendar date YYYY-MM-DD in the years 1900–9999' },
+      ]);
       for (const date of ['2031-05-03', '2099-01-01']) {
         const error = rejectionOf(on(date), '2031-05-01');
         expect(error.extensions.path).toEqual(['date']);
-        expect(error.extensions.issues).toEqual([{ path: 'date', message: 'must be from 1900-01-01 through 2031-05-02 (today, UTC, plus 1 day)' }]);
+        expect(error.extensions.issues).toEqual([
+          { path: 'date', message: 'must be from 1900-01-01 through 2031-05-02 (today, UTC, plus 1 day)' },
+        ]);
       }
     });
   });

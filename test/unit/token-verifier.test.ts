@@ -42,12 +42,22 @@ describe('createTokenVerifier (HS256)', () => {
   it('rejects an expired token, saying so', async () => {
     const token = await issueToken(SECRET, 'demo-analyst', { expiresIn: '1 minute ago' });
     expect((await rejection(verify(token))).message).toMatch(/expired/);
-    const signed = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('u').setIssuedAt(now() - 7200).setExpirationTime(now() - 3600).sign(key(SECRET));
+    const signed = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('u')
+      .setIssuedAt(now() - 7200)
+      .setExpirationTime(now() - 3600)
+      .sign(key(SECRET));
     expect((await rejection(verify(signed))).message).toMatch(/expired/);
   });
 
   it('rejects a token that is not valid yet', async () => {
-    const token = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('u').setNotBefore(now() + 3600).setExpirationTime('2h').sign(key(SECRET));
+    const token = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('u')
+      .setNotBefore(now() + 3600)
+      .setExpirationTime('2h')
+      .sign(key(SECRET));
     expect((await rejection(verify(token))).message).toMatch(/nbf/);
   });
 
@@ -94,14 +104,33 @@ describe('createTokenVerifier (HS256)', () => {
   });
 
   it('refuses a token that claims to live longer than the cap (JWT_MAX_TTL), with or without iat', async () => {
-    const withIat = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('u').setIssuedAt().setExpirationTime('25h').sign(key(SECRET));
+    const withIat = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('u')
+      .setIssuedAt()
+      .setExpirationTime('25h')
+      .sign(key(SECRET));
     expect((await rejection(verify(withIat))).message).toMatch(/longer than the accepted maximum/);
-    const withoutIat = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('u').setExpirationTime('30d').sign(key(SECRET));
+    const withoutIat = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('u')
+      .setExpirationTime('30d')
+      .sign(key(SECRET));
     expect((await rejection(verify(withoutIat))).message).toMatch(/longer than the accepted maximum/);
     // Issued long ago but expiring within the cap from now: its claimed lifetime is what counts.
-    const backdated = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('u').setIssuedAt(now() - 48 * 3600).setExpirationTime(now() + 60).sign(key(SECRET));
+    const backdated = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('u')
+      .setIssuedAt(now() - 48 * 3600)
+      .setExpirationTime(now() + 60)
+      .sign(key(SECRET));
     await rejection(verify(backdated));
-    const justUnder = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('u').setIssuedAt().setExpirationTime('23h').sign(key(SECRET));
+    const justUnder = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('u')
+      .setIssuedAt()
+      .setExpirationTime('23h')
+      .sign(key(SECRET));
     await expect(verify(justUnder)).resolves.toEqual({ subject: 'u' });
     const strict = createTokenVerifier({ secret: SECRET, maxTtlMs: 60_000 });
     await rejection(strict(await issueToken(SECRET, 'u', { expiresIn: '2m' })));
@@ -116,7 +145,10 @@ describe('createTokenVerifier (HS256)', () => {
     ['a lone surrogate', 'demo\ud800'],
     ['256 characters', 'u'.repeat(256)],
   ])('refuses a sub that is %s (UNAUTHENTICATED, never a 500)', async (_what, sub) => {
-    const token = await new SignJWT({ sub } as Record<string, unknown>).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(key(SECRET));
+    const token = await new SignJWT({ sub } as Record<string, unknown>)
+      .setProtectedHeader({ alg: 'HS256' })
+      .setExpirationTime('1h')
+      .sign(key(SECRET));
     expect((await rejection(verify(token))).message).toMatch(/sub/);
   });
 
@@ -203,15 +235,22 @@ describe('bearerToken', () => {
     expect(bearerToken('')).toBeUndefined();
   });
 
-  it.each(['Basic dXNlcjpwYXNz', 'Bearer', 'Bearer ', 'abc.def.ghi', 'Bearer a b', 'Token abc'])('rejects %p as UNAUTHENTICATED', (header) => {
-    expect(() => bearerToken(header)).toThrow(expect.objectContaining({ code: 'UNAUTHENTICATED' }));
-  });
+  it.each(['Basic dXNlcjpwYXNz', 'Bearer', 'Bearer ', 'abc.def.ghi', 'Bearer a b', 'Token abc'])(
+    'rejects %p as UNAUTHENTICATED',
+    (header) => {
+      expect(() => bearerToken(header)).toThrow(expect.objectContaining({ code: 'UNAUTHENTICATED' }));
+    },
+  );
 });
 
 describe('createTokenVerifier: verified tokens are remembered, never past their expiry', () => {
   it('keeps accepting a verified token until it expires, then refuses it', async () => {
     const verify = createTokenVerifier({ secret: SECRET, maxTtlMs: DAY_MS });
-    const token = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('u-short').setExpirationTime(now() + 2).sign(key(SECRET));
+    const token = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('u-short')
+      .setExpirationTime(now() + 2)
+      .sign(key(SECRET));
     expect(await verify(token)).toEqual({ subject: 'u-short' });
     expect(await verify(token)).toEqual({ subject: 'u-short' });
     await new Promise((resolve) => setTimeout(resolve, 2_100));
@@ -220,7 +259,11 @@ describe('createTokenVerifier: verified tokens are remembered, never past their 
 
   it('does not remember a token whose signature is wrong', async () => {
     const verify = createTokenVerifier({ secret: SECRET, maxTtlMs: DAY_MS });
-    const forged = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('u1').setExpirationTime('1h').sign(key('another-secret-that-is-long-enough'));
+    const forged = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('u1')
+      .setExpirationTime('1h')
+      .sign(key('another-secret-that-is-long-enough'));
     await rejection(verify(forged));
     await rejection(verify(forged));
   });

@@ -8,7 +8,16 @@ const nestedLists = (depth: number): unknown => {
 
 describe('unsafeValueIssues', () => {
   it('accepts ordinary values of every JSON kind, astral characters (surrogate pairs) and dates', () => {
-    const value = { symbol: 'RY.TO', close: 171.2, n: -0, tiny: 5e-324, ok: true, none: null, list: ['😀', 'e\u0301', '\u202e'], when: new Date(0) };
+    const value = {
+      symbol: 'RY.TO',
+      close: 171.2,
+      n: -0,
+      tiny: 5e-324,
+      ok: true,
+      none: null,
+      list: ['😀', 'e\u0301', '\u202e'],
+      when: new Date(0),
+    };
     expect(unsafeValueIssues(value, 'input')).toEqual([]);
   });
 
@@ -36,7 +45,9 @@ describe('unsafeValueIssues', () => {
   it(`accepts ${MAX_NESTING} levels of nesting and refuses one more, without walking further`, () => {
     expect(unsafeValueIssues(nestedLists(MAX_NESTING), 'v')).toEqual([]);
     const issues = unsafeValueIssues(nestedLists(MAX_NESTING + 1), 'v');
-    expect(issues).toEqual([{ path: ['v', ...Array(MAX_NESTING).fill(0)].join('.'), message: `must not be nested more than ${MAX_NESTING} levels deep` }]);
+    expect(issues).toEqual([
+      { path: ['v', ...Array(MAX_NESTING).fill(0)].join('.'), message: `must not be nested more than ${MAX_NESTING} levels deep` },
+    ]);
   });
 
   it('walks a value far deeper than the stack would allow without overflowing', () => {

@@ -13,7 +13,10 @@ export const applyPackCapability =
   async ({ ctx, args }) => {
     const positions = args.positions as Positions;
     const symbols = positions.holdings.map((h) => h.symbol);
-    const [prices, fxRows] = await Promise.all([deps.marketData.packPrices(ctx.pricingPackId, symbols), deps.marketData.packFx(ctx.pricingPackId)]);
+    const [prices, fxRows] = await Promise.all([
+      deps.marketData.packPrices(ctx.pricingPackId, symbols),
+      deps.marketData.packFx(ctx.pricingPackId),
+    ]);
     const priceOf = new Map(prices.map((p) => [p.symbol, p]));
     const fx = new FxConverter(new Map(fxRows.map((r) => [r.currency, r.rate])), ctx.packBaseCurrency, ctx.baseCurrency);
     const warnings: string[] = [];
@@ -24,8 +27,22 @@ export const applyPackCapability =
       const fxRate = fx.rate(h.currency);
       if (!price || fxRate === undefined) {
         missingPrices.push(h.symbol);
-        warnings.push(price ? `no FX rate for ${h.currency}; ${h.symbol} left unvalued` : `no price for ${h.symbol} in ${ctx.pricingPackId}; left unvalued`);
-        return { symbol: h.symbol, quantity: h.quantity, currency: h.currency, price: null, fxRate: fxRate ?? null, marketValue: null, marketValueBase: null, costBasisBase: null, unrealisedPnlBase: null };
+        warnings.push(
+          price
+            ? `no FX rate for ${h.currency}; ${h.symbol} left unvalued`
+            : `no price for ${h.symbol} in ${ctx.pricingPackId}; left unvalued`,
+        );
+        return {
+          symbol: h.symbol,
+          quantity: h.quantity,
+          currency: h.currency,
+          price: null,
+          fxRate: fxRate ?? null,
+          marketValue: null,
+          marketValueBase: null,
+          costBasisBase: null,
+          unrealisedPnlBase: null,
+        };
       }
       const marketValue = h.quantity * price.close;
       return {
@@ -46,7 +63,10 @@ export const applyPackCapability =
     const investedValueBase = holdings.reduce((sum, h) => sum + (h.marketValueBase ?? 0), 0);
     const cashValueBase = cash.reduce((sum, c) => sum + c.amountBase, 0);
     const totalValueBase = investedValueBase + cashValueBase;
-    const withWeights = holdings.map((h) => ({ ...h, weight: h.marketValueBase === null || totalValueBase === 0 ? null : h.marketValueBase / totalValueBase }));
+    const withWeights = holdings.map((h) => ({
+      ...h,
+      weight: h.marketValueBase === null || totalValueBase === 0 ? null : h.marketValueBase / totalValueBase,
+    }));
 
     const priced = holdings.length - missingPrices.length;
     const confidence = holdings.length === 0 ? 1 : priced / holdings.length;
@@ -56,7 +76,17 @@ export const applyPackCapability =
       confidence,
     }));
     return {
-      data: { asOf: ctx.asofDate, packId: ctx.pricingPackId, baseCurrency: ctx.baseCurrency, holdings: withWeights, cash, investedValueBase, cashValueBase, totalValueBase, missingPrices },
+      data: {
+        asOf: ctx.asofDate,
+        packId: ctx.pricingPackId,
+        baseCurrency: ctx.baseCurrency,
+        holdings: withWeights,
+        cash,
+        investedValueBase,
+        cashValueBase,
+        totalValueBase,
+        missingPrices,
+      },
       provenance,
       warnings,
     };

@@ -11,6 +11,7 @@ export async function ledgerEntries(deps: AgentDeps, ctx: RequestCtx, portfolioI
     throw new CapabilityError('PORTFOLIO_NOT_IN_CONTEXT', 'a capability may only read the portfolio of its execution');
   }
   const entries = await deps.ledger.entriesUpTo(portfolioId, ctx.ledgerCommitHash);
-  if (!entries) throw new CapabilityError('LEDGER_COMMIT_NOT_FOUND', `ledger commit ${ctx.ledgerCommitHash} is not in portfolio ${portfolioId}`);
+  if (!entries)
+    throw new CapabilityError('LEDGER_COMMIT_NOT_FOUND', `ledger commit ${ctx.ledgerCommitHash} is not in portfolio ${portfolioId}`);
   return entries;
 }

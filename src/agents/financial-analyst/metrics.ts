@@ -1,11 +1,21 @@
-import { annualVolatility, annualize, drawdownSeries, maxDrawdown, periodRiskFreeRate, sharpeRatio, timeWeightedReturn, xirr } from '../../analytics';
+import {
+  annualVolatility,
+  annualize,
+  drawdownSeries,
+  maxDrawdown,
+  periodRiskFreeRate,
+  sharpeRatio,
+  timeWeightedReturn,
+  xirr,
+} from '../../analytics';
 import { CapabilityError, type CapabilityFn } from '../../runtime/capability';
 import type { AgentDeps } from '../agent-deps';
 import type { ValuationSeries } from './valuation-series';
 
 function seriesArg(args: Record<string, unknown>): ValuationSeries {
   const series = args.series as ValuationSeries | undefined;
-  if (!series || !Array.isArray(series.points) || series.points.length < 2) throw new CapabilityError('BAD_ARGS', 'series needs at least two points');
+  if (!series || !Array.isArray(series.points) || series.points.length < 2)
+    throw new CapabilityError('BAD_ARGS', 'series needs at least two points');
   return series;
 }
 

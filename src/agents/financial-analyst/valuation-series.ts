@@ -1,5 +1,12 @@
 import { LedgerBook, sortEntries } from '../../ledger/positions';
-import { CapabilityError, type ArgumentIssue, type CapabilityCall, type CapabilityFn, type Provenance, type RequestCtx } from '../../runtime/capability';
+import {
+  CapabilityError,
+  type ArgumentIssue,
+  type CapabilityCall,
+  type CapabilityFn,
+  type Provenance,
+  type RequestCtx,
+} from '../../runtime/capability';
 import type { AgentDeps } from '../agent-deps';
 import { FxConverter } from './fx';
 import { ledgerEntries } from './ledger-entries';
@@ -90,7 +97,13 @@ export const valuationSeriesCapability = (deps: AgentDeps): CapabilityFn =>
         }
         for (const currency of cashCurrencies) value += fx.convert(book.cashOf(currency), currency);
         if (carriedToday) carriedDays++;
-        points.push({ date, packId: market.packIds.get(date)!, value, inflow: points.length === 0 ? 0 : inflow, outflow: points.length === 0 ? 0 : outflow });
+        points.push({
+          date,
+          packId: market.packIds.get(date)!,
+          value,
+          inflow: points.length === 0 ? 0 : inflow,
+          outflow: points.length === 0 ? 0 : outflow,
+        });
       }
 
       const confidence = 1 - carriedDays / points.length;
@@ -98,7 +111,12 @@ export const valuationSeriesCapability = (deps: AgentDeps): CapabilityFn =>
         ...[...sources.entries()].map(([source, asOf]) => ({ source, asOf, confidence })),
         { source: 'Internal', asOf: end, confidence: 1 },
       ];
-      const series: ValuationSeries = { start: market.dates[0], end: market.dates[market.dates.length - 1], baseCurrency: ctx.baseCurrency, points };
+      const series: ValuationSeries = {
+        start: market.dates[0],
+        end: market.dates[market.dates.length - 1],
+        baseCurrency: ctx.baseCurrency,
+        points,
+      };
       return {
         data: series,
         provenance,
@@ -108,7 +126,9 @@ export const valuationSeriesCapability = (deps: AgentDeps): CapabilityFn =>
     {
       checkArgs: (args: Record<string, unknown>, ctx: RequestCtx): ArgumentIssue[] => {
         const { start, end } = periodOf(args, ctx);
-        return start >= end ? [{ arg: 'start', message: `the period must start before it ends, and by the pack's date ${ctx.asofDate} (${start} .. ${end})` }] : [];
+        return start >= end
+          ? [{ arg: 'start', message: `the period must start before it ends, and by the pack's date ${ctx.asofDate} (${start} .. ${end})` }]
+          : [];
       },
     },
   );

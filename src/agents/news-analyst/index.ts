@@ -13,13 +13,27 @@ const headlinesCapability =
   async ({ ctx, args }) => {
     const positions = args.positions as Positions;
     const perSymbol = typeof args.perSymbol === 'number' ? Math.max(1, Math.min(20, Math.floor(args.perSymbol))) : DEFAULT_PER_SYMBOL;
-    const items = await deps.news.headlines(positions.holdings.map((h) => h.symbol), ctx.asofDate, perSymbol);
+    const items = await deps.news.headlines(
+      positions.holdings.map((h) => h.symbol),
+      ctx.asofDate,
+      perSymbol,
+    );
     return {
       data: {
         asOf: ctx.asofDate,
-        items: items.map((n) => ({ symbol: n.symbol, headline: n.headline, url: n.url, publishedAt: new Date(n.publishedAt).toISOString(), source: n.source })),
+        items: items.map((n) => ({
+          symbol: n.symbol,
+          headline: n.headline,
+          url: n.url,
+          publishedAt: new Date(n.publishedAt).toISOString(),
+          source: n.source,
+        })),
       },
-      provenance: [...new Set(items.map((n) => n.source).concat('NewsAPI'))].map((source) => ({ source, asOf: ctx.asofDate, confidence: 1 })),
+      provenance: [...new Set(items.map((n) => n.source).concat('NewsAPI'))].map((source) => ({
+        source,
+        asOf: ctx.asofDate,
+        confidence: 1,
+      })),
     };
   };
 

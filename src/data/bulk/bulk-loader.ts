@@ -89,7 +89,13 @@ export class BulkLoader {
     await this.sql.query(
       `INSERT INTO securities (symbol, name, currency, asset_class, exchange)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])`,
-      [pick(rows, (r) => r.symbol), pick(rows, (r) => r.name), pick(rows, (r) => r.currency), pick(rows, (r) => r.assetClass), pick(rows, (r) => r.exchange)],
+      [
+        pick(rows, (r) => r.symbol),
+        pick(rows, (r) => r.name),
+        pick(rows, (r) => r.currency),
+        pick(rows, (r) => r.assetClass),
+        pick(rows, (r) => r.exchange),
+      ],
     );
   }
 
@@ -107,7 +113,13 @@ export class BulkLoader {
       `INSERT INTO users (id, tenant_id, email, roles, created_at)
        SELECT id, tenant_id, email, string_to_array(roles, ','), created_at
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS t(id, tenant_id, email, roles, created_at)`,
-      [pick(rows, (r) => r.id), pick(rows, (r) => r.tenantId), pick(rows, (r) => r.email), pick(rows, (r) => r.roles.join(',')), pick(rows, (r) => r.createdAt)],
+      [
+        pick(rows, (r) => r.id),
+        pick(rows, (r) => r.tenantId),
+        pick(rows, (r) => r.email),
+        pick(rows, (r) => r.roles.join(',')),
+        pick(rows, (r) => r.createdAt),
+      ],
     );
   }
 
@@ -116,7 +128,14 @@ export class BulkLoader {
     await this.sql.query(
       `INSERT INTO portfolios (id, tenant_id, name, base_currency, ledger_head, created_at)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])`,
-      [pick(rows, (r) => r.id), pick(rows, (r) => r.tenantId), pick(rows, (r) => r.name), pick(rows, (r) => r.baseCurrency), pick(rows, (r) => r.ledgerHead), pick(rows, (r) => r.createdAt)],
+      [
+        pick(rows, (r) => r.id),
+        pick(rows, (r) => r.tenantId),
+        pick(rows, (r) => r.name),
+        pick(rows, (r) => r.baseCurrency),
+        pick(rows, (r) => r.ledgerHead),
+        pick(rows, (r) => r.createdAt),
+      ],
     );
   }
 
@@ -154,7 +173,13 @@ export class BulkLoader {
     await this.sql.query(
       `INSERT INTO pack_prices (pack_id, symbol, close, currency, source)
        SELECT * FROM unnest($1::text[], $2::text[], $3::float8[], $4::text[], $5::text[])`,
-      [pick(prices, (r) => r.packId), pick(prices, (r) => r.symbol), pick(prices, (r) => r.close), pick(prices, (r) => r.currency), pick(prices, (r) => r.source)],
+      [
+        pick(prices, (r) => r.packId),
+        pick(prices, (r) => r.symbol),
+        pick(prices, (r) => r.close),
+        pick(prices, (r) => r.currency),
+        pick(prices, (r) => r.source),
+      ],
     );
     const rates = ordered.flatMap((pack) => pack.fxRates.map((fx) => ({ packId: pack.id, ...fx })));
     await this.sql.query(
@@ -203,7 +228,14 @@ export class BulkLoader {
     await this.sql.query(
       `INSERT INTO news_items (id, symbol, headline, url, published_at, source)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[])`,
-      [pick(rows, (n) => n.id), pick(rows, (n) => n.symbol), pick(rows, (n) => n.headline), pick(rows, (n) => n.url), pick(rows, (n) => n.publishedAt), pick(rows, (n) => n.source)],
+      [
+        pick(rows, (n) => n.id),
+        pick(rows, (n) => n.symbol),
+        pick(rows, (n) => n.headline),
+        pick(rows, (n) => n.url),
+        pick(rows, (n) => n.publishedAt),
+        pick(rows, (n) => n.source),
+      ],
     );
   }
 }

@@ -24,7 +24,9 @@ export class CreditRepository {
 
   /** The tenant's balance; 0 for an unknown tenant. */
   async balance(tenantId: string): Promise<number> {
-    const [row] = await this.db.sql.query<{ balance: string | number }>('SELECT credit_balance AS balance FROM tenants WHERE id = $1', [tenantId]);
+    const [row] = await this.db.sql.query<{ balance: string | number }>('SELECT credit_balance AS balance FROM tenants WHERE id = $1', [
+      tenantId,
+    ]);
     return row ? Number(row.balance) : 0;
   }
 
@@ -36,7 +38,24 @@ export class CreditRepository {
     );
     if (!row) throw new AppError('NOT_FOUND', `No tenant ${input.tenantId}`, { tenantId: input.tenantId });
     const balanceAfter = Number(row.balance);
-    const written = await appendCreditEntry(this.db.sql, { tenantId: input.tenantId, executionId: null, amount: input.amount, kind: 'GRANT', balanceAfter, reason: input.reason, actorId: input.actorId });
-    return { id: written.id, tenantId: input.tenantId, executionId: null, amount: input.amount, kind: 'GRANT', balanceAfter, reason: input.reason, createdAt: written.createdAt };
+    const written = await appendCreditEntry(this.db.sql, {
+      tenantId: input.tenantId,
+      executionId: null,
+      amount: input.amount,
+      kind: 'GRANT',
+      balanceAfter,
+      reason: input.reason,
+      actorId: input.actorId,
+    });
+    return {
+      id: written.id,
+      tenantId: input.tenantId,
+      executionId: null,
+      amount: input.amount,
+      kind: 'GRANT',
+      balanceAfter,
+      reason: input.reason,
+      createdAt: written.createdAt,
+    };
   }
 }

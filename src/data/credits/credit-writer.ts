@@ -17,7 +17,12 @@ export interface CreditEntry {
 export const CREDIT_COLUMNS = ['tenant_id', 'execution_id', 'amount', 'kind', 'balance_after', 'reason', 'actor_id'] as const;
 export type CreditColumn = (typeof CREDIT_COLUMNS)[number];
 
-const CASTS: Partial<Record<CreditColumn, string>> = { execution_id: '::uuid', amount: '::numeric', kind: '::"CreditTransactionKind"', balance_after: '::numeric' };
+const CASTS: Partial<Record<CreditColumn, string>> = {
+  execution_id: '::uuid',
+  amount: '::numeric',
+  kind: '::"CreditTransactionKind"',
+  balance_after: '::numeric',
+};
 
 /** Appends an entry; returns its id and time. Pass the executor of the balance change's transaction. */
 export async function appendCreditEntry(sql: SqlExecutor, entry: CreditEntry): Promise<{ id: string; createdAt: Date }> {

@@ -98,7 +98,6 @@ export interface FinishedExecution {
   steps: StepRecord[];
 }
 
-
 /** What finishing a run also writes: the refund of a failed run, and the audit entry. */
 export interface FinishEffects {
   refund: { amount: number; reason: string } | null;
@@ -139,13 +138,20 @@ export function toExecutionRecord(row: Row): ExecutionRecord {
   };
 }
 
-
 // The writes of the two single statements below take their columns from the writers of
 // credit_transactions and audit_log: one list per table, whichever path writes it.
 
 /** Start: the debit's entry ($2 credits, $3 tenant, $4 user) and the audit entry ($14 trace, $15 request, $18 changes). */
 const DEBIT_ENTRY = creditInsertSelect(
-  { tenant_id: '$3', execution_id: 'c.id', amount: '-$2::numeric', kind: `'DEBIT'::"CreditTransactionKind"`, balance_after: 'd.credit_balance', reason: 'NULL', actor_id: '$4' },
+  {
+    tenant_id: '$3',
+    execution_id: 'c.id',
+    amount: '-$2::numeric',
+    kind: `'DEBIT'::"CreditTransactionKind"`,
+    balance_after: 'd.credit_balance',
+    reason: 'NULL',
+    actor_id: '$4',
+  },
   'created c CROSS JOIN debit d WHERE $2::numeric > 0',
 );
 const START_AUDIT = auditInsertSelect(
@@ -163,11 +169,28 @@ const START_AUDIT = auditInsertSelect(
 );
 /** Finish: the refund's entry ($11 amount, $12 reason, $13 actor) and the audit entry ($13–$20). */
 const REFUND_ENTRY = creditInsertSelect(
-  { tenant_id: 'r.tenant_id', execution_id: 'r.execution_id', amount: '$11::numeric', kind: `'REFUND'::"CreditTransactionKind"`, balance_after: 'r.credit_balance', reason: '$12', actor_id: '$13' },
+  {
+    tenant_id: 'r.tenant_id',
+    execution_id: 'r.execution_id',
+    amount: '$11::numeric',
+    kind: `'REFUND'::"CreditTransactionKind"`,
+    balance_after: 'r.credit_balance',
+    reason: '$12',
+    actor_id: '$13',
+  },
   'refunded r',
 );
 const FINISH_AUDIT = auditInsertSelect(
-  { actor_id: '$13', tenant_id: '$14', action: '$15', resource: '$16', changes: '$17::jsonb', result: '$18', trace_id: '$19', request_id: '$20' },
+  {
+    actor_id: '$13',
+    tenant_id: '$14',
+    action: '$15',
+    resource: '$16',
+    changes: '$17::jsonb',
+    result: '$18',
+    trace_id: '$19',
+    request_id: '$20',
+  },
   'finished',
 );
 
@@ -357,7 +380,11 @@ export class ExecutionRepository {
 
   /** Executions still RUNNING that were created before `before`, oldest first. */
   async runningSince(before: Date): Promise<ExecutionRecord[]> {
-    const rows = await this.prisma.execution.findMany({ where: { status: 'RUNNING', createdAt: { lt: before } }, orderBy: { createdAt: 'asc' }, take: 1000 });
+    const rows = await this.prisma.execution.findMany({
+      where: { status: 'RUNNING', createdAt: { lt: before } },
+      orderBy: { createdAt: 'asc' },
+      take: 1000,
+    });
     return rows.map(toExecutionRecord);
   }
 
@@ -389,18 +416,25 @@ export class ExecutionRepository {
 
   /** The steps of several executions in one query, by execution id (the caller has authorised the executions). */
   async stepsOf(executionIds: readonly string[]): Promise<Map<string, StepRecord[]>> {
-    const rows = await this.prisma.executionStep.findMany({ where: { executionId: { in: [...executionIds] } }, orderBy: [{ executionId: 'asc' }, { id: 'asc' }] });
-    return groupBy(rows, (r) => r.executionId, (r): StepRecord => ({
-      stepId: r.stepId,
-      capability: r.capability,
-      agent: r.agent,
-      status: r.status,
-      attempt: r.attempt,
-      startedAt: r.startedAt,
-      finishedAt: r.finishedAt,
-      durationMs: r.durationMs,
-      error: r.error as StepRecord['error'],
-    }));
+    const rows = await this.prisma.executionStep.findMany({
+      where: { executionId: { in: [...executionIds] } },
+      orderBy: [{ executionId: 'asc' }, { id: 'asc' }],
+    });
+    return groupBy(
+      rows,
+      (r) => r.executionId,
+      (r): StepRecord => ({
+        stepId: r.stepId,
+        capability: r.capability,
+        agent: r.agent,
+        status: r.status,
+        attempt: r.attempt,
+        startedAt: r.startedAt,
+        finishedAt: r.finishedAt,
+        durationMs: r.durationMs,
+        error: r.error as StepRecord['error'],
+      }),
+    );
   }
 }
 

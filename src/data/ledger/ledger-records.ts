@@ -14,4 +14,3 @@ export interface LedgerEntryContent {
   currency: string;
   amount: number | null;
 }
-

@@ -140,13 +140,19 @@ export class LedgerRepository {
    * locked by nobody here and answers null, exactly like a missing one.
    */
   async lockHead(tenantId: string, portfolioId: string): Promise<string | null> {
-    const [row] = await this.db.sql.query<{ ledger_head: string }>('SELECT ledger_head FROM portfolios WHERE id = $1 AND tenant_id = $2 FOR UPDATE', [portfolioId, tenantId]);
+    const [row] = await this.db.sql.query<{ ledger_head: string }>(
+      'SELECT ledger_head FROM portfolios WHERE id = $1 AND tenant_id = $2 FOR UPDATE',
+      [portfolioId, tenantId],
+    );
     return row?.ledger_head ?? null;
   }
 
   /** Moves the portfolio's head from `expected` to `next`: false when it had moved meanwhile (compare-and-swap). */
   async swapHead(portfolioId: string, expected: string, next: string): Promise<boolean> {
-    const swapped = await this.prisma.portfolio.updateMany({ where: { id: portfolioId, ledgerHead: expected }, data: { ledgerHead: next } });
+    const swapped = await this.prisma.portfolio.updateMany({
+      where: { id: portfolioId, ledgerHead: expected },
+      data: { ledgerHead: next },
+    });
     return swapped.count === 1;
   }
 
@@ -157,7 +163,14 @@ export class LedgerRepository {
    */
   async insertCommit(commit: NewLedgerCommit): Promise<LedgerCommitRecord> {
     const row = await this.prisma.ledgerCommit.create({
-      data: { hash: commit.hash, portfolioId: commit.portfolioId, parentHash: commit.parentHash, seq: commit.seq, message: commit.message, authorId: commit.authorId },
+      data: {
+        hash: commit.hash,
+        portfolioId: commit.portfolioId,
+        parentHash: commit.parentHash,
+        seq: commit.seq,
+        message: commit.message,
+        authorId: commit.authorId,
+      },
     });
     for (let start = 0; start < commit.entries.length; start += ENTRY_BATCH) {
       const batch = commit.entries.slice(start, start + ENTRY_BATCH);

@@ -127,7 +127,11 @@ export class PackRepository {
       orderBy: [{ packId: 'asc' }, { symbol: 'asc' }],
       select: { packId: true, symbol: true, close: true, currency: true, source: true },
     });
-    return groupBy(rows, (r) => r.packId, ({ packId: _, ...price }) => price);
+    return groupBy(
+      rows,
+      (r) => r.packId,
+      ({ packId: _, ...price }) => price,
+    );
   }
 
   /** The FX rates of several packs in one query, by pack id. */
@@ -137,7 +141,11 @@ export class PackRepository {
       orderBy: [{ packId: 'asc' }, { currency: 'asc' }],
       select: { packId: true, currency: true, rate: true, source: true },
     });
-    return groupBy(rows, (r) => r.packId, ({ packId: _, ...rate }) => rate);
+    return groupBy(
+      rows,
+      (r) => r.packId,
+      ({ packId: _, ...rate }) => rate,
+    );
   }
 
   /** The day's pack of the policy that has not been superseded (its current one), if any. */
@@ -164,7 +172,9 @@ export class PackRepository {
         policy: pack.policy,
         hash: pack.hash,
         sources: pack.sources,
-        prices: { createMany: { data: pack.prices.map((p) => ({ symbol: p.symbol, close: p.close, currency: p.currency, source: p.source })) } },
+        prices: {
+          createMany: { data: pack.prices.map((p) => ({ symbol: p.symbol, close: p.close, currency: p.currency, source: p.source })) },
+        },
         fxRates: { createMany: { data: pack.fxRates.map((f) => ({ currency: f.currency, rate: f.rate, source: f.source })) } },
       },
     });
@@ -212,10 +222,6 @@ function afterKey([date, createdAt, id]: (string | number)[]) {
     throw badInput('after is not a cursor this connection issued', [{ path: 'after', message: 'invalid cursor' }]);
   }
   return {
-    OR: [
-      { date: { lt: d } },
-      { date: d, createdAt: { lt: c } },
-      { date: d, createdAt: c, id: { lt: String(id) } },
-    ],
+    OR: [{ date: { lt: d } }, { date: d, createdAt: { lt: c } }, { date: d, createdAt: c, id: { lt: String(id) } }],
   };
 }

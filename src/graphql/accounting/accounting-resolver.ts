@@ -34,7 +34,9 @@ export class CreditTransaction {
 
 @InputType()
 export class PublishPatternInput {
-  @Field(() => JSONScalar, { description: 'The whole pattern definition (the format of patterns/*.json), validated like the files at start.' })
+  @Field(() => JSONScalar, {
+    description: 'The whole pattern definition (the format of patterns/*.json), validated like the files at start.',
+  })
   definition!: unknown;
 }
 
@@ -67,10 +69,15 @@ export class AccountingResolver {
     return context.services.accounting.grantCredits(actorOf(context), args);
   }
 
-  @Mutation(() => Pattern, { nullable: true, description: 'Publishes a new version of a pattern if ifMatch is its current etag (PRECONDITION_FAILED otherwise). Role: admin.' })
-  async publishPattern(@Ctx() context: GraphQLContext, @Args(() => PublishPatternArgs) { input, ifMatch }: PublishPatternArgs): Promise<Pattern> {
+  @Mutation(() => Pattern, {
+    nullable: true,
+    description: 'Publishes a new version of a pattern if ifMatch is its current etag (PRECONDITION_FAILED otherwise). Role: admin.',
+  })
+  async publishPattern(
+    @Ctx() context: GraphQLContext,
+    @Args(() => PublishPatternArgs) { input, ifMatch }: PublishPatternArgs,
+  ): Promise<Pattern> {
     const compiled = await context.services.publishPattern(actorOf(context), input.definition, ifMatch);
     return toPattern(compiled);
   }
 }
-

@@ -1,6 +1,12 @@
 import type { ExecutionRecord, StepRecord } from '../../data/executions/execution-repository';
 import type { ExecutionProgressEvent } from '../../execution/execution-events';
-import { ExecutionStatusEnum, type ExecutionMetadata, type ExecutionProgress, type PatternExecution, type StepTraceType } from './execution-types';
+import {
+  ExecutionStatusEnum,
+  type ExecutionMetadata,
+  type ExecutionProgress,
+  type PatternExecution,
+  type StepTraceType,
+} from './execution-types';
 
 /** The stored record travels as the GraphQL object; field resolvers read what they need from it. */
 export type ExecutionNode = PatternExecution & { record: ExecutionRecord };

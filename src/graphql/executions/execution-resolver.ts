@@ -1,4 +1,16 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription, UseMiddleware, type SubscribeResolverData } from 'type-graphql';
+import {
+  Arg,
+  Ctx,
+  FieldResolver,
+  ID,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+  Subscription,
+  UseMiddleware,
+  type SubscribeResolverData,
+} from 'type-graphql';
 import type { ExecutionProgressEvent } from '../../execution/execution-events';
 import { AppError, unauthenticated } from '../../shared/errors';
 import { tenantOf, type GraphQLContext } from '../context';
@@ -18,7 +30,10 @@ export class ExecutionResolver {
     nullable: true,
     description: 'Runs a pattern on the latest fresh pricing pack (or a pinned one). Roles: analyst, admin.',
   })
-  async executePattern(@Ctx() context: GraphQLContext, @Arg('input', () => ExecutePatternInput) input: ExecutePatternInput): Promise<ExecutionNode> {
+  async executePattern(
+    @Ctx() context: GraphQLContext,
+    @Arg('input', () => ExecutePatternInput) input: ExecutePatternInput,
+  ): Promise<ExecutionNode> {
     if (!context.viewer) throw unauthenticated();
     const record = await context.services.executePattern.execute({
       userId: context.viewer.userId,
@@ -55,18 +70,21 @@ export class ExecutionResolver {
 
   @FieldResolver(() => Pattern, {
     nullable: true,
-    description: 'The pattern, at its current version (the same object `pattern(id)` gives); what this execution ran is `patternVersion`. Null only for a run the caller may not see, reached through a router.',
+    description:
+      'The pattern, at its current version (the same object `pattern(id)` gives); what this execution ran is `patternVersion`. Null only for a run the caller may not see, reached through a router.',
   })
   async pattern(@Root() execution: ExecutionNode, @Ctx() context: GraphQLContext): Promise<Pattern> {
     const { patternId, patternVersion } = execution.record;
-    const pattern = context.services.patterns.currentVersion(patternId) ?? (await loadersOf(context).patternVersion(patternId, patternVersion));
+    const pattern =
+      context.services.patterns.currentVersion(patternId) ?? (await loadersOf(context).patternVersion(patternId, patternVersion));
     if (!pattern) throw new Error(`pattern ${execution.record.patternId} is missing`);
     return toPattern(pattern);
   }
 
   @FieldResolver(() => PatternVersion, {
     nullable: true,
-    description: 'The pattern version this execution ran, whatever has been published since. Null only for a run the caller may not see, reached through a router.',
+    description:
+      'The pattern version this execution ran, whatever has been published since. Null only for a run the caller may not see, reached through a router.',
   })
   async patternVersion(@Root() execution: ExecutionNode, @Ctx() context: GraphQLContext): Promise<PatternVersion> {
     const pattern = await loadersOf(context).patternVersion(execution.record.patternId, execution.record.patternVersion);
@@ -74,12 +92,18 @@ export class ExecutionResolver {
     return toPatternVersion(pattern);
   }
 
-  @FieldResolver(() => ExecutionMetadata, { nullable: true, description: 'What the run ran on. Null only for a run the caller may not see, reached through a router.' })
+  @FieldResolver(() => ExecutionMetadata, {
+    nullable: true,
+    description: 'What the run ran on. Null only for a run the caller may not see, reached through a router.',
+  })
   metadata(@Root() execution: ExecutionNode): ExecutionMetadata {
     return toMetadata(execution.record);
   }
 
-  @FieldResolver(() => [StepTraceType], { nullable: true, description: 'Each step, as it ran. Null only for a run the caller may not see, reached through a router.' })
+  @FieldResolver(() => [StepTraceType], {
+    nullable: true,
+    description: 'Each step, as it ran. Null only for a run the caller may not see, reached through a router.',
+  })
   async steps(@Root() execution: ExecutionNode, @Ctx() context: GraphQLContext): Promise<StepTraceType[]> {
     return (await loadersOf(context).executionSteps(execution.id)).map(toStepTrace);
   }

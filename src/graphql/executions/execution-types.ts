@@ -26,7 +26,10 @@ export class ExecutePatternInput {
   @Field(() => JSONScalar, { description: "Validated against the pattern's inputSchema." })
   inputs!: unknown;
 
-  @Field(() => Boolean, { defaultValue: true, description: 'false lets a warming pack through; the result says so and its confidence drops.' })
+  @Field(() => Boolean, {
+    defaultValue: true,
+    description: 'false lets a warming pack through; the result says so and its confidence drops.',
+  })
   requireFresh!: boolean;
 
   @Field(() => ID, { nullable: true, description: 'Pin a pack (with ledgerCommit) to reproduce an earlier result.' })
@@ -161,7 +164,10 @@ export class PatternExecution {
   @Field(() => JSONScalar, { nullable: true, description: 'Canonical JSON (sorted keys, numbers rounded to 8 decimals).' })
   result!: unknown;
 
-  @Field(() => String, { nullable: true, description: 'sha256 of the canonical result: equal for the same pack, ledger, pattern and inputs.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'sha256 of the canonical result: equal for the same pack, ledger, pattern and inputs.',
+  })
   resultSha256!: string | null;
 
   @Field(() => Float, { nullable: true, description: `0..1, lowered by warnings, partial steps and an unfresh pack. ${REFUSED}` })
@@ -181,7 +187,8 @@ export class PatternExecution {
 
   @Field(() => ID, {
     nullable: true,
-    description: 'The earlier attempt this run retries: the same idempotency key, after a run the server failed to process (SHUTDOWN, RUN_LOST, RESULT_NOT_STORED).',
+    description:
+      'The earlier attempt this run retries: the same idempotency key, after a run the server failed to process (SHUTDOWN, RUN_LOST, RESULT_NOT_STORED).',
   })
   retryOf!: string | null;
 

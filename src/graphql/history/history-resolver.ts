@@ -24,11 +24,7 @@ export class ExecutionHistoryResolver {
     description: "The caller's tenant's executions, newest first; cursors stay stable while new runs arrive.",
   })
   async executions(@Ctx() context: HistoryContext, @Args(() => ExecutionsArgs) { filter, first, after }: ExecutionsArgs) {
-    const page = await context.services.executionHistory.list(
-      tenantOf(context),
-      filter,
-      { first, after },
-    );
+    const page = await context.services.executionHistory.list(tenantOf(context), filter, { first, after });
     return toConnection({ ...page, items: page.items.map((e) => ({ cursor: e.cursor, node: toExecution(e.node) })) });
   }
 }

@@ -16,7 +16,10 @@ registerEnumType(LedgerEntryKindEnum, {
     'Which way money moves; every amount is positive. BUY, WITHDRAWAL and FEE take cash out; SELL, DEPOSIT and DIVIDEND bring it in.',
 });
 
-@InputType('LedgerEntryInput', { description: 'One ledger entry. BUY/SELL: symbol, quantity, price (amount = quantity × price, fees are separate FEE entries); DIVIDEND: symbol, amount; DEPOSIT/WITHDRAWAL/FEE: amount, no symbol.' })
+@InputType('LedgerEntryInput', {
+  description:
+    'One ledger entry. BUY/SELL: symbol, quantity, price (amount = quantity × price, fees are separate FEE entries); DIVIDEND: symbol, amount; DEPOSIT/WITHDRAWAL/FEE: amount, no symbol.',
+})
 export class LedgerEntryInputType {
   @Field(() => LedgerEntryKindEnum)
   kind!: LedgerEntryKindEnum;

@@ -28,19 +28,27 @@ export class RequestLoaders {
   }
 
   packFxRates(packId: string): Promise<FxRateRecord[]> {
-    return this.loader('packFxRates', async (ids: readonly string[]) => grouped(ids, await this.services.packs.fxRatesOf(ids))).load(packId);
+    return this.loader('packFxRates', async (ids: readonly string[]) => grouped(ids, await this.services.packs.fxRatesOf(ids))).load(
+      packId,
+    );
   }
 
   portfolio(tenantId: string, id: string): Promise<PortfolioRecord | null> {
-    return this.loader(`portfolio:${tenantId}`, async (ids: readonly string[]) => byId(ids, await this.services.portfolios.findManyForTenant(tenantId, ids))).load(id);
+    return this.loader(`portfolio:${tenantId}`, async (ids: readonly string[]) =>
+      byId(ids, await this.services.portfolios.findManyForTenant(tenantId, ids)),
+    ).load(id);
   }
 
   execution(tenantId: string, id: string): Promise<ExecutionRecord | null> {
-    return this.loader(`execution:${tenantId}`, async (ids: readonly string[]) => byId(ids, await this.services.executions.findManyForTenant(tenantId, ids))).load(id);
+    return this.loader(`execution:${tenantId}`, async (ids: readonly string[]) =>
+      byId(ids, await this.services.executions.findManyForTenant(tenantId, ids)),
+    ).load(id);
   }
 
   executionSteps(executionId: string): Promise<StepRecord[]> {
-    return this.loader('executionSteps', async (ids: readonly string[]) => grouped(ids, await this.services.executions.stepsOf(ids))).load(executionId);
+    return this.loader('executionSteps', async (ids: readonly string[]) => grouped(ids, await this.services.executions.stepsOf(ids))).load(
+      executionId,
+    );
   }
 
   /** A stored pattern version (undefined for one never published); current and compiled ones come from memory. */

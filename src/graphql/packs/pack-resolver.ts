@@ -1,4 +1,20 @@
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Float, ID, Mutation, Query, Resolver, Root, Subscription, UseMiddleware, type SubscribeResolverData } from 'type-graphql';
+import {
+  Arg,
+  Args,
+  ArgsType,
+  Ctx,
+  Field,
+  FieldResolver,
+  Float,
+  ID,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+  Subscription,
+  UseMiddleware,
+  type SubscribeResolverData,
+} from 'type-graphql';
 import { AppError } from '../../shared/errors';
 import { fromDbDate } from '../../shared/dates';
 import type { PackHealth } from '../../packs/pack-health';
@@ -60,21 +76,30 @@ export class PackResolver {
     return toConnection({ ...page, items: page.items.map((e) => ({ cursor: e.cursor, node: toPricingPack(e.node) })) });
   }
 
-  @Mutation(() => PricingPack, { nullable: true, description: 'Publishes a pack (WARMING); supersedes the current pack of the same date and policy. Roles: service, admin.' })
+  @Mutation(() => PricingPack, {
+    nullable: true,
+    description: 'Publishes a pack (WARMING); supersedes the current pack of the same date and policy. Roles: service, admin.',
+  })
   async createPricingPack(
     @Ctx() context: GraphQLContext,
     @Arg('input', () => CreatePricingPackInput) input: CreatePricingPackInput,
   ): Promise<PackNode> {
-    const pack = await context.services.packBuilder.createPricingPack({
-      date: input.date instanceof Date ? fromDbDate(input.date) : input.date,
-      policy: input.policy,
-      prices: input.prices.map((p) => ({ ...p })),
-      fxRates: input.fxRates.map((f) => ({ ...f })),
-    }, actorOf(context));
+    const pack = await context.services.packBuilder.createPricingPack(
+      {
+        date: input.date instanceof Date ? fromDbDate(input.date) : input.date,
+        policy: input.policy,
+        prices: input.prices.map((p) => ({ ...p })),
+        fxRates: input.fxRates.map((f) => ({ ...f })),
+      },
+      actorOf(context),
+    );
     return toPricingPack(pack);
   }
 
-  @Mutation(() => PricingPack, { nullable: true, description: 'Declares a pack fresh. Refused for a pack whose reconciliation failed. Roles: service, admin.' })
+  @Mutation(() => PricingPack, {
+    nullable: true,
+    description: 'Declares a pack fresh. Refused for a pack whose reconciliation failed. Roles: service, admin.',
+  })
   async markPackFresh(
     @Ctx() context: GraphQLContext,
     @Args(() => MarkPackFreshArgs) { id, reconciliationErrorBps }: MarkPackFreshArgs,
@@ -82,7 +107,10 @@ export class PackResolver {
     return toPricingPack(await context.services.packBuilder.markPackFresh(id, reconciliationErrorBps, actorOf(context)));
   }
 
-  @Mutation(() => PricingPack, { nullable: true, description: 'Records a failed reconciliation; the pack blocks every run. Roles: service, admin.' })
+  @Mutation(() => PricingPack, {
+    nullable: true,
+    description: 'Records a failed reconciliation; the pack blocks every run. Roles: service, admin.',
+  })
   async markPackError(
     @Ctx() context: GraphQLContext,
     @Args(() => MarkPackErrorArgs) { id, message }: MarkPackErrorArgs,
@@ -92,12 +120,10 @@ export class PackResolver {
 
   @Subscription(() => PackHealthType, {
     description: 'A state stream: the current health at once, then every change (a new latest pack counts).',
-    subscribe: ({ args, context }: SubscribeResolverData<unknown, { packId?: string }, GraphQLContext>) => subscribeToPackHealth(context, args.packId),
+    subscribe: ({ args, context }: SubscribeResolverData<unknown, { packId?: string }, GraphQLContext>) =>
+      subscribeToPackHealth(context, args.packId),
   })
-  packHealthChanged(
-    @Root() health: PackHealth,
-    @Arg('packId', () => ID, { nullable: true }) _packId?: string,
-  ): PackHealthType {
+  packHealthChanged(@Root() health: PackHealth, @Arg('packId', () => ID, { nullable: true }) _packId?: string): PackHealthType {
     return toPackHealth(health);
   }
 
@@ -115,9 +141,7 @@ export class PackResolver {
 
   @FieldResolver(() => PackHealthType)
   health(@Root() pack: PackNode, @Ctx() { services }: GraphQLContext): PackHealthType {
-    return toPackHealth(
-      healthOf({ ...pack, date: pack.asofDate, status: pack.status }, services.config.packWarmingEtaMs),
-    );
+    return toPackHealth(healthOf({ ...pack, date: pack.asofDate, status: pack.status }, services.config.packWarmingEtaMs));
   }
 
   @FieldResolver(() => [PackPrice])

@@ -14,7 +14,8 @@ export class RightsResolver {
 
   @Mutation(() => ExecutionExport, {
     nullable: true,
-    description: 'Exports a finished execution (roles analyst, admin). Refused with RIGHTS_EXPORT_BLOCKED when a source of the result may not be exported.',
+    description:
+      'Exports a finished execution (roles analyst, admin). Refused with RIGHTS_EXPORT_BLOCKED when a source of the result may not be exported.',
   })
   async exportExecution(
     @Ctx() context: GraphQLContext,

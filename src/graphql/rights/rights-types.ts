@@ -9,7 +9,9 @@ export enum ExportFormatEnum {
 }
 registerEnumType(ExportFormatEnum, { name: 'ExportFormat' });
 
-@ObjectType('RightsRegistry', { description: 'The rights registry in force: its file version and SHA-256, and the rights of each source here.' })
+@ObjectType('RightsRegistry', {
+  description: 'The rights registry in force: its file version and SHA-256, and the rights of each source here.',
+})
 export class RightsRegistryType {
   @Field(() => String)
   version!: string;

@@ -7,9 +7,7 @@ export type JsonScalar = string | number | boolean | null;
 export type JsonValue = JsonScalar | JsonValue[] | { [key: string]: JsonValue };
 
 /** One leaf of a flattened value: a scalar, or an empty object/array (so nothing is lost). */
-export type FlatLeaf =
-  | { path: string; kind: 'scalar'; value: JsonScalar }
-  | { path: string; kind: 'empty'; value: '{}' | '[]' };
+export type FlatLeaf = { path: string; kind: 'scalar'; value: JsonScalar } | { path: string; kind: 'empty'; value: '{}' | '[]' };
 
 /** Path of the root itself, used only when the whole value is a scalar or an empty container. */
 export const ROOT_PATH = '$';

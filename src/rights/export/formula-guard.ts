@@ -11,7 +11,7 @@
  * trigger gets one more quote, so removing one leading quote from every string cell that matches
  * FORMULA_GUARDED gives the original back.
  */
-const TRIGGER = "[=+\\-@\\t\\r\\uFF1D\\uFF0B\\uFF0D\\uFF20]";
+const TRIGGER = '[=+\\-@\\t\\r\\uFF1D\\uFF0B\\uFF0D\\uFF20]';
 const NEEDS_GUARD = new RegExp(`^'*${TRIGGER}`);
 
 /** A string cell this module has guarded: strip one leading `'` to get the original text back. */

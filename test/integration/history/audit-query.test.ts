@@ -30,7 +30,15 @@ interface StoredEntry {
 
 /** Inserts entries (the log is append-only, so each scenario uses its own tenant ids) and reads them back. */
 async function insertEntries(
-  entries: { tenantId: string | null; occurredAt?: Date; action?: string; actorId?: string | null; resource?: string | null; result?: string; changes?: unknown }[],
+  entries: {
+    tenantId: string | null;
+    occurredAt?: Date;
+    action?: string;
+    actorId?: string | null;
+    resource?: string | null;
+    result?: string;
+    changes?: unknown;
+  }[],
 ): Promise<StoredEntry[]> {
   const stored: StoredEntry[] = [];
   // One at a time, so ids follow the input order; occurredAt as given (or the default now()).
@@ -53,7 +61,12 @@ async function insertEntries(
   return stored;
 }
 
-async function pageThrough(tenantId: string, filter: AuditFilter | null, first: number, between: () => Promise<void> = async () => {}): Promise<string[]> {
+async function pageThrough(
+  tenantId: string,
+  filter: AuditFilter | null,
+  first: number,
+  between: () => Promise<void> = async () => {},
+): Promise<string[]> {
   const seen: string[] = [];
   let after: string | undefined;
   for (;;) {
@@ -105,7 +118,15 @@ describe('AuditQuery: stable keyset paging', () => {
     const seen = await pageThrough(tenantId, null, 11, async () => {
       // Written as the application writes them: appendAudit, occurred_at = now().
       for (let k = 0; k < 3; k++) {
-        await appendAudit(test.db.sql, { tenantId, actorId: 'late', action: 'grantCredits', resource: null, result: 'OK', traceId: null, requestId: null });
+        await appendAudit(test.db.sql, {
+          tenantId,
+          actorId: 'late',
+          action: 'grantCredits',
+          resource: null,
+          result: 'OK',
+          traceId: null,
+          requestId: null,
+        });
         appended++;
       }
     });
@@ -212,7 +233,8 @@ describe('AuditQuery: filters', () => {
     const to = entries[57].occurredAt;
     await expectFilter(
       { action: 'executePattern', actorId: 'demo-analyst', result: 'OK', from, to },
-      (e) => e.action === 'executePattern' && e.actorId === 'demo-analyst' && e.result === 'OK' && e.occurredAt >= from && e.occurredAt < to,
+      (e) =>
+        e.action === 'executePattern' && e.actorId === 'demo-analyst' && e.result === 'OK' && e.occurredAt >= from && e.occurredAt < to,
     );
   });
 });
@@ -223,8 +245,12 @@ describe('AuditQuery: tenant scoping', () => {
 
   beforeAll(async () => {
     const at = (i: number) => new Date(Date.parse('2026-05-01T00:00:00Z') + i * 1000);
-    demo = await insertEntries(Array.from({ length: 7 }, (_, i) => ({ tenantId: 'audit-demo', occurredAt: at(i), actorId: 'shared-actor' })));
-    other = await insertEntries(Array.from({ length: 5 }, (_, i) => ({ tenantId: 'audit-other', occurredAt: at(i), actorId: 'shared-actor' })));
+    demo = await insertEntries(
+      Array.from({ length: 7 }, (_, i) => ({ tenantId: 'audit-demo', occurredAt: at(i), actorId: 'shared-actor' })),
+    );
+    other = await insertEntries(
+      Array.from({ length: 5 }, (_, i) => ({ tenantId: 'audit-other', occurredAt: at(i), actorId: 'shared-actor' })),
+    );
     // Operator actions without a tenant are never part of any tenant's log.
     await insertEntries([{ tenantId: null, occurredAt: at(3), actorId: 'shared-actor' }]);
   });

@@ -216,11 +216,21 @@ describe('ExecutionHistory: tenant scoping', () => {
     // Interleaved in time and sharing instants, so a leak across tenants could not hide behind order.
     demoRows = await insertExecutions(
       test.db.prisma,
-      Array.from({ length: 12 }, (_, i) => ({ tenantId: 'demo', patternId: 'history_alpha', portfolioId: 'pf-demo-growth', createdAt: at(i) })),
+      Array.from({ length: 12 }, (_, i) => ({
+        tenantId: 'demo',
+        patternId: 'history_alpha',
+        portfolioId: 'pf-demo-growth',
+        createdAt: at(i),
+      })),
     );
     otherRows = await insertExecutions(
       test.db.prisma,
-      Array.from({ length: 9 }, (_, i) => ({ tenantId: 'other', patternId: 'history_alpha', portfolioId: 'pf-other-income', createdAt: at(i) })),
+      Array.from({ length: 9 }, (_, i) => ({
+        tenantId: 'other',
+        patternId: 'history_alpha',
+        portfolioId: 'pf-other-income',
+        createdAt: at(i),
+      })),
     );
   });
 

@@ -18,7 +18,14 @@ export interface ExecutionRow {
 /** A pattern version row for the executions' foreign key. */
 export async function createPatternVersion(prisma: PrismaClient, patternId: string, version = '1.0.0'): Promise<void> {
   await prisma.patternVersion.create({
-    data: { patternId, version, sha256: `sha256:${patternId}`, description: `history test ${patternId}`, cost: 1, definition: { id: patternId } },
+    data: {
+      patternId,
+      version,
+      sha256: `sha256:${patternId}`,
+      description: `history test ${patternId}`,
+      cost: 1,
+      definition: { id: patternId },
+    },
   });
 }
 

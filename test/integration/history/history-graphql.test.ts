@@ -48,7 +48,12 @@ beforeAll(async () => {
   );
   otherRuns = await insertExecutions(
     test.db.prisma,
-    Array.from({ length: 4 }, (_, i) => ({ tenantId: 'other', patternId: 'history_gql', portfolioId: 'pf-other-income', createdAt: at(i) })),
+    Array.from({ length: 4 }, (_, i) => ({
+      tenantId: 'other',
+      patternId: 'history_gql',
+      portfolioId: 'pf-other-income',
+      createdAt: at(i),
+    })),
   );
   for (const tenantId of ['demo', 'other', 'demo']) {
     await appendAudit(test.db.sql, {
@@ -73,7 +78,13 @@ function contextFor(viewer: { userId: string; tenantId: string; roles: Role[] } 
     auditQuery: new AuditQuery(test.db),
     executions: new ExecutionRepository(test.db),
   };
-  return { viewer, requestId: 'request-test', traceId: 'trace-test', otelContext: ROOT_CONTEXT, services: services as unknown as GraphQLContext['services'] };
+  return {
+    viewer,
+    requestId: 'request-test',
+    traceId: 'trace-test',
+    otelContext: ROOT_CONTEXT,
+    services: services as unknown as GraphQLContext['services'],
+  };
 }
 
 const demoViewer = { userId: 'demo-viewer', tenantId: 'demo', roles: ['viewer'] as Role[] };
@@ -93,14 +104,34 @@ interface ConnectionResult<T> {
 async function run<T>(source: string, variables: Record<string, unknown>, viewer: Parameters<typeof contextFor>[0]) {
   const result = await graphql({ schema, source, variableValues: variables, contextValue: contextFor(viewer) });
   // As a client sees it: serialised (DateTime values become ISO strings on the wire).
-  return JSON.parse(JSON.stringify(result)) as { data?: T | null; errors?: readonly { message: string; extensions: Record<string, unknown> }[] };
+  return JSON.parse(JSON.stringify(result)) as {
+    data?: T | null;
+    errors?: readonly { message: string; extensions: Record<string, unknown> }[];
+  };
 }
 
 const EXECUTIONS = /* GraphQL */ `
   query Executions($filter: ExecutionFilter, $first: Int, $after: String) {
     executions(filter: $filter, first: $first, after: $after) {
-      edges { cursor node { id status createdAt metadata { patternId patternVersion pricingPackId } } }
-      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+      edges {
+        cursor
+        node {
+          id
+          status
+          createdAt
+          metadata {
+            patternId
+            patternVersion
+            pricingPackId
+          }
+        }
+      }
+      pageInfo {
+        hasNextPage
+        hasPreviousPage
+        startCursor
+        endCursor
+      }
     }
   }
 `;
@@ -108,14 +139,40 @@ const EXECUTIONS = /* GraphQL */ `
 const AUDIT_LOG = /* GraphQL */ `
   query AuditLog($filter: AuditFilter, $first: Int, $after: String) {
     auditLog(filter: $filter, first: $first, after: $after) {
-      edges { cursor node { id occurredAt actorId tenantId action resource changes result traceId requestId } }
-      pageInfo { hasNextPage endCursor }
+      edges {
+        cursor
+        node {
+          id
+          occurredAt
+          actorId
+          tenantId
+          action
+          resource
+          changes
+          result
+          traceId
+          requestId
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
     }
   }
 `;
 
 type ExecutionsData = { executions: ConnectionResult<{ id: string; status: string; createdAt: string; metadata: { patternId: string } }> };
-type AuditData = { auditLog: ConnectionResult<{ id: string; tenantId: string; action: string; changes: unknown; occurredAt: string; traceId: string | null }> };
+type AuditData = {
+  auditLog: ConnectionResult<{
+    id: string;
+    tenantId: string;
+    action: string;
+    changes: unknown;
+    occurredAt: string;
+    traceId: string | null;
+  }>;
+};
 
 describe('history SDL', () => {
   it('declares the DESIGN §4 root fields with their arguments in order', () => {
@@ -148,7 +205,9 @@ describe('history SDL', () => {
       'DateTime',
     ]);
     expect(
-      ['id', 'occurredAt', 'actorId', 'tenantId', 'action', 'resource', 'changes', 'result', 'traceId', 'requestId'].map((f) => field('AuditEntry', f)),
+      ['id', 'occurredAt', 'actorId', 'tenantId', 'action', 'resource', 'changes', 'result', 'traceId', 'requestId'].map((f) =>
+        field('AuditEntry', f),
+      ),
     ).toEqual(['ID!', 'DateTime!', 'String', 'String', 'String!', 'String', 'JSON', 'String!', 'String', 'String']);
     expect(field('PatternExecutionConnection', 'edges')).toBe('[PatternExecutionEdge!]!');
     expect(field('PatternExecutionEdge', 'node')).toBe('PatternExecution!');
@@ -166,7 +225,11 @@ describe('executions', () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (;;) {
-      const result: Awaited<ReturnType<typeof run<ExecutionsData>>> = await run<ExecutionsData>(EXECUTIONS, { first: 4, after }, demoViewer);
+      const result: Awaited<ReturnType<typeof run<ExecutionsData>>> = await run<ExecutionsData>(
+        EXECUTIONS,
+        { first: 4, after },
+        demoViewer,
+      );
       expect(result.errors).toBeUndefined();
       const connection = result.data!.executions;
       expect(connection.pageInfo.hasPreviousPage).toBe(false);
@@ -185,7 +248,11 @@ describe('executions', () => {
   it('serialises status and createdAt', async () => {
     const result = await run<ExecutionsData>(EXECUTIONS, { first: 1 }, demoViewer);
     const newest = newestFirst(demoRuns)[0];
-    expect(result.data!.executions.edges[0].node).toMatchObject({ id: newest.id, status: newest.status, createdAt: newest.createdAt.toISOString() });
+    expect(result.data!.executions.edges[0].node).toMatchObject({
+      id: newest.id,
+      status: newest.status,
+      createdAt: newest.createdAt.toISOString(),
+    });
   });
 
   it('applies the filter (statuses as enum values, instants as DateTime strings)', async () => {
@@ -193,11 +260,21 @@ describe('executions', () => {
     const to = demoRuns[7].createdAt;
     const result = await run<ExecutionsData>(
       EXECUTIONS,
-      { filter: { status: ['SUCCESS'], patternId: 'history_gql', portfolioId: 'pf-demo-growth', from: from.toISOString(), to: to.toISOString() } },
+      {
+        filter: {
+          status: ['SUCCESS'],
+          patternId: 'history_gql',
+          portfolioId: 'pf-demo-growth',
+          from: from.toISOString(),
+          to: to.toISOString(),
+        },
+      },
       demoViewer,
     );
     expect(result.errors).toBeUndefined();
-    const expected = newestFirst(demoRuns.filter((r) => r.status === 'SUCCESS' && r.createdAt >= from && r.createdAt < to)).map((r) => r.id);
+    const expected = newestFirst(demoRuns.filter((r) => r.status === 'SUCCESS' && r.createdAt >= from && r.createdAt < to)).map(
+      (r) => r.id,
+    );
     expect(result.data!.executions.edges.map((e) => e.node.id)).toEqual(expected);
   });
 
@@ -206,7 +283,7 @@ describe('executions', () => {
     expect(result.errors?.[0].message).toMatch(/ExecutionStatus/);
   });
 
-  it("shows another tenant only its own executions", async () => {
+  it('shows another tenant only its own executions', async () => {
     const result = await run<ExecutionsData>(EXECUTIONS, { first: 50 }, otherAnalyst);
     expect(result.data!.executions.edges.map((e) => e.node.id)).toEqual(newestFirst(otherRuns).map((r) => r.id));
   });
@@ -237,7 +314,13 @@ describe('auditLog', () => {
     // Whatever else the application logged for demo, the two entries written here are there, newest first.
     const ours = nodes.filter((n) => n.traceId === 'trace-g');
     expect(ours).toHaveLength(2);
-    expect(ours[0]).toMatchObject({ action: 'grantCredits', resource: 'tenant:demo', changes: { amount: 10 }, result: 'OK', requestId: 'request-g' });
+    expect(ours[0]).toMatchObject({
+      action: 'grantCredits',
+      resource: 'tenant:demo',
+      changes: { amount: 10 },
+      result: 'OK',
+      requestId: 'request-g',
+    });
     expect(Number(ours[0].id)).toBeGreaterThan(Number(ours[1].id));
   });
 
@@ -246,7 +329,15 @@ describe('auditLog', () => {
     expect(none.data!.auditLog.edges).toEqual([]);
     const some = await run<AuditData>(
       AUDIT_LOG,
-      { filter: { action: 'grantCredits', actorId: 'demo-admin', resource: 'tenant:demo', result: 'OK', to: new Date(Date.now() + 60_000).toISOString() } },
+      {
+        filter: {
+          action: 'grantCredits',
+          actorId: 'demo-admin',
+          resource: 'tenant:demo',
+          result: 'OK',
+          to: new Date(Date.now() + 60_000).toISOString(),
+        },
+      },
       demoAdmin,
     );
     expect(some.data!.auditLog.edges.filter((e) => e.node.traceId === 'trace-g')).toHaveLength(2);

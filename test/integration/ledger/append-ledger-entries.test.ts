@@ -62,8 +62,18 @@ async function verifyChain(portfolioId: string): Promise<void> {
     expect(commit.parentHash).toBe(parent);
     const own = entries
       .filter((e) => e.commitHash === commit.hash)
-      .map(({ kind, tradeDate, symbol, quantity, price, currency, amount }) => ({ kind, tradeDate, symbol, quantity, price, currency, amount }));
-    expect(computeCommitHash({ portfolioId, parentHash: commit.parentHash, seq: commit.seq, message: commit.message, entries: own })).toBe(commit.hash);
+      .map(({ kind, tradeDate, symbol, quantity, price, currency, amount }) => ({
+        kind,
+        tradeDate,
+        symbol,
+        quantity,
+        price,
+        currency,
+        amount,
+      }));
+    expect(computeCommitHash({ portfolioId, parentHash: commit.parentHash, seq: commit.seq, message: commit.message, entries: own })).toBe(
+      commit.hash,
+    );
     parent = commit.hash;
   });
   const [portfolio] = await test.db.sql.query<{ ledger_head: string }>(`SELECT ledger_head FROM portfolios WHERE id = $1`, [portfolioId]);
@@ -83,7 +93,7 @@ describe('LedgerRepository', () => {
   it('reads "as of" an older commit in one query, and only within the portfolio', async () => {
     const data = buildDemoDataset();
     const third = data.commits.filter((c) => c.portfolioId === GROWTH)[2];
-    const spy = jest.spyOn(test.db.sql, "query");
+    const spy = jest.spyOn(test.db.sql, 'query');
     try {
       const entries = await ledger.repository.entriesUpTo(GROWTH, third.hash);
       expect(spy).toHaveBeenCalledTimes(1);
@@ -94,7 +104,11 @@ describe('LedgerRepository', () => {
     expect(await ledger.repository.entriesUpTo(INCOME, third.hash)).toBeNull();
     expect(await ledger.repository.entriesUpTo(GROWTH, 'sha256:nope')).toBeNull();
     expect(await ledger.repository.findCommit(INCOME, third.hash)).toBeNull();
-    expect(await ledger.repository.findCommit(GROWTH, third.hash)).toMatchObject({ seq: 3, entryCount: third.entries.length, message: third.message });
+    expect(await ledger.repository.findCommit(GROWTH, third.hash)).toMatchObject({
+      seq: 3,
+      entryCount: third.entries.length,
+      message: third.message,
+    });
     expect(await ledger.repository.head('pf-nope')).toBeNull();
   });
 });
@@ -110,7 +124,14 @@ describe('appendLedgerEntries', () => {
       ],
       { message: '  First append  ' },
     );
-    expect(commit).toMatchObject({ parentHash: oldHead.hash, seq: oldHead.seq + 1, message: 'First append', portfolioId: GROWTH, entryCount: 2, authorId: 'demo-analyst' });
+    expect(commit).toMatchObject({
+      parentHash: oldHead.hash,
+      seq: oldHead.seq + 1,
+      message: 'First append',
+      portfolioId: GROWTH,
+      entryCount: 2,
+      authorId: 'demo-analyst',
+    });
     expect(commit.createdAt).toBeInstanceOf(Date);
     expect(commit.hash).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(commit.hash).toBe(
@@ -141,20 +162,43 @@ describe('appendLedgerEntries', () => {
     const td = (p: typeof asOfOld) => p.holdings.find((h) => h.symbol === 'TD.TO')!.quantity;
     expect(td(asOfNew)).toBe(td(asOfOld) + 3);
     // The date cut is independent: the newest ledger, as of before the new trade's date.
-    expect(computePositions((await ledger.repository.entriesUpTo(GROWTH, commit.hash))!, '2026-11-23')).toEqual({ ...oldPositions, asOf: '2026-11-23' });
+    expect(computePositions((await ledger.repository.entriesUpTo(GROWTH, commit.hash))!, '2026-11-23')).toEqual({
+      ...oldPositions,
+      asOf: '2026-11-23',
+    });
   });
 
   describe('rejects invalid entries with BAD_USER_INPUT, a path per problem, and writes nothing', () => {
     const day = '2026-11-25';
     it.each<[string, LedgerEntryInput[], string[]]>([
       ['no entries', [], ['entries']],
-      ['an unknown symbol', [{ kind: 'BUY', tradeDate: day, symbol: 'NOPE.TO', quantity: 1, price: 10, currency: 'CAD' }], ['entries.0.symbol']],
-      ['selling more than held', [{ kind: 'SELL', tradeDate: day, symbol: 'AAPL', quantity: 64, price: 230, currency: 'USD' }], ['entries.0.quantity']],
-      ['a date before the latest in the ledger', [{ kind: 'DEPOSIT', tradeDate: '2026-11-02', currency: 'CAD', amount: 10 }], ['entries.0.tradeDate']],
-      ['a currency that is not the security’s', [{ kind: 'BUY', tradeDate: day, symbol: 'AAPL', quantity: 1, price: 230, currency: 'CAD' }], ['entries.0.currency']],
+      [
+        'an unknown symbol',
+        [{ kind: 'BUY', tradeDate: day, symbol: 'NOPE.TO', quantity: 1, price: 10, currency: 'CAD' }],
+        ['entries.0.symbol'],
+      ],
+      [
+        'selling more than held',
+        [{ kind: 'SELL', tradeDate: day, symbol: 'AAPL', quantity: 64, price: 230, currency: 'USD' }],
+        ['entries.0.quantity'],
+      ],
+      [
+        'a date before the latest in the ledger',
+        [{ kind: 'DEPOSIT', tradeDate: '2026-11-02', currency: 'CAD', amount: 10 }],
+        ['entries.0.tradeDate'],
+      ],
+      [
+        'a currency that is not the security’s',
+        [{ kind: 'BUY', tradeDate: day, symbol: 'AAPL', quantity: 1, price: 230, currency: 'CAD' }],
+        ['entries.0.currency'],
+      ],
       ['a currency that is not ISO', [{ kind: 'DEPOSIT', tradeDate: day, currency: 'XYZ', amount: 10 }], ['entries.0.currency']],
       ['a BUY without price', [{ kind: 'BUY', tradeDate: day, symbol: 'AAPL', quantity: 1, currency: 'USD' }], ['entries.0.price']],
-      ['an amount that is not quantity × price', [{ kind: 'BUY', tradeDate: day, symbol: 'AAPL', quantity: 1, price: 230, currency: 'USD', amount: 231 }], ['entries.0.amount']],
+      [
+        'an amount that is not quantity × price',
+        [{ kind: 'BUY', tradeDate: day, symbol: 'AAPL', quantity: 1, price: 230, currency: 'USD', amount: 231 }],
+        ['entries.0.amount'],
+      ],
       ['a DEPOSIT with a symbol', [{ kind: 'DEPOSIT', tradeDate: day, symbol: 'AAPL', currency: 'USD', amount: 10 }], ['entries.0.symbol']],
       ['a DIVIDEND without amount', [{ kind: 'DIVIDEND', tradeDate: day, symbol: 'AAPL', currency: 'USD' }], ['entries.0.amount']],
       ['a withdrawal beyond cash', [{ kind: 'WITHDRAWAL', tradeDate: day, currency: 'USD', amount: 1_000_000 }], ['entries.0.amount']],
@@ -179,7 +223,9 @@ describe('appendLedgerEntries', () => {
 
     it('a message that is too long', async () => {
       const before = await snapshot();
-      const error = await appError(append([{ kind: 'DEPOSIT', tradeDate: day, currency: 'CAD', amount: 10 }], { message: 'x'.repeat(1_001) }));
+      const error = await appError(
+        append([{ kind: 'DEPOSIT', tradeDate: day, currency: 'CAD', amount: 10 }], { message: 'x'.repeat(1_001) }),
+      );
       expect(error.extensions.path).toEqual(['message']);
       expect(await snapshot()).toEqual(before);
     });
@@ -191,7 +237,11 @@ describe('appendLedgerEntries', () => {
     const foreign = await appError(append(entries, { portfolioId: INCOME }));
     const unknown = await appError(append(entries, { portfolioId: 'pf-unknown' }));
     const invalidForeign = await appError(append([], { portfolioId: INCOME }));
-    for (const [error, id] of [[foreign, INCOME], [unknown, 'pf-unknown'], [invalidForeign, INCOME]] as const) {
+    for (const [error, id] of [
+      [foreign, INCOME],
+      [unknown, 'pf-unknown'],
+      [invalidForeign, INCOME],
+    ] as const) {
       expect(error.code).toBe('NOT_FOUND');
       expect(error.message.replace(id, '<id>')).toBe('No portfolio <id>');
       expect(error.extensions).toEqual({ portfolioId: id });
@@ -207,9 +257,13 @@ describe('appendLedgerEntries', () => {
 
     beforeAll(async () => {
       // A portfolio of its own, opened with a root commit, so its chain is easy to check.
-      const entries = [{ kind: 'DEPOSIT' as const, tradeDate: '2026-11-23', symbol: null, quantity: null, price: null, currency: 'CAD', amount: 10_000 }];
+      const entries = [
+        { kind: 'DEPOSIT' as const, tradeDate: '2026-11-23', symbol: null, quantity: null, price: null, currency: 'CAD', amount: 10_000 },
+      ];
       const root = computeCommitHash({ portfolioId: PORTFOLIO, parentHash: null, seq: 1, message: 'Open', entries });
-      await test.db.prisma.portfolio.create({ data: { id: PORTFOLIO, tenantId: 'demo', name: 'Concurrency', baseCurrency: 'CAD', ledgerHead: root } });
+      await test.db.prisma.portfolio.create({
+        data: { id: PORTFOLIO, tenantId: 'demo', name: 'Concurrency', baseCurrency: 'CAD', ledgerHead: root },
+      });
       await test.db.prisma.ledgerCommit.create({
         data: {
           hash: root,
@@ -249,7 +303,9 @@ describe('appendLedgerEntries', () => {
       // 5 RY.TO held; eight writers each sell 1: exactly five can.
       const results = await Promise.allSettled(
         Array.from({ length: 8 }, () =>
-          append([{ kind: 'SELL', tradeDate: '2026-11-25', symbol: 'RY.TO', quantity: 1, price: 210, currency: 'CAD' }], { portfolioId: PORTFOLIO }),
+          append([{ kind: 'SELL', tradeDate: '2026-11-25', symbol: 'RY.TO', quantity: 1, price: 210, currency: 'CAD' }], {
+            portfolioId: PORTFOLIO,
+          }),
         ),
       );
       const fulfilled = results.filter((r) => r.status === 'fulfilled');

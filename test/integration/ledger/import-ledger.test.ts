@@ -41,7 +41,9 @@ async function state(): Promise<string> {
 describe('importLedgerCsv', () => {
   it('reports the bad fixture by CSV line and column, and writes nothing', async () => {
     const before = await state();
-    const error = await importError(importLedgerCsv(test.data, { portfolioId: GROWTH, csv: fixture('ledger-bad.csv'), source: 'ledger-bad.csv' }));
+    const error = await importError(
+      importLedgerCsv(test.data, { portfolioId: GROWTH, csv: fixture('ledger-bad.csv'), source: 'ledger-bad.csv' }),
+    );
     expect(error.problems.map((p) => [p.line, p.field])).toEqual([
       [3, 'symbol'],
       [4, 'quantity'],
@@ -75,7 +77,13 @@ describe('importLedgerCsv', () => {
       message: 'November trades',
       authorId: 'demo-admin',
     });
-    expect(commit).toMatchObject({ parentHash: head.hash, seq: head.seq + 1, entryCount: 6, message: 'November trades', authorId: 'demo-admin' });
+    expect(commit).toMatchObject({
+      parentHash: head.hash,
+      seq: head.seq + 1,
+      entryCount: 6,
+      message: 'November trades',
+      authorId: 'demo-admin',
+    });
     expect((await repository.head(GROWTH))!.hash).toBe(commit.hash);
 
     const after = computePositions((await repository.entriesUpTo(GROWTH, commit.hash))!);

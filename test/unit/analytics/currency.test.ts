@@ -34,7 +34,11 @@ describe('currency decomposition: properties and edges', () => {
   it('accepts rates quoted local per base and inverts them', () => {
     const direct = decomposeCurrencyReturn({ localStart: 25, localEnd: 42, fxStart: 1.2, fxEnd: 1.05 });
     const inverse = decomposeCurrencyReturn({
-      localStart: 25, localEnd: 42, fxStart: 1 / 1.2, fxEnd: 1 / 1.05, fxQuote: 'local-per-base',
+      localStart: 25,
+      localEnd: 42,
+      fxStart: 1 / 1.2,
+      fxEnd: 1 / 1.05,
+      fxQuote: 'local-per-base',
     });
     expectWithin(inverse.base, direct.base, 1e-12);
     expectWithin(inverse.fx, direct.fx, 1e-12);

@@ -28,7 +28,13 @@ function pack(overrides: Partial<PricingPackRecord> = {}): PricingPackRecord {
 const fresh = (overrides: Partial<PricingPackRecord> = {}) =>
   pack({ status: 'FRESH', isFresh: true, prewarmDone: true, reconciliationPassed: true, reconciliationErrorBps: 0.4, ...overrides });
 const failed = (overrides: Partial<PricingPackRecord> = {}) =>
-  pack({ status: 'ERROR', reconciliationFailed: true, reconciliationErrorBps: 42, errorMessage: 'AAPL differs by 42 bps between FMP and Polygon', ...overrides });
+  pack({
+    status: 'ERROR',
+    reconciliationFailed: true,
+    reconciliationErrorBps: 42,
+    errorMessage: 'AAPL differs by 42 bps between FMP and Polygon',
+    ...overrides,
+  });
 
 function gateError(run: () => unknown): AppError {
   let caught: unknown;
@@ -80,7 +86,9 @@ describe('freshnessGate', () => {
   });
 
   it('estimatedReady follows updatedAt and the configured ETA', () => {
-    const error = gateError(() => freshnessGate(pack({ updatedAt: new Date('2026-11-21T09:30:00.000Z') }), true, 90_000, new Date('2026-11-21T09:30:00.000Z')));
+    const error = gateError(() =>
+      freshnessGate(pack({ updatedAt: new Date('2026-11-21T09:30:00.000Z') }), true, 90_000, new Date('2026-11-21T09:30:00.000Z')),
+    );
     expect(error.extensions).toMatchObject({ estimatedReady: '2026-11-21T09:31:30.000Z', retryAfterSeconds: 90 });
   });
 
@@ -93,11 +101,15 @@ describe('freshnessGate', () => {
   });
 
   it('a superseded pack that was fresh passes (pinned reproduction)', () => {
-    expect(freshnessGate(fresh({ status: 'SUPERSEDED', supersededById: 'pack-2026-11-20-b' }), true, ETA_MS, UPDATED_AT)).toEqual({ packIsFresh: true });
+    expect(freshnessGate(fresh({ status: 'SUPERSEDED', supersededById: 'pack-2026-11-20-b' }), true, ETA_MS, UPDATED_AT)).toEqual({
+      packIsFresh: true,
+    });
   });
 
   it('a superseded pack that never became fresh → PRICING_PACK_WARMING with no retry hint', () => {
-    const error = gateError(() => freshnessGate(pack({ status: 'SUPERSEDED', supersededById: 'pack-2026-11-20-b' }), true, ETA_MS, UPDATED_AT));
+    const error = gateError(() =>
+      freshnessGate(pack({ status: 'SUPERSEDED', supersededById: 'pack-2026-11-20-b' }), true, ETA_MS, UPDATED_AT),
+    );
     expect(error.code).toBe('PRICING_PACK_WARMING');
     expect(error.extensions).toEqual({ packId: 'pack-2026-11-20', estimatedReady: null, retryAfterSeconds: null });
     expect(error.message).toContain('pack-2026-11-20-b');

@@ -6,7 +6,12 @@ describe('roundResult', () => {
     expect(RESULT_DECIMALS).toBe(8);
     expect(roundResult(0.123456789)).toBe(0.12345679);
     expect(roundResult(0.1 + 0.2)).toBe(0.3);
-    expect(roundResult({ a: [1.000000004, { b: 2.999999996 }], c: 'text', d: true, e: null })).toEqual({ a: [1, { b: 3 }], c: 'text', d: true, e: null });
+    expect(roundResult({ a: [1.000000004, { b: 2.999999996 }], c: 'text', d: true, e: null })).toEqual({
+      a: [1, { b: 3 }],
+      c: 'text',
+      d: true,
+      e: null,
+    });
     expect(roundResult(-0.123456789)).toBe(-0.12345679);
     expect(roundResult(12345.6789)).toBe(12345.6789);
   });
@@ -18,7 +23,11 @@ describe('roundResult', () => {
   });
 
   it('turns NaN and ±Infinity into null', () => {
-    expect(roundResult({ a: Number.NaN, b: Number.POSITIVE_INFINITY, c: [Number.NEGATIVE_INFINITY] })).toEqual({ a: null, b: null, c: [null] });
+    expect(roundResult({ a: Number.NaN, b: Number.POSITIVE_INFINITY, c: [Number.NEGATIVE_INFINITY] })).toEqual({
+      a: null,
+      b: null,
+      c: [null],
+    });
   });
 
   it('drops undefined object values', () => {
@@ -100,7 +109,10 @@ describe('confidenceOf', () => {
   });
 
   it('penalties multiply, together with the provenance minimum', () => {
-    expect(confidenceOf({ status: 'PARTIAL', provenance: [0.9, 0.5], warnings: 2, packIsFresh: false })).toBeCloseTo(0.5 * 0.7 * 0.8 * 0.95 ** 2, 4);
+    expect(confidenceOf({ status: 'PARTIAL', provenance: [0.9, 0.5], warnings: 2, packIsFresh: false })).toBeCloseTo(
+      0.5 * 0.7 * 0.8 * 0.95 ** 2,
+      4,
+    );
     expect(confidenceOf({ status: 'PARTIAL', provenance: [1], warnings: 1, packIsFresh: false })).toBeCloseTo(0.7 * 0.8 * 0.95, 4);
   });
 

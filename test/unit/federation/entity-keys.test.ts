@@ -19,7 +19,9 @@ describe('entityKeysOf', () => {
   });
 
   it('reads flat compound keys', () => {
-    expect(entityKeysOf(subgraph('type Price @key(fields: "packId symbol") { packId: ID! symbol: String! close: Float }')).get('Price')).toEqual(['packId', 'symbol']);
+    expect(
+      entityKeysOf(subgraph('type Price @key(fields: "packId symbol") { packId: ID! symbol: String! close: Float }')).get('Price'),
+    ).toEqual(['packId', 'symbol']);
   });
 
   it.each([

@@ -18,7 +18,16 @@ function refusal(value: unknown, max = 10): AppError {
 
 describe('checkRepresentations', () => {
   it('passes on the type name and the key fields only', () => {
-    expect(checkRepresentations([{ __typename: 'Portfolio', id: 'pf-1', tenantId: 'other' }, { __typename: 'Price', packId: 'PP', symbol: 'RY.TO' }], keys, 10)).toEqual([
+    expect(
+      checkRepresentations(
+        [
+          { __typename: 'Portfolio', id: 'pf-1', tenantId: 'other' },
+          { __typename: 'Price', packId: 'PP', symbol: 'RY.TO' },
+        ],
+        keys,
+        10,
+      ),
+    ).toEqual([
       { __typename: 'Portfolio', id: 'pf-1' },
       { __typename: 'Price', packId: 'PP', symbol: 'RY.TO' },
     ]);
@@ -37,13 +46,18 @@ describe('checkRepresentations', () => {
   });
 
   it('counts what the request asked for earlier against the cap', () => {
-    const two = [{ __typename: 'Portfolio', id: 'a' }, { __typename: 'Portfolio', id: 'b' }];
+    const two = [
+      { __typename: 'Portfolio', id: 'a' },
+      { __typename: 'Portfolio', id: 'b' },
+    ];
     expect(checkRepresentations(two, keys, 10, 8)).toHaveLength(2);
     expect(() => checkRepresentations(two, keys, 10, 9)).toThrow('A request may resolve at most 10 entity representations (got 11)');
   });
 
   it('refuses a key at the length limit plus one, and accepts it at the limit', () => {
-    expect(refusal([{ __typename: 'Portfolio', id: 'x'.repeat(MAX_KEY_LENGTH + 1) }]).message).toBe('representations[0].id must be at most 255 characters');
+    expect(refusal([{ __typename: 'Portfolio', id: 'x'.repeat(MAX_KEY_LENGTH + 1) }]).message).toBe(
+      'representations[0].id must be at most 255 characters',
+    );
     expect(checkRepresentations([{ __typename: 'Portfolio', id: 'x'.repeat(MAX_KEY_LENGTH) }], keys, 10)).toHaveLength(1);
   });
 
@@ -58,7 +72,9 @@ describe('checkRepresentations', () => {
 
   it('refuses class instances and names inherited from Object.prototype', () => {
     expect(refusal([new Date()]).message).toBe('representations[0] must be an object');
-    expect(refusal([{ __typename: 'constructor', id: 'x' }]).message).toBe('representations[0].__typename must name an entity type of this subgraph');
+    expect(refusal([{ __typename: 'constructor', id: 'x' }]).message).toBe(
+      'representations[0].__typename must name an entity type of this subgraph',
+    );
     const inherited = Object.assign(Object.create({ id: 'pf-1' }) as object, { __typename: 'Portfolio' });
     expect(refusal([inherited]).message).toBe('representations[0] must be an object');
   });

@@ -35,6 +35,9 @@ describe('authorizationParam (graphql-ws connectionParams)', () => {
       thrown = error;
     }
     expect(thrown).toBeInstanceOf(AppError);
-    expect(thrown).toMatchObject({ code: 'UNAUTHENTICATED', message: 'connectionParams.authorization must be one string, "Bearer <token>"' });
+    expect(thrown).toMatchObject({
+      code: 'UNAUTHENTICATED',
+      message: 'connectionParams.authorization must be one string, "Bearer <token>"',
+    });
   });
 });

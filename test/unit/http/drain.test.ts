@@ -4,7 +4,12 @@ import { PassThrough } from 'node:stream';
 import { Drain } from '../../../src/http/drain';
 
 const SHUTTING_DOWN = {
-  errors: [{ message: 'The server is shutting down; retry on another instance', extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true, retryAfterSeconds: 1 } }],
+  errors: [
+    {
+      message: 'The server is shutting down; retry on another instance',
+      extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true, retryAfterSeconds: 1 },
+    },
+  ],
 };
 
 describe('Drain', () => {

@@ -27,7 +27,8 @@ describe("fastify's own refusals, GraphQL-shaped (graphqlShapedHttpError)", () =
 
   afterAll(() => fastify.close());
 
-  const post = (body: string, contentType = 'application/json') => fetch(`${base}/echo`, { method: 'POST', headers: { 'content-type': contentType }, body });
+  const post = (body: string, contentType = 'application/json') =>
+    fetch(`${base}/echo`, { method: 'POST', headers: { 'content-type': contentType }, body });
 
   it('a body over the limit is 413 PAYLOAD_TOO_LARGE', async () => {
     const response = await post(JSON.stringify({ query: 'x'.repeat(200) }));
@@ -52,7 +53,9 @@ describe("fastify's own refusals, GraphQL-shaped (graphqlShapedHttpError)", () =
   it('anything else is a 500 that says nothing of its cause', async () => {
     const response = await fetch(`${base}/broken`);
     expect(response.status).toBe(500);
-    expect(await response.json()).toEqual({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+    expect(await response.json()).toEqual({
+      errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+    });
   });
 });
 
@@ -63,7 +66,10 @@ describe('routerGate', () => {
 
   it('with it, refuses a request without the exact secret as 401 UNAUTHENTICATED', () => {
     const gate = routerGate('s3cret');
-    const refused = { status: 401, body: { errors: [{ message: 'Requests must come through the router', extensions: { code: 'UNAUTHENTICATED' } }] } };
+    const refused = {
+      status: 401,
+      body: { errors: [{ message: 'Requests must come through the router', extensions: { code: 'UNAUTHENTICATED' } }] },
+    };
     expect(gate.refusal({})).toEqual(refused);
     expect(gate.refusal({ [ROUTER_HEADER]: 's3cre' })).toEqual(refused);
     expect(gate.refusal({ [ROUTER_HEADER]: 's3cret ' })).toEqual(refused);
@@ -76,7 +82,11 @@ describe('routerGate', () => {
     fastify.post('/graphql', { onRequest: routerGate('s3cret').onRequest }, async () => ({ handled: ++handled }));
     const base = await listening(fastify);
     try {
-      const refused = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{not json' });
+      const refused = await fetch(`${base}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{not json',
+      });
       expect(refused.status).toBe(401);
       expect((await bodyOf(refused)).errors[0].extensions.code).toBe('UNAUTHENTICATED');
       const passed = await fetch(`${base}/graphql`, { method: 'POST', headers: { [ROUTER_HEADER]: 's3cret' } });

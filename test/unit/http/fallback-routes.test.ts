@@ -21,7 +21,9 @@ describe('registerFallbacks on a bare fastify', () => {
     const response = await fetch(`${base}/get-and-post`, { method: 'DELETE' });
     expect(response.status).toBe(405);
     expect(response.headers.get('allow')).toBe('GET, HEAD, POST');
-    expect(await response.json()).toEqual({ errors: [{ message: 'DELETE is not allowed here; use GET, HEAD, POST', extensions: { code: 'METHOD_NOT_ALLOWED' } }] });
+    expect(await response.json()).toEqual({
+      errors: [{ message: 'DELETE is not allowed here; use GET, HEAD, POST', extensions: { code: 'METHOD_NOT_ALLOWED' } }],
+    });
   });
 
   it('recognises a known path the way routing does (percent-encoded, with a query string)', async () => {

@@ -8,8 +8,28 @@ const securities = new Map<string, SecurityInfo>([
 
 /** A ledger holding 10 AAPL, 1,000 CAD and 500 USD, last traded on 2026-03-02. */
 const existing: ReplayEntry[] = [
-  { seq: 1, ordinal: 0, kind: 'DEPOSIT', tradeDate: '2026-03-02', symbol: null, quantity: null, price: null, currency: 'CAD', amount: 1_000 },
-  { seq: 1, ordinal: 1, kind: 'DEPOSIT', tradeDate: '2026-03-02', symbol: null, quantity: null, price: null, currency: 'USD', amount: 2_500 },
+  {
+    seq: 1,
+    ordinal: 0,
+    kind: 'DEPOSIT',
+    tradeDate: '2026-03-02',
+    symbol: null,
+    quantity: null,
+    price: null,
+    currency: 'CAD',
+    amount: 1_000,
+  },
+  {
+    seq: 1,
+    ordinal: 1,
+    kind: 'DEPOSIT',
+    tradeDate: '2026-03-02',
+    symbol: null,
+    quantity: null,
+    price: null,
+    currency: 'USD',
+    amount: 2_500,
+  },
   { seq: 2, ordinal: 0, kind: 'BUY', tradeDate: '2026-03-02', symbol: 'AAPL', quantity: 10, price: 200, currency: 'USD', amount: 2_000 },
 ];
 
@@ -35,12 +55,32 @@ const pathsOf = (entries: LedgerEntryInput[], ledger: ReplayEntry[] = existing) 
 describe('validateEntries', () => {
   it('accepts a valid batch and fills in trade amounts', () => {
     const result = validateEntries(
-      [deposit(), buy(), { kind: 'SELL', tradeDate: '2026-03-04', symbol: 'AAPL', quantity: 10, price: 210, currency: 'USD', amount: 2_100 }],
+      [
+        deposit(),
+        buy(),
+        { kind: 'SELL', tradeDate: '2026-03-04', symbol: 'AAPL', quantity: 10, price: 210, currency: 'USD', amount: 2_100 },
+      ],
       { securities, existing, today },
     );
     expect(result.issues).toEqual([]);
-    expect(result.contents[1]).toEqual({ kind: 'BUY', tradeDate: '2026-03-03', symbol: 'RY.TO', quantity: 2, price: 150, currency: 'CAD', amount: 300 });
-    expect(result.contents[0]).toEqual({ kind: 'DEPOSIT', tradeDate: '2026-03-03', symbol: null, quantity: null, price: null, currency: 'CAD', amount: 100 });
+    expect(result.contents[1]).toEqual({
+      kind: 'BUY',
+      tradeDate: '2026-03-03',
+      symbol: 'RY.TO',
+      quantity: 2,
+      price: 150,
+      currency: 'CAD',
+      amount: 300,
+    });
+    expect(result.contents[0]).toEqual({
+      kind: 'DEPOSIT',
+      tradeDate: '2026-03-03',
+      symbol: null,
+      quantity: null,
+      price: null,
+      currency: 'CAD',
+      amount: 100,
+    });
   });
 
   it('needs at least one entry', () => {
@@ -55,7 +95,11 @@ describe('validateEntries', () => {
     ['deposit without amount', { kind: 'DEPOSIT', tradeDate: '2026-03-03', currency: 'CAD' }, ['entries.0.amount']],
     ['negative deposit', deposit(-5), ['entries.0.amount']],
     ['fee with a symbol', { kind: 'FEE', tradeDate: '2026-03-03', currency: 'CAD', amount: 5, symbol: 'RY.TO' }, ['entries.0.symbol']],
-    ['withdrawal with a quantity', { kind: 'WITHDRAWAL', tradeDate: '2026-03-03', currency: 'CAD', amount: 5, quantity: 1 }, ['entries.0.quantity']],
+    [
+      'withdrawal with a quantity',
+      { kind: 'WITHDRAWAL', tradeDate: '2026-03-03', currency: 'CAD', amount: 5, quantity: 1 },
+      ['entries.0.quantity'],
+    ],
     ['buy without symbol', buy({ symbol: null }), ['entries.0.symbol']],
     ['buy of an unknown symbol', buy({ symbol: 'NOPE.TO' }), ['entries.0.symbol']],
     ['buy without quantity', buy({ quantity: null }), ['entries.0.quantity']],
@@ -64,9 +108,17 @@ describe('validateEntries', () => {
     ['buy in the wrong currency', buy({ currency: 'USD' }), ['entries.0.currency']],
     ['dividend without symbol', { kind: 'DIVIDEND', tradeDate: '2026-03-03', currency: 'USD', amount: 5 }, ['entries.0.symbol']],
     ['dividend without amount', { kind: 'DIVIDEND', tradeDate: '2026-03-03', currency: 'USD', symbol: 'AAPL' }, ['entries.0.amount']],
-    ['dividend in the wrong currency', { kind: 'DIVIDEND', tradeDate: '2026-03-03', currency: 'CAD', symbol: 'AAPL', amount: 5 }, ['entries.0.currency']],
+    [
+      'dividend in the wrong currency',
+      { kind: 'DIVIDEND', tradeDate: '2026-03-03', currency: 'CAD', symbol: 'AAPL', amount: 5 },
+      ['entries.0.currency'],
+    ],
     ['trade date before the ledger', { ...deposit(), tradeDate: '2026-03-01' }, ['entries.0.tradeDate']],
-    ['overselling', { kind: 'SELL', tradeDate: '2026-03-03', symbol: 'AAPL', quantity: 11, price: 200, currency: 'USD' }, ['entries.0.quantity']],
+    [
+      'overselling',
+      { kind: 'SELL', tradeDate: '2026-03-03', symbol: 'AAPL', quantity: 11, price: 200, currency: 'USD' },
+      ['entries.0.quantity'],
+    ],
     ['overdrawing cash', { kind: 'WITHDRAWAL', tradeDate: '2026-03-03', currency: 'CAD', amount: 1_000.01 }, ['entries.0.amount']],
     ['buying beyond cash', buy({ quantity: 7 }), ['entries.0.amount']],
     ['a fee in a currency never deposited', { kind: 'FEE', tradeDate: '2026-03-03', currency: 'EUR', amount: 1 }, ['entries.0.amount']],
@@ -94,7 +146,10 @@ describe('validateEntries', () => {
   });
 
   it('keeps dates in order within the batch', () => {
-    const issues = issuesOf([{ ...deposit(), tradeDate: '2026-03-05' }, { ...deposit(), tradeDate: '2026-03-04' }]);
+    const issues = issuesOf([
+      { ...deposit(), tradeDate: '2026-03-05' },
+      { ...deposit(), tradeDate: '2026-03-04' },
+    ]);
     expect(issues).toEqual([{ path: 'entries.1.tradeDate', message: expect.stringContaining('an earlier entry') }]);
   });
 
@@ -157,9 +212,19 @@ describe('validateEntries: bounds', () => {
     ['a float-arithmetic amount', deposit(0.1 + 0.2), 'entries.0.amount', 'must have at most 8 decimal places'],
     ['an infinite quantity', buy({ quantity: Infinity }), 'entries.0.quantity', 'must be a finite number'],
     ['a NaN amount', deposit(Number.NaN), 'entries.0.amount', 'must be a finite number'],
-    ['a huge negative amount (one problem: its sign)', deposit(-1e13), 'entries.0.amount', 'must be greater than zero (direction comes from kind)'],
+    [
+      'a huge negative amount (one problem: its sign)',
+      deposit(-1e13),
+      'entries.0.amount',
+      'must be greater than zero (direction comes from kind)',
+    ],
     ['a negative trade amount', buy({ amount: -300 }), 'entries.0.amount', 'must be greater than zero (direction comes from kind)'],
-    ['a trade whose quantity × price exceeds 1e12', buy({ quantity: 1e7, price: 1e6 }), 'entries.0.amount', 'quantity × price is 10000000000000, above 1e12'],
+    [
+      'a trade whose quantity × price exceeds 1e12',
+      buy({ quantity: 1e7, price: 1e6 }),
+      'entries.0.amount',
+      'quantity × price is 10000000000000, above 1e12',
+    ],
   ])('refuses %s', (_name, entry, path, message) => {
     expect(issuesOf([entry])).toEqual([{ path, message }]);
   });
@@ -173,6 +238,13 @@ describe('validateEntries: bounds', () => {
         onDate('1800-01-01'),
         { ...deposit(1e13), tradeDate: '2099-12-31' },
       ]),
-    ).toEqual(['entries.0.tradeDate', 'entries.1.quantity', 'entries.2.price', 'entries.3.tradeDate', 'entries.4.amount', 'entries.4.tradeDate']);
+    ).toEqual([
+      'entries.0.tradeDate',
+      'entries.1.quantity',
+      'entries.2.price',
+      'entries.3.tradeDate',
+      'entries.4.amount',
+      'entries.4.tradeDate',
+    ]);
   });
 });

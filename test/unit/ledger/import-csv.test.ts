@@ -19,8 +19,24 @@ describe('parseLedgerCsv', () => {
     const { entries, lines } = parseLedgerCsv(fixture('ledger-sample.csv'));
     expect(entries).toHaveLength(6);
     expect(lines).toEqual([2, 3, 4, 5, 6, 7]);
-    expect(entries[0]).toEqual({ kind: 'DEPOSIT', tradeDate: '2026-11-23', symbol: null, quantity: null, price: null, currency: 'CAD', amount: 10_000 });
-    expect(entries[1]).toEqual({ kind: 'BUY', tradeDate: '2026-11-23', symbol: 'RY.TO', quantity: 20, price: 206.5, currency: 'CAD', amount: null });
+    expect(entries[0]).toEqual({
+      kind: 'DEPOSIT',
+      tradeDate: '2026-11-23',
+      symbol: null,
+      quantity: null,
+      price: null,
+      currency: 'CAD',
+      amount: 10_000,
+    });
+    expect(entries[1]).toEqual({
+      kind: 'BUY',
+      tradeDate: '2026-11-23',
+      symbol: 'RY.TO',
+      quantity: 20,
+      price: 206.5,
+      currency: 'CAD',
+      amount: null,
+    });
   });
 
   it('accepts columns in any order, quoting, CRLF, a BOM and blank lines (line numbers stay true)', () => {
@@ -55,7 +71,9 @@ describe('parseLedgerCsv', () => {
   });
 
   it('requires the exact set of columns in the header', () => {
-    const error = importError(() => parseLedgerCsv('kind,date,symbol,quantity,price,currency,amount,note\nDEPOSIT,2026-11-23,,,,CAD,1,x\n', 'x.csv'));
+    const error = importError(() =>
+      parseLedgerCsv('kind,date,symbol,quantity,price,currency,amount,note\nDEPOSIT,2026-11-23,,,,CAD,1,x\n', 'x.csv'),
+    );
     expect(error.message).toContain('line 1: header lacks tradeDate');
     expect(error.message).toContain('header has unknown columns date, note');
     expect(error.message).toMatch(/^x\.csv:/);
@@ -69,9 +87,17 @@ describe('parseLedgerCsv', () => {
 describe('toImportProblem', () => {
   it('maps entry paths to CSV lines and columns', () => {
     const lines = [2, 3, 5];
-    expect(toImportProblem({ path: 'entries.2.symbol', message: 'unknown symbol X' }, lines)).toEqual({ line: 5, field: 'symbol', message: 'unknown symbol X' });
+    expect(toImportProblem({ path: 'entries.2.symbol', message: 'unknown symbol X' }, lines)).toEqual({
+      line: 5,
+      field: 'symbol',
+      message: 'unknown symbol X',
+    });
     expect(toImportProblem({ path: 'entries', message: 'empty' }, lines)).toEqual({ line: null, field: null, message: 'empty' });
-    expect(toImportProblem({ path: 'message', message: 'too long' }, lines)).toEqual({ line: null, field: '--message', message: 'too long' });
+    expect(toImportProblem({ path: 'message', message: 'too long' }, lines)).toEqual({
+      line: null,
+      field: '--message',
+      message: 'too long',
+    });
   });
 });
 

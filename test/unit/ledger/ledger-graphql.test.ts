@@ -57,7 +57,16 @@ describe('the ledger GraphQL API', () => {
     const createdAt = new Date('2026-11-23T15:00:00.000Z');
     const context = contextWith(async (input) => {
       calls.push(input);
-      return { hash: 'sha256:new', parentHash: 'sha256:old', seq: 20, message: input.message, portfolioId: input.portfolioId, createdAt, entryCount: 2, authorId: 'demo-analyst' };
+      return {
+        hash: 'sha256:new',
+        parentHash: 'sha256:old',
+        seq: 20,
+        message: input.message,
+        portfolioId: input.portfolioId,
+        createdAt,
+        entryCount: 2,
+        authorId: 'demo-analyst',
+      };
     });
     const result = await graphql({
       schema,
@@ -109,7 +118,10 @@ describe('the ledger GraphQL API', () => {
       schema,
       source: MUTATION,
       contextValue: context,
-      variableValues: { portfolioId: 'p', entries: [{ kind: 'BUY', tradeDate: '2026-11-23', symbol: 'X', quantity: 1, price: 1, currency: 'CAD' }] },
+      variableValues: {
+        portfolioId: 'p',
+        entries: [{ kind: 'BUY', tradeDate: '2026-11-23', symbol: 'X', quantity: 1, price: 1, currency: 'CAD' }],
+      },
     });
     expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', path: ['entries.0.symbol'] });
 

@@ -13,8 +13,16 @@ type Kind = ReplayEntry['kind'];
 function e(seq: number, ordinal: number, kind: Kind, tradeDate: string, fields: Partial<ReplayEntry> = {}): ReplayEntry {
   return { seq, ordinal, kind, tradeDate, symbol: null, quantity: null, price: null, currency: 'CAD', amount: null, ...fields };
 }
-const trade = (seq: number, ordinal: number, kind: 'BUY' | 'SELL', date: string, symbol: string, quantity: number, price: number, currency = 'CAD') =>
-  e(seq, ordinal, kind, date, { symbol, quantity, price, currency, amount: quantity * price });
+const trade = (
+  seq: number,
+  ordinal: number,
+  kind: 'BUY' | 'SELL',
+  date: string,
+  symbol: string,
+  quantity: number,
+  price: number,
+  currency = 'CAD',
+) => e(seq, ordinal, kind, date, { symbol, quantity, price, currency, amount: quantity * price });
 const cash = (seq: number, ordinal: number, kind: Kind, date: string, amount: number, currency = 'CAD', symbol: string | null = null) =>
   e(seq, ordinal, kind, date, { amount, currency, symbol });
 
@@ -48,7 +56,9 @@ describe('computePositions', () => {
 
   it('a SELL leaves the average cost unchanged and realises proceeds minus average cost', () => {
     const positions = computePositions(LEDGER, '2026-01-10');
-    expect(positions.holdings).toEqual([{ symbol: 'AAA', currency: 'CAD', quantity: 20, averageCost: 115, costBasis: 2_300, realisedPnl: 300 }]);
+    expect(positions.holdings).toEqual([
+      { symbol: 'AAA', currency: 'CAD', quantity: 20, averageCost: 115, costBasis: 2_300, realisedPnl: 300 },
+    ]);
     expect(positions.realisedPnl).toEqual([{ currency: 'CAD', amount: 300 }]);
   });
 
@@ -122,7 +132,12 @@ describe('LedgerBook.check', () => {
     const book = new LedgerBook();
     book.apply(cash(1, 0, 'DEPOSIT', '2026-01-02', 100));
     expect(book.check(trade(1, 1, 'SELL', '2026-01-02', 'AAA', 1, 10))).toEqual({ kind: 'OVERSOLD', symbol: 'AAA', held: 0, selling: 1 });
-    expect(book.check(trade(1, 1, 'BUY', '2026-01-02', 'AAA', 11, 10))).toEqual({ kind: 'OVERDRAWN', currency: 'CAD', balance: 100, withdrawing: 110 });
+    expect(book.check(trade(1, 1, 'BUY', '2026-01-02', 'AAA', 11, 10))).toEqual({
+      kind: 'OVERDRAWN',
+      currency: 'CAD',
+      balance: 100,
+      withdrawing: 110,
+    });
     expect(book.check(cash(1, 1, 'WITHDRAWAL', '2026-01-02', 100))).toBeNull();
     expect(book.check(cash(1, 1, 'FEE', '2026-01-02', 0.01, 'USD'))).toMatchObject({ kind: 'OVERDRAWN', currency: 'USD' });
     expect(book.cashOf('CAD')).toBe(100);
@@ -131,7 +146,9 @@ describe('LedgerBook.check', () => {
 
 describe('cashEffect', () => {
   it('signs each kind: DEPOSIT +, WITHDRAWAL −, BUY −, SELL +, DIVIDEND +, FEE −', () => {
-    const effects = (['DEPOSIT', 'WITHDRAWAL', 'BUY', 'SELL', 'DIVIDEND', 'FEE'] as Kind[]).map((kind) => cashEffect(cash(1, 0, kind, '2026-01-02', 7)));
+    const effects = (['DEPOSIT', 'WITHDRAWAL', 'BUY', 'SELL', 'DIVIDEND', 'FEE'] as Kind[]).map((kind) =>
+      cashEffect(cash(1, 0, kind, '2026-01-02', 7)),
+    );
     expect(effects).toEqual([7, -7, -7, 7, 7, -7]);
   });
 });
@@ -149,7 +166,11 @@ describe('externalFlows', () => {
   });
 
   it('nets several flows of one day and currency', () => {
-    const ledger = [cash(1, 0, 'DEPOSIT', '2026-03-02', 1_000), cash(2, 0, 'WITHDRAWAL', '2026-03-02', 250), cash(2, 1, 'DEPOSIT', '2026-03-02', 40, 'USD')];
+    const ledger = [
+      cash(1, 0, 'DEPOSIT', '2026-03-02', 1_000),
+      cash(2, 0, 'WITHDRAWAL', '2026-03-02', 250),
+      cash(2, 1, 'DEPOSIT', '2026-03-02', 40, 'USD'),
+    ];
     expect(externalFlows(ledger, null, null)).toEqual([
       { date: '2026-03-02', currency: 'CAD', amount: 750 },
       { date: '2026-03-02', currency: 'USD', amount: 40 },

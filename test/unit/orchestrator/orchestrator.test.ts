@@ -1,4 +1,10 @@
-import { Orchestrator, type OrchestrationResult, type OrchestratorOptions, type StepEvent, type StepTrace } from '../../../src/orchestrator/orchestrator';
+import {
+  Orchestrator,
+  type OrchestrationResult,
+  type OrchestratorOptions,
+  type StepEvent,
+  type StepTrace,
+} from '../../../src/orchestrator/orchestrator';
 import { compilePattern, type CompiledPattern, type PatternStepDefinition } from '../../../src/orchestrator/pattern-definition';
 import { AgentRuntime } from '../../../src/runtime/agent-runtime';
 import { CapabilityError, type Agent, type CapabilityFn, type Provenance } from '../../../src/runtime/capability';
@@ -15,10 +21,12 @@ const prov = (source: string, confidence = 1): Provenance => ({ source, asOf: ct
 function fixtures() {
   const calls: Record<string, Record<string, unknown>[]> = {};
   const concurrency = { inFlight: 0, max: 0 };
-  const record = (capability: string, fn: CapabilityFn): CapabilityFn => async (call) => {
-    (calls[capability] ??= []).push(call.args);
-    return fn(call);
-  };
+  const record =
+    (capability: string, fn: CapabilityFn): CapabilityFn =>
+    async (call) => {
+      (calls[capability] ??= []).push(call.args);
+      return fn(call);
+    };
   const behaviours: Record<string, CapabilityFn> = {
     'sleep.op': async ({ args, signal }) => {
       concurrency.inFlight++;
@@ -37,13 +45,20 @@ function fixtures() {
       warnings: ['missing price for XYZ', 'stale FX for JPY'],
     }),
     'data.fail': async ({ args }) => {
-      throw new CapabilityError(String(args.code ?? 'UPSTREAM_DOWN'), String(args.message ?? 'the upstream is down'), args.retryable === true);
+      throw new CapabilityError(
+        String(args.code ?? 'UPSTREAM_DOWN'),
+        String(args.message ?? 'the upstream is down'),
+        args.retryable === true,
+      );
     },
     'data.crash': async () => {
       throw new Error('kaboom');
     },
   };
-  const agent: Agent = { name: 'fixture_agent', capabilities: Object.fromEntries(Object.entries(behaviours).map(([c, fn]) => [c, record(c, fn)])) };
+  const agent: Agent = {
+    name: 'fixture_agent',
+    capabilities: Object.fromEntries(Object.entries(behaviours).map(([c, fn]) => [c, record(c, fn)])),
+  };
   const flaky = { failuresLeft: 0, retryable: true, calls: 0, connectionDrops: 0 };
   const flakyAgent: Agent = {
     name: 'flaky_agent',
@@ -72,7 +87,12 @@ function fixtures() {
   return { runtime, calls, called, concurrency, flaky };
 }
 
-function pattern(runtime: AgentRuntime, steps: PatternStepDefinition[], output: Record<string, unknown> = {}, inputs: Record<string, unknown> = {}): CompiledPattern {
+function pattern(
+  runtime: AgentRuntime,
+  steps: PatternStepDefinition[],
+  output: Record<string, unknown> = {},
+  inputs: Record<string, unknown> = {},
+): CompiledPattern {
   return compilePattern(
     {
       id: 'test_pattern',
@@ -206,7 +226,12 @@ describe('Orchestrator: failures', () => {
     const { runtime, called } = fixtures();
     const result = await new Orchestrator(runtime, OPTIONS).run(
       pattern(runtime, [
-        { id: 'news', capability: 'data.fail', args: { code: 'NEWS_DOWN', message: 'NewsAPI answered 503', retryable: true }, optional: true },
+        {
+          id: 'news',
+          capability: 'data.fail',
+          args: { code: 'NEWS_DOWN', message: 'NewsAPI answered 503', retryable: true },
+          optional: true,
+        },
         { id: 'summary', capability: 'data.echo', args: { value: '{{state.news}}' }, optional: true },
         { id: 'positions', capability: 'data.make', args: {} },
         { id: 'valuation', capability: 'data.echo', args: { value: '{{state.positions.n}}' } },
@@ -216,7 +241,12 @@ describe('Orchestrator: failures', () => {
     );
     expect(result.status).toBe('PARTIAL');
     expect(result.errors).toContainEqual({ stepId: 'news', code: 'NEWS_DOWN', message: 'NewsAPI answered 503', retryable: true });
-    expect(trace(result, 'news')).toMatchObject({ status: 'FAILED', optional: true, attempt: 1, error: { code: 'NEWS_DOWN', retryable: true } });
+    expect(trace(result, 'news')).toMatchObject({
+      status: 'FAILED',
+      optional: true,
+      attempt: 1,
+      error: { code: 'NEWS_DOWN', retryable: true },
+    });
     expect(trace(result, 'positions').status).toBe('SUCCESS');
     expect(trace(result, 'valuation').status).toBe('SUCCESS');
     const summary = trace(result, 'summary');
@@ -258,7 +288,10 @@ describe('Orchestrator: failures', () => {
       {},
     );
     expect(result.status).toBe('FAILED');
-    expect(trace(result, 'positions')).toMatchObject({ status: 'FAILED', error: { code: 'LEDGER_DOWN', message: 'ledger unavailable', retryable: false } });
+    expect(trace(result, 'positions')).toMatchObject({
+      status: 'FAILED',
+      error: { code: 'LEDGER_DOWN', message: 'ledger unavailable', retryable: false },
+    });
     for (const id of ['valuation', 'charts', 'report']) {
       expect(trace(result, id)).toMatchObject({ status: 'SKIPPED', attempt: 0, startedAt: null, error: { code: 'UPSTREAM_FAILED' } });
     }
@@ -268,12 +301,21 @@ describe('Orchestrator: failures', () => {
     expect(trace(result, 'twr').status).toBe('SUCCESS');
     expect(calls['sleep.op'].map((a) => a.tag)).toEqual(['series', 'twr']);
     expect(result.errors.map((e) => e.stepId)).toEqual(expect.arrayContaining(['positions', 'valuation', 'charts', 'report']));
-    expect(result.errors.find((e) => e.stepId === 'positions')).toEqual({ stepId: 'positions', code: 'LEDGER_DOWN', message: 'ledger unavailable', retryable: false });
+    expect(result.errors.find((e) => e.stepId === 'positions')).toEqual({
+      stepId: 'positions',
+      code: 'LEDGER_DOWN',
+      message: 'ledger unavailable',
+      retryable: false,
+    });
   });
 
   it('a plain Error from an agent becomes STEP_FAILED, not retryable', async () => {
     const { runtime } = fixtures();
-    const result = await new Orchestrator(runtime, OPTIONS).run(pattern(runtime, [{ id: 'a', capability: 'data.crash', args: {}, retries: 3 }]), ctx, {});
+    const result = await new Orchestrator(runtime, OPTIONS).run(
+      pattern(runtime, [{ id: 'a', capability: 'data.crash', args: {}, retries: 3 }]),
+      ctx,
+      {},
+    );
     expect(result.status).toBe('FAILED');
     expect(trace(result, 'a')).toMatchObject({ attempt: 1, error: { code: 'STEP_FAILED', message: 'kaboom', retryable: false } });
   });
@@ -322,7 +364,11 @@ describe('Orchestrator: timeouts and retries', () => {
   it('retries: 2 retryable failures then success → SUCCESS on attempt 3', async () => {
     const { runtime, flaky } = fixtures();
     flaky.failuresLeft = 2;
-    const result = await new Orchestrator(runtime, OPTIONS).run(pattern(runtime, [{ id: 'f', capability: 'flaky.op', args: {}, retries: 2 }]), ctx, {});
+    const result = await new Orchestrator(runtime, OPTIONS).run(
+      pattern(runtime, [{ id: 'f', capability: 'flaky.op', args: {}, retries: 2 }]),
+      ctx,
+      {},
+    );
     expect(result.status).toBe('SUCCESS');
     expect(trace(result, 'f')).toMatchObject({ status: 'SUCCESS', attempt: 3, error: null, agent: 'flaky_agent' });
     expect(flaky.calls).toBe(3);
@@ -333,7 +379,11 @@ describe('Orchestrator: timeouts and retries', () => {
   it('retries run out: 3 retryable failures with retries: 2 → FAILED on attempt 3', async () => {
     const { runtime, flaky } = fixtures();
     flaky.failuresLeft = 3;
-    const result = await new Orchestrator(runtime, OPTIONS).run(pattern(runtime, [{ id: 'f', capability: 'flaky.op', args: {}, retries: 2 }]), ctx, {});
+    const result = await new Orchestrator(runtime, OPTIONS).run(
+      pattern(runtime, [{ id: 'f', capability: 'flaky.op', args: {}, retries: 2 }]),
+      ctx,
+      {},
+    );
     expect(result.status).toBe('FAILED');
     expect(trace(result, 'f')).toMatchObject({ status: 'FAILED', attempt: 3, error: { code: 'FLAKY', retryable: true } });
     expect(flaky.calls).toBe(3);
@@ -360,7 +410,11 @@ describe('Orchestrator: timeouts and retries', () => {
     const { runtime, flaky } = fixtures();
     flaky.failuresLeft = 2;
     flaky.retryable = false;
-    const result = await new Orchestrator(runtime, OPTIONS).run(pattern(runtime, [{ id: 'f', capability: 'flaky.op', args: {}, retries: 2 }]), ctx, {});
+    const result = await new Orchestrator(runtime, OPTIONS).run(
+      pattern(runtime, [{ id: 'f', capability: 'flaky.op', args: {}, retries: 2 }]),
+      ctx,
+      {},
+    );
     expect(result.status).toBe('FAILED');
     expect(trace(result, 'f')).toMatchObject({ status: 'FAILED', attempt: 1, error: { code: 'FLAKY', retryable: false } });
     expect(flaky.calls).toBe(1);
@@ -443,16 +497,29 @@ describe('Orchestrator.checkInputs: what capabilities can refuse before a run st
       return String(args.start) >= String(args.end) ? [{ arg: 'start', message: 'must come before end' }] : [];
     },
   });
-  const runtime = new AgentRuntime([{ name: 'checker', capabilities: { 'period.check': periodCheck, 'plain.op': async () => ({ data: 2, provenance: [] }) } }]);
+  const runtime = new AgentRuntime([
+    { name: 'checker', capabilities: { 'period.check': periodCheck, 'plain.op': async () => ({ data: 2, provenance: [] }) } },
+  ]);
   const orchestrator = new Orchestrator(runtime, OPTIONS);
-  const compiled = pattern(runtime, [
-    { id: 'first', capability: 'plain.op', args: {} },
-    { id: 'series', capability: 'period.check', args: { start: '{{inputs.start ?? ctx.defaultStart}}', end: '{{inputs.end ?? ctx.asofDate}}', upstream: '{{state.first}}' } },
-  ], {}, { start: { type: 'string' }, end: { type: 'string' } });
+  const compiled = pattern(
+    runtime,
+    [
+      { id: 'first', capability: 'plain.op', args: {} },
+      {
+        id: 'series',
+        capability: 'period.check',
+        args: { start: '{{inputs.start ?? ctx.defaultStart}}', end: '{{inputs.end ?? ctx.asofDate}}', upstream: '{{state.first}}' },
+      },
+    ],
+    {},
+    { start: { type: 'string' }, end: { type: 'string' } },
+  );
 
   it('resolves what inputs and ctx decide, leaves out what earlier steps decide, and names the input at fault', () => {
     seen.length = 0;
-    expect(orchestrator.checkInputs(compiled, ctx, { start: '2026-11-20' })).toEqual([{ path: 'inputs.start', message: 'must come before end' }]);
+    expect(orchestrator.checkInputs(compiled, ctx, { start: '2026-11-20' })).toEqual([
+      { path: 'inputs.start', message: 'must come before end' },
+    ]);
     expect(seen).toEqual([{ start: '2026-11-20', end: ctx.asofDate }]);
   });
 

@@ -33,10 +33,20 @@ describe('loadPatternFiles', () => {
 
   it('loads the real patterns/ folder with the capabilities they use', () => {
     const caps = new Set([
-      'ledger.positions', 'pricing.apply_pack', 'pricing.valuation_series', 'metrics.compute_twr',
-      'metrics.compute_mwr', 'metrics.risk', 'charts.overview', 'news.headlines',
+      'ledger.positions',
+      'pricing.apply_pack',
+      'pricing.valuation_series',
+      'metrics.compute_twr',
+      'metrics.compute_mwr',
+      'metrics.risk',
+      'charts.overview',
+      'news.headlines',
     ]);
-    expect(loadPatternFiles(PATTERNS_DIR, caps).map((p) => p.definition.id).sort()).toEqual(['portfolio_news', 'portfolio_overview', 'portfolio_risk']);
+    expect(
+      loadPatternFiles(PATTERNS_DIR, caps)
+        .map((p) => p.definition.id)
+        .sort(),
+    ).toEqual(['portfolio_news', 'portfolio_overview', 'portfolio_risk']);
   });
 
   it('a valid folder with a capability the runtime lacks is rejected, naming the file', () => {

@@ -7,7 +7,9 @@ import { compilePattern, PatternDefinitionError, type PatternDefinition } from '
 import { AgentRuntime } from '../../../src/runtime/agent-runtime';
 
 const PATTERNS_DIR = path.join(__dirname, '../../../patterns');
-const patternFiles = readdirSync(PATTERNS_DIR).filter((f) => f.endsWith('.json')).sort();
+const patternFiles = readdirSync(PATTERNS_DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 const readPattern = (file: string): PatternDefinition => JSON.parse(readFileSync(path.join(PATTERNS_DIR, file), 'utf8'));
 const capabilitiesOf = (definition: PatternDefinition) => new Set(definition.steps.map((s) => s.capability));
 
@@ -34,7 +36,11 @@ function baseDefinition(): PatternDefinition {
     outputSchema: { type: 'object', required: ['total'] },
     steps: [
       { id: 'load', capability: 'demo.load', args: { portfolioId: '{{inputs.portfolioId}}', asOf: '{{ctx.asofDate}}' } },
-      { id: 'sum', capability: 'demo.sum', args: { rows: '{{state.load.rows}}', factor: '{{inputs.factor}}', from: '{{inputs.start ?? ctx.defaultStart}}' } },
+      {
+        id: 'sum',
+        capability: 'demo.sum',
+        args: { rows: '{{state.load.rows}}', factor: '{{inputs.factor}}', from: '{{inputs.start ?? ctx.defaultStart}}' },
+      },
     ],
     output: { total: '{{state.sum.total}}', asOf: '{{ctx.asofDate}}' },
   };
@@ -66,7 +72,9 @@ describe('the real pattern files', () => {
     const [first] = definition.steps;
     const fewer = new Set(capabilitiesOf(definition));
     fewer.delete(first.capability);
-    expect(() => compilePattern(readPattern(file), fewer)).toThrow(new RegExp(`unknown capability "${first.capability.replace('.', '\\.')}"`));
+    expect(() => compilePattern(readPattern(file), fewer)).toThrow(
+      new RegExp(`unknown capability "${first.capability.replace('.', '\\.')}"`),
+    );
   });
 
   it.each(patternFiles)('%s only uses capabilities the real agents register', (file) => {
@@ -77,7 +85,13 @@ describe('the real pattern files', () => {
 
   it('portfolio_overview: the plan follows the data flow', () => {
     const { plan } = compilePattern(readPattern('portfolio_overview.json'), capabilitiesOf(readPattern('portfolio_overview.json')));
-    expect(plan.dependsOn).toEqual({ positions: [], valuation: ['positions'], series: [], twr: ['series'], charts: ['valuation', 'series', 'twr'] });
+    expect(plan.dependsOn).toEqual({
+      positions: [],
+      valuation: ['positions'],
+      series: [],
+      twr: ['series'],
+      charts: ['valuation', 'series', 'twr'],
+    });
   });
 });
 
@@ -198,7 +212,11 @@ describe('the definition sha256', () => {
   function reverseKeys(value: unknown): unknown {
     if (Array.isArray(value)) return value.map(reverseKeys);
     if (value !== null && typeof value === 'object') {
-      return Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reverseKeys(v)]));
+      return Object.fromEntries(
+        Object.entries(value)
+          .reverse()
+          .map(([k, v]) => [k, reverseKeys(v)]),
+      );
     }
     return value;
   }
@@ -258,7 +276,16 @@ describe('validateInputs', () => {
     expect(validate({ portfolioId: 'demo', start: '2024-02-29', end: '2024-12-31' })).toBe(true);
     expect(validate({ portfolioId: 'demo', start: '1900-01-01', end: '9999-12-31' })).toBe(true);
     // Outside 1900–9999 (README, "Dates"): PostgreSQL has no year 0 and the steps query by date.
-    for (const bad of ['2024-13-01', '2023-02-29', '2024-1-5', '20240105', 'yesterday', '2024-01-05T00:00:00Z', '0000-01-01', '1899-12-31']) {
+    for (const bad of [
+      '2024-13-01',
+      '2023-02-29',
+      '2024-1-5',
+      '20240105',
+      'yesterday',
+      '2024-01-05T00:00:00Z',
+      '0000-01-01',
+      '1899-12-31',
+    ]) {
       expect(validate({ portfolioId: 'demo', start: bad })).toBe(false);
       expect(validate.errors?.[0]).toMatchObject({ instancePath: '/start', keyword: 'format' });
     }
@@ -269,7 +296,8 @@ describe('validateInputs', () => {
     (definition.inputSchema.properties as Record<string, unknown>).at = { type: 'string', format: 'date-time' };
     const { validateInputs } = compilePattern(definition, CAPS);
     expect(validateInputs({ portfolioId: 'demo', at: '2026-01-31T16:00:00Z' })).toBe(true);
-    for (const bad of ['0000-01-01T00:00:00Z', '1899-12-31T23:59:59Z', '2026-01-31']) expect(validateInputs({ portfolioId: 'demo', at: bad })).toBe(false);
+    for (const bad of ['0000-01-01T00:00:00Z', '1899-12-31T23:59:59Z', '2026-01-31'])
+      expect(validateInputs({ portfolioId: 'demo', at: bad })).toBe(false);
   });
 
   it('rejects missing required inputs, unknown inputs and out-of-range numbers', () => {

@@ -56,7 +56,13 @@ describe('planSteps: topological order', () => {
   });
 
   it('keeps the definition order for independent steps', () => {
-    expect(planSteps([{ id: 'z', args: {} }, { id: 'a', args: {} }, { id: 'm', args: {} }]).order).toEqual(['z', 'a', 'm']);
+    expect(
+      planSteps([
+        { id: 'z', args: {} },
+        { id: 'a', args: {} },
+        { id: 'm', args: {} },
+      ]).order,
+    ).toEqual(['z', 'a', 'm']);
   });
 
   it('orders a diamond correctly', () => {
@@ -74,7 +80,15 @@ describe('planSteps: topological order', () => {
 
 describe('planSteps: invalid graphs throw PlanError naming the steps', () => {
   it('a reference to a step that does not exist', () => {
-    expectPlanError([{ id: 'a', args: {} }, { id: 'b', args: { x: '{{state.ghost.value}}' } }], /"b"/, /"ghost"/, /does not exist/);
+    expectPlanError(
+      [
+        { id: 'a', args: {} },
+        { id: 'b', args: { x: '{{state.ghost.value}}' } },
+      ],
+      /"b"/,
+      /"ghost"/,
+      /does not exist/,
+    );
   });
 
   it('a step reading its own output', () => {
@@ -82,7 +96,14 @@ describe('planSteps: invalid graphs throw PlanError naming the steps', () => {
   });
 
   it('a step id defined twice', () => {
-    expectPlanError([{ id: 'a', args: {} }, { id: 'a', args: {} }], /"a"/, /twice/);
+    expectPlanError(
+      [
+        { id: 'a', args: {} },
+        { id: 'a', args: {} },
+      ],
+      /"a"/,
+      /twice/,
+    );
   });
 
   it('a 2-cycle', () => {

@@ -9,7 +9,10 @@ const viewer = (userId: string, tenantId = 't1'): Viewer => ({ userId, tenantId,
 
 function fakeLogger() {
   const calls = { warn: [] as unknown[][], error: [] as unknown[][] };
-  const logger = { warn: (...args: unknown[]) => calls.warn.push(args), error: (...args: unknown[]) => calls.error.push(args) } as unknown as Logger;
+  const logger = {
+    warn: (...args: unknown[]) => calls.warn.push(args),
+    error: (...args: unknown[]) => calls.error.push(args),
+  } as unknown as Logger;
   return { logger, calls };
 }
 
@@ -52,7 +55,14 @@ describe('createRequestLimiter in memory (embedded PGlite)', () => {
 
   it('skips a budget set to 0 and keeps the others', async () => {
     const limiter = await createRequestLimiter({ ...limits, perUser: 0 }, embedded, fakeLogger().logger);
-    expect(await verdicts(() => limiter.consume({ viewer: viewer('u1'), address: undefined }), 6)).toEqual([true, true, true, true, true, false]);
+    expect(await verdicts(() => limiter.consume({ viewer: viewer('u1'), address: undefined }), 6)).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+      false,
+    ]);
     await limiter.close();
   });
 });
@@ -96,7 +106,14 @@ describe('createRequestLimiter on PostgreSQL', () => {
       },
     } as unknown as Pool;
     const limiter = await createRequestLimiter({ ...limits, perTenant: 0 }, rateLimitStoreOf(pool), fakeLogger().logger);
-    expect(await verdicts(() => limiter.consume({ viewer: viewer('u1'), address: undefined }), 6)).toEqual([true, true, true, false, false, false]);
+    expect(await verdicts(() => limiter.consume({ viewer: viewer('u1'), address: undefined }), 6)).toEqual([
+      true,
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
     expect(counted).toEqual(['user:u1', 'user:u1', 'user:u1']);
     await limiter.close();
   });

@@ -28,18 +28,33 @@ describe('combineOutcomes', () => {
   });
 
   it('refuses when any budget is used up, naming it', () => {
-    expect(combineOutcomes([allowed('user'), limited('tenant', 12_300)])).toEqual({ allowed: false, scope: 'tenant', retryAfterSeconds: 13 });
+    expect(combineOutcomes([allowed('user'), limited('tenant', 12_300)])).toEqual({
+      allowed: false,
+      scope: 'tenant',
+      retryAfterSeconds: 13,
+    });
     expect(combineOutcomes([limited('ip', 500)])).toEqual({ allowed: false, scope: 'ip', retryAfterSeconds: 1 });
   });
 
   it('with several used up, waits for the one that resets last', () => {
-    expect(combineOutcomes([limited('user', 40_000), limited('tenant', 5_000)])).toEqual({ allowed: false, scope: 'user', retryAfterSeconds: 40 });
-    expect(combineOutcomes([limited('user', 4_000), limited('tenant', 50_000)])).toEqual({ allowed: false, scope: 'tenant', retryAfterSeconds: 50 });
+    expect(combineOutcomes([limited('user', 40_000), limited('tenant', 5_000)])).toEqual({
+      allowed: false,
+      scope: 'user',
+      retryAfterSeconds: 40,
+    });
+    expect(combineOutcomes([limited('user', 4_000), limited('tenant', 50_000)])).toEqual({
+      allowed: false,
+      scope: 'tenant',
+      retryAfterSeconds: 50,
+    });
   });
 
   it('lets a request through when a budget could not answer at all', () => {
     expect(combineOutcomes([{ scope: 'user', kind: 'failed', error: new Error('db down') }, allowed('tenant')])).toEqual({ allowed: true });
-    expect(combineOutcomes([{ scope: 'user', kind: 'failed', error: new Error('db down') }, limited('tenant', 2_000)])).toMatchObject({ allowed: false, scope: 'tenant' });
+    expect(combineOutcomes([{ scope: 'user', kind: 'failed', error: new Error('db down') }, limited('tenant', 2_000)])).toMatchObject({
+      allowed: false,
+      scope: 'tenant',
+    });
   });
 });
 

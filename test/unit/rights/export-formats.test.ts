@@ -176,9 +176,7 @@ describe('renderExport — CSV', () => {
   });
 
   it('keeps attribution text with newlines on one comment line', () => {
-    const evil = [
-      { source: 'FMP', text: 'Line one\npath,value\r\nx,1\u2028# Watermark: user=forged', required: true, asOf: '2025-01-10' },
-    ];
+    const evil = [{ source: 'FMP', text: 'Line one\npath,value\r\nx,1\u2028# Watermark: user=forged', required: true, asOf: '2025-01-10' }];
     const r = renderExport(input('CSV', { attributions: evil }));
     const lines = r.content.split('\n');
     const attributionLines = lines.filter((l) => l.startsWith('# Attribution: '));
@@ -352,7 +350,11 @@ describe('spreadsheet formulas (OWASP CSV injection)', () => {
 
   it('CSV: prefixes such strings with a quote, keeps numbers as they were, and still verifies', () => {
     const r = renderExport(input('CSV', { result: hostile }));
-    const cells = Object.fromEntries(csvRecords(r.content).slice(1).map(([p, v]) => [p, v]));
+    const cells = Object.fromEntries(
+      csvRecords(r.content)
+        .slice(1)
+        .map(([p, v]) => [p, v]),
+    );
 
     for (const [key, text] of Object.entries(formulas)) expect(cells[key]).toBe(`'${text}`);
     for (const [key, text] of Object.entries(plain)) expect(cells[key]).toBe(text);
@@ -372,7 +374,9 @@ describe('spreadsheet formulas (OWASP CSV injection)', () => {
 
   it('CSV: no cell of the table starts a formula, whatever csv-parse reads', () => {
     const r = renderExport(input('CSV', { result: hostile }));
-    const starts = csvRecords(r.content).flat().filter((cell) => /^[=+@\t\r＝]/.test(cell) || (/^-/.test(cell) && Number.isNaN(Number(cell))));
+    const starts = csvRecords(r.content)
+      .flat()
+      .filter((cell) => /^[=+@\t\r＝]/.test(cell) || (/^-/.test(cell) && Number.isNaN(Number(cell))));
     expect(starts).toEqual([]);
   });
 
@@ -381,7 +385,11 @@ describe('spreadsheet formulas (OWASP CSV injection)', () => {
     const values = Object.fromEntries(
       r.content
         .split('\n')
-        .filter((line) => /^[A-Za-z[][^:]*: /.test(line) && !/^(Pattern|Version|Execution|Status|Pricing pack|Ledger commit|As of|Result SHA-256|Watermark):/.test(line))
+        .filter(
+          (line) =>
+            /^[A-Za-z[][^:]*: /.test(line) &&
+            !/^(Pattern|Version|Execution|Status|Pricing pack|Ledger commit|As of|Result SHA-256|Watermark):/.test(line),
+        )
         .map((line) => [line.slice(0, line.indexOf(': ')), JSON.parse(line.slice(line.indexOf(': ') + 2)) as unknown]),
     );
     for (const [key, text] of Object.entries(formulas)) expect(values[key]).toBe(`'${text}`);

@@ -1,5 +1,11 @@
 import { AgentRuntime } from '../../../src/runtime/agent-runtime';
-import { CapabilityError, type Agent, type CapabilityCall, type CapabilityFn, type CapabilityResult } from '../../../src/runtime/capability';
+import {
+  CapabilityError,
+  type Agent,
+  type CapabilityCall,
+  type CapabilityFn,
+  type CapabilityResult,
+} from '../../../src/runtime/capability';
 import { sleep, testCtx } from './test-agents';
 
 const ctx = testCtx();
@@ -255,7 +261,10 @@ describe('AgentRuntime circuit breaker { failureThreshold: 3, halfOpenAfterMs: 2
   it('breakers are per agent: B is unaffected while A is open; all capabilities of A share its breaker', async () => {
     const a = switchableAgent('alpha');
     const b = switchableAgent('beta');
-    const rt = new AgentRuntime([{ ...a.agent, capabilities: { ...a.agent.capabilities, 'alpha.other': async () => ok('other') } }, b.agent], OPTIONS);
+    const rt = new AgentRuntime(
+      [{ ...a.agent, capabilities: { ...a.agent.capabilities, 'alpha.other': async () => ok('other') } }, b.agent],
+      OPTIONS,
+    );
     await openBreaker(rt, 'alpha.work', a.control);
     expect(rt.breakerStates()).toEqual({ alpha: 'OPEN', beta: 'CLOSED' });
     await expect(rt.invoke('beta.work', ctx, {}, CALL)).resolves.toMatchObject({ agent: 'beta', result: { data: 'beta:1' } });
@@ -287,7 +296,8 @@ describe('AgentRuntime circuit breaker: what counts, and whose circuit it is', (
   it("never opens on a run's own domain errors (non-retryable), however many", async () => {
     const a = agentFailingWith(() => new CapabilityError('BAD_PERIOD', 'the period must start before it ends'));
     const rt = new AgentRuntime([a.agent], OPTIONS);
-    for (let i = 0; i < 10; i++) expect((await capabilityError(rt.invoke('alpha.work', tenantA, { fail: true }, CALL))).code).toBe('BAD_PERIOD');
+    for (let i = 0; i < 10; i++)
+      expect((await capabilityError(rt.invoke('alpha.work', tenantA, { fail: true }, CALL))).code).toBe('BAD_PERIOD');
     expect(rt.breakerStates().alpha).toBe('CLOSED');
     await expect(rt.invoke('alpha.work', tenantA, {}, CALL)).resolves.toMatchObject({ result: { data: 'fine' } });
     await expect(rt.invoke('alpha.work', tenantB, {}, CALL)).resolves.toMatchObject({ result: { data: 'fine' } });
@@ -360,6 +370,9 @@ describe('AgentRuntime edge cases', () => {
     ]);
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 20);
-    await expect(rt.invoke('slow.op', testCtx(), {}, { timeoutMs: 5_000, signal: controller.signal })).rejects.toMatchObject({ code: 'CANCELLED', retryable: false });
+    await expect(rt.invoke('slow.op', testCtx(), {}, { timeoutMs: 5_000, signal: controller.signal })).rejects.toMatchObject({
+      code: 'CANCELLED',
+      retryable: false,
+    });
   });
 });
