@@ -114,7 +114,7 @@ export function createServices(
     executionHistory: data.executionHistory,
     auditQuery: data.auditQuery,
     packs: data.packs,
-    packBuilder: new PackBuilder(data),
+    packBuilder: new PackBuilder(data, () => packHealth.packWritten()),
     packHealth,
     portfolios: data.portfolios,
     credits: data.credits,

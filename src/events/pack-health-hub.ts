@@ -42,6 +42,8 @@ export class PackHealthHub {
   private subscriberCount = 0;
   // Refreshes run one after another so a slow read can never overwrite a newer one.
   private refreshChain: Promise<void> = Promise.resolve();
+  // Counts this process's own pack writes: a read that began before the latest one is not remembered.
+  private writes = 0;
 
   constructor(
     private readonly db: Pick<Database, 'listen'>,
@@ -84,7 +86,6 @@ export class PackHealthHub {
     return this.readLatest();
   }
 
-  /** latest() as JSON text; from memory (no serialisation) while the listener keeps it current. */
   /**
    * The latest pack's row, for the freshness gate: from memory while the listener keeps it
    * current, else read. A change announced by the listener drops it until the re-read that
@@ -93,6 +94,17 @@ export class PackHealthHub {
   async latestPack(): Promise<PricingPackRecord | null> {
     if (this.latestPackRow !== undefined && this.listener?.connected) return this.latestPackRow;
     return this.packs.findLatest();
+  }
+
+  /**
+   * This process committed a pack write: until a read that began after it has finished, the
+   * latest pack and health are read from the database, never from memory (read-your-writes;
+   * the NOTIFY that announces the write to everyone arrives a little later).
+   */
+  packWritten(): void {
+    this.writes++;
+    this.remember(undefined, undefined);
+    this.enqueueRefresh(false);
   }
 
   /** latest() as JSON text while it is in memory and current; undefined otherwise. */
@@ -177,11 +189,14 @@ export class PackHealthHub {
   private enqueueRefresh(resync: boolean): void {
     this.refreshChain = this.refreshChain
       .then(async () => {
+        const writesBefore = this.writes;
         const pack = await this.packs.findLatest();
         const health = this.healthOfLatest(pack);
-        // A read that started before the change the listener already applied must not undo it.
+        // A read that started before a write of ours, or before the change the listener already
+        // applied, must not undo it (the write queued a read of its own).
         const outdated =
-          this.latestHealth !== undefined && health.packId === this.latestHealth.packId && isOlder(health, this.latestHealth);
+          writesBefore !== this.writes ||
+          (this.latestHealth !== undefined && health.packId === this.latestHealth.packId && isOlder(health, this.latestHealth));
         const changed = !this.latestHealth || !sameHealth(this.latestHealth, health);
         if (!outdated) {
           this.remember(health, pack);

@@ -17,7 +17,14 @@ const PUBLISH_ATTEMPTS = 3;
  * it fresh or failed. The database derives status and announces every change.
  */
 export class PackBuilder {
-  constructor(private readonly data: DataLayer) {}
+  /**
+   * @param onCommitted - told after each pack write commits, so this process's own cached view of
+   *   the latest pack never trails a write it made itself (NOTIFY reaches it a little later).
+   */
+  constructor(
+    private readonly data: DataLayer,
+    private readonly onCommitted: () => void = () => {},
+  ) {}
 
   /**
    * Publishes a pack, WARMING until marked fresh. A pack for a (date, policy) that already
@@ -29,7 +36,7 @@ export class PackBuilder {
     const hash = computePackHash(content);
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.publish(content, hash, actor);
+        return this.committed(await this.publish(content, hash, actor));
       } catch (error) {
         // The day's current pack or the new id was taken meanwhile, or two publishers deadlocked.
         const raced = isWriteRace(error);
@@ -70,7 +77,7 @@ export class PackBuilder {
         { path: 'reconciliationErrorBps', message: 'invalid' },
       ]);
     }
-    return this.data.transaction(async (tx) => {
+    const written = await this.data.transaction(async (tx) => {
       const pack = await lockPack(tx, id);
       if (pack.reconciliationFailed) {
         throw new AppError('PRICING_PACK_ERROR', `Pack ${id} failed reconciliation and cannot be marked fresh; publish a new pack`, {
@@ -88,6 +95,7 @@ export class PackBuilder {
       await audit(tx, actor, 'pack.markFresh', id, { reconciliationErrorBps: reconciliationErrorBps ?? null });
       return marked;
     });
+    return this.committed(written);
   }
 
   /** Records a failed reconciliation: the pack turns ERROR and blocks every run on it. */
@@ -96,12 +104,18 @@ export class PackBuilder {
     if (text.length === 0 || text.length > MAX_ERROR_MESSAGE) {
       throw badInput(`message must be 1–${MAX_ERROR_MESSAGE} characters`, [{ path: 'message', message: 'invalid length' }]);
     }
-    return this.data.transaction(async (tx) => {
+    const written = await this.data.transaction(async (tx) => {
       await lockPack(tx, id);
       const marked = await tx.packs.markError(id, text);
       await audit(tx, actor, 'pack.markError', id, { message: text });
       return marked;
     });
+    return this.committed(written);
+  }
+
+  private committed(pack: PricingPackRecord): PricingPackRecord {
+    this.onCommitted();
+    return pack;
   }
 }
 

@@ -332,5 +332,18 @@ describe('executePattern', () => {
       const response = await run({ packId: 'PP_2026-11-20' });
       expect(response.data?.executePattern?.status).toBe('SUCCESS');
     });
+
+    it("an execution right after this server's own pack write sees it (create, mark fresh, mark error; three rounds)", async () => {
+      for (const [round, date] of ['2026-11-25', '2026-11-26', '2026-11-27'].entries()) {
+        const pack = await publishPack(date, 1 + round / 100);
+        expect((await run({})).errors?.[0].extensions).toMatchObject({ code: 'PRICING_PACK_WARMING', packId: pack });
+        expect((await t.request(MarkPackFreshDocument, { id: pack }, { as: 'pack-builder' })).errors).toBeUndefined();
+        const fresh = await run({});
+        expect(fresh.errors).toBeUndefined();
+        expect(fresh.data!.executePattern!.metadata!.pricingPackId).toBe(pack);
+        await t.request(MarkPackErrorDocument, { id: pack, message: `round ${round}` }, { as: 'pack-builder' });
+        expect((await run({})).errors?.[0].extensions).toMatchObject({ code: 'PRICING_PACK_ERROR', packId: pack });
+      }
+    });
   });
 });

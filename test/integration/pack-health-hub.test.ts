@@ -40,6 +40,12 @@ function flakyListen(db: Database) {
   };
 }
 
+/** The real database's LISTEN with every notification held back by `delayMs` (a slow network). */
+function slowListen(db: Database, delayMs: number) {
+  return (channel: string, h: ListenerHandlers): Promise<NotificationListener> =>
+    db.listen(channel, { ...h, onNotification: (payload) => void setTimeout(() => h.onNotification(payload), delayMs) });
+}
+
 async function nextValue(iterator: AsyncIterator<PackHealth>, timeoutMs = 5_000): Promise<PackHealth> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -121,5 +127,28 @@ describe('PackHealthHub', () => {
       await hub.stop();
     }
     expect(hub.state.subscribers).toBe(0);
+  });
+
+  it("serves this process's own pack writes at once, before their NOTIFY arrives", async () => {
+    const hub = new PackHealthHub({ listen: slowListen(testDb.db, 2_000) }, testDb.data.packs, ETA_MS);
+    await hub.start();
+    const ownBuilder = new PackBuilder(testDb.data, () => hub.packWritten());
+    try {
+      const created = await ownBuilder.createPricingPack(pack('2026-05-04'));
+      expect(await hub.latestPack()).toMatchObject({ id: created.id, isFresh: false });
+      expect(await hub.latest()).toMatchObject({ packId: created.id, status: 'WARMING' });
+      await ownBuilder.markPackFresh(created.id);
+      expect(await hub.latestPack()).toMatchObject({ id: created.id, isFresh: true });
+      await ownBuilder.markPackError(created.id, 'late break');
+      expect(await hub.latestPack()).toMatchObject({ id: created.id, reconciliationFailed: true });
+      expect(await hub.latest()).toMatchObject({ packId: created.id, status: 'ERROR' });
+      // Another process's write is seen when its NOTIFY arrives: this is the window the hook closes.
+      const foreign = await builder.createPricingPack(pack('2026-05-05'));
+      expect((await hub.latestPack())?.id).toBe(created.id);
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      expect((await hub.latestPack())?.id).toBe(foreign.id);
+    } finally {
+      await hub.stop();
+    }
   });
 });
