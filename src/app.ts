@@ -182,6 +182,7 @@ async function bringSchemaUpToDate(db: Database, config: Config, logger: Logger)
       throw new Error(
         'this database role may not migrate the schema (permission denied): run `npm run db:migrate` and ' +
           '`npm run db:grant -- <role>` as the owner, and start freshgate with MIGRATE_ON_START=false',
+        { cause: error },
       );
     }
     throw error;

@@ -61,6 +61,9 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   };
 }
 
+/** C0 controls and DEL: never part of a user id. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** `sub` names a user: a non-empty string of printable characters, bounded in length. */
@@ -69,7 +72,7 @@ function checkedSubject(sub: unknown): string {
     typeof sub !== 'string' ||
     sub.length === 0 ||
     sub.length > MAX_SUBJECT_LENGTH ||
-    /[\u0000-\u001f\u007f]/.test(sub) ||
+    CONTROL_CHARACTER.test(sub) ||
     LONE_SURROGATE.test(sub)
   ) {
     throw unauthenticated(`The token's sub claim must name a user (1–${MAX_SUBJECT_LENGTH} printable characters)`);

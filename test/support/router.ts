@@ -154,7 +154,7 @@ export async function startHiveGateway(supergraphSdl: string, env: Record<string
     await waitForReadiness(`http://127.0.0.1:${port}/readiness`, child);
   } catch (error) {
     await stop();
-    throw new Error(`${(error as Error).message}\n${out}`);
+    throw new Error(`${(error as Error).message}\n${out}`, { cause: error });
   }
   return {
     url,
