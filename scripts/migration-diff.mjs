@@ -60,7 +60,6 @@ const from = migrationDirectories.length
     }
   : { tag: 'empty' };
 
-let sql = '';
 const originalWrite = process.stdout.write.bind(process.stdout);
 const result = await engine.diff({
   from,
@@ -69,7 +68,7 @@ const result = await engine.diff({
   exitCode: null,
   filters: { externalTables: [], externalEnums: [] },
 });
-sql = result.stdout ?? '';
+const sql = result.stdout ?? '';
 await shadow.close();
 
 const empty = sql.trim() === '' || /^-- This is an empty migration\.?\s*$/.test(sql.trim());

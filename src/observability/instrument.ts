@@ -16,7 +16,8 @@ const endpoint = process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
 function otlpExporter(): OtlpExporter {
   // A require, not an import: it runs only when an endpoint is configured.
   // eslint-disable-next-line @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports
-  const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
+  const { OTLPTraceExporter } =
+    require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
   return new OTLPTraceExporter();
 }
 

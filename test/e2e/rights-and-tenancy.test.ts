@@ -18,9 +18,7 @@ async function execute(t: TestServer, patternId: string): Promise<string> {
   return response.data!.executePattern!.id;
 }
 
-async function violations(
-  t: TestServer,
-): Promise<
+async function violations(t: TestServer): Promise<
   {
     actor_id: string;
     tenant_id: string;

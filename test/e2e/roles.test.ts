@@ -1,4 +1,4 @@
-import { GraphQLObjectType } from 'graphql';
+import { type GraphQLObjectType } from 'graphql';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { startTestServer, type TestServer } from '../support/test-server';

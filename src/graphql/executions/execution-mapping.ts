@@ -1,7 +1,7 @@
 import type { ExecutionRecord, StepRecord } from '../../data/executions/execution-repository';
 import type { ExecutionProgressEvent } from '../../execution/execution-events';
 import {
-  ExecutionStatusEnum,
+  type ExecutionStatusEnum,
   type ExecutionMetadata,
   type ExecutionProgress,
   type PatternExecution,
@@ -11,6 +11,9 @@ import {
 /** The stored record travels as the GraphQL object; field resolvers read what they need from it. */
 export type ExecutionNode = PatternExecution & { record: ExecutionRecord };
 
+/**
+ *
+ */
 export function toExecution(record: ExecutionRecord): ExecutionNode {
   return {
     id: record.id,
@@ -28,6 +31,9 @@ export function toExecution(record: ExecutionRecord): ExecutionNode {
   };
 }
 
+/**
+ *
+ */
 export function toMetadata(record: ExecutionRecord): ExecutionMetadata {
   return {
     pricingPackId: record.packId,
@@ -44,6 +50,9 @@ export function toMetadata(record: ExecutionRecord): ExecutionMetadata {
   };
 }
 
+/**
+ *
+ */
 export function toStepTrace(step: StepRecord): StepTraceType {
   return {
     stepId: step.stepId,
@@ -59,6 +68,9 @@ export function toStepTrace(step: StepRecord): StepTraceType {
   };
 }
 
+/**
+ *
+ */
 export function toProgress(event: ExecutionProgressEvent): ExecutionProgress {
   return { ...event, status: event.executionStatus as ExecutionStatusEnum };
 }

@@ -1,6 +1,6 @@
 import type { PricingPackRecord } from '../../data/packs/pack-repository';
 import type { PackHealth } from '../../packs/pack-health';
-import { PackHealthType, PackStatusEnum, PricingPack } from './pack-types';
+import { type PackHealthType, type PackStatusEnum, type PricingPack } from './pack-types';
 
 /** Records stay plain objects; these casts only name them for type-graphql. */
 export function toPricingPack(record: PricingPackRecord): PricingPack & { supersededById: string | null; sources: string[] } {
@@ -22,6 +22,9 @@ export function toPricingPack(record: PricingPackRecord): PricingPack & { supers
   };
 }
 
+/**
+ *
+ */
 export function toPackHealth(health: PackHealth): PackHealthType {
   return { ...health, status: health.status as PackStatusEnum };
 }
