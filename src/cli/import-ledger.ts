@@ -19,10 +19,12 @@ import { appendLedgerEntries } from '../ledger/append-ledger-entries';
 import type { LedgerEntryInput } from '../ledger/entry-validation';
 import { AppError, type InputIssue } from '../shared/errors';
 
+/** The columns a ledger CSV file must have, each exactly once, in any order. */
 export const CSV_COLUMNS = ['kind', 'tradeDate', 'symbol', 'quantity', 'price', 'currency', 'amount'] as const;
 type CsvColumn = (typeof CSV_COLUMNS)[number];
 type CsvRow = Record<CsvColumn, string>;
 
+/** One thing wrong with an import, placed by CSV line and column so the operator can fix the file. */
 export interface ImportProblem {
   /** 1-based line of the CSV file; null for a problem of the whole file or command. */
   line: number | null;
@@ -42,6 +44,7 @@ export class LedgerImportError extends Error {
   }
 }
 
+/** The message of a LedgerImportError: the file and how many problems, then one indented line per problem. */
 export function formatProblems(source: string, problems: readonly ImportProblem[]): string {
   const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
   const lines = problems.map((p) => {
@@ -51,6 +54,7 @@ export function formatProblems(source: string, problems: readonly ImportProblem[
   return [`${source}: ${count}, nothing imported`, ...lines].join('\n');
 }
 
+/** A CSV file's entries, ready for the use-case, with the line each came from so its problems can be reported there. */
 export interface ParsedLedgerCsv {
   entries: LedgerEntryInput[];
   /** lines[i]: the CSV line entries[i] came from. */
@@ -148,6 +152,7 @@ export function toImportProblem(issue: InputIssue, lines: readonly number[]): Im
   return { line: null, field: null, message: issue.message };
 }
 
+/** One import: the CSV text, the portfolio it goes to, and what the commit records (message, author). */
 export interface ImportLedgerOptions {
   portfolioId: string;
   /** The CSV text. */
@@ -195,6 +200,7 @@ export async function importLedgerCsv(data: DataLayer, options: ImportLedgerOpti
   }
 }
 
+/** The command line of `npm run ledger:import`: the portfolio and the file, and the optional message and author. */
 export interface ImportArgs {
   portfolioId: string;
   file: string;
@@ -204,6 +210,7 @@ export interface ImportArgs {
 
 const USAGE = 'usage: npm run ledger:import -- <portfolioId> <file.csv> [--message "…"] [--author <userId>]';
 
+/** Reads the command line; missing, extra or unknown arguments throw with the usage line. */
 export function parseImportArgs(argv: readonly string[]): ImportArgs {
   const positional: string[] = [];
   let message: string | null = null;

@@ -42,6 +42,7 @@ export interface Repositories {
   bulk: BulkLoader;
 }
 
+/** Time limits of one DataLayer.transaction (10 s and 60 s when not given). */
 export interface TransactionOptions {
   /** How long to wait for a connection, and how long the transaction may run (Prisma's defaults are 2 s and 5 s). */
   maxWaitMs?: number;
@@ -60,6 +61,7 @@ export interface DataLayer extends Repositories {
   rateLimitStore: RateLimitStore | undefined;
 }
 
+/** The data layer on an open database: every repository on its pool, and transactions through Prisma's interactive ones. */
 export function createDataLayer(db: Database): DataLayer {
   const pooled = repositoriesOn({ prisma: db.prisma, sql: db.sql });
   return {

@@ -8,6 +8,7 @@ export interface SqlExecutor {
   query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]>;
 }
 
+/** What a NotificationListener calls as notifications arrive and its connection comes and goes. */
 export interface ListenerHandlers {
   onNotification(payload: string): void;
   /** Called on the first connect and after every reconnect: what was missed must be re-read. */
@@ -21,6 +22,7 @@ export interface NotificationListener {
   stop(): Promise<void>;
 }
 
+/** How busy the connection pool is, for the ops endpoints. */
 export interface PoolState {
   /** Connections open, idle among them, and queries waiting for one. */
   total: number;
@@ -30,6 +32,7 @@ export interface PoolState {
   max: number;
 }
 
+/** An open database, embedded (PGlite) or a PostgreSQL server: Prisma and raw SQL on one pool, LISTEN, and probes. */
 export interface Database {
   readonly kind: 'pglite' | 'postgres';
   readonly prisma: PrismaClient;

@@ -24,6 +24,7 @@ export function embeddedDatabaseOwner(dataDir: string): number | undefined {
   }
 }
 
+/** Claims the data directory for this process, or throws while another live process holds it; the function returned releases it. */
 export function lockEmbeddedDatabase(dataDir: string): () => void {
   const owner = embeddedDatabaseOwner(dataDir);
   if (owner !== undefined) {

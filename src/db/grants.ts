@@ -32,6 +32,7 @@ export const TABLE_PRIVILEGES: Readonly<Record<string, readonly Privilege[]>> = 
   _prisma_migrations: ['SELECT'],
 };
 
+/** A table privilege the application's role may be given. */
 export type Privilege = 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE';
 
 const ROLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;

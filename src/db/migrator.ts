@@ -4,25 +4,30 @@ import path from 'node:path';
 import type { Database, SqlExecutor } from './database';
 import { projectRoot } from '../shared/project-root';
 
+/** Where the migrations live: prisma/migrations, one folder per migration, applied in name order. */
 export const MIGRATIONS_DIR = path.join(projectRoot(), 'prisma', 'migrations');
 
 // The lock id Prisma's own migrate uses, so this runner and `prisma migrate deploy` never
 // apply migrations at the same time against one database.
 const PRISMA_ADVISORY_LOCK = 72707369;
 
+/** One migration folder: its SQL, and the sha256 recorded when it is applied. */
 export interface Migration {
   name: string;
   sql: string;
   checksum: string;
 }
 
+/** What migrate did: the migrations it applied, and those it found applied already. */
 export interface MigrationReport {
   applied: string[];
   alreadyApplied: string[];
 }
 
+/** Why migrating stopped: no migrations folder, a migration that failed, or one changed after it was applied. */
 export class MigrationError extends Error {}
 
+/** The migrations of the folder in name order, the order in which they are applied. */
 export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
   if (!existsSync(dir)) throw new MigrationError(`no migrations folder at ${dir}`);
   return readdirSync(dir, { withFileTypes: true })

@@ -4,6 +4,7 @@ import { PrismaClient } from '../generated/prisma/client';
 import type { Database, SqlExecutor } from './database';
 import { listenWithReconnect } from './pg-listener';
 
+/** Where the server is, and how many connections the pool may open (10 unless given). */
 export interface PostgresOptions {
   url: string;
   poolSize?: number;

@@ -7,9 +7,13 @@ import { computeCommitHash } from '../ledger/commit-hash';
 import { computePackHash, packSources, type PackFxContent, type PackPriceContent } from '../packs/pack-hash';
 import { createRandom, type Random } from './random';
 
+/** The pricing policy of every demo pack. */
 export const DEMO_POLICY = 'WM4PM_CAD';
+/** The base currency of the demo policy and portfolios. */
 export const DEMO_BASE_CURRENCY = 'CAD';
+/** The first day of the demo year: packs and ledger history start here. */
 export const DEMO_FIRST_DATE = '2025-11-21';
+/** The last day of the demo year: the date of the latest pack. */
 export const DEMO_LAST_DATE = '2026-11-20';
 /** The day whose first pack carried a bad price and was restated by a second one. */
 export const DEMO_RESTATED_DATE = '2026-05-14';
@@ -24,10 +28,14 @@ function stream(name: string): Random {
   return createRandom(`${DATASET_SEED}:${name}`);
 }
 
+/** The asset classes of the demo securities. */
 export type AssetClass = 'EQUITY' | 'ETF' | 'FIXED_INCOME';
+/** The currencies the demo securities trade in. */
 export type DemoCurrency = 'CAD' | 'USD';
+/** A role a demo user holds (the roles of src/auth/roles.ts). */
 export type DemoRole = 'viewer' | 'analyst' | 'admin' | 'service';
 
+/** A security of the demo universe, as seeded into `securities`. */
 export interface DemoSecurity {
   symbol: string;
   name: string;
@@ -36,6 +44,7 @@ export interface DemoSecurity {
   exchange: string;
 }
 
+/** A pricing pack of the demo year, with the flags it ends up with and its prices and FX rates. */
 export interface DemoPack {
   id: string;
   date: string; // YYYY-MM-DD
@@ -55,6 +64,7 @@ export interface DemoPack {
   fxRates: PackFxContent[];
 }
 
+/** A demo tenant, with its starting credit balance. */
 export interface DemoTenant {
   id: string;
   name: string;
@@ -62,6 +72,7 @@ export interface DemoTenant {
   createdAt: string;
 }
 
+/** A demo user of one tenant, with the roles to try the API with. */
 export interface DemoUser {
   id: string;
   tenantId: string;
@@ -70,6 +81,7 @@ export interface DemoUser {
   createdAt: string;
 }
 
+/** A demo portfolio, pointing at the last commit of its ledger history. */
 export interface DemoPortfolio {
   id: string;
   tenantId: string;
@@ -85,6 +97,7 @@ export interface DemoPortfolio {
  */
 export type DemoLedgerEntry = LedgerEntryContent;
 
+/** A commit of a demo ledger, hashed and chained like one appended through the API. */
 export interface DemoLedgerCommit {
   hash: string;
   portfolioId: string;
@@ -96,6 +109,7 @@ export interface DemoLedgerCommit {
   entries: DemoLedgerEntry[];
 }
 
+/** A made-up headline about a demo security. */
 export interface DemoNewsItem {
   id: string;
   symbol: string;
@@ -105,6 +119,7 @@ export interface DemoNewsItem {
   source: string;
 }
 
+/** Everything the demo seed writes, table by table (see seedDemoData). */
 export interface DemoDataset {
   securities: DemoSecurity[];
   businessDays: string[];

@@ -35,6 +35,7 @@ export function seedFromString(text: string): number {
   return hash >>> 0;
 }
 
+/** A generator whose whole sequence follows from the seed; a string seed names a stream (see seedFromString). */
 export function createRandom(seed: number | string): Random {
   const uniform = mulberry32(typeof seed === 'string' ? seedFromString(seed) : seed);
   // Box–Muller yields normals in pairs; keeping the spare halves the cost and keeps the

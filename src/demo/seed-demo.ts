@@ -1,6 +1,7 @@
 import type { DataLayer } from '../data/data-layer';
 import { buildDemoDataset } from './demo-dataset';
 
+/** What seeding did: whether it wrote the dataset, and how many packs and commits. */
 export interface SeedResult {
   seeded: boolean;
   packs: number;

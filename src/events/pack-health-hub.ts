@@ -4,11 +4,13 @@ import type { Database, NotificationListener } from '../db/database';
 import type { PackRepository, PricingPackRecord } from '../data/packs/pack-repository';
 import { healthOf, NO_PACK_HEALTH, sameHealth, type PackHealth, type PackHealthSource } from '../packs/pack-health';
 
+/** The NOTIFY channel on which the database announces every change of a pack row. */
 export const PACK_HEALTH_CHANNEL = 'freshgate_pack_health';
 
 /** The row fields the notify trigger sends (see the rules_and_triggers migration); JSON has no Date. */
 type PackNotification = Omit<PackHealthSource, 'updatedAt'> & { updatedAt: string };
 
+/** What the ops endpoints report of the hub: whether it listens, when it last heard of a pack, and how many streams it serves. */
 export interface PackHealthHubState {
   listening: boolean;
   lastEventAt: Date | null;

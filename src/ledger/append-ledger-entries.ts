@@ -6,6 +6,7 @@ import { computeCommitHash } from './commit-hash';
 import { AppError, badInput, type InputIssue } from '../shared/errors';
 import { MAX_MESSAGE_LENGTH, symbolsOf, validateEntries, type LedgerEntryInput, type SecurityInfo } from './entry-validation';
 
+/** One append: the entries to commit to a portfolio's ledger, on whose behalf, and the request it came with. */
 export interface AppendLedgerEntriesInput {
   /** The caller's tenant: a portfolio of any other tenant is "not found". */
   tenantId: string;
@@ -25,6 +26,7 @@ export const APPEND_ATTEMPTS = 3;
 /** The head moved between reading it and swapping it: the attempt is rolled back and retried. */
 class HeadMoved extends Error {}
 
+/** The error for a portfolio that does not exist or belongs to another tenant: the caller cannot tell which. */
 export function portfolioNotFound(portfolioId: string): AppError {
   return new AppError('NOT_FOUND', `No portfolio ${portfolioId}`, { portfolioId });
 }

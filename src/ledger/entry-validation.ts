@@ -27,12 +27,15 @@ export interface LedgerEntryInput {
   amount?: number | null;
 }
 
+/** What the rules need of a security: its currency, which an entry naming it must be in. */
 export interface SecurityInfo {
   symbol: string;
   currency: string;
 }
 
+/** The most entries one commit (one request, or one CSV file) may carry. */
 export const MAX_ENTRIES_PER_COMMIT = 10_000;
+/** The longest commit message, in characters once trimmed. */
 export const MAX_MESSAGE_LENGTH = 1_000;
 /** A given BUY/SELL amount may differ from quantity × price by this fraction (float rounding). */
 export const AMOUNT_TOLERANCE = 1e-6;
@@ -59,6 +62,7 @@ const ISO_CURRENCIES: ReadonlySet<string> | null = (() => {
   }
 })();
 
+/** Whether the code is an ISO 4217 currency (only its shape is checked on a Node without full ICU). */
 export function isIsoCurrency(code: string): boolean {
   return CURRENCY.test(code) && (ISO_CURRENCIES === null || ISO_CURRENCIES.has(code));
 }
@@ -76,6 +80,7 @@ export interface EntryValidationContext {
   today: string;
 }
 
+/** What validateEntries found: the entries to store, which may be stored only when there are no issues. */
 export interface EntryValidationResult {
   /** The entries as they will be stored and hashed (amount filled in for trades). */
   contents: LedgerEntryContent[];
@@ -89,9 +94,9 @@ export function symbolsOf(entries: readonly LedgerEntryInput[]): string[] {
 
 /**
  * Checks new entries in order against the existing ledger:
- * - shape per kind — BUY/SELL: symbol, quantity > 0, price > 0, amount defaults to
- *   quantity × price and must match it when given; DIVIDEND: symbol, amount > 0;
- *   DEPOSIT/WITHDRAWAL/FEE: amount > 0 and no symbol; quantity and price only on trades;
+ * - shape per kind — BUY/SELL: symbol, quantity \> 0, price \> 0, amount defaults to
+ *   quantity × price and must match it when given; DIVIDEND: symbol, amount \> 0;
+ *   DEPOSIT/WITHDRAWAL/FEE: amount \> 0 and no symbol; quantity and price only on trades;
  * - quantity, price and amount: finite, at most MAX_ENTRY_NUMBER (a computed trade amount too) and
  *   at most MAX_DECIMAL_PLACES decimals;
  * - the symbol is a known security and the currency (ISO 4217) is the security's;

@@ -34,6 +34,7 @@ export interface LedgerServices {
   append(input: AppendLedgerEntriesInput): Promise<LedgerCommitRecord>;
 }
 
+/** The ledger services on a data layer: its repository for reads, and appends through appendLedgerEntries. */
 export function createLedgerServices(data: DataLayer): LedgerServices {
   return {
     repository: data.ledger,

@@ -17,6 +17,7 @@ import type { LedgerEntryContent, LedgerEntryKindName } from '../data/ledger/led
 
 export type { LedgerEntryContent, LedgerEntryKindName };
 
+/** Every kind of ledger entry (the direction of each is given above). */
 export const LEDGER_ENTRY_KINDS: readonly LedgerEntryKindName[] = ['BUY', 'SELL', 'DEPOSIT', 'WITHDRAWAL', 'DIVIDEND', 'FEE'];
 
 /** An entry with its place in the ledger. */
@@ -27,6 +28,7 @@ export interface ReplayEntry extends LedgerEntryContent {
   ordinal: number;
 }
 
+/** An open position in one security, with its average cost and realised P&L. */
 export interface Holding {
   symbol: string;
   /** The security's currency: averageCost, costBasis and realisedPnl are in it. */
@@ -40,11 +42,13 @@ export interface Holding {
   realisedPnl: number;
 }
 
+/** An amount of money in one currency. */
 export interface CurrencyAmount {
   currency: string;
   amount: number;
 }
 
+/** A portfolio's state replayed from its ledger: holdings, cash and realised P&L. */
 export interface Positions {
   /** The as-of date the replay stopped at (inclusive), or null for the whole ledger. */
   asOf: string | null;
@@ -56,6 +60,7 @@ export interface Positions {
   realisedPnl: CurrencyAmount[];
 }
 
+/** The net deposits and withdrawals of one day in one currency: money moved in or out, not performance (see externalFlows). */
 export interface ExternalFlow {
   date: string;
   currency: string;

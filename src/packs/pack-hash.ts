@@ -1,5 +1,6 @@
 import { contentHash } from '../shared/canonical-json';
 
+/** A closing price as a pack publishes it and its hash covers it. */
 export interface PackPriceContent {
   symbol: string;
   close: number;
@@ -7,12 +8,14 @@ export interface PackPriceContent {
   source: string;
 }
 
+/** An FX rate as a pack publishes it and its hash covers it. */
 export interface PackFxContent {
   currency: string;
   rate: number;
   source: string;
 }
 
+/** What a pack's hash is computed from: its date, policy, prices and FX rates. */
 export interface PackContent {
   date: string; // YYYY-MM-DD
   policy: string;

@@ -1,8 +1,10 @@
 /** The pack status vocabulary and the health view derived from a pack row. */
 export type PackStatus = 'WARMING' | 'FRESH' | 'ERROR' | 'STALE';
 
+/** The standard pricing policy (base currency CAD); its pack ids carry no policy suffix (see packId). */
 export const DEFAULT_POLICY = 'WM4PM_CAD';
 
+/** The state of the latest pack as /health/pack and packHealth report it, with when a WARMING pack should be ready. */
 export interface PackHealth {
   status: PackStatus;
   packId: string | null;
@@ -33,6 +35,7 @@ export function derivePackStatus(flags: { reconciliationFailed: boolean; superse
   return 'WARMING';
 }
 
+/** The health of a pack; a WARMING pack is expected to be ready warmingEtaMs after its last update. */
 export function healthOf(pack: PackHealthSource, warmingEtaMs: number): PackHealth {
   const status = pack.status as PackStatus;
   return {

@@ -3,6 +3,7 @@ import type { DataHandle } from '../handle';
 import { badInput } from '../../shared/errors';
 import { decodeCursor, encodeCursor, pageSize, toPage, type Page, type PageRequest } from '../../shared/pagination';
 
+/** One entry of the audit log as the `auditLog` query lists it. */
 export interface AuditEntryRecord {
   /** The bigint primary key, as a decimal string. */
   id: string;
@@ -68,6 +69,7 @@ export class AuditQuery {
   }
 }
 
+/** The cursor of an entry: its (occurred_at, id) key, which the next page starts strictly after. */
 export function auditCursor(entry: Pick<AuditEntryRecord, 'occurredAt' | 'id'>): string {
   return encodeCursor([entry.occurredAt.toISOString(), entry.id]);
 }

@@ -19,6 +19,7 @@ export interface AuditRecord {
  * the table, so a new column cannot be forgotten by one writer.
  */
 export const AUDIT_COLUMNS = ['actor_id', 'tenant_id', 'action', 'resource', 'changes', 'result', 'trace_id', 'request_id'] as const;
+/** A column of audit_log, which every writer must give a value for. */
 export type AuditColumn = (typeof AUDIT_COLUMNS)[number];
 
 /** The values of an entry, in AUDIT_COLUMNS order (`changes` as JSON text). */

@@ -1,6 +1,7 @@
 import type { SqlExecutor } from '../../db/database';
 import type { LedgerEntryContent } from '../ledger/ledger-records';
 
+/** A row of `securities`: a symbol that packs price and ledgers hold. */
 export interface SecurityRow {
   symbol: string;
   name: string;
@@ -8,12 +9,14 @@ export interface SecurityRow {
   assetClass: string;
   exchange: string | null;
 }
+/** A row of `tenants`, with its starting credit balance. */
 export interface TenantRow {
   id: string;
   name: string;
   creditBalance: number;
   createdAt: string;
 }
+/** A row of `users`: a member of one tenant and the roles it acts with. */
 export interface UserRow {
   id: string;
   tenantId: string;
@@ -21,6 +24,7 @@ export interface UserRow {
   roles: string[];
   createdAt: string;
 }
+/** A row of `portfolios`, already pointing at the last commit of its ledger (see portfolios()). */
 export interface PortfolioRow {
   id: string;
   tenantId: string;
@@ -29,6 +33,7 @@ export interface PortfolioRow {
   ledgerHead: string;
   createdAt: string;
 }
+/** A row of `pricing_packs` with its final flags (a trigger derives the status from them), and its prices and FX rates. */
 export interface PackRow {
   id: string;
   date: string;
@@ -47,6 +52,7 @@ export interface PackRow {
   prices: { symbol: string; close: number; currency: string; source: string }[];
   fxRates: { currency: string; rate: number; source: string }[];
 }
+/** A row of `ledger_commits` with its entries; hash and seq are computed by the caller and stored as given. */
 export interface CommitRow {
   hash: string;
   portfolioId: string;
@@ -57,6 +63,7 @@ export interface CommitRow {
   createdAt: string;
   entries: readonly LedgerEntryContent[];
 }
+/** A row of `news_items`: a headline about one security. */
 export interface NewsRow {
   id: string;
   symbol: string;

@@ -1,5 +1,6 @@
 import type { SqlExecutor } from '../../db/database';
 
+/** Why a balance changed: a run's debit, the refund of a failed run, or credits granted to the tenant. */
 export type CreditKind = 'DEBIT' | 'REFUND' | 'GRANT';
 
 /** One entry of the credit ledger: every change of a tenant's balance, with the balance after it. */
@@ -15,6 +16,7 @@ export interface CreditEntry {
 
 /** The columns every credit entry is written with, in order (see AUDIT_COLUMNS: the same rule). */
 export const CREDIT_COLUMNS = ['tenant_id', 'execution_id', 'amount', 'kind', 'balance_after', 'reason', 'actor_id'] as const;
+/** A column of credit_transactions, which every writer must give a value for. */
 export type CreditColumn = (typeof CREDIT_COLUMNS)[number];
 
 const CASTS: Partial<Record<CreditColumn, string>> = {

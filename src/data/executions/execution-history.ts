@@ -39,6 +39,7 @@ export class ExecutionHistory {
   }
 }
 
+/** The cursor of a run: its (created_at, id) key, which the next page starts strictly after. */
 export function executionCursor(execution: Pick<ExecutionRecord, 'createdAt' | 'id'>): string {
   return encodeCursor([execution.createdAt.toISOString(), execution.id]);
 }

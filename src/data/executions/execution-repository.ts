@@ -7,8 +7,10 @@ import type { PrismaClient } from '../../generated/prisma/client';
 import type { DataHandle } from '../handle';
 import { fromDbDate } from '../../shared/dates';
 
+/** A run's status: RUNNING until it finishes, then how it ended. */
 export type ExecutionStatusName = 'RUNNING' | 'SUCCESS' | 'PARTIAL' | 'FAILED';
 
+/** The credit a run's result owes one data source: the attribution text, whether its licence requires showing it, and the data's date. */
 export interface AttributionRecord {
   source: string;
   text: string | null;
@@ -16,6 +18,7 @@ export interface AttributionRecord {
   asOf: string;
 }
 
+/** An error a run recorded: the step it came from (null for the run as a whole), and whether retrying may help. */
 export interface ExecutionErrorRecord {
   stepId: string | null;
   code: string;
@@ -23,6 +26,7 @@ export interface ExecutionErrorRecord {
   retryable: boolean;
 }
 
+/** A run of a pattern as stored in `executions`: what it ran on (pack, ledger commit, inputs), what it cost, and how it ended. */
 export interface ExecutionRecord {
   id: string;
   tenantId: string;
@@ -54,6 +58,7 @@ export interface ExecutionRecord {
   finishedAt: Date | null;
 }
 
+/** The trace of one step of a run (execution_steps): the agent that served it, the attempt, its timing and its error. */
 export interface StepRecord {
   stepId: string;
   capability: string;
@@ -66,6 +71,7 @@ export interface StepRecord {
   error: { code: string; message: string; retryable: boolean } | null;
 }
 
+/** What starting a run records: the pattern, the pinned pack and ledger commit, the inputs and the credits to debit. */
 export interface NewExecution {
   tenantId: string;
   userId: string;
@@ -86,6 +92,7 @@ export interface NewExecution {
   retryOf: string | null;
 }
 
+/** How a run ended: its result, confidence, attributions and errors, written with its step traces by ExecutionRepository.finish. */
 export interface FinishedExecution {
   status: Exclude<ExecutionStatusName, 'RUNNING'>;
   /** The result as the canonical JSON text that was hashed (null without a result). */
@@ -106,6 +113,7 @@ export interface FinishEffects {
 
 type Row = Awaited<ReturnType<PrismaClient['execution']['findUniqueOrThrow']>>;
 
+/** An `executions` row as the record the rest of the code uses (the as-of date as YYYY-MM-DD, credits as a number). */
 export function toExecutionRecord(row: Row): ExecutionRecord {
   return {
     id: row.id,

@@ -1,5 +1,6 @@
 import type { DataHandle } from '../handle';
 
+/** A headline about one security, with its link and source. */
 export interface NewsRecord {
   id: string;
   symbol: string;

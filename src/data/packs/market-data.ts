@@ -1,6 +1,7 @@
 import type { SqlExecutor } from '../../db/database';
 import type { DataHandle } from '../handle';
 
+/** A pack's closing price of one security, in the security's currency, with the source it came from. */
 export interface PriceRow {
   symbol: string;
   close: number;
@@ -8,12 +9,14 @@ export interface PriceRow {
   source: string;
 }
 
+/** A pack's exchange rate for one currency, with the source it came from. */
 export interface FxRow {
   currency: string;
   rate: number;
   source: string;
 }
 
+/** Prices and FX rates of a period, one pack per business day: every map is keyed by date, and a day's prices by symbol, its rates by currency. */
 export interface DailyMarketData {
   /** Business days that have a usable pack, ascending. */
   dates: string[];
@@ -22,6 +25,7 @@ export interface DailyMarketData {
   fx: Map<string, Map<string, FxRow>>;
 }
 
+/** The series dailySeries reads: a policy's packs for the days start to end (both inclusive), priced for the given symbols. */
 export interface SeriesRequest {
   policy: string;
   start: string;
@@ -45,6 +49,7 @@ const CHOSEN_PACKS = `
     AND is_fresh AND NOT reconciliation_failed
   ORDER BY date, created_at DESC`;
 
+/** Pack prices and FX rates for computations: one pack's, or a day-by-day series over a period. */
 export class MarketData {
   /**
    * `sql` carries the two series statements: a year of a portfolio's prices is thousands of rows,

@@ -5,6 +5,7 @@ import type { DataHandle } from '../handle';
 import { badInput } from '../../shared/errors';
 import { decodeCursor, encodeCursor, pageSize, toPage, type Page, type PageRequest } from '../../shared/pagination';
 
+/** A pricing pack as stored: one policy's prices and FX rates for one date, with the flags and status of its publication. */
 export interface PricingPackRecord {
   id: string;
   date: string;
@@ -23,6 +24,7 @@ export interface PricingPackRecord {
   updatedAt: Date;
 }
 
+/** A pack's closing price of one security, with its source. */
 export interface PackPriceRecord {
   symbol: string;
   close: number;
@@ -30,6 +32,7 @@ export interface PackPriceRecord {
   source: string;
 }
 
+/** A pack's exchange rate for one currency, with its source. */
 export interface FxRateRecord {
   currency: string;
   rate: number;
@@ -38,6 +41,7 @@ export interface FxRateRecord {
 
 type PackRow = Awaited<ReturnType<PrismaClient['pricingPack']['findUniqueOrThrow']>>;
 
+/** A `pricing_packs` row as a PricingPackRecord (the date as YYYY-MM-DD). */
 export function toPackRecord(row: PackRow): PricingPackRecord {
   return {
     id: row.id,

@@ -10,6 +10,7 @@ export interface PatternVersionRow {
   createdAt: Date;
 }
 
+/** A version to store: the definition as published with its sha256, what the catalogue shows of it, and who published it. */
 export interface NewPatternVersion {
   patternId: string;
   version: string;

@@ -1,6 +1,7 @@
 import type { DataHandle } from '../handle';
 import { decodeCursor, encodeCursor, pageSize, toPage, type Page, type PageRequest } from '../../shared/pagination';
 
+/** A portfolio: its tenant, its base currency and the head commit of its ledger. */
 export interface PortfolioRecord {
   id: string;
   tenantId: string;

@@ -1,5 +1,6 @@
 import type { DataHandle } from '../handle';
 
+/** What the ledger rules and results need of a security: its name, currency and asset class. */
 export interface SecurityRecord {
   symbol: string;
   name: string;
