@@ -41,6 +41,10 @@ export interface App {
   close(options?: { graceMs?: number }): Promise<void>;
 }
 
+/**
+ * What a caller of createApp may supply instead of what config gives: tests pass their own
+ * database, logger and Sentry transport here.
+ */
 export interface AppOptions {
   /** Where Sentry events go (tests use an in-memory transport); needs SENTRY_DSN. */
   errorTransport?: NodeOptions['transport'];

@@ -74,6 +74,10 @@ export interface Config {
   migrateOnStart: boolean;
 }
 
+/**
+ * Caps on the size and cost of one GraphQL operation and on WebSocket connections, so that no
+ * single client can exhaust the server.
+ */
 export interface OperationLimitsConfig {
   maxDepth: number;
   maxAliases: number;
@@ -98,6 +102,7 @@ export interface OperationLimitsConfig {
   maxEntityRepresentations: number;
 }
 
+/** A missing, malformed or unsafe setting in the environment; start-up stops with its message. */
 export class ConfigError extends Error {}
 
 const MIN_HS256_SECRET_BYTES = 32;
@@ -180,6 +185,10 @@ function optional(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }
 
+/**
+ * Reads the configuration from environment variables, with defaults; a bad value, or an unsafe
+ * combination such as a short HS256 secret in production, throws a ConfigError.
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const databaseUrl = optional(env.DATABASE_URL);
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {

@@ -21,6 +21,7 @@ import { ExportExecution } from './rights/export-execution';
 import type { RightsRegistrySource } from './rights/rights-registry-source';
 import { AgentRuntime } from './runtime/agent-runtime';
 
+/** What the use-cases report to: where failures of background runs go, and the metrics and logger. */
 export interface ServiceOptions {
   onBackgroundError: (error: unknown, executionId: string) => void;
   metrics: Metrics;

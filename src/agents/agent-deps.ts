@@ -13,6 +13,10 @@ export interface ReturnConventions {
   riskPeriodsPerYear: number;
 }
 
+/**
+ * What the agents read from: the ledger, the packs' market data, reference data and news, and the
+ * return conventions chosen in config.
+ */
 export interface AgentDeps {
   ledger: LedgerRepository;
   marketData: MarketData;

@@ -17,8 +17,10 @@
  */
 import { assertPositive } from './numeric';
 
+/** Which way an exchange rate is quoted: base currency per one unit of local currency (the default), or the inverse. */
 export type FxQuote = 'base-per-local' | 'local-per-base';
 
+/** A holding's start and end values in its own currency, and the exchange rates on those two dates. */
 export interface CurrencyReturnInput {
   readonly localStart: number;
   readonly localEnd: number;
@@ -28,6 +30,10 @@ export interface CurrencyReturnInput {
   readonly fxQuote?: FxQuote;
 }
 
+/**
+ * A base-currency return split into its local, currency and interaction parts, which add up to it
+ * exactly, with the start and end values converted to the base currency.
+ */
 export interface CurrencyReturn {
   /** Return in the base currency: (1 + local)(1 + fx) − 1. */
   readonly base: number;
@@ -47,6 +53,11 @@ function basePerLocal(rate: number, quote: FxQuote): number {
   return quote === 'base-per-local' ? rate : 1 / rate;
 }
 
+/**
+ * Splits a foreign holding's base-currency return into local and currency effects: base = local +
+ * fx + local·fx, with fx the change of the base-per-local rate. Throws a RangeError unless every
+ * value and rate is positive.
+ */
 export function decomposeCurrencyReturn(input: CurrencyReturnInput): CurrencyReturn {
   const quote = input.fxQuote ?? 'base-per-local';
   assertPositive(input.localStart, 'localStart');

@@ -27,6 +27,10 @@ export function dietzWeight(day: number, periodDays: number): number {
   return (periodDays - day) / periodDays;
 }
 
+/**
+ * Modified Dietz return of one period: the gain net of external flows over the average invested
+ * capital, (E − B − ΣF_i) / (B + Σ w_i·F_i). Null when that capital is not positive.
+ */
 export function modifiedDietz(
   begin: number,
   end: number,

@@ -9,17 +9,26 @@
  * the caller can report; NaN is never returned because canonical JSON cannot carry it.
  */
 
+/**
+ * Throws a RangeError naming the argument unless the value is a finite number: NaN and infinities
+ * are bad data, never results.
+ */
 export function assertFinite(value: number, name: string): void {
   if (!Number.isFinite(value)) {
     throw new RangeError(`${name} must be a finite number, got ${String(value)}`);
   }
 }
 
+/**
+ * Throws a RangeError naming the argument unless the value is finite and above zero: for the
+ * values, rates and day counts a formula divides by or takes a root of.
+ */
 export function assertPositive(value: number, name: string): void {
   assertFinite(value, name);
   if (value <= 0) throw new RangeError(`${name} must be > 0, got ${value}`);
 }
 
+/** Throws a RangeError naming both arrays unless two parallel arrays (values and their flows) have the same length. */
 export function assertSameLength(a: readonly unknown[], aName: string, b: readonly unknown[], bName: string): void {
   if (a.length !== b.length) {
     throw new RangeError(`${aName} (${a.length}) and ${bName} (${b.length}) must have the same length`);

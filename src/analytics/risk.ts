@@ -3,7 +3,7 @@
  * source of the test vectors).
  *
  * Conventions (the README copies these):
- * - Inputs are SIMPLE returns per period (r = V_t / V_{t−1} − 1, see `simpleReturns`), one per
+ * - Inputs are SIMPLE returns per period (`r = V_t / V_{t−1} − 1`, see `simpleReturns`), one per
  *   trading day by default. `null` or NaN marks a missing observation.
  * - Volatility = sample standard deviation (ddof = 1) · √periodsPerYear.
  * - Sharpe = mean(r − rf) / sample std(r − rf) · √periodsPerYear, with rf a PER-PERIOD rate (a
@@ -42,7 +42,7 @@ function observed(series: ReturnSeries, name: string): number[] {
 }
 
 /**
- * Simple returns of a valuation series: r_i = v_i / v_{i−1} − 1 for i = 1..n−1 (n − 1 values).
+ * Simple returns of a valuation series: `r_i = v_i / v_{i−1} − 1` for i = 1..n−1 (n − 1 values).
  * A period starting from a zero valuation has no return (null). For a portfolio with external
  * flows, use the time-weighted daily returns (`timeWeightedReturn(...).periodReturns`) instead.
  */

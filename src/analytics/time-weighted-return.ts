@@ -12,9 +12,9 @@
  * - `flows[0]` is ignored: the opening valuation already contains it and the period starts after
  *   it (an account opened by a deposit on day 0 starts with that deposit as its capital).
  * - Within a day, `FlowTiming` decides which part of the flows was at risk during the day:
- *       factor_i = (V_i − F_end_i) / (V_{i−1} + F_start_i)
+ *       `factor_i = (V_i − F_end_i) / (V_{i−1} + F_start_i)`
  *   where F_start_i + F_end_i = the day's net flow.
- * - A day with no capital at its start (V_{i−1} + F_start_i = 0, e.g. before the first deposit or
+ * - A day with no capital at its start (`V_{i−1} + F_start_i = 0`, e.g. before the first deposit or
  *   after a full withdrawal) has factor 1: nothing was at risk, so the day adds no return. Capital
  *   below `ZERO_CAPITAL_EPSILON` in absolute value counts as zero, so that the floating-point
  *   residue of a full withdrawal does not produce a huge or negative factor. Negative capital at
@@ -24,13 +24,13 @@ import { assertFinite, assertPositive, assertSameLength } from './numeric';
 
 /**
  * When a day's external flows count within that day.
- * - `'start-of-day'`: all flows at the start — factor (V_i) / (V_{i−1} + F_i). The deposit earns
+ * - `'start-of-day'`: all flows at the start — factor `(V_i) / (V_{i−1} + F_i)`. The deposit earns
  *   the day's return. Equivalent to "flow just after the previous valuation" (vector T1).
- * - `'end-of-day'`: all flows at the end — factor (V_i − F_i) / V_{i−1}. The deposit earns nothing
+ * - `'end-of-day'`: all flows at the end — factor `(V_i − F_i) / V_{i−1}`. The deposit earns nothing
  *   on its day. Portfolio Performance's convention in 2013 (vector T2b). On a day that starts with
  *   an empty account the day's gain cannot be measured (factor 1).
  * - `'inflows-start-outflows-end'`: deposits at the start, withdrawals at the end —
- *   factor (V_i + outflow) / (V_{i−1} + inflow). Money is at risk on the day it arrives and on the
+ *   factor `(V_i + outflow) / (V_{i−1} + inflow)`. Money is at risk on the day it arrives and on the
  *   day it leaves; the conservative choice, and Portfolio Performance's current one (vector T2).
  */
 export type FlowTiming = 'start-of-day' | 'end-of-day' | 'inflows-start-outflows-end';
@@ -60,6 +60,10 @@ interface FlowSplit {
   readonly end: number;
 }
 
+/**
+ * A time-weighted return over a period: each day's factor and return, the cumulative return after
+ * each day, and the total.
+ */
 export interface TwrResult {
   /** Growth factor of each day 1..n−1 (index k is day k+1); 1 means no change. */
   readonly factors: number[];
@@ -111,7 +115,7 @@ function periodFactor(previousValue: number, value: number, split: FlowSplit, la
 }
 
 /**
- * Daily growth factors (V_i − F_end_i) / (V_{i−1} + F_start_i) for days 1..n−1; see the module
+ * Daily growth factors `(V_i − F_end_i) / (V_{i−1} + F_start_i)` for days 1..n−1; see the module
  * comment for the meaning of `values`, `flows` and the zero-capital rule.
  */
 export function dailyTwrFactors(values: readonly number[], flows: readonly DailyFlow[], timing: FlowTiming): number[] {
@@ -124,7 +128,7 @@ export function dailyTwrFactors(values: readonly number[], flows: readonly Daily
   return factors;
 }
 
-/** Geometric chain-linking: cumulative[k] = Π_{j≤k} factors[j] − 1. */
+/** Geometric chain-linking: `cumulative[k] = Π_{j≤k} factors[j] − 1`. */
 export function chainLink(factors: readonly number[]): { cumulative: number[]; total: number } {
   const cumulative: number[] = [];
   let growth = 1;
@@ -189,7 +193,7 @@ export function subPeriodTimeWeightedReturn(subPeriods: readonly SubPeriod[]): T
  *   metrics). Other bases (365.25) are accepted.
  * - The function extrapolates periods shorter than a year too; GIPS forbids presenting those
  *   annualised, so the caller decides whether to show the cumulative return instead.
- * - A total loss (r = −1) stays −1; r < −1 (impossible for an unlevered portfolio) throws.
+ * - A total loss (r = −1) stays −1; `r < −1` (impossible for an unlevered portfolio) throws.
  */
 export function annualize(totalReturn: number, days: number, basis = 365): number {
   assertFinite(totalReturn, 'totalReturn');

@@ -27,6 +27,7 @@
  */
 import { assertFinite, assertPositive } from './numeric';
 
+/** One cash flow for XIRR: a calendar date and an amount signed from the investor's side. */
 export interface DatedFlow {
   /** Calendar date 'YYYY-MM-DD'. */
   readonly date: string;
@@ -34,6 +35,7 @@ export interface DatedFlow {
   readonly amount: number;
 }
 
+/** Settings of the XIRR solver and its day count; each has Excel's default. */
 export interface XirrOptions {
   /** Starting rate; also picks the root when there are several. Default 0.1. */
   readonly guess?: number;
@@ -105,7 +107,7 @@ function npvSlopeAt(x: number, flows: readonly TimedAmount[]): number {
 }
 
 /**
- * The sign of the NPV at x without overflow: for x < 0 the NPV is multiplied by e^(x·T), T the
+ * The sign of the NPV at x without overflow: for `x < 0` the NPV is multiplied by e^(x·T), T the
  * last flow time, which makes every exponent ≤ 0; for x ≥ 0 the exponents are ≤ 0 already. A
  * positive factor does not change the sign.
  */

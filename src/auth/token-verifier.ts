@@ -5,6 +5,10 @@ import { AppError, unauthenticated } from '../shared/errors';
 /** The longest user id a token may name (users.id is bounded the same way). */
 export const MAX_SUBJECT_LENGTH = 255;
 
+/**
+ * How bearer tokens are checked: a shared HS256 secret or a JWKS URL, the issuer and audience to
+ * require, and the longest lifetime accepted.
+ */
 export interface TokenVerifierOptions {
   secret?: string;
   jwksUrl?: string;
@@ -14,6 +18,7 @@ export interface TokenVerifierOptions {
   maxTtlMs: number;
 }
 
+/** Checks a bearer token and resolves to the user id it names (its subject); rejects with UNAUTHENTICATED otherwise. */
 export type TokenVerifier = (token: string) => Promise<{ subject: string }>;
 
 /**

@@ -22,6 +22,10 @@ import type { ExecutionEvents } from './execution-events';
 import { freshnessGate } from './freshness-gate';
 import { confidenceOf, envelope } from './result-envelope';
 
+/**
+ * One request to run a pattern, as the API received it: the caller, the pattern and its inputs,
+ * what to pin (pack, ledger commit), SYNC or ASYNC, and the request's ids.
+ */
 export interface ExecutePatternCommand {
   userId: string;
   tenantId: string;
@@ -38,10 +42,15 @@ export interface ExecutePatternCommand {
   traceContext?: OtelContext;
 }
 
+/** Finds a commit in a portfolio's ledger: how a pinned ledgerCommit is checked to belong to the portfolio the run reads. */
 export interface LedgerCommitLookup {
   findCommit(portfolioId: string, hash: string): Promise<{ hash: string } | null>;
 }
 
+/**
+ * What ExecutePattern works with, given by the composition root: the patterns and orchestrator,
+ * the repositories it reads and writes, and the hooks that report what happened.
+ */
 export interface ExecutePatternDeps {
   catalog: PatternCatalog;
   orchestrator: Orchestrator;
@@ -90,6 +99,7 @@ interface RunningExecution {
   settled: Promise<void>;
 }
 
+/** What an execution reports to metrics: gate refusals, credits debited and finished runs. */
 export interface ExecutionObserver {
   gateBlocked(reason: 'warming' | 'error'): void;
   creditsDebited(amount: number): void;

@@ -8,6 +8,10 @@ const REMOTE_POLL_MS = 1_000;
 const REPLAY_TTL_MS = 5 * 60_000;
 const REPLAY_MAX_EXECUTIONS = 1_000;
 
+/**
+ * One progress update of an execution as subscribers receive it: a step's new status and how many
+ * steps have settled, or the final event with the execution's status.
+ */
 export interface ExecutionProgressEvent {
   executionId: string;
   /** Null on the final event. */

@@ -1,6 +1,7 @@
 import type { PricingPackRecord } from '../data/packs/pack-repository';
 import { AppError } from '../shared/errors';
 
+/** The gate's answer when it lets a run through (a refusal is thrown instead). */
 export interface GateDecision {
   /** The pack runs even though it is not fresh (requireFresh: false): results say so. */
   packIsFresh: boolean;

@@ -8,6 +8,10 @@ import { canonicalJson, sha256Hex } from '../shared/canonical-json';
 export const RESULT_DECIMALS = 8;
 const SCALE = 10 ** RESULT_DECIMALS;
 
+/**
+ * Rounds every number of a result to RESULT_DECIMALS places (non-finite ones become null, −0
+ * becomes 0) and drops undefined members, so the same result always hashes the same.
+ */
 export function roundResult(value: unknown): unknown {
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) return null;
@@ -25,18 +29,24 @@ export function roundResult(value: unknown): unknown {
   return value;
 }
 
+/** A result as it is stored: the rounded value, its canonical JSON text and the `sha256:` hash of that text. */
 export interface ResultEnvelope {
   result: unknown;
   canonical: string;
   sha256: string;
 }
 
+/** Rounds a run's output and computes its canonical JSON and hash: the form every stored result takes. */
 export function envelope(output: unknown): ResultEnvelope {
   const result = roundResult(output);
   const canonical = canonicalJson(result);
   return { result, canonical, sha256: `sha256:${sha256Hex(canonical)}` };
 }
 
+/**
+ * What confidenceOf weighs: the run's status, the confidence of each piece of data used, the
+ * number of warnings, and whether the pack was fresh.
+ */
 export interface ConfidenceFactors {
   status: 'SUCCESS' | 'PARTIAL' | 'FAILED';
   /** Confidence of each piece of data used (0..1), from provenance. */

@@ -1,6 +1,7 @@
 import type * as SentrySdk from '@sentry/node';
 import { hashIdentifier } from './redaction';
 
+/** The ids an error report is tagged with; the user and tenant ids leave the process only as hashes. */
 export interface ErrorIds {
   requestId: string;
   traceId: string;
@@ -38,6 +39,10 @@ export function scrubValue<T>(value: T, rawIds: readonly string[]): T {
 // The ids to scrub travel with the error object to beforeSend, without being sent themselves.
 const rawIdsOf = new WeakMap<object, string[]>();
 
+/**
+ * Where unexpected errors are reported (Sentry when configured), scrubbed of credentials and raw
+ * ids; flushed at shutdown.
+ */
 export interface ErrorReporting {
   capture(error: unknown, ids: ErrorIds): void;
   flush(timeoutMs?: number): Promise<void>;

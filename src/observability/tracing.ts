@@ -4,10 +4,15 @@ import { W3CTraceContextPropagator } from '@opentelemetry/core';
 
 const w3c = new W3CTraceContextPropagator();
 
+/**
+ * The tracer every freshgate span is started from; its spans are recorded only when instrument.ts
+ * registered the OpenTelemetry SDK at start.
+ */
 export function tracer(): Tracer {
   return trace.getTracer('freshgate');
 }
 
+/** The trace a request's spans and logs belong to. */
 export interface RequestTrace {
   /** Parent context for the request's spans. */
   otelContext: Context;

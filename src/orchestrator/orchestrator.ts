@@ -9,15 +9,22 @@ import type { InputIssue } from '../shared/errors';
 import { ROOT_CONTEXT, SpanStatusCode, trace as otelTrace, type Context as OtelContext } from '@opentelemetry/api';
 import { tracer } from '../observability/tracing';
 
+/** Where a step of a run stands: RUNNING, then SUCCESS, FAILED, or SKIPPED when a step it depends on did not succeed. */
 export type StepStatus = 'RUNNING' | 'SUCCESS' | 'FAILED' | 'SKIPPED';
+/** Outcome of a whole run: SUCCESS when every step succeeded, FAILED when a required step failed, PARTIAL otherwise. */
 export type OrchestrationStatus = 'SUCCESS' | 'PARTIAL' | 'FAILED';
 
+/** Why a step did not succeed: a code of the execution error catalogue, a message, and whether retrying may help. */
 export interface StepError {
   code: string;
   message: string;
   retryable: boolean;
 }
 
+/**
+ * What happened to one step of a run (agent, status, attempts, timing, warnings, error);
+ * executions store these as their step traces.
+ */
 export interface StepTrace {
   stepId: string;
   capability: string;
@@ -32,6 +39,10 @@ export interface StepTrace {
   error: StepError | null;
 }
 
+/**
+ * Progress of a run, reported whenever a step changes status: which step, its status, and how many
+ * of the steps have settled.
+ */
 export interface StepEvent {
   stepId: string;
   status: StepStatus;
@@ -39,6 +50,10 @@ export interface StepEvent {
   total: number;
 }
 
+/**
+ * What a run produced: its status, the output built from the pattern's output template, every
+ * step's trace, the errors, and the provenance and warnings the steps returned.
+ */
 export interface OrchestrationResult {
   status: OrchestrationStatus;
   output: Record<string, unknown>;
@@ -48,11 +63,13 @@ export interface OrchestrationResult {
   warnings: string[];
 }
 
+/** How many steps of a run may run at once, and the time limit of a step whose pattern sets none. */
 export interface OrchestratorOptions {
   maxConcurrency: number;
   defaultStepTimeoutMs: number;
 }
 
+/** Four steps at a time, ten seconds for a step without its own limit. */
 export const DEFAULT_ORCHESTRATOR_OPTIONS: OrchestratorOptions = { maxConcurrency: 4, defaultStepTimeoutMs: 10_000 };
 
 /**

@@ -8,6 +8,10 @@ import { compilePattern, PatternDefinitionError, type CompiledPattern, type Patt
 /** The pattern library shipped with freshgate (config.patternsDir defaults to it). */
 export const PATTERNS_DIR = path.join(projectRoot(), 'patterns');
 
+/**
+ * A pattern file that cannot be loaded (not JSON, an invalid definition, an id and version defined
+ * twice), named by its path.
+ */
 export class PatternLoadError extends Error {}
 
 /** Reads and compiles every patterns/*.json; the first bad file stops start-up, named. */

@@ -6,6 +6,10 @@ import { contentHash } from '../shared/canonical-json';
 import { planSteps, PlanError, type Plan } from './plan';
 import { templateReferences, TemplateError } from './templates';
 
+/**
+ * One step of a pattern: the capability it calls with templated arguments, and whether it may fail
+ * without failing the run, its time limit and its retries.
+ */
 export interface PatternStepDefinition {
   id: string;
   capability: string;
@@ -30,6 +34,10 @@ export interface PatternDefinition {
   output: Record<string, unknown>;
 }
 
+/**
+ * A pattern ready to run: its checked definition, content hash, step plan and the compiled
+ * validators of its inputs and output.
+ */
 export interface CompiledPattern {
   definition: PatternDefinition;
   /** sha256 of the canonical JSON of the definition; also the pattern's etag. */
@@ -39,6 +47,7 @@ export interface CompiledPattern {
   validateOutput: ValidateFunction;
 }
 
+/** A pattern definition that cannot run; the message says what is wrong and where. */
 export class PatternDefinitionError extends Error {}
 
 const definitionSchema = {

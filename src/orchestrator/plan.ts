@@ -1,10 +1,12 @@
 import { templateReferences } from './templates';
 
+/** What planning needs of a step: its id, and the arguments whose templates show what it reads. */
 export interface PlannableStep {
   id: string;
   args: unknown;
 }
 
+/** The order a pattern's steps can run in, and what each one waits for. */
 export interface Plan {
   /** Steps in a topological order (ties keep the order of the definition). */
   order: string[];
@@ -12,6 +14,7 @@ export interface Plan {
   dependsOn: Record<string, string[]>;
 }
 
+/** A step graph that cannot run: a step id used twice, a reference to a missing step or to the step itself, or a cycle. */
 export class PlanError extends Error {}
 
 /**

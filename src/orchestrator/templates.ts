@@ -8,8 +8,10 @@ const TEMPLATE = /\{\{\s*([^{}]+?)\s*\}\}/g;
 const WHOLE = /^\{\{\s*([^{}]+?)\s*\}\}$/;
 const PATH = /^(inputs|state|ctx)(\.[A-Za-z_$][\w$-]*|\[\d+\])*$/;
 
+/** Where a template may read from: the execution's inputs, the data of earlier steps, or the request context. */
 export type TemplateRoot = 'inputs' | 'state' | 'ctx';
 
+/** One path a template reads, parsed. */
 export interface TemplateReference {
   root: TemplateRoot;
   /** Segments after the root: for state, the first is the step id. */
@@ -18,8 +20,10 @@ export interface TemplateReference {
   text: string;
 }
 
+/** A template that is not a path under one of the three roots. */
 export class TemplateError extends Error {}
 
+/** The values templates are resolved against, one per root. */
 export type Scope = Record<TemplateRoot, unknown>;
 
 function parsePath(text: string): TemplateReference {
@@ -43,6 +47,10 @@ export function templateReferences(value: unknown): TemplateReference[] {
   return found;
 }
 
+/**
+ * Replaces every template in a JSON value with what it refers to in the scope; an object member
+ * whose template finds nothing is left out.
+ */
 export function resolveTemplates(value: unknown, scope: Scope): unknown {
   if (typeof value === 'string') return resolveString(value, scope);
   if (Array.isArray(value)) return value.map((item) => resolveTemplates(item, scope));

@@ -14,6 +14,10 @@ export interface Caller {
   address: string | undefined;
 }
 
+/**
+ * The rate limit on GraphQL operations: each operation is counted against the caller's budgets,
+ * and refused when one is spent.
+ */
 export interface RequestLimiter {
   /** Where the counters live: the shared database table, this process, or nowhere (all limits 0). */
   readonly store: 'postgres' | 'memory' | 'off';

@@ -1,8 +1,10 @@
 /** Which budget a request was counted against. */
 export type LimitScope = 'user' | 'tenant' | 'ip';
 
+/** The limiter's answer to a request: allowed, or refused with the budget that refused it and how long to wait. */
 export type Verdict = { allowed: true } | { allowed: false; scope: LimitScope; retryAfterSeconds: number };
 
+/** The one allowed verdict, shared, and frozen so that no caller can change it. */
 export const ALLOWED: Verdict = Object.freeze({ allowed: true });
 
 /** What one budget said: within it, over it (with the time until its window resets), or no answer. */

@@ -6,6 +6,7 @@ import { renderExport, type ExportFormat, type RenderedExport } from './export-f
 import type { RightsRegistrySource } from './rights-registry-source';
 import { sourcesLacking, watermarkRequired } from './rights-check';
 
+/** An execution rendered for export, with the attributions of the sources its result used. */
 export interface ExportedExecution extends RenderedExport {
   attributions: ExecutionRecord['attributions'];
 }

@@ -3,7 +3,7 @@
  * carry the execution's attributions and, when requested, a watermark in the format's own way.
  *
  * Pure: no I/O, no clock, no randomness — the watermark's timestamp and request id come in. The same
- * input always gives the same bytes (object keys are sorted, lines end in "\n", every document ends
+ * input always gives the same bytes (object keys are sorted, lines end in `"\n"`, every document ends
  * with a newline).
  *
  * ## Spreadsheet formulas
@@ -39,10 +39,13 @@ import { stringify } from 'csv-stringify/sync';
 import { flattenJson, normalizeJson, oneLine, scalarAsJson, type FlatLeaf, type JsonValue } from './export/flatten';
 import { neutraliseFormula } from './export/formula-guard';
 
+/** The document formats an execution can be exported in. */
 export type ExportFormat = 'JSON' | 'CSV' | 'TEXT';
 
+/** Every export format, for checking a requested one. */
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['JSON', 'CSV', 'TEXT'];
 
+/** The media type each export format is served with. */
 export const EXPORT_CONTENT_TYPES: Readonly<Record<ExportFormat, string>> = {
   JSON: 'application/json',
   CSV: 'text/csv',
@@ -55,6 +58,7 @@ export const WATERMARK_DIGEST_LENGTH = 16;
 /** Header row of the CSV format. */
 export const CSV_HEADER = ['path', 'value'] as const;
 
+/** An attribution an export carries: the source, the text its rights require (if any), and the as-of date of its data. */
 export interface ExportAttribution {
   source: string;
   text: string | null;
@@ -62,6 +66,7 @@ export interface ExportAttribution {
   asOf: string;
 }
 
+/** Who exported when, written into an export whose sources require it, with the digest that ties it to the content. */
 export interface Watermark {
   userId: string;
   requestId: string;
@@ -83,6 +88,10 @@ export interface ExecutionSummary {
   resultSha256: string | null;
 }
 
+/**
+ * Everything an export is rendered from; the caller supplies the watermark's user, request id and
+ * time, so rendering stays pure.
+ */
 export interface ExportDocumentInput {
   format: ExportFormat;
   /** Only the fields listed in ExecutionSummary are exported; anything else on the object is ignored. */
@@ -95,6 +104,7 @@ export interface ExportDocumentInput {
   watermark: Omit<Watermark, 'digest'> | null;
 }
 
+/** An export document: its text, media type, and the watermark written into it, if any. */
 export interface RenderedExport {
   format: ExportFormat;
   contentType: string;
@@ -102,6 +112,7 @@ export interface RenderedExport {
   watermark: Watermark | null;
 }
 
+/** Whether a value, whatever its static type, is one of the export formats: rendering and verification check before trusting it. */
 export function isExportFormat(value: unknown): value is ExportFormat {
   return typeof value === 'string' && (EXPORT_FORMATS as readonly string[]).includes(value);
 }
@@ -111,6 +122,10 @@ export function exportDigest(body: string): string {
   return createHash('sha256').update(body, 'utf8').digest('hex').slice(0, WATERMARK_DIGEST_LENGTH);
 }
 
+/**
+ * Renders an execution as a JSON, CSV or TEXT document, watermarked when asked; the same input
+ * always gives the same bytes (the module comment describes the layout and the digest).
+ */
 export function renderExport(input: ExportDocumentInput): RenderedExport {
   if (!isExportFormat(input.format)) throw new TypeError(`unknown export format: ${String(input.format)}`);
   const doc = prepare(input);

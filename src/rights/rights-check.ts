@@ -7,6 +7,7 @@ export function sourcesLacking(registry: RightsRegistry, sources: readonly strin
   return [...new Set(sources)].filter((source) => !registry.rightsOf(source)[right]).sort();
 }
 
+/** Whether any of the sources requires its exports to carry a watermark. */
 export function watermarkRequired(registry: RightsRegistry, sources: readonly string[]): boolean {
   return sources.some((source) => registry.rightsOf(source).watermarkRequired);
 }

@@ -2,6 +2,10 @@ import { readFileSync } from 'node:fs';
 import Ajv from 'ajv';
 import { sha256Hex } from '../shared/canonical-json';
 
+/**
+ * What the registry allows for one data source: viewing, exporting, the attribution it requires,
+ * and whether exports carry a watermark.
+ */
 export interface SourceRights {
   name: string;
   canView: boolean;
@@ -11,6 +15,10 @@ export interface SourceRights {
   watermarkRequired: boolean;
 }
 
+/**
+ * The rights registry in force: every listed source's rights in one environment, with the version
+ * and hash of the file they came from.
+ */
 export interface RightsRegistry {
   version: string;
   sha256: string;
@@ -67,6 +75,7 @@ const registrySchema = {
   additionalProperties: false,
 };
 
+/** A registry file that cannot be read or is invalid; the server does not start on it. */
 export class RightsRegistryError extends Error {}
 
 /** Reads and validates the registry file; a bad file stops the server with the reason. */

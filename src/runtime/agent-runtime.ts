@@ -15,6 +15,7 @@ import { CapabilityError, type Agent, type ArgumentIssue, type CapabilityFn, typ
 import { ROOT_CONTEXT, SpanStatusCode, type Context as OtelContext } from '@opentelemetry/api';
 import { tracer } from '../observability/tracing';
 
+/** Settings of the runtime's circuit breakers. */
 export interface RuntimeOptions {
   /** Consecutive failures that open an agent's circuit. */
   failureThreshold: number;
@@ -22,6 +23,7 @@ export interface RuntimeOptions {
   halfOpenAfterMs: number;
 }
 
+/** Open after five consecutive dependency failures; let a probe through after thirty seconds. */
 export const DEFAULT_RUNTIME_OPTIONS: RuntimeOptions = { failureThreshold: 5, halfOpenAfterMs: 30_000 };
 
 /** Tenants whose breakers are remembered per agent; the least recently used is forgotten (closed). */
@@ -37,6 +39,7 @@ export function isDependencyFailure(error: unknown): boolean {
   return !(error instanceof CapabilityError) || error.retryable;
 }
 
+/** A circuit breaker's state as it is reported; cockatiel's isolated state counts as OPEN. */
 export type BreakerState = 'CLOSED' | 'OPEN' | 'HALF_OPEN';
 
 const STATE_NAMES: Record<CircuitState, BreakerState> = {
@@ -46,6 +49,7 @@ const STATE_NAMES: Record<CircuitState, BreakerState> = {
   [CircuitState.Isolated]: 'OPEN',
 };
 
+/** A capability's result, with the agent that produced it. */
 export interface Invocation {
   agent: string;
   result: CapabilityResult;

@@ -28,6 +28,7 @@ export interface RequestCtx {
   readonly requestId: string;
 }
 
+/** Where data behind a result came from, and how far to trust it: attributions and confidence are derived from these. */
 export interface Provenance {
   /** A data source of the rights registry (FMP, NewsAPI, Internal, …). */
   source: string;
@@ -37,6 +38,7 @@ export interface Provenance {
   confidence: number;
 }
 
+/** What a capability returns: its data, the provenance of what it used, and any warnings. */
 export interface CapabilityResult<T = unknown> {
   data: T;
   provenance: Provenance[];
@@ -44,6 +46,7 @@ export interface CapabilityResult<T = unknown> {
   warnings?: string[];
 }
 
+/** What a capability is called with: the execution's frozen context, its resolved arguments, and an abort signal. */
 export interface CapabilityCall {
   ctx: RequestCtx;
   args: Record<string, unknown>;
@@ -51,6 +54,10 @@ export interface CapabilityCall {
   signal: AbortSignal;
 }
 
+/**
+ * A capability: an async function of the call, optionally with an argument check that runs before
+ * the execution is accepted.
+ */
 export type CapabilityFn = ((call: CapabilityCall) => Promise<CapabilityResult>) & {
   /**
    * What a capability can tell from its arguments alone, before it runs: the arguments that
@@ -66,6 +73,10 @@ export interface ArgumentIssue {
   message: string;
 }
 
+/**
+ * A named group of capabilities; the runtime routes each capability to its agent, and one circuit
+ * breaker guards an agent's calls.
+ */
 export interface Agent {
   name: string;
   capabilities: Record<string, CapabilityFn>;

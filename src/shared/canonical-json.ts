@@ -13,6 +13,7 @@ export function canonicalJson(value: unknown): string {
   return canonicalize(value);
 }
 
+/** SHA-256 of a string's UTF-8 bytes, as lower-case hex. */
 export function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }

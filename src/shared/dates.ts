@@ -1,4 +1,4 @@
-/** Calendar dates travel as 'YYYY-MM-DD' strings; Prisma's @db.Date columns as UTC midnights. */
+/** Calendar dates travel as 'YYYY-MM-DD' strings; Prisma's `@db.Date` columns as UTC midnights. */
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /**
@@ -8,6 +8,7 @@ const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
  */
 export const ACCEPTED_YEARS = { first: 1900, last: 9999 } as const;
 
+/** Whether a date input may name this year (ACCEPTED_YEARS). */
 export function isAcceptedYear(year: number): boolean {
   return year >= ACCEPTED_YEARS.first && year <= ACCEPTED_YEARS.last;
 }
@@ -26,10 +27,12 @@ export function isIsoDate(value: string): boolean {
   return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
 }
 
+/** The UTC midnight a 'YYYY-MM-DD' date is stored as, in a `@db.Date` column. */
 export function toDbDate(isoDate: string): Date {
   return new Date(`${isoDate}T00:00:00Z`);
 }
 
+/** The 'YYYY-MM-DD' calendar date of a stored date: its UTC day. */
 export function fromDbDate(date: Date): string {
   return date.toISOString().slice(0, 10);
 }

@@ -6,6 +6,10 @@
  * that is not declared.
  */
 
+/**
+ * How one error code of the API behaves: when a client gets it, its HTTP status, whether a retry
+ * may help, and the extensions it carries.
+ */
 export interface ErrorEntry {
   /** When a client gets it, in one line. */
   when: string;
@@ -31,6 +35,10 @@ export interface ErrorEntry {
 
 const RETRYABLE_FLAG = 'always `true`: the same request may succeed if sent again';
 
+/**
+ * The API's error codes, each with its entry: what the edges translate AppErrors by, and what
+ * docs/errors.md is generated from.
+ */
 export const ERROR_CATALOGUE = {
   UNAUTHENTICATED: {
     when: 'No credential where one is needed, or a bad one (malformed, expired, wrong signature, unknown user), the router secret or the ops token missing; a WebSocket with a bad credential is closed with 4403',
@@ -195,12 +203,15 @@ export const ERROR_CATALOGUE = {
   },
 } as const satisfies Record<string, ErrorEntry>;
 
+/** A code the catalogue declares: the only codes an AppError may carry. */
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
 
+/** The declared behaviour of a code, for the edges that turn an AppError into a response. */
 export function catalogued(code: ErrorCode): ErrorEntry {
   return ERROR_CATALOGUE[code];
 }
 
+/** Whether a string that came from outside the type system is a declared error code. */
 export function isErrorCode(code: string): code is ErrorCode {
   return Object.hasOwn(ERROR_CATALOGUE, code);
 }
@@ -214,6 +225,10 @@ export function extensionsFor(code: ErrorCode, extensions: Readonly<Record<strin
   return { ...extensions, code, ...('retryable' in entry.extensions ? { retryable: entry.retryable } : {}) };
 }
 
+/**
+ * How one execution error code is described: when it occurs, whether running again may succeed,
+ * and which part of the server raises it.
+ */
 export interface ExecutionErrorEntry {
   when: string;
   /** Whether running the same request again may succeed (also stored on the error itself). */
@@ -261,4 +276,5 @@ export const EXECUTION_ERROR_CATALOGUE = {
   LEDGER_COMMIT_NOT_FOUND: { when: "The pinned ledger commit is not in the portfolio's ledger", retryable: false, raisedBy: 'capability' },
 } as const satisfies Record<string, ExecutionErrorEntry>;
 
+/** A code an execution's errors and step traces may carry. */
 export type ExecutionErrorCode = keyof typeof EXECUTION_ERROR_CATALOGUE;

@@ -17,11 +17,13 @@ export class AppError extends Error {
   }
 }
 
+/** One problem with a caller's input: where it is (the input's path) and what is wrong. */
 export interface InputIssue {
   path: string;
   message: string;
 }
 
+/** A BAD_USER_INPUT error that reports each problem at the input it concerns. */
 export function badInput(message: string, issues: InputIssue[]): AppError {
   return new AppError('BAD_USER_INPUT', message, { issues, path: issues.map((i) => i.path) });
 }
@@ -32,8 +34,13 @@ export function badInput(message: string, issues: InputIssue[]): AppError {
  * edges give it its status (401) or close code (4403) from the catalogue.
  */
 export const unauthenticated = (message = 'A valid bearer token is required') => new AppError('UNAUTHENTICATED', message);
+/** The caller is known, but its roles or tenant do not allow what it asked for. */
 export const forbidden = (message = 'Not allowed') => new AppError('FORBIDDEN', message);
 
+/**
+ * A SERVICE_UNAVAILABLE error: the server cannot answer now (shutting down, the database away),
+ * and the same request may succeed later.
+ */
 export function serviceUnavailable(message: string, extensions: Record<string, unknown> = {}): AppError {
   return new AppError('SERVICE_UNAVAILABLE', message, extensions);
 }
@@ -48,6 +55,7 @@ export interface ErrorBody {
   errors: [{ message: string; extensions: Record<string, unknown> }];
 }
 
+/** The response body of an error raised outside GraphQL execution, with the extensions the catalogue gives its code. */
 export function errorBody(error: AppError): ErrorBody {
   return { errors: [{ message: error.message, extensions: extensionsFor(error.code, error.extensions) }] };
 }

@@ -1,13 +1,17 @@
 import { badInput } from './errors';
 
+/** Page size of a connection when the client does not set `first`. */
 export const DEFAULT_PAGE_SIZE = 20;
+/** The largest `first` a connection accepts. */
 export const MAX_PAGE_SIZE = 100;
 
+/** A connection's paging arguments as the client sent them: how many items, and the cursor to continue after. */
 export interface PageRequest {
   first?: number | null;
   after?: string | null;
 }
 
+/** One page of a connection: each item with its cursor, and whether more follow. */
 export interface Page<T> {
   items: { cursor: string; node: T }[];
   hasNextPage: boolean;
@@ -27,6 +31,10 @@ export function encodeCursor(key: readonly (string | number)[]): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
+/**
+ * The sort key a cursor carries, checked to have the expected number of parts; a cursor this
+ * server did not issue is BAD_USER_INPUT.
+ */
 export function decodeCursor(cursor: string, arity: number): (string | number)[] {
   try {
     const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));

@@ -11,6 +11,10 @@ import type { AgentDeps } from '../agent-deps';
 import { FxConverter } from './fx';
 import { ledgerEntries } from './ledger-entries';
 
+/**
+ * One day of a valuation series: the portfolio's value in that day's pack and the external flows
+ * traded since the previous point.
+ */
 export interface ValuationPoint {
   date: string;
   packId: string;
@@ -21,6 +25,10 @@ export interface ValuationPoint {
   outflow: number;
 }
 
+/**
+ * The portfolio's daily valuations over a period, in one currency: what the return, risk and chart
+ * capabilities take as their `series` argument.
+ */
 export interface ValuationSeries {
   start: string;
   end: string;

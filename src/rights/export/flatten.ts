@@ -3,7 +3,9 @@
  * single-line sanitising. No I/O, no clock.
  */
 
+/** A JSON value that is not a container: what one row of a flattened export holds. */
 export type JsonScalar = string | number | boolean | null;
+/** Any JSON value: what a result is normalised to before it is flattened. */
 export type JsonValue = JsonScalar | JsonValue[] | { [key: string]: JsonValue };
 
 /** One leaf of a flattened value: a scalar, or an empty object/array (so nothing is lost). */
@@ -113,7 +115,7 @@ function indexPath(parent: string, index: number): string {
 
 /**
  * A string as a JSON string literal that is guaranteed to be one line of plain text: on top of
- * JSON's escapes, DEL, the C1 controls and U+2028/U+2029 are escaped as \uXXXX too.
+ * JSON's escapes, DEL, the C1 controls and U+2028/U+2029 are escaped as `\uXXXX` too.
  */
 export function quoteString(text: string): string {
   return JSON.stringify(text).replace(EXTRA_ESCAPES, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);

@@ -17,6 +17,7 @@ const NEEDS_GUARD = new RegExp(`^'*${TRIGGER}`);
 /** A string cell this module has guarded: strip one leading `'` to get the original text back. */
 export const FORMULA_GUARDED = new RegExp(`^'+${TRIGGER}`);
 
+/** Prefixes a string with `'` when a spreadsheet would run it as a formula; any other string comes back unchanged. */
 export function neutraliseFormula(text: string): string {
   return NEEDS_GUARD.test(text) ? `'${text}` : text;
 }
