@@ -22,14 +22,15 @@ import { guardArguments } from './argument-guard';
 // Federation 2.7: @link-based, and new enough (≥ 2.4) for a router to carry subgraph subscriptions.
 const FEDERATION_LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable"])';
 
+/** What buildFreshgateSchema gives the HTTP and WebSocket servers to execute. */
 export interface FreshgateSchema {
   /** The executable schema: federation entities, resolvers and the shield applied. */
   schema: GraphQLSchema;
 }
 
 /**
- * type-graphql builds the types and resolvers; its SDL (with @key directives) plus the
- * federation @link becomes a subgraph schema — the approach of type-graphql's own
+ * type-graphql builds the types and resolvers; its SDL (with `@key` directives) plus the
+ * federation `@link` becomes a subgraph schema — the approach of type-graphql's own
  * apollo-federation-2 example, since printSubgraphSchema fails on a raw type-graphql schema.
  */
 export async function buildFreshgateSchema(options: { shieldDebug?: boolean } = {}): Promise<FreshgateSchema> {

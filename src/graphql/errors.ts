@@ -6,12 +6,14 @@ import { catalogued, extensionsFor } from '../shared/error-catalogue';
 import { AppError, errorBody, internalServerError, serviceUnavailable } from '../shared/errors';
 import type { GraphQLContext } from './context';
 
+/** The ids an error is reported under; a GraphQLContext carries them all, so a resolver passes its context. */
 export interface ErrorIdentity {
   requestId: string;
   traceId: string;
   viewer?: { userId: string; tenantId: string };
 }
 
+/** Receives every error no one expected (not an AppError, not a database outage) with the request's ids. */
 export interface ErrorReporter {
   (error: unknown, ids: ErrorIdentity): void;
 }
@@ -26,12 +28,13 @@ export function setErrorReporter(reporter: ErrorReporter): void {
 /**
  * Our own GraphQLErrors, Apollo's and graphql-js's request errors (parse, validation, variable
  * coercion) all carry a code. One without a code comes from a library that did not expect to
- * talk to a client (graphql-js wrapping a thrown Error, @apollo/subgraph's own checks).
+ * talk to a client (graphql-js wrapping a thrown Error, `@apollo/subgraph`'s own checks).
  */
 export function isCoded(error: GraphQLError): boolean {
   return typeof error.extensions.code === 'string';
 }
 
+/** How an error relates to its request: whether it refuses the whole request, and where it stands in the document. */
 export interface Translation {
   /**
    * The error refuses the request as a whole (HTTP context creation, a request-level check): it
@@ -83,7 +86,7 @@ export function toGraphQLError(error: unknown, ids: ErrorIdentity, translation: 
   return graphQLErrorOf(internalServerError(ids.traceId), translation);
 }
 
-/** Applied to every resolver class with @UseMiddleware. */
+/** Applied to every resolver class with `@UseMiddleware`. */
 export const ErrorBoundary: MiddlewareFn<GraphQLContext> = async ({ context }, next) => {
   try {
     return await next();
@@ -169,6 +172,7 @@ export function withoutSuggestions(formatted: GraphQLFormattedError): GraphQLFor
   return formatted.message.includes('Did you mean') ? { ...formatted, message: stripSuggestions(formatted.message) } : formatted;
 }
 
+/** The same, on a bare message: for validation and variable errors translated before they are formatted. */
 export function stripSuggestions(message: string): string {
   return message.replace(SUGGESTION, '');
 }

@@ -45,6 +45,7 @@ function reportOn(context: ValidationContext | null, error: GraphQLError): void 
   context?.reportError(error);
 }
 
+/** A ws operation's document once it passed parse and validation, or the errors that refuse it. */
 export type CheckedOperation = { document: DocumentNode } | { errors: GraphQLError[] };
 
 /** Distinct documents remembered; like Apollo's document store, it bounds memory, not traffic. */

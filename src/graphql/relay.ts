@@ -1,6 +1,7 @@
 import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import type { Page } from '../shared/pagination';
 
+/** Where a page of a connection stands, and the cursor to ask for the next one. */
 @ObjectType({ description: 'Relay page information (forward pagination).' })
 export class PageInfo {
   @Field(() => Boolean)
@@ -16,6 +17,7 @@ export class PageInfo {
   endCursor!: string | null;
 }
 
+/** The arguments of every forward-paged connection field that takes no filter. */
 @ArgsType()
 export class ConnectionArgs {
   @Field(() => Int, { nullable: true, description: 'Page size, 0–100 (default 20).' })
@@ -25,6 +27,7 @@ export class ConnectionArgs {
   after?: string;
 }
 
+/** What a connection field's resolver returns: the page's edges and where the page stands. */
 export interface Connection<T> {
   edges: { cursor: string; node: T }[];
   pageInfo: PageInfo;
@@ -53,6 +56,7 @@ export function connectionTypes<T extends object>(node: ClassType<T>, name: stri
   return ConnectionType;
 }
 
+/** A repository's page as a Relay connection: its edges as they are, and the page info derived from them. */
 export function toConnection<T>(page: Page<T>): Connection<T> {
   const edges = page.items;
   return {

@@ -41,5 +41,7 @@ function withAcceptedYears(scalar: GraphQLScalarType, form: string): GraphQLScal
  * scalar gets strings, which graphql-scalars passes through after validating them.
  */
 export const DateScalar = withAcceptedYears(DateResolver, 'a date YYYY-MM-DD');
+/** Instants (creation, finish and update times), with the same limit on years as DateScalar. */
 export const DateTimeScalar = withAcceptedYears(DateTimeResolver, 'an RFC 3339 date-time such as 2026-01-31T16:00:00Z');
+/** Any JSON value, unchecked here: the use-case that takes it validates it (pattern inputs against their schema). */
 export const JSONScalar = JSONResolver;

@@ -21,6 +21,7 @@ export interface SubscriptionDelivery {
   send(frame: string): void;
 }
 
+/** The context of an operation the ws server accepted: where its messages go. Without a delivery, a subscription runs unshared. */
 export type DeliveringContext = GraphQLContext & { delivery?: SubscriptionDelivery };
 
 /**

@@ -13,10 +13,12 @@ const notAllowed = (what: string) => graphQLErrorOf(forbidden(`Not allowed: ${wh
 
 // Cheap checks on the context: no caching, so a rule reused on many fields never answers
 // with another field's cached result.
+/** The rule of fields any signed-in caller may use; anyone else gets UNAUTHENTICATED. */
 export const isAuthenticated = rule({ cache: 'no_cache' })((_parent, _args, ctx: GraphQLContext) =>
   ctx.viewer ? true : notAuthenticated(),
 );
 
+/** The rule of fields only these roles may use: FORBIDDEN for a caller without one, UNAUTHENTICATED for no caller. */
 export function hasRole(...roles: Role[]) {
   return rule(`hasRole(${roles.join(',')})`, { cache: 'no_cache' })((_parent, _args, ctx: GraphQLContext) => {
     if (!ctx.viewer) return notAuthenticated();

@@ -5,6 +5,7 @@ import { refusal } from './refusals';
 /** Methods a known path may be asked about; Node's parser refuses names it does not know. */
 const PROBED_METHODS: HTTPMethods[] = ['GET', 'HEAD', 'POST', 'OPTIONS', 'PUT', 'PATCH', 'DELETE', 'TRACE', 'QUERY'];
 
+/** The answer to a path nothing serves, shared with refused WebSocket upgrades. */
 export const NOT_FOUND = refusal(new AppError('NOT_FOUND', 'Not found'));
 
 /**

@@ -23,6 +23,7 @@ import { subscriptionsOverWebSocketOnly } from './subscriptions-over-ws-only';
 /** One port, one path: HTTP POST/GET here, and graphql-ws on WebSocket upgrades of the same path. */
 export const GRAPHQL_PATH = '/graphql';
 
+/** What the HTTP route needs besides the app: the limiter and router gate it admits requests with, and what it shares with ws. */
 export interface GraphqlHttpOptions {
   limiter: RequestLimiter;
   gate: RouterGate;

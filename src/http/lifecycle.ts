@@ -21,6 +21,7 @@ export interface ServerParts {
   finally: (() => Promise<unknown>)[];
 }
 
+/** Closes the server; graceMs, when given, replaces the configured grace. */
 export type Close = (options?: { graceMs?: number }) => Promise<void>;
 
 /** The server's close: the first call runs the sequence, every later one waits for the same. */

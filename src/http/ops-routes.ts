@@ -9,6 +9,7 @@ import { refusal } from './refusals';
 import { bearerMatches } from './secrets';
 
 const READINESS_TIMEOUT_MS = 1_000;
+/** The pack health probe's path; the edge answers a plain GET of it before routing (edge.ts). */
 export const PACK_HEALTH_PATH = '/health/pack';
 
 const OPS_TOKEN_REQUIRED = refusal(unauthenticated('The ops token is required'));

@@ -13,6 +13,7 @@ export function refusal(error: AppError, status = catalogued(error.code).status 
   return { status, body: errorBody(error) };
 }
 
+/** The content type of every error body the edge writes itself. */
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 /**

@@ -6,6 +6,7 @@ import type { GraphQLContext } from '../graphql/context';
 import { requestTrace } from '../observability/tracing';
 import { requestIdFrom } from '../request-ids';
 
+/** The ids a request is logged and traced under, and the OpenTelemetry context its spans start from. */
 export interface RequestIdentity {
   requestId: string;
   traceId: string;
@@ -17,6 +18,7 @@ export function requestIdentity(headers: IncomingHttpHeaders = {}): RequestIdent
   return { requestId: requestIdFrom(headers['x-request-id']), ...requestTrace(headers) };
 }
 
+/** The GraphQL context of an admitted request: the same shape over HTTP and ws. */
 export function contextFor(app: App, viewer: Viewer | undefined, ids: RequestIdentity): GraphQLContext {
   return { viewer, requestId: ids.requestId, traceId: ids.traceId, otelContext: ids.otelContext, services: app.services };
 }

@@ -5,6 +5,7 @@ import type { Viewer } from '../auth/roles';
 import type { GraphQLContext } from '../graphql/context';
 import { hashIdentifier } from '../observability/redaction';
 
+/** What recordRequest logs and times about one request, whether Apollo ran it or the edge refused it. */
 export interface RequestLine {
   requestId: string | undefined;
   traceId: string | undefined;

@@ -9,6 +9,7 @@ export const ROUTER_HEADER = 'router-authorization';
 
 const THROUGH_THE_ROUTER = refusal(unauthenticated('Requests must come through the router'));
 
+/** The ROUTER_SECRET check, as a plain function for WebSocket upgrades and as a hook for the HTTP route. */
 export interface RouterGate {
   /** The refusal of a request that did not present the secret; undefined when it may pass. */
   refusal(headers: IncomingHttpHeaders): HttpRefusal | undefined;

@@ -15,6 +15,7 @@ import { serveWebSockets } from './websocket';
 
 export { GRAPHQL_PATH } from './graphql-http';
 
+/** What startServer answers: where the server listens, and how to close it. */
 export interface RunningServer {
   url: string;
   wsUrl: string;

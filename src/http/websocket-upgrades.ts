@@ -5,6 +5,7 @@ import type { WebSocket, WebSocketServer } from 'ws';
 import { NOT_FOUND } from './fallback-routes';
 import { JSON_CONTENT_TYPE, rawResponse, type HttpRefusal } from './refusals';
 
+/** The route upgrades are for, and what decides whether one is accepted. */
 export interface UpgradeRoute {
   /** The path whose GET route also serves WebSockets. */
   path: string;
@@ -21,7 +22,7 @@ export interface UpgradeRoute {
  * routing itself uses, so `/%67raphql` and `http://host/graphql` count, `/./graphql` does not), and
  * then it meets that route's admission rule. Nothing else is upgraded.
  *
- * Done here rather than through @fastify/websocket, which runs every upgrade through a full fastify
+ * Done here rather than through `@fastify/websocket`, which runs every upgrade through a full fastify
  * request and keeps its request, reply and response objects for the socket's lifetime: ~5 KB a
  * subscriber more, measured on the 5,000-subscriber fan-out.
  */

@@ -29,6 +29,7 @@ const WS_TOO_MANY_CONNECTIONS = 4429;
 /** The database is unreachable while a connection starts: the client should come back. */
 const WS_TRY_AGAIN_LATER = 1013;
 
+/** What serveWebSockets gives the server: figures for /metrics, attaching to the edge, and shutting down. */
 export interface GraphqlWebSockets {
   readonly stats: WsStats;
   /** Serves upgrades of the GraphQL route on the edge's server, once its routes are ready. */

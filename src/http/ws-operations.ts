@@ -10,6 +10,7 @@ import { AppError, type ErrorCode } from '../shared/errors';
 import { contextFor, requestIdentity } from './request-context';
 import type { Session, WsSessions } from './ws-sessions';
 
+/** What the ws path shares with HTTP: the rate limiter, the operation checks and the error formatter. */
 export interface WebSocketOptions {
   limiter: RequestLimiter;
   /** Parse and validation with Apollo's limits, which graphql-ws would otherwise do without. */
@@ -18,6 +19,7 @@ export interface WebSocketOptions {
   formatError(formatted: GraphQLFormattedError, error?: unknown): GraphQLFormattedError;
 }
 
+/** What startOperation needs: those, the app, and the sessions it counts subscriptions in. */
 export interface OperationDeps extends WebSocketOptions {
   app: App;
   sessions: WsSessions;

@@ -61,7 +61,7 @@ export class WsSessions {
     return n;
   }
 
-  /** Ends each running operation of the session with `next` {errors} and `complete`. */
+  /** Ends each running operation of the session with `next` `{errors}` and `complete`. */
   endOperations(session: Session, ending: AppError): void {
     const payload = JSON.stringify(errorBody(ending));
     for (const id of Object.keys(session.subscriptions)) {

@@ -11,6 +11,7 @@ export interface WsExtra {
   deliver(frame: string): void;
 }
 
+/** How serveGraphqlWs logs, keeps sockets alive, and bounds what a slow client may leave unread. */
 export interface WsTransportOptions {
   logger: Logger;
   /** Outgoing bytes a client may leave unread before it is disconnected as a slow consumer. */

@@ -5,6 +5,7 @@ import { toPattern } from '../patterns/pattern-mapping';
 import { Pattern } from '../patterns/pattern-types';
 import { DateTimeScalar, JSONScalar } from '../scalars';
 
+/** One entry of a tenant's credit account, as grantCredits answers it. */
 @ObjectType({ description: 'A change of a tenant credit balance; the balance after it is recorded with it.' })
 export class CreditTransaction {
   @Field(() => ID)
@@ -32,6 +33,7 @@ export class CreditTransaction {
   createdAt!: Date;
 }
 
+/** The pattern definition publishPattern takes, as one JSON value: the same document a patterns/*.json file holds. */
 @InputType()
 export class PublishPatternInput {
   @Field(() => JSONScalar, {
@@ -61,6 +63,7 @@ class PublishPatternArgs {
   ifMatch?: string | null;
 }
 
+/** The admin mutations: granting credits to the caller's tenant and publishing new pattern versions. */
 @Resolver()
 @UseMiddleware(ErrorBoundary)
 export class AccountingResolver {

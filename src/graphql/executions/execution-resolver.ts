@@ -23,6 +23,10 @@ import { ExecutePatternInput, ExecutionMetadata, ExecutionProgress, PatternExecu
 
 const notFound = (id: string) => new AppError('NOT_FOUND', `No execution ${id}`, { executionId: id });
 
+/**
+ * Running patterns and following their runs: executePattern, an execution by id, its progress stream, and the
+ * fields of an execution that are loaded on demand (its pattern, pattern version, metadata and steps).
+ */
 @Resolver(() => PatternExecution)
 @UseMiddleware(ErrorBoundary)
 export class ExecutionResolver {

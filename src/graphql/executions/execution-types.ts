@@ -1,6 +1,7 @@
 import { Directive, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DateScalar, DateTimeScalar, JSONScalar } from '../scalars';
 
+/** Where a run stands: RUNNING until it ends, then SUCCESS, PARTIAL (an optional step failed) or FAILED. */
 export enum ExecutionStatusEnum {
   RUNNING = 'RUNNING',
   SUCCESS = 'SUCCESS',
@@ -9,6 +10,7 @@ export enum ExecutionStatusEnum {
 }
 registerEnumType(ExecutionStatusEnum, { name: 'ExecutionStatus' });
 
+/** Whether executePattern waits for the run to finish before it answers. */
 export enum ExecutionModeEnum {
   SYNC = 'SYNC',
   ASYNC = 'ASYNC',
@@ -18,6 +20,7 @@ registerEnumType(ExecutionModeEnum, {
   description: 'SYNC answers with the finished execution; ASYNC answers at once with status RUNNING (follow executionProgress).',
 });
 
+/** What executePattern is asked to run: the pattern, its inputs, and optionally the pack and ledger commit to pin. */
 @InputType()
 export class ExecutePatternInput {
   @Field(() => ID)
@@ -45,6 +48,7 @@ export class ExecutePatternInput {
   mode!: ExecutionModeEnum;
 }
 
+/** The pack, ledger commit and pattern version a run used, with its timing and ids, so it can be reproduced and traced. */
 @ObjectType({ description: 'What an execution ran on: enough to reproduce it.' })
 export class ExecutionMetadata {
   @Field(() => ID)
@@ -81,6 +85,7 @@ export class ExecutionMetadata {
   packFresh!: boolean;
 }
 
+/** How one step of a run went: its capability and agent, its outcome, attempts, timing and error if any. */
 @ObjectType('StepTrace')
 export class StepTraceType {
   @Field(() => String)
@@ -114,6 +119,7 @@ export class StepTraceType {
   errorMessage!: string | null;
 }
 
+/** The attribution of one data source a result used, as its rights require it to be shown. */
 @ObjectType({ description: 'A data source the result used, with the attribution its rights require.' })
 export class Attribution {
   @Field(() => String)
@@ -129,6 +135,7 @@ export class Attribution {
   asOf!: string;
 }
 
+/** A failure in a run, by step when one step caused it, and whether running again may succeed. */
 @ObjectType()
 export class ExecutionError {
   @Field(() => String, { nullable: true })
@@ -152,6 +159,7 @@ export class ExecutionError {
  */
 const REFUSED = 'Null only when a router reached, through another subgraph, a run the caller may not see.';
 
+/** A run of a pattern as the API shows it, and a federation entity by id, so other subgraphs can refer to a run. */
 @Directive('@key(fields: "id")')
 @ObjectType({ description: 'One run of a pattern: its result, what it ran on, and how each step went.' })
 export class PatternExecution {
@@ -196,6 +204,7 @@ export class PatternExecution {
   createdAt!: Date;
 }
 
+/** One event of the executionProgress subscription: how far a run has got, step by step, until its final event. */
 @ObjectType({ description: 'A step started or finished; the final event carries the execution status.' })
 export class ExecutionProgress {
   @Field(() => ID)

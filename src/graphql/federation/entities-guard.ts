@@ -10,7 +10,7 @@ type Resolver = GraphQLFieldResolver<unknown, GraphQLContext, { representations?
 const requestedSoFar = new WeakMap<GraphQLContext, number>();
 
 /**
- * Wraps @apollo/subgraph's `_entities` resolver. The representations are checked and capped
+ * Wraps `@apollo/subgraph`'s `_entities` resolver. The representations are checked and capped
  * (per request, all aliased calls together) before it runs, so a malformed or oversized call
  * looks nothing up. Whatever fails inside
  * reference resolution, the whole call or one entity, leaves translated like every resolver

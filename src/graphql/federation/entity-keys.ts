@@ -1,6 +1,6 @@
 import { getNamedType, isScalarType, isUnionType, Kind, parse, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 
-/** For each entity type, the fields of its @key: what a representation of it must carry. */
+/** For each entity type, the fields of its `@key`: what a representation of it must carry. */
 export type EntityKeys = ReadonlyMap<string, readonly string[]>;
 
 /** Key fields a representation may carry as JSON strings (routers send ID keys as strings). */
@@ -8,8 +8,8 @@ const STRING_KEY_SCALARS = new Set(['ID', 'String']);
 
 /**
  * Reads the entity types and their keys from the subgraph schema itself, so the check of
- * representations can never disagree with the @key directives clients compose against. A key
- * this check cannot validate (several @keys, nested or non-string fields) stops the build: it
+ * representations can never disagree with the `@key` directives clients compose against. A key
+ * this check cannot validate (several `@key`s, nested or non-string fields) stops the build: it
  * would otherwise reach a repository unchecked.
  */
 export function entityKeysOf(schema: GraphQLSchema): EntityKeys {

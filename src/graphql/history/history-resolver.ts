@@ -17,6 +17,7 @@ export interface HistoryServices {
 
 type HistoryContext = GraphQLContext & { services: HistoryServices };
 
+/** The executions query: a tenant's run history, paged and filtered. */
 @Resolver()
 @UseMiddleware(ErrorBoundary)
 export class ExecutionHistoryResolver {
@@ -29,6 +30,7 @@ export class ExecutionHistoryResolver {
   }
 }
 
+/** The auditLog query: a tenant's audit entries for its admins, paged and filtered. */
 @Resolver()
 @UseMiddleware(ErrorBoundary)
 export class AuditLogResolver {

@@ -3,6 +3,7 @@ import { ExecutionStatusEnum, PatternExecution } from '../executions/execution-t
 import { connectionTypes } from '../relay';
 import { DateTimeScalar, JSONScalar } from '../scalars';
 
+/** Narrows the executions query by status, pattern, portfolio and creation time. */
 @InputType({ description: 'Every given condition must hold. from is inclusive, to exclusive (both on createdAt).' })
 export class ExecutionFilter {
   @Field(() => [ExecutionStatusEnum], { nullable: true, description: 'Any of these statuses; an empty list matches nothing.' })
@@ -34,8 +35,10 @@ export class ExecutionsArgs {
   after?: string | null;
 }
 
+/** The Relay connection of executions the executions query pages through. */
 export const PatternExecutionConnection = connectionTypes(PatternExecution, 'PatternExecution');
 
+/** An audit log entry as the auditLog query shows it: who did what to what, when, and with what outcome. */
 @ObjectType({ description: 'One entry of the append-only audit log.' })
 export class AuditEntry {
   @Field(() => ID)
@@ -69,6 +72,7 @@ export class AuditEntry {
   requestId!: string | null;
 }
 
+/** Narrows the auditLog query by action, actor, resource, result and time. */
 @InputType('AuditFilter', { description: 'Exact matches on the given fields. from is inclusive, to exclusive (both on occurredAt).' })
 export class AuditFilterType {
   @Field(() => String, { nullable: true })
@@ -103,4 +107,5 @@ export class AuditLogArgs {
   after?: string | null;
 }
 
+/** The Relay connection of audit entries the auditLog query pages through. */
 export const AuditEntryConnection = connectionTypes(AuditEntry, 'AuditEntry');

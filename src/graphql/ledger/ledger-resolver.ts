@@ -17,6 +17,7 @@ class AppendLedgerEntriesArgs {
   message?: string | null;
 }
 
+/** appendLedgerEntries: the one way a portfolio's ledger is written, as the signed-in caller. */
 @Resolver(() => LedgerCommit)
 @UseMiddleware(ErrorBoundary)
 export class LedgerResolver {

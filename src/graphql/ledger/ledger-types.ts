@@ -1,6 +1,7 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DateScalar, DateTimeScalar } from '../scalars';
 
+/** The kinds of ledger entry: trades, cash moving in or out, dividends and fees. */
 export enum LedgerEntryKindEnum {
   BUY = 'BUY',
   SELL = 'SELL',
@@ -16,6 +17,7 @@ registerEnumType(LedgerEntryKindEnum, {
     'Which way money moves; every amount is positive. BUY, WITHDRAWAL and FEE take cash out; SELL, DEPOSIT and DIVIDEND bring it in.',
 });
 
+/** One entry appendLedgerEntries records; which fields it needs depends on its kind. */
 @InputType('LedgerEntryInput', {
   description:
     'One ledger entry. BUY/SELL: symbol, quantity, price (amount = quantity × price, fees are separate FEE entries); DIVIDEND: symbol, amount; DEPOSIT/WITHDRAWAL/FEE: amount, no symbol.',
@@ -43,6 +45,7 @@ export class LedgerEntryInputType {
   amount?: number | null;
 }
 
+/** What appendLedgerEntries answers: the commit it added, whose hash a run can pin to reproduce a result. */
 @ObjectType({ description: "One append to a portfolio's ledger; its hash chains it to its parent." })
 export class LedgerCommit {
   @Field(() => String, { description: 'sha256 over the portfolio, parent hash, seq, message and entries.' })

@@ -51,6 +51,10 @@ function noPack(packId: string): AppError {
   return new AppError('NO_PRICING_PACK', `No pricing pack ${packId}`, { packId });
 }
 
+/**
+ * Pricing packs: reading them and their health, the pack writers' mutations that publish and settle them, the
+ * packHealthChanged stream, and the fields of a pack that are loaded on demand.
+ */
 @Resolver(() => PricingPack)
 @UseMiddleware(ErrorBoundary)
 export class PackResolver {

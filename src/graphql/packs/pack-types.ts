@@ -2,6 +2,7 @@ import { Directive, Field, Float, ID, InputType, ObjectType, registerEnumType } 
 import { DateScalar, DateTimeScalar } from '../scalars';
 import { connectionTypes } from '../relay';
 
+/** Where a pricing pack stands in its life, and so whether runs may use it. */
 export enum PackStatusEnum {
   WARMING = 'WARMING',
   FRESH = 'FRESH',
@@ -14,6 +15,7 @@ registerEnumType(PackStatusEnum, {
   description: 'reconciliation failed → ERROR; superseded → STALE; fresh → FRESH; otherwise WARMING.',
 });
 
+/** The packHealth query's and subscription's answer, and a pack's health field: whether runs can use the pack yet. */
 @ObjectType('PackHealth', { description: 'Whether a pricing pack can be used right now.' })
 export class PackHealthType {
   @Field(() => PackStatusEnum)
@@ -41,6 +43,7 @@ export class PackHealthType {
   estimatedReady!: Date | null;
 }
 
+/** The closing price of one symbol in a pack, and the data source it came from; an input and an output alike. */
 @InputType('PackPriceInput')
 @ObjectType()
 export class PackPrice {
@@ -57,6 +60,7 @@ export class PackPrice {
   source!: string;
 }
 
+/** One FX rate of a pack, and the data source it came from; an input and an output alike. */
 @InputType('FxRateInput')
 @ObjectType({ description: "An FX rate into the pack's base currency." })
 export class FxRate {
@@ -70,6 +74,10 @@ export class FxRate {
   source!: string;
 }
 
+/**
+ * A pricing pack as the API shows it, and a federation entity by id; its prices, FX rates, sources and health
+ * are resolved on demand.
+ */
 @Directive('@key(fields: "id")')
 @ObjectType({ description: 'A daily snapshot of prices and FX; immutable once fresh.' })
 export class PricingPack {
@@ -110,8 +118,10 @@ export class PricingPack {
   updatedAt!: Date;
 }
 
+/** The Relay connection of packs the pricingPacks query pages through. */
 export const PricingPackConnection = connectionTypes(PricingPack, 'PricingPack');
 
+/** What createPricingPack publishes: the prices and FX rates of one date under one policy. */
 @InputType()
 export class CreatePricingPackInput {
   @Field(() => DateScalar)

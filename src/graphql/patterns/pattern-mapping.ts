@@ -25,6 +25,7 @@ function stepsOf(pattern: CompiledPattern): PatternStep[] {
   }));
 }
 
+/** A compiled pattern as the API's Pattern: keyed by the pattern's id, showing this version's fields. */
 export function toPattern(pattern: CompiledPattern): Pattern {
   const { definition, sha256 } = pattern;
   return {
@@ -40,6 +41,7 @@ export function toPattern(pattern: CompiledPattern): Pattern {
   };
 }
 
+/** A compiled pattern as the API's PatternVersion: keyed by `<pattern>@<version>`, so it names this version only. */
 export function toPatternVersion(pattern: CompiledPattern): PatternVersion {
   const { definition, sha256 } = pattern;
   return {

@@ -4,6 +4,7 @@ import { ErrorBoundary } from '../errors';
 import { parsePatternVersionId, toPattern, toPatternVersion } from './pattern-mapping';
 import { Pattern, PatternVersion } from './pattern-types';
 
+/** The pattern catalogue queries: every pattern, one pattern, and one stored version of a pattern. */
 @Resolver(() => Pattern)
 @UseMiddleware(ErrorBoundary)
 export class PatternResolver {

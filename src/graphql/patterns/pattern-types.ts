@@ -1,6 +1,7 @@
 import { Directive, Field, Float, ID, ObjectType } from 'type-graphql';
 import { JSONScalar } from '../scalars';
 
+/** A step of a pattern as the API shows it, with the steps it depends on. */
 @ObjectType({ description: 'One step of a pattern version: a capability called with templated arguments.' })
 export class PatternStep {
   @Field(() => ID, { description: 'Unique across patterns and versions: `<pattern>@<version>#<step>` (what a normalising client cache keys it by).' })
@@ -22,6 +23,10 @@ export class PatternStep {
   args!: unknown;
 }
 
+/**
+ * A published version of a pattern, unchanged by later publications, and a federation entity by
+ * `<pattern>@<version>`: what an execution points to for what it ran.
+ */
 @Directive('@key(fields: "id")')
 @ObjectType({
   description:
@@ -59,6 +64,7 @@ export class PatternVersion {
   steps!: PatternStep[];
 }
 
+/** A pattern as the catalogue shows it now, and a federation entity by pattern id. */
 @Directive('@key(fields: "id")')
 @ObjectType({
   description:

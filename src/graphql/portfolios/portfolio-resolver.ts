@@ -15,6 +15,7 @@ import { ConnectionArgs, connectionTypes, toConnection } from '../relay';
  */
 const REFUSED = 'Null only when a router reached, through another subgraph, a portfolio the caller may not see.';
 
+/** A portfolio as the API shows it, and a federation entity by id that other subgraphs can refer to. */
 @Directive('@key(fields: "id")')
 @ObjectType({ description: "A portfolio of the caller's tenant." })
 export class Portfolio {
@@ -31,8 +32,10 @@ export class Portfolio {
   ledgerHead!: string;
 }
 
+/** The Relay connection of portfolios the portfolios query pages through. */
 export const PortfolioConnection = connectionTypes(Portfolio, 'Portfolio');
 
+/** The portfolio queries, each limited to the caller's tenant. */
 @Resolver(() => Portfolio)
 @UseMiddleware(ErrorBoundary)
 export class PortfolioResolver {

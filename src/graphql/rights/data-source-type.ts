@@ -1,5 +1,6 @@
 import { Field, ObjectType } from 'type-graphql';
 
+/** A data source's rights as the API shows them, for a pack's sources and the rights registry. */
 @ObjectType({ description: 'A data source and what the rights registry allows for it in this environment.' })
 export class DataSource {
   @Field(() => String)

@@ -3,6 +3,7 @@ import { actorOf, type GraphQLContext } from '../context';
 import { ErrorBoundary } from '../errors';
 import { ExecutionExport, ExportFormatEnum, RightsRegistryType } from './rights-types';
 
+/** Rights: the registry in force, and exportExecution, which only exports what every source allows. */
 @Resolver()
 @UseMiddleware(ErrorBoundary)
 export class RightsResolver {

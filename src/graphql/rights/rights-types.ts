@@ -2,6 +2,7 @@ import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { Attribution } from '../executions/execution-types';
 import { DataSource } from './data-source-type';
 
+/** The document formats exportExecution can write. */
 export enum ExportFormatEnum {
   JSON = 'JSON',
   CSV = 'CSV',
@@ -9,6 +10,7 @@ export enum ExportFormatEnum {
 }
 registerEnumType(ExportFormatEnum, { name: 'ExportFormat' });
 
+/** The rightsRegistry query's answer: which registry is in force here, and what it allows for each source. */
 @ObjectType('RightsRegistry', {
   description: 'The rights registry in force: its file version and SHA-256, and the rights of each source here.',
 })
@@ -26,6 +28,7 @@ export class RightsRegistryType {
   sources!: DataSource[];
 }
 
+/** What exportExecution answers: the exported document, with what its sources required of it. */
 @ObjectType({ description: 'An execution as a document: attributions always; a watermark where a source requires one.' })
 export class ExecutionExport {
   @Field(() => ExportFormatEnum)

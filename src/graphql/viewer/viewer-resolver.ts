@@ -4,6 +4,7 @@ import { unauthenticated } from '../../shared/errors';
 import type { GraphQLContext } from '../context';
 import { ErrorBoundary } from '../errors';
 
+/** Who the caller is, as the viewer query answers it. */
 @ObjectType('Viewer', { description: 'The authenticated caller.' })
 export class ViewerType {
   @Field(() => ID)
@@ -16,6 +17,7 @@ export class ViewerType {
   roles!: string[];
 }
 
+/** The viewer query, and the credit balance of the caller's tenant on it. */
 @Resolver(() => ViewerType)
 @UseMiddleware(ErrorBoundary)
 export class ViewerResolver {
