@@ -15,9 +15,10 @@ const endpoint = process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
 /** Loaded only when an endpoint is configured (the exporter and its protobuf code are slow to load). */
 function otlpExporter(): OtlpExporter {
   // A require, not an import: it runs only when an endpoint is configured.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports
+  /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports */
   const { OTLPTraceExporter } =
     require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
+  /* eslint-enable @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports */
   return new OTLPTraceExporter();
 }
 
