@@ -1,6 +1,6 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { MapperKind, mapSchema, printSchemaWithDirectives } from '@graphql-tools/utils';
-import { parse, type GraphQLSchema } from 'graphql';
+import { GraphQLObjectType, parse, type GraphQLSchema } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { createPubSub } from '@graphql-yoga/subscription';
 import { buildSchema, createResolversMap } from 'type-graphql';
@@ -54,7 +54,7 @@ export async function buildFreshgateSchema(options: { shieldDebug?: boolean } = 
     // `subscribe` (pack events come from PostgreSQL, not from an in-process topic).
     pubSub: createPubSub(),
   });
-  const sdl = `${FEDERATION_LINK}\n\n${printSchemaWithDirectives(typeGraphqlSchema)}`;
+  const sdl = `${FEDERATION_LINK}\n\n${printSchemaWithDirectives(describedRoots(typeGraphqlSchema))}`;
   const resolvers = createResolversMap(typeGraphqlSchema) as Record<string, Record<string, unknown>>;
   for (const [typeName, extra] of Object.entries(referenceResolvers)) {
     resolvers[typeName] = { ...resolvers[typeName], ...extra };
@@ -64,6 +64,21 @@ export async function buildFreshgateSchema(options: { shieldDebug?: boolean } = 
   // Outermost: a shield rule that reads an argument (exportExecution's rights check) must not see
   // a value the edge refuses either.
   return { schema: guardArguments(shielded) };
+}
+
+/** type-graphql gives the root types no description; these say what each root offers, for tooling. */
+const ROOT_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  Query:
+    "Reads. All need a token but packHealth (and the federation entry point _service); tenant data is only ever the caller's tenant's.",
+  Mutation: 'Writes. Each names the roles it needs; every change is audited in the same transaction.',
+  Subscription: 'Live state streams over graphql-ws (WebSocket), on the same URL as queries.',
+};
+
+function describedRoots(schema: GraphQLSchema): GraphQLSchema {
+  return mapSchema(schema, {
+    [MapperKind.ROOT_OBJECT]: (type) =>
+      ROOT_DESCRIPTIONS[type.name] ? new GraphQLObjectType({ ...type.toConfig(), description: ROOT_DESCRIPTIONS[type.name] }) : type,
+  });
 }
 
 /**

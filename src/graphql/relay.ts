@@ -4,16 +4,19 @@ import type { Page } from '../shared/pagination';
 /** Where a page of a connection stands, and the cursor to ask for the next one. */
 @ObjectType({ description: 'Relay page information (forward pagination).' })
 export class PageInfo {
-  @Field(() => Boolean)
+  @Field(() => Boolean, { description: 'Whether more items follow this page (ask again with after: endCursor).' })
   hasNextPage!: boolean;
 
   @Field(() => Boolean, { description: 'Always false: these connections page forward only.' })
   hasPreviousPage!: boolean;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "The first edge's cursor; null for an empty page." })
   startCursor!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, {
+    nullable: true,
+    description: "The last edge's cursor, to pass as after for the next page; null for an empty page.",
+  })
   endCursor!: string | null;
 }
 
@@ -33,23 +36,23 @@ export interface Connection<T> {
   pageInfo: PageInfo;
 }
 
-/** A Relay connection type and its edge type for a node type. */
+/** A Relay connection type and its edge type for a node type, described in the node type's name. */
 export function connectionTypes<T extends object>(node: ClassType<T>, name: string) {
-  @ObjectType(`${name}Edge`)
+  @ObjectType(`${name}Edge`, { description: `One ${name} of a page, with its cursor.` })
   class Edge {
-    @Field(() => String)
+    @Field(() => String, { description: 'Opaque; pass it as after to continue with the items after this one.' })
     cursor!: string;
 
-    @Field(() => node)
+    @Field(() => node, { description: `The ${name}.` })
     node!: T;
   }
 
-  @ObjectType(`${name}Connection`)
+  @ObjectType(`${name}Connection`, { description: `A page of ${name} items (Relay connection, forward only).` })
   class ConnectionType {
-    @Field(() => [Edge])
+    @Field(() => [Edge], { description: "This page's items, in the connection's order." })
     edges!: Edge[];
 
-    @Field(() => PageInfo)
+    @Field(() => PageInfo, { description: 'Whether more pages follow, and the cursor to continue from.' })
     pageInfo!: PageInfo;
   }
 

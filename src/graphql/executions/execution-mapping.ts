@@ -11,9 +11,7 @@ import {
 /** The stored record travels as the GraphQL object; field resolvers read what they need from it. */
 export type ExecutionNode = PatternExecution & { record: ExecutionRecord };
 
-/**
- *
- */
+/** A stored run as the GraphQL PatternExecution, carrying its record for the field resolvers. */
 export function toExecution(record: ExecutionRecord): ExecutionNode {
   return {
     id: record.id,
@@ -31,9 +29,7 @@ export function toExecution(record: ExecutionRecord): ExecutionNode {
   };
 }
 
-/**
- *
- */
+/** A run's metadata: what it ran on (pack, ledger commit, pattern version) and when, to reproduce and trace it. */
 export function toMetadata(record: ExecutionRecord): ExecutionMetadata {
   return {
     pricingPackId: record.packId,
@@ -50,9 +46,7 @@ export function toMetadata(record: ExecutionRecord): ExecutionMetadata {
   };
 }
 
-/**
- *
- */
+/** One stored step of a run as the GraphQL StepTrace. */
 export function toStepTrace(step: StepRecord): StepTraceType {
   return {
     stepId: step.stepId,
@@ -68,9 +62,7 @@ export function toStepTrace(step: StepRecord): StepTraceType {
   };
 }
 
-/**
- *
- */
+/** A run's progress event (a step finished, or the run did) as the GraphQL ExecutionProgress. */
 export function toProgress(event: ExecutionProgressEvent): ExecutionProgress {
   return { ...event, status: event.executionStatus as ExecutionStatusEnum };
 }

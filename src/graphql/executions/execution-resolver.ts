@@ -32,11 +32,12 @@ const notFound = (id: string) => new AppError('NOT_FOUND', `No execution ${id}`,
 export class ExecutionResolver {
   @Mutation(() => PatternExecution, {
     nullable: true,
-    description: 'Runs a pattern on the latest fresh pricing pack (or a pinned one). Roles: analyst, admin.',
+    description:
+      'Runs a pattern on the latest pricing pack (or a pinned one), only while it is fresh unless requireFresh is false, and debits its cost in credits. Roles: analyst, admin.',
   })
   async executePattern(
     @Ctx() context: GraphQLContext,
-    @Arg('input', () => ExecutePatternInput) input: ExecutePatternInput,
+    @Arg('input', () => ExecutePatternInput, { description: 'What to run, on what, and how.' }) input: ExecutePatternInput,
   ): Promise<ExecutionNode> {
     if (!context.viewer) throw unauthenticated();
     const record = await context.services.executePattern.execute({
@@ -57,7 +58,10 @@ export class ExecutionResolver {
   }
 
   @Query(() => PatternExecution, { nullable: true, description: "Null for an unknown id or another tenant's execution alike." })
-  async execution(@Ctx() context: GraphQLContext, @Arg('id', () => ID) id: string): Promise<ExecutionNode | null> {
+  async execution(
+    @Ctx() context: GraphQLContext,
+    @Arg('id', () => ID, { description: "The execution's id." }) id: string,
+  ): Promise<ExecutionNode | null> {
     const record = await context.services.executions.findForTenant(tenantOf(context), id);
     return record ? toExecution(record) : null;
   }
@@ -68,7 +72,10 @@ export class ExecutionResolver {
     subscribe: ({ args, context }: SubscribeResolverData<unknown, { executionId: string }, GraphQLContext>) =>
       subscribeToProgress(context, args.executionId),
   })
-  executionProgress(@Root() event: ExecutionProgressEvent, @Arg('executionId', () => ID) _executionId: string): ExecutionProgress {
+  executionProgress(
+    @Root() event: ExecutionProgressEvent,
+    @Arg('executionId', () => ID, { description: "An execution of the caller's tenant (NOT_FOUND otherwise)." }) _executionId: string,
+  ): ExecutionProgress {
     return toProgress(event);
   }
 

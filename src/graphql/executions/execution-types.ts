@@ -8,7 +8,16 @@ export enum ExecutionStatusEnum {
   PARTIAL = 'PARTIAL',
   FAILED = 'FAILED',
 }
-registerEnumType(ExecutionStatusEnum, { name: 'ExecutionStatus' });
+registerEnumType(ExecutionStatusEnum, {
+  name: 'ExecutionStatus',
+  description: 'Where a run stands: RUNNING, then one of SUCCESS, PARTIAL or FAILED.',
+  valuesConfig: {
+    RUNNING: { description: 'Accepted and not finished yet.' },
+    SUCCESS: { description: 'Every step succeeded.' },
+    PARTIAL: { description: 'Finished with a result, though an optional step failed.' },
+    FAILED: { description: 'No result: a required step failed, or the server could not finish the run; its credits are refunded.' },
+  },
+});
 
 /** Whether executePattern waits for the run to finish before it answers. */
 export enum ExecutionModeEnum {
@@ -18,12 +27,16 @@ export enum ExecutionModeEnum {
 registerEnumType(ExecutionModeEnum, {
   name: 'ExecutionMode',
   description: 'SYNC answers with the finished execution; ASYNC answers at once with status RUNNING (follow executionProgress).',
+  valuesConfig: {
+    SYNC: { description: 'executePattern answers once the run has finished.' },
+    ASYNC: { description: 'executePattern answers at once with status RUNNING; follow executionProgress or query execution(id).' },
+  },
 });
 
 /** What executePattern is asked to run: the pattern, its inputs, and optionally the pack and ledger commit to pin. */
-@InputType()
+@InputType({ description: 'A pattern to run, with its inputs, and what to run it on.' })
 export class ExecutePatternInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The pattern to run, at its current version (e.g. portfolio_overview).' })
   patternId!: string;
 
   @Field(() => JSONScalar, { description: "Validated against the pattern's inputSchema." })
@@ -41,29 +54,35 @@ export class ExecutePatternInput {
   @Field(() => String, { nullable: true, description: 'Pin a ledger commit of the portfolio; default its head.' })
   ledgerCommit?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      '1–255 letters, digits and . _ : -, unique per tenant: the same key with the same request answers with the first run instead of running (and charging) again; with a different request, IDEMPOTENCY_KEY_REUSED.',
+  })
   idempotencyKey?: string | null;
 
-  @Field(() => ExecutionModeEnum, { defaultValue: ExecutionModeEnum.SYNC })
+  @Field(() => ExecutionModeEnum, { defaultValue: ExecutionModeEnum.SYNC, description: 'Wait for the result (SYNC) or not (ASYNC).' })
   mode!: ExecutionModeEnum;
 }
 
 /** The pack, ledger commit and pattern version a run used, with its timing and ids, so it can be reproduced and traced. */
 @ObjectType({ description: 'What an execution ran on: enough to reproduce it.' })
 export class ExecutionMetadata {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The pricing pack the run valued with; pin it (packId) to reproduce the result.' })
   pricingPackId!: string;
 
-  @Field(() => String)
+  @Field(() => String, {
+    description: 'The ledger commit the run read (pin it as ledgerCommit); empty for a run whose inputs name no portfolio.',
+  })
   ledgerCommitHash!: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The pattern that ran.' })
   patternId!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The version of the pattern that ran.' })
   patternVersion!: string;
 
-  @Field(() => DateScalar)
+  @Field(() => DateScalar, { description: "The pack's as-of date: the date the run values everything as of." })
   asofDate!: string;
 
   @Field(() => Float, { description: 'Wall time of the run; 0 while RUNNING.' })
@@ -72,13 +91,13 @@ export class ExecutionMetadata {
   @Field(() => DateTimeScalar, { description: 'When the execution was accepted.' })
   timestamp!: Date;
 
-  @Field(() => DateTimeScalar, { nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When the run ended; null while RUNNING.' })
   finishedAt!: Date | null;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The trace id of the request that started the run (OpenTelemetry; also in logs).' })
   traceId!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The id of the request that started the run (also in logs and audit entries).' })
   requestId!: string;
 
   @Field(() => Boolean, { description: 'false when it ran on a pack that was not fresh (requireFresh: false).' })
@@ -86,68 +105,68 @@ export class ExecutionMetadata {
 }
 
 /** How one step of a run went: its capability and agent, its outcome, attempts, timing and error if any. */
-@ObjectType('StepTrace')
+@ObjectType('StepTrace', { description: 'How one step of an execution ran.' })
 export class StepTraceType {
-  @Field(() => String)
+  @Field(() => String, { description: "The step's id within its pattern." })
   stepId!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The capability the step called, e.g. ledger.positions.' })
   capability!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The agent that serves the capability; null when none does.' })
   agent!: string | null;
 
   @Field(() => String, { description: 'SUCCESS, FAILED or SKIPPED (not run because an upstream step failed).' })
   status!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Attempts made: 1 unless the step was retried; 0 when it never started.' })
   attempt!: number;
 
-  @Field(() => DateTimeScalar, { nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When the step started; null when it never did.' })
   startedAt!: Date | null;
 
-  @Field(() => DateTimeScalar, { nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When its last attempt ended; null while it runs or when it never started.' })
   finishedAt!: Date | null;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: 'Wall time over all its attempts, in milliseconds; null until it has finished.' })
   durationMs!: number | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Why it failed or was skipped (e.g. UPSTREAM_FAILED); null for a success.' })
   errorCode!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The failure, in words; null for a success.' })
   errorMessage!: string | null;
 }
 
 /** The attribution of one data source a result used, as its rights require it to be shown. */
 @ObjectType({ description: 'A data source the result used, with the attribution its rights require.' })
 export class Attribution {
-  @Field(() => String)
+  @Field(() => String, { description: 'The data source, as the rights registry names it (e.g. FMP).' })
   source!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The attribution to show with the result; null when the source asks for none.' })
   text!: string | null;
 
-  @Field(() => Boolean)
+  @Field(() => Boolean, { description: 'Whether the rights registry requires the attribution to be shown.' })
   required!: boolean;
 
-  @Field(() => DateScalar)
+  @Field(() => DateScalar, { description: "The date of the newest of this source's data the result used (at least the run's as-of date)." })
   asOf!: string;
 }
 
 /** A failure in a run, by step when one step caused it, and whether running again may succeed. */
-@ObjectType()
+@ObjectType({ description: 'Why a step, or the run as a whole, failed.' })
 export class ExecutionError {
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The step that failed; null when the run as a whole failed (e.g. SHUTDOWN).' })
   stepId!: string | null;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Machine-readable reason, e.g. STEP_FAILED, UPSTREAM_FAILED, SHUTDOWN, RUN_LOST.' })
   code!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The failure, in words.' })
   message!: string;
 
-  @Field(() => Boolean)
+  @Field(() => Boolean, { description: 'Whether running again may succeed: a passing fault, not one of the inputs or data.' })
   retryable!: boolean;
 }
 
@@ -163,18 +182,23 @@ const REFUSED = 'Null only when a router reached, through another subgraph, a ru
 @Directive('@key(fields: "id")')
 @ObjectType({ description: 'One run of a pattern: its result, what it ran on, and how each step went.' })
 export class PatternExecution {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The execution's id (a UUID)." })
   id!: string;
 
   @Field(() => ExecutionStatusEnum, { nullable: true, description: `RUNNING, then SUCCESS, PARTIAL or FAILED. ${REFUSED}` })
   status!: ExecutionStatusEnum;
 
-  @Field(() => JSONScalar, { nullable: true, description: 'Canonical JSON (sorted keys, numbers rounded to 8 decimals).' })
+  @Field(() => JSONScalar, {
+    nullable: true,
+    description:
+      "The pattern's output as canonical JSON (sorted keys, numbers rounded to 8 decimals); null while RUNNING and for a FAILED run.",
+  })
   result!: unknown;
 
   @Field(() => String, {
     nullable: true,
-    description: 'sha256 of the canonical result: equal for the same pack, ledger, pattern and inputs.',
+    description:
+      'sha256:<hex> of the canonical result: equal for the same pack, ledger, pattern and inputs; null while RUNNING and for a FAILED run.',
   })
   resultSha256!: string | null;
 
@@ -207,24 +231,24 @@ export class PatternExecution {
 /** One event of the executionProgress subscription: how far a run has got, step by step, until its final event. */
 @ObjectType({ description: 'A step started or finished; the final event carries the execution status.' })
 export class ExecutionProgress {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The execution.' })
   executionId!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The step that started or finished; null on the final event.' })
   stepId!: string | null;
 
   @Field(() => String, { nullable: true, description: 'RUNNING when the step starts, then SUCCESS, FAILED or SKIPPED.' })
   stepStatus!: string | null;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Steps settled (succeeded, failed or skipped) so far.' })
   done!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Steps in the pattern.' })
   total!: number;
 
-  @Field(() => ExecutionStatusEnum)
+  @Field(() => ExecutionStatusEnum, { description: "The execution's status: RUNNING until the final event." })
   status!: ExecutionStatusEnum;
 
-  @Field(() => Boolean)
+  @Field(() => Boolean, { description: 'True on the last event, after which the stream completes.' })
   final!: boolean;
 }

@@ -7,13 +7,13 @@ import { LedgerCommit, LedgerEntryInputType } from './ledger-types';
 
 @ArgsType()
 class AppendLedgerEntriesArgs {
-  @Field(() => ID)
+  @Field(() => ID, { description: "A portfolio of the caller's tenant." })
   portfolioId!: string;
 
-  @Field(() => [LedgerEntryInputType])
+  @Field(() => [LedgerEntryInputType], { description: 'The entries to append, in order: 1 to 10,000.' })
   entries!: LedgerEntryInputType[];
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'A note kept with the commit (at most 1,000 characters); part of its hash.' })
   message?: string | null;
 }
 

@@ -22,9 +22,7 @@ export function toPricingPack(record: PricingPackRecord): PricingPack & { supers
   };
 }
 
-/**
- *
- */
+/** A pack's health as the GraphQL PackHealth (the status as the schema's enum). */
 export function toPackHealth(health: PackHealth): PackHealthType {
   return { ...health, status: health.status as PackStatusEnum };
 }

@@ -31,19 +31,19 @@ type PackNode = ReturnType<typeof toPricingPack>;
 
 @ArgsType()
 class MarkPackFreshArgs {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The pack's id; it must be neither failed nor superseded." })
   id!: string;
 
-  @Field(() => Float, { nullable: true, description: 'Measured reconciliation error, in basis points.' })
+  @Field(() => Float, { nullable: true, description: 'Measured reconciliation error, in basis points (1 bp = 0.01%): 0 to 1,000,000.' })
   reconciliationErrorBps?: number;
 }
 
 @ArgsType()
 class MarkPackErrorArgs {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The pack's id." })
   id!: string;
 
-  @Field(() => String, { description: 'Why reconciliation failed; shown to clients with PRICING_PACK_ERROR.' })
+  @Field(() => String, { description: 'Why reconciliation failed (1–2,000 characters); shown to clients with PRICING_PACK_ERROR.' })
   message!: string;
 }
 
@@ -61,15 +61,19 @@ export class PackResolver {
   @Query(() => PackHealthType, { description: 'Health of a pack; the latest non-superseded pack when packId is omitted.' })
   async packHealth(
     @Ctx() { services }: GraphQLContext,
-    @Arg('packId', () => ID, { nullable: true }) packId?: string,
+    @Arg('packId', () => ID, { nullable: true, description: "A pack's id (NO_PRICING_PACK if unknown); omit for the latest pack." })
+    packId?: string,
   ): Promise<PackHealthType> {
     const health = await services.packHealth.current(packId ?? undefined);
     if (!health) throw noPack(packId as string);
     return toPackHealth(health);
   }
 
-  @Query(() => PricingPack, { nullable: true })
-  async pricingPack(@Ctx() { services }: GraphQLContext, @Arg('id', () => ID) id: string): Promise<PackNode | null> {
+  @Query(() => PricingPack, { nullable: true, description: 'A pricing pack by id; null for an unknown id.' })
+  async pricingPack(
+    @Ctx() { services }: GraphQLContext,
+    @Arg('id', () => ID, { description: "The pack's id, e.g. PP_2026-11-20." }) id: string,
+  ): Promise<PackNode | null> {
     const pack = await services.packs.findById(id);
     return pack ? toPricingPack(pack) : null;
   }
@@ -86,7 +90,8 @@ export class PackResolver {
   })
   async createPricingPack(
     @Ctx() context: GraphQLContext,
-    @Arg('input', () => CreatePricingPackInput) input: CreatePricingPackInput,
+    @Arg('input', () => CreatePricingPackInput, { description: 'The pack to publish; every problem is reported at once, by path.' })
+    input: CreatePricingPackInput,
   ): Promise<PackNode> {
     const pack = await context.services.packBuilder.createPricingPack(
       {
@@ -127,33 +132,43 @@ export class PackResolver {
     subscribe: ({ args, context }: SubscribeResolverData<unknown, { packId?: string }, GraphQLContext>) =>
       subscribeToPackHealth(context, args.packId),
   })
-  packHealthChanged(@Root() health: PackHealth, @Arg('packId', () => ID, { nullable: true }) _packId?: string): PackHealthType {
+  packHealthChanged(
+    @Root() health: PackHealth,
+    @Arg('packId', () => ID, {
+      nullable: true,
+      description: "A pack's id (NO_PRICING_PACK if unknown); omit to follow whichever pack is latest.",
+    })
+    _packId?: string,
+  ): PackHealthType {
     return toPackHealth(health);
   }
 
-  @FieldResolver(() => PricingPack, { nullable: true })
+  @FieldResolver(() => PricingPack, {
+    nullable: true,
+    description: 'The pack that replaced this one for its date and policy; null while this one is current.',
+  })
   async supersededBy(@Root() pack: PackNode, @Ctx() context: GraphQLContext): Promise<PackNode | null> {
     if (!pack.supersededById) return null;
     const next = await loadersOf(context).pricingPack(pack.supersededById);
     return next ? toPricingPack(next) : null;
   }
 
-  @FieldResolver(() => [DataSource])
+  @FieldResolver(() => [DataSource], { description: 'The data sources of its prices and FX rates, with their rights here.' })
   sources(@Root() pack: PackNode, @Ctx() { services }: GraphQLContext): DataSource[] {
     return pack.sources.map((name) => services.rights.current().rightsOf(name));
   }
 
-  @FieldResolver(() => PackHealthType)
+  @FieldResolver(() => PackHealthType, { description: "The pack's health, as packHealth(packId) gives it." })
   health(@Root() pack: PackNode, @Ctx() { services }: GraphQLContext): PackHealthType {
     return toPackHealth(healthOf({ ...pack, date: pack.asofDate, status: pack.status }, services.config.packWarmingEtaMs));
   }
 
-  @FieldResolver(() => [PackPrice])
+  @FieldResolver(() => [PackPrice], { description: 'Its closing prices, one per symbol.' })
   prices(@Root() pack: PackNode, @Ctx() context: GraphQLContext): Promise<PackPrice[]> {
     return loadersOf(context).packPrices(pack.id);
   }
 
-  @FieldResolver(() => [FxRate])
+  @FieldResolver(() => [FxRate], { description: 'Its FX rates into the base currency, one per other currency.' })
   fxRates(@Root() pack: PackNode, @Ctx() context: GraphQLContext): Promise<FxRate[]> {
     return loadersOf(context).packFxRates(pack.id);
   }

@@ -14,13 +14,16 @@ export class PatternResolver {
   }
 
   @Query(() => Pattern, { nullable: true, description: 'A pattern at its current version; null for an unknown id.' })
-  pattern(@Ctx() { services }: GraphQLContext, @Arg('id', () => ID) id: string): Pattern | null {
+  pattern(@Ctx() { services }: GraphQLContext, @Arg('id', () => ID, { description: "The pattern's id, e.g. portfolio_overview." }) id: string): Pattern | null {
     const pattern = services.patterns.currentVersion(id);
     return pattern ? toPattern(pattern) : null;
   }
 
   @Query(() => PatternVersion, { nullable: true, description: 'One stored version of a pattern, by `<pattern>@<version>`; null when there is none.' })
-  async patternVersion(@Ctx() { services }: GraphQLContext, @Arg('id', () => ID) id: string): Promise<PatternVersion | null> {
+  async patternVersion(
+    @Ctx() { services }: GraphQLContext,
+    @Arg('id', () => ID, { description: '`<pattern>@<version>`, e.g. portfolio_overview@1.0.0.' }) id: string,
+  ): Promise<PatternVersion | null> {
     const parts = parsePatternVersionId(id);
     const pattern = parts ? await services.patterns.version(parts.patternId, parts.version) : undefined;
     return pattern ? toPatternVersion(pattern) : null;

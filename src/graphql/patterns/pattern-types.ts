@@ -10,7 +10,7 @@ export class PatternStep {
   @Field(() => String, { description: "The step's id within its pattern, as `dependsOn` and `StepTrace.stepId` name it." })
   stepId!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The capability the step calls, e.g. ledger.positions.' })
   capability!: string;
 
   @Field(() => Boolean, { description: 'A failed optional step leaves the execution PARTIAL instead of FAILED.' })
@@ -19,7 +19,9 @@ export class PatternStep {
   @Field(() => [String], { description: 'Steps whose output this step reads (from its {{state.…}} templates).' })
   dependsOn!: string[];
 
-  @Field(() => JSONScalar)
+  @Field(() => JSONScalar, {
+    description: 'The arguments it passes the capability, with their {{inputs.…}}, {{state.…}} and {{ctx.…}} templates unresolved.',
+  })
   args!: unknown;
 }
 
@@ -42,10 +44,10 @@ export class PatternVersion {
   @Field(() => String, { description: 'Semantic version.' })
   version!: string;
 
-  @Field(() => String, { description: "sha256 of the version's canonical definition." })
+  @Field(() => String, { description: "sha256:<hex> of the version's canonical definition." })
   etag!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'What the pattern computes, in words.' })
   description!: string;
 
   @Field(() => Float, { description: 'Credits one run costs.' })
@@ -60,7 +62,7 @@ export class PatternVersion {
   @Field(() => JSONScalar, { description: 'JSON Schema of the result.' })
   outputSchema!: unknown;
 
-  @Field(() => [PatternStep])
+  @Field(() => [PatternStep], { description: 'Its steps, as the definition lists them.' })
   steps!: PatternStep[];
 }
 
@@ -71,16 +73,16 @@ export class PatternVersion {
     'A versioned analysis recipe, at its current (newest) version: the fields below are that version\'s. What an execution ran is its `patternVersion`.',
 })
 export class Pattern {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The pattern's id, e.g. portfolio_overview." })
   id!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The current version (semantic version, e.g. 1.0.0).' })
   version!: string;
 
-  @Field(() => String, { description: "sha256 of the version's canonical definition; publishPattern's ifMatch." })
+  @Field(() => String, { description: "sha256:<hex> of the version's canonical definition; publishPattern's ifMatch." })
   etag!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'What the pattern computes, in words.' })
   description!: string;
 
   @Field(() => Float, { description: 'Credits one run costs.' })
@@ -95,6 +97,6 @@ export class Pattern {
   @Field(() => JSONScalar, { description: 'JSON Schema of the result.' })
   outputSchema!: unknown;
 
-  @Field(() => [PatternStep])
+  @Field(() => [PatternStep], { description: 'Its steps, as the definition lists them.' })
   steps!: PatternStep[];
 }

@@ -19,13 +19,16 @@ const REFUSED = 'Null only when a router reached, through another subgraph, a po
 @Directive('@key(fields: "id")')
 @ObjectType({ description: "A portfolio of the caller's tenant." })
 export class Portfolio {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The portfolio's id, e.g. pf-demo-growth." })
   id!: string;
 
-  @Field(() => String, { nullable: true, description: REFUSED })
+  @Field(() => String, { nullable: true, description: `Its display name. ${REFUSED}` })
   name!: string;
 
-  @Field(() => String, { nullable: true, description: REFUSED })
+  @Field(() => String, {
+    nullable: true,
+    description: `ISO 4217 code of the currency it is valued and reported in (e.g. CAD). ${REFUSED}`,
+  })
   baseCurrency!: string;
 
   @Field(() => String, { nullable: true, description: `Hash of the latest ledger commit; pin it to reproduce a result. ${REFUSED}` })
@@ -45,7 +48,10 @@ export class PortfolioResolver {
   }
 
   @Query(() => Portfolio, { nullable: true, description: "Null for an unknown id or another tenant's portfolio alike." })
-  portfolio(@Ctx() context: GraphQLContext, @Arg('id', () => ID) id: string): Promise<PortfolioRecord | null> {
+  portfolio(
+    @Ctx() context: GraphQLContext,
+    @Arg('id', () => ID, { description: "The portfolio's id." }) id: string,
+  ): Promise<PortfolioRecord | null> {
     return context.services.portfolios.findForTenant(tenantOf(context), id);
   }
 }

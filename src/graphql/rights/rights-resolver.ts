@@ -7,7 +7,7 @@ import { ExecutionExport, ExportFormatEnum, RightsRegistryType } from './rights-
 @Resolver()
 @UseMiddleware(ErrorBoundary)
 export class RightsResolver {
-  @Query(() => RightsRegistryType)
+  @Query(() => RightsRegistryType, { description: 'The rights registry in force, as it applies in this environment.' })
   rightsRegistry(@Ctx() { services }: GraphQLContext): RightsRegistryType {
     const { version, sha256, environment, sources } = services.rights.current();
     return { version, sha256, environment, sources };
@@ -20,8 +20,8 @@ export class RightsResolver {
   })
   async exportExecution(
     @Ctx() context: GraphQLContext,
-    @Arg('id', () => ID) id: string,
-    @Arg('format', () => ExportFormatEnum) format: ExportFormatEnum,
+    @Arg('id', () => ID, { description: "A finished (SUCCESS or PARTIAL) execution of the caller's tenant." }) id: string,
+    @Arg('format', () => ExportFormatEnum, { description: 'The document to produce.' }) format: ExportFormatEnum,
   ): Promise<ExecutionExport> {
     const exported = await context.services.exports.export(actorOf(context), id, format);
     return {
