@@ -25,28 +25,9 @@ export class PatternStep {
   args!: unknown;
 }
 
-/**
- * A published version of a pattern, unchanged by later publications, and a federation entity by
- * `<pattern>@<version>`: what an execution points to for what it ran.
- */
-@Directive('@key(fields: "id")')
-@ObjectType({
-  description:
-    'One version of a pattern, as stored when it was published: what an execution ran. Its id, `<pattern>@<version>`, never names anything else.',
-})
-export class PatternVersion {
-  @Field(() => ID, { description: '`<pattern>@<version>`.' })
-  id!: string;
-
-  @Field(() => ID, { description: 'The pattern this is a version of.' })
-  patternId!: string;
-
-  @Field(() => String, { description: 'Semantic version.' })
-  version!: string;
-
-  @Field(() => String, { description: "sha256:<hex> of the version's canonical definition." })
-  etag!: string;
-
+/** The fields a pattern version's definition gives, shared by a version and the pattern at its current version. */
+@ObjectType({ isAbstract: true })
+abstract class PatternDefinitionFields {
   @Field(() => String, { description: 'What the pattern computes, in words.' })
   description!: string;
 
@@ -66,13 +47,37 @@ export class PatternVersion {
   steps!: PatternStep[];
 }
 
+/**
+ * A published version of a pattern, unchanged by later publications, and a federation entity by
+ * `<pattern>@<version>`: what an execution points to for what it ran.
+ */
+@Directive('@key(fields: "id")')
+@ObjectType({
+  description:
+    'One version of a pattern, as stored when it was published: what an execution ran. Its id, `<pattern>@<version>`, never names anything else.',
+})
+export class PatternVersion extends PatternDefinitionFields {
+  @Field(() => ID, { description: '`<pattern>@<version>`.' })
+  id!: string;
+
+  @Field(() => ID, { description: 'The pattern this is a version of.' })
+  patternId!: string;
+
+  @Field(() => String, { description: 'Semantic version.' })
+  version!: string;
+
+  @Field(() => String, { description: "sha256:<hex> of the version's canonical definition." })
+  etag!: string;
+
+}
+
 /** A pattern as the catalogue shows it now, and a federation entity by pattern id. */
 @Directive('@key(fields: "id")')
 @ObjectType({
   description:
     'A versioned analysis recipe, at its current (newest) version: the fields below are that version\'s. What an execution ran is its `patternVersion`.',
 })
-export class Pattern {
+export class Pattern extends PatternDefinitionFields {
   @Field(() => ID, { description: "The pattern's id, e.g. portfolio_overview." })
   id!: string;
 
@@ -82,21 +87,4 @@ export class Pattern {
   @Field(() => String, { description: "sha256:<hex> of the version's canonical definition; publishPattern's ifMatch." })
   etag!: string;
 
-  @Field(() => String, { description: 'What the pattern computes, in words.' })
-  description!: string;
-
-  @Field(() => Float, { description: 'Credits one run costs.' })
-  cost!: number;
-
-  @Field(() => [String], { description: 'Data sources a result may use (attribution).' })
-  sources!: string[];
-
-  @Field(() => JSONScalar, { description: 'JSON Schema of executePattern inputs.' })
-  inputSchema!: unknown;
-
-  @Field(() => JSONScalar, { description: 'JSON Schema of the result.' })
-  outputSchema!: unknown;
-
-  @Field(() => [PatternStep], { description: 'Its steps, as the definition lists them.' })
-  steps!: PatternStep[];
 }
