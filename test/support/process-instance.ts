@@ -20,6 +20,8 @@ export interface Instance {
   url: string;
   /** PostgreSQL only. */
   databaseUrl: string;
+  /** The instance's DATA_DIR (its embedded database and, without JWT_SECRET, its signing secret). */
+  dataDir: string;
   exited: Promise<number | null>;
   /** Runs SQL against the instance's database (after exit, for the embedded one). */
   query(sql: string, params?: unknown[]): Promise<Row[]>;
@@ -80,6 +82,7 @@ export async function startInstance(env: Record<string, string>, options: { stop
     output: () => out,
     url,
     databaseUrl,
+    dataDir,
     exited,
     async query(sql, params = []) {
       if (usingPostgres) {

@@ -26,7 +26,8 @@ export class PatternStep {
 }
 
 /** The fields a pattern version's definition gives, shared by a version and the pattern at its current version. */
-@ObjectType({ isAbstract: true })
+// Not in the schema by itself: type-graphql emits only the types the schema reaches.
+@ObjectType()
 abstract class PatternDefinitionFields {
   @Field(() => String, { description: 'What the pattern computes, in words.' })
   description!: string;
