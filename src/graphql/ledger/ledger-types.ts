@@ -1,6 +1,8 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { connectionTypes } from '../relay';
 import { DateScalar, DateTimeScalar } from '../scalars';
 
+/** The kinds of ledger entry, as GraphQL names them (the same as the stored ones). */
 export enum LedgerEntryKindEnum {
   BUY = 'BUY',
   SELL = 'SELL',
@@ -16,6 +18,7 @@ registerEnumType(LedgerEntryKindEnum, {
     'Which way money moves; every amount is positive. BUY, WITHDRAWAL and FEE take cash out; SELL, DEPOSIT and DIVIDEND bring it in.',
 });
 
+/** An entry as appendLedgerEntries takes it, before validation. */
 @InputType('LedgerEntryInput', {
   description:
     'One ledger entry. BUY/SELL: symbol, quantity, price (amount = quantity × price, fees are separate FEE entries); DIVIDEND: symbol, amount; DEPOSIT/WITHDRAWAL/FEE: amount, no symbol.',
@@ -43,6 +46,7 @@ export class LedgerEntryInputType {
   amount?: number | null;
 }
 
+/** A stored commit as the API shows it (the fields of LedgerCommitRecord; entries come from a field resolver). */
 @ObjectType({ description: "One append to a portfolio's ledger; its hash chains it to its parent." })
 export class LedgerCommit {
   @Field(() => String, { description: 'sha256 over the portfolio, parent hash, seq, message and entries.' })
@@ -54,15 +58,52 @@ export class LedgerCommit {
   @Field(() => Int, { description: 'Position in the chain: 1 for the first commit, +1 per append.' })
   seq!: number;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "The writer's note; 'Portfolio created' for the root commit createPortfolio makes." })
   message!: string | null;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The portfolio whose ledger the commit belongs to.' })
   portfolioId!: string;
 
-  @Field(() => DateTimeScalar)
+  @Field(() => DateTimeScalar, { description: 'When the commit was stored (the database clock).' })
   createdAt!: Date;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'How many entries the commit holds; 0 for a root commit.' })
   entryCount!: number;
 }
+
+/** A stored entry as the API shows it (the fields of LedgerEntryRecord). */
+@ObjectType({
+  description:
+    'One stored ledger entry, as appended. Every amount is positive; kind gives the direction of the money (see LedgerEntryKind).',
+})
+export class LedgerEntry {
+  @Field(() => Int, { description: 'Position inside its commit, from 0: the ledger replays in (commit seq, ordinal) order.' })
+  ordinal!: number;
+
+  @Field(() => LedgerEntryKindEnum)
+  kind!: LedgerEntryKindEnum;
+
+  @Field(() => DateScalar, { description: 'The trade date.' })
+  tradeDate!: string;
+
+  @Field(() => String, { nullable: true, description: 'The security, for BUY, SELL and DIVIDEND; null for cash entries.' })
+  symbol!: string | null;
+
+  @Field(() => Float, { nullable: true, description: 'Units traded (BUY/SELL only), > 0.' })
+  quantity!: number | null;
+
+  @Field(() => Float, { nullable: true, description: "Price per unit in the entry's currency (BUY/SELL only), > 0." })
+  price!: number | null;
+
+  @Field(() => String, { description: "ISO 4217 code of the entry's money; for symbol entries, the security's currency." })
+  currency!: string;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: "Positive amount in the entry's currency; for BUY/SELL the gross trade value quantity × price.",
+  })
+  amount!: number | null;
+}
+
+/** Portfolio.ledger's page of commits. */
+export const LedgerCommitConnection = connectionTypes(LedgerCommit, 'LedgerCommit');
