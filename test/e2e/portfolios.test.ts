@@ -562,6 +562,23 @@ describe('portfolios you create', () => {
       expect(own.data!._entities[0].positions.holdings.length).toBeGreaterThan(0);
     });
 
+    it('resolves a holding’s Security as an entity by symbol (reference data, any tenant)', async () => {
+      const query =
+        'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Security { symbol name currency assetClass exchange } } }';
+      const r = [
+        { __typename: 'Security', symbol: 'RY.TO' },
+        { __typename: 'Security', symbol: 'NOPE' },
+      ];
+      const response = await t.request(query, { r }, { as: 'other-analyst' });
+      expect(response.errors).toBeUndefined();
+      expect(response.data).toEqual({
+        _entities: [
+          { symbol: 'RY.TO', name: expect.any(String), currency: 'CAD', assetClass: 'EQUITY', exchange: expect.any(String) },
+          null,
+        ],
+      });
+    });
+
     it('in updatePortfolio and archivePortfolio, and nothing changes', async () => {
       const before = await count('audit_log');
       for (const [document, variables] of [
