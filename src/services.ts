@@ -17,6 +17,7 @@ import { Orchestrator } from './orchestrator/orchestrator';
 import { PatternCatalog } from './orchestrator/pattern-catalog';
 import { publishPattern } from './orchestrator/publish-pattern';
 import { PackBuilder } from './packs/pack-builder';
+import { createPortfolioLifecycle } from './portfolios';
 import { ExportExecution } from './rights/export-execution';
 import type { RightsRegistrySource } from './rights/rights-registry-source';
 import { AgentRuntime } from './runtime/agent-runtime';
@@ -122,5 +123,8 @@ export function createServices(
     rights,
     accounting: { grantCredits: (actor, input) => grantCredits(data, actor, input) },
     publishPattern: (actor, definition, ifMatch) => publishPattern({ data, catalog: patterns, capabilities }, actor, definition, ifMatch),
+    // Issue 16, portfolios.
+    portfolioLifecycle: createPortfolioLifecycle(data),
+    securities: data.securities,
   };
 }

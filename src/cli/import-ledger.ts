@@ -196,6 +196,9 @@ export async function importLedgerCsv(data: DataLayer, options: ImportLedgerOpti
       const issues = (error.extensions.issues as InputIssue[] | undefined) ?? [{ path: '', message: error.message }];
       throw new LedgerImportError(source, issues.map((issue) => toImportProblem(issue, lines)).sort(byLine));
     }
+    if (error instanceof AppError && error.code === 'PORTFOLIO_ARCHIVED') {
+      throw new LedgerImportError(source, [{ line: null, field: null, message: error.message }]);
+    }
     throw error;
   }
 }

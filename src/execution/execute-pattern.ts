@@ -8,6 +8,7 @@ import type { PortfolioRecord, PortfolioRepository } from '../data/portfolios/po
 import type { PatternCatalog } from '../orchestrator/pattern-catalog';
 import type { CompiledPattern } from '../orchestrator/pattern-definition';
 import type { Orchestrator, OrchestrationResult } from '../orchestrator/orchestrator';
+import { portfolioArchived } from '../ledger/append-ledger-entries';
 import { baseCurrencyOf } from '../packs/pack-input';
 import type { RightsRegistrySource } from '../rights/rights-registry-source';
 import type { Provenance, RequestCtx } from '../runtime/capability';
@@ -182,6 +183,10 @@ export class ExecutePattern {
         { mode: command.mode },
       );
       if (!started) {
+        // Refused in the statement: the portfolio was archived meanwhile, or the balance is short.
+        if (ctx.portfolioId !== null && (await this.deps.portfolios.findForTenant(ctx.tenantId, ctx.portfolioId))?.archivedAt) {
+          throw portfolioArchived(ctx.portfolioId);
+        }
         const balance = await this.deps.credits.balance(ctx.tenantId);
         throw new AppError('INSUFFICIENT_CREDITS', `This run costs ${cost} credits; the balance is ${balance}`, {
           balance,
@@ -318,6 +323,8 @@ export class ExecutePattern {
     const portfolio = await this.deps.portfolios.findForTenant(tenantId, inputs.portfolioId);
     // Another tenant's portfolio is reported exactly like a missing one.
     if (!portfolio) throw new AppError('NOT_FOUND', `No portfolio ${inputs.portfolioId}`, { path: ['inputs.portfolioId'] });
+    // The start statement checks again, under a lock: an archive that commits after this read still wins.
+    if (portfolio.archivedAt !== null) throw portfolioArchived(portfolio.id);
     return portfolio;
   }
 

@@ -5,11 +5,13 @@ import type { ExecutionHistory } from '../data/executions/execution-history';
 import type { ExecutionRepository } from '../data/executions/execution-repository';
 import type { PackRepository } from '../data/packs/pack-repository';
 import type { PortfolioRepository } from '../data/portfolios/portfolio-repository';
+import type { SecurityRepository } from '../data/reference/security-repository';
 import type { PackHealthHub } from '../events/pack-health-hub';
 import type { ExecutePattern } from '../execution/execute-pattern';
 import type { ExecutionEvents } from '../execution/execution-events';
 import type { LedgerServices } from '../ledger';
 import type { PatternCatalog } from '../orchestrator/pattern-catalog';
+import type { PortfolioLifecycle } from '../portfolios';
 import type { CompiledPattern } from '../orchestrator/pattern-definition';
 import type { PackBuilder } from '../packs/pack-builder';
 import type { ExportExecution } from '../rights/export-execution';
@@ -43,4 +45,7 @@ export interface ApiServices {
     grantCredits(actor: Actor, input: { tenantId: string; amount: number; reason: string }): Promise<CreditChange>;
   };
   publishPattern(actor: Actor, definition: unknown, ifMatch: string | null | undefined): Promise<CompiledPattern>;
+  // Issue 16, portfolios: their lifecycle, and the securities their holdings name.
+  portfolioLifecycle: PortfolioLifecycle;
+  securities: Pick<SecurityRepository, 'findBySymbols'>;
 }

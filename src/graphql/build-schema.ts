@@ -13,6 +13,8 @@ import { PatternResolver } from './patterns/pattern-resolver';
 import { RightsResolver } from './rights/rights-resolver';
 import { AccountingResolver } from './accounting/accounting-resolver';
 import { AuditLogResolver, ExecutionHistoryResolver } from './history/history-resolver';
+import { PortfolioLifecycleResolver } from './portfolios/portfolio-lifecycle-resolver';
+import { HoldingResolver, PortfolioReadsResolver } from './portfolios/portfolio-reads-resolver';
 import { shieldGuards } from './shield';
 import { entityKeysOf } from './federation/entity-keys';
 import { guardEntities } from './federation/entities-guard';
@@ -46,6 +48,10 @@ export async function buildFreshgateSchema(options: { shieldDebug?: boolean } = 
       AccountingResolver,
       ExecutionHistoryResolver,
       AuditLogResolver,
+      // Issue 16, portfolios.
+      PortfolioLifecycleResolver,
+      PortfolioReadsResolver,
+      HoldingResolver,
     ],
     skipCheck: true,
     validate: false,

@@ -91,6 +91,10 @@ export const rules: IRules = {
     exportExecution: chain(analysts, executionExportable),
     grantCredits: admins,
     publishPattern: admins,
+    // Issue 16, portfolios: analysts and admins create and change them, only admins archive.
+    createPortfolio: analysts,
+    updatePortfolio: analysts,
+    archivePortfolio: admins,
   },
   // Shield cannot guard subscribe (it wraps resolve only): access is decided when the
   // subscription starts, in the subscribe function. Pack health is public, like the query.
@@ -115,7 +119,7 @@ export const rules: IRules = {
   Attribution: allow,
   ExecutionError: allow,
   ExecutionProgress: allow,
-  LedgerCommit: allow,
+  LedgerCommit: { '*': allow, entries: allow },
   PackHealth: allow,
   PricingPack: allow,
   PackPrice: allow,
@@ -123,7 +127,24 @@ export const rules: IRules = {
   DataSource: allow,
   PricingPackConnection: allow,
   PricingPackEdge: allow,
-  Portfolio: allow,
+  // Issue 16, portfolios: the new fields each named; the reads that go beyond the row (ledger,
+  // runs) also need a user, though only authenticated root fields and _entities reach a portfolio.
+  Portfolio: {
+    '*': allow,
+    description: allow,
+    archivedAt: allow,
+    createdAt: allow,
+    positions: isAuthenticated,
+    ledger: isAuthenticated,
+    executions: isAuthenticated,
+  },
+  PortfolioPositions: allow,
+  Holding: allow,
+  CashBalance: allow,
+  Security: allow, // reference data, the same for every tenant
+  LedgerEntry: allow,
+  LedgerCommitConnection: allow,
+  LedgerCommitEdge: allow,
   PortfolioConnection: allow,
   PortfolioEdge: allow,
   PageInfo: allow,

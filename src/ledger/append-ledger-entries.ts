@@ -6,7 +6,7 @@ import { computeCommitHash } from './commit-hash';
 import { AppError, badInput, type InputIssue } from '../shared/errors';
 import { MAX_MESSAGE_LENGTH, symbolsOf, validateEntries, type LedgerEntryInput, type SecurityInfo } from './entry-validation';
 
-/** One append: the entries to commit to a portfolio's ledger, on whose behalf, and the request it came with. */
+/** One append: whose ledger, by whom, the entries in order and the request they came with. */
 export interface AppendLedgerEntriesInput {
   /** The caller's tenant: a portfolio of any other tenant is "not found". */
   tenantId: string;
@@ -26,15 +26,26 @@ export const APPEND_ATTEMPTS = 3;
 /** The head moved between reading it and swapping it: the attempt is rolled back and retried. */
 class HeadMoved extends Error {}
 
-/** The error for a portfolio that does not exist or belongs to another tenant: the caller cannot tell which. */
+/** The error for a portfolio that does not exist or is not the caller's tenant's: the two answer alike. */
 export function portfolioNotFound(portfolioId: string): AppError {
   return new AppError('NOT_FOUND', `No portfolio ${portfolioId}`, { portfolioId });
+}
+
+/** The error for a write (append, run, change) to an archived portfolio. */
+export function portfolioArchived(portfolioId: string): AppError {
+  return new AppError(
+    'PORTFOLIO_ARCHIVED',
+    `Portfolio ${portfolioId} is archived: its ledger and executions stay readable, but it takes no more changes`,
+    {
+      portfolioId,
+    },
+  );
 }
 
 /**
  * Appends entries to a portfolio's ledger as one commit chained to the current head, and
  * returns the commit. All or nothing: invalid entries → BAD_USER_INPUT listing every problem
- * with its path, and no row written.
+ * with its path, and no row written; an archived portfolio → PORTFOLIO_ARCHIVED.
  *
  * Concurrency: one interactive transaction per attempt. It locks the portfolio row
  * (SELECT … FOR UPDATE), so concurrent appends to one portfolio queue instead of failing,
@@ -78,8 +89,10 @@ function checkMessage(message: string | null | undefined): string | null {
 
 async function appendOnce(tx: Repositories, input: AppendLedgerEntriesInput, message: string | null): Promise<LedgerCommitRecord> {
   const { portfolioId } = input;
-  const expectedHead = await tx.ledger.lockHead(input.tenantId, portfolioId);
-  if (expectedHead === null) throw portfolioNotFound(portfolioId);
+  const locked = await tx.ledger.lockHead(input.tenantId, portfolioId);
+  if (locked === null) throw portfolioNotFound(portfolioId);
+  if (locked.archived) throw portfolioArchived(portfolioId);
+  const expectedHead = locked.head;
 
   const head = await tx.ledger.findCommit(portfolioId, expectedHead);
   if (!head) throw new Error(`portfolio ${portfolioId}: ledger_head ${expectedHead} names no commit of its ledger`);

@@ -1,9 +1,18 @@
 import type { DataLayer } from '../data/data-layer';
 import type { LedgerCommitRecord, LedgerEntryRecord, LedgerRepository } from '../data/ledger/ledger-repository';
+import type { Page, PageRequest } from '../shared/pagination';
 import { appendLedgerEntries, type AppendLedgerEntriesInput } from './append-ledger-entries';
+import { positionsAt, type PositionsAtCommit } from './ledger-reads';
 
 export type { LedgerCommitRecord, LedgerEntryRecord, LedgerRepository };
-export { appendLedgerEntries, portfolioNotFound, APPEND_ATTEMPTS, type AppendLedgerEntriesInput } from './append-ledger-entries';
+export {
+  appendLedgerEntries,
+  portfolioNotFound,
+  portfolioArchived,
+  APPEND_ATTEMPTS,
+  type AppendLedgerEntriesInput,
+} from './append-ledger-entries';
+export { positionsAt, ledgerCommitNotFound, type PositionsAtCommit } from './ledger-reads';
 export {
   validateEntries,
   symbolsOf,
@@ -32,12 +41,18 @@ export {
 export interface LedgerServices {
   repository: LedgerRepository;
   append(input: AppendLedgerEntriesInput): Promise<LedgerCommitRecord>;
+  /** Holdings and cash at a commit of a portfolio the caller may see (see positionsAt). */
+  positions(portfolioId: string, commitHash: string): Promise<PositionsAtCommit>;
+  /** A portfolio's commits, newest first, for a portfolio the caller may see. */
+  commits(portfolioId: string, request: PageRequest): Promise<Page<LedgerCommitRecord>>;
 }
 
-/** The ledger services on a data layer: its repository for reads, and appends through appendLedgerEntries. */
+/** The ledger's use-cases and reads, on the data layer. */
 export function createLedgerServices(data: DataLayer): LedgerServices {
   return {
     repository: data.ledger,
     append: (input) => appendLedgerEntries(data, input),
+    positions: (portfolioId, commitHash) => positionsAt(data.ledger, portfolioId, commitHash),
+    commits: (portfolioId, request) => data.ledger.listCommits(portfolioId, request),
   };
 }

@@ -81,15 +81,21 @@ export const ERROR_CATALOGUE = {
     extensions: { patternId: 'the id asked for' },
   },
   NOT_FOUND: {
-    when: "An execution, portfolio or tenant that does not exist or is not the caller's; over HTTP, an unknown path",
+    when: "An execution, portfolio, ledger commit or tenant that does not exist or is not the caller's; over HTTP, an unknown path",
     status: 404,
     retryable: false,
     extensions: {
       executionId: 'the execution asked for',
       portfolioId: 'the portfolio asked for',
+      ledgerCommit: "the commit asked for, not in that portfolio's ledger (`Portfolio.positions`)",
       tenantId: 'the tenant asked for',
       path: 'the input path that named it',
     },
+  },
+  PORTFOLIO_ARCHIVED: {
+    when: 'A ledger append (API or `ledger:import`), a run or a change on an archived portfolio; its ledger and executions stay readable',
+    retryable: false,
+    extensions: { portfolioId: 'the archived portfolio' },
   },
   BAD_USER_INPUT: {
     when: "An argument or variable no field accepts, inputs that fail the pattern's JSON Schema, a value beyond a use-case's bounds",

@@ -55,6 +55,16 @@ const TABLE: Record<string, { allowed: Caller[]; operation: string; ws?: boolean
   },
   'Mutation.grantCredits': { allowed: ADMINS, operation: 'mutation { grantCredits(tenantId: "demo", amount: -1, reason: "") { amount } }' },
   'Mutation.publishPattern': { allowed: ADMINS, operation: 'mutation { publishPattern(input: { definition: {} }) { id } }' },
+  // Issue 16, portfolios (each also checked field by field in portfolios.test.ts).
+  'Mutation.createPortfolio': {
+    allowed: ANALYSTS,
+    operation: 'mutation { createPortfolio(input: { name: "", baseCurrency: "CAD" }) { id } }',
+  },
+  'Mutation.updatePortfolio': {
+    allowed: ANALYSTS,
+    operation: 'mutation { updatePortfolio(id: "pf-none", input: { name: "x" }) { id } }',
+  },
+  'Mutation.archivePortfolio': { allowed: ADMINS, operation: 'mutation { archivePortfolio(id: "pf-none") { id } }' },
   'Query.executions': { allowed: READERS, operation: '{ executions(first: 1) { edges { cursor } } }' },
   'Query.auditLog': { allowed: ADMINS, operation: '{ auditLog(first: 1) { edges { cursor } } }' },
   'Subscription.packHealthChanged': { allowed: EVERYONE, operation: 'subscription { packHealthChanged { status } }', ws: true },

@@ -206,6 +206,9 @@ describe('PortfolioRepository is scoped to one tenant', () => {
       name: 'Demo Growth',
       baseCurrency: 'CAD',
       ledgerHead: expect.stringMatching(/\S/),
+      description: null,
+      createdAt: expect.any(Date),
+      archivedAt: null,
     });
   });
 

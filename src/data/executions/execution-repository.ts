@@ -219,7 +219,10 @@ export class ExecutionRepository {
    * Starts a run as one statement: the tenant is debited the run's credits if its balance allows
    * (a conditional UPDATE, so concurrent runs can never overdraw it), and only then are the
    * execution row, the debit's credit entry and the `execution.start` audit entry written —
-   * together or not at all. Returns null, having written nothing, when the balance is too low.
+   * together or not at all. Returns null, having written nothing, when the balance is too low or
+   * the run's portfolio is archived: the same statement reads the portfolio live and holds a share
+   * lock on its row until it commits, so an archive either commits first (and this run is refused)
+   * or waits for the run's row to exist.
    * A second row for the same idempotency key fails the whole statement (unique violation).
    */
   async start(execution: NewExecution, audit: { mode: string }): Promise<ExecutionRecord | null> {
@@ -234,9 +237,11 @@ export class ExecutionRepository {
       ...(execution.retryOf ? { retryOf: execution.retryOf } : {}),
     };
     const rows = await this.sql.query<{ created_at: Date | string }>(
-      /* sql */ `WITH debit AS (
+      /* sql */ `WITH live_portfolio AS (
+         SELECT id FROM portfolios WHERE id = $7 AND tenant_id = $3 AND archived_at IS NULL FOR SHARE
+       ), debit AS (
          UPDATE tenants SET credit_balance = credit_balance - $2::numeric
-         WHERE id = $3 AND credit_balance >= $2::numeric
+         WHERE id = $3 AND credit_balance >= $2::numeric AND ($7::text IS NULL OR EXISTS (SELECT 1 FROM live_portfolio))
          RETURNING credit_balance
        ), created AS (
          INSERT INTO executions (id, tenant_id, user_id, pattern_id, pattern_version, portfolio_id, status, pack_id, ledger_commit_hash,

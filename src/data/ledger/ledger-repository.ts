@@ -1,5 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { DataHandle } from '../handle';
+import { badInput } from '../../shared/errors';
+import { decodeCursor, encodeCursor, pageSize, toPage, type Page, type PageRequest } from '../../shared/pagination';
 import type { LedgerEntryContent, LedgerEntryKindName } from './ledger-records';
 
 /** A stored ledger commit. */
@@ -21,6 +23,24 @@ export interface LedgerEntryRecord extends LedgerEntryContent {
   /** Position inside its commit, from 0. */
   ordinal: number;
   commitHash: string;
+}
+
+/** A portfolio's head as an append sees it, its row locked. */
+export interface LockedHead {
+  head: string;
+  /** An archived portfolio takes no more commits. */
+  archived: boolean;
+}
+
+/** A commit named within its portfolio. */
+export interface CommitKey {
+  portfolioId: string;
+  hash: string;
+}
+
+/** One string per (portfolio, commit): the keys of entriesOfCommits' answer. */
+export function commitKeyOf(key: CommitKey): string {
+  return `${key.portfolioId}\u0000${key.hash}`;
 }
 
 /** A commit to store: its place in the chain and its entries, in order. */
@@ -67,17 +87,7 @@ export class LedgerRepository {
       where: { portfolioId, hash },
       include: { _count: { select: { entries: true } } },
     });
-    if (!row) return null;
-    return {
-      hash: row.hash,
-      portfolioId: row.portfolioId,
-      parentHash: row.parentHash,
-      seq: row.seq,
-      message: row.message,
-      authorId: row.authorId,
-      createdAt: row.createdAt,
-      entryCount: row._count.entries,
-    };
+    return row ? toCommitRecord(row) : null;
   }
 
   /** The commit the portfolio's ledger_head names; null for an unknown portfolio (or a head without its commit). */
@@ -115,45 +125,77 @@ export class LedgerRepository {
       [portfolioId, commitHash],
     );
     if (rows.length === 0) return null;
-    const entries: LedgerEntryRecord[] = [];
-    for (const row of rows) {
-      if (row.ordinal === null) continue;
-      entries.push({
-        commitHash: row.commitHash,
-        seq: Number(row.seq),
-        ordinal: Number(row.ordinal),
-        kind: row.kind as LedgerEntryKindName,
-        tradeDate: row.tradeDate as string,
-        symbol: row.symbol,
-        quantity: numberOrNull(row.quantity),
-        price: numberOrNull(row.price),
-        currency: row.currency as string,
-        amount: numberOrNull(row.amount),
-      });
-    }
-    return entries;
+    return rows.filter((row) => row.ordinal !== null).map(toEntryRecord);
   }
 
   /**
    * Locks the portfolio's row until the transaction ends, so appends to one portfolio queue, and
-   * returns its head. The tenant is part of the lock's condition: another tenant's portfolio is
-   * locked by nobody here and answers null, exactly like a missing one.
+   * returns its head and whether it is archived. The tenant is part of the lock's condition:
+   * another tenant's portfolio is locked by nobody here and answers null, exactly like a missing
+   * one. An archive waits for the lock too, so it lands before or after an append, never inside.
    */
-  async lockHead(tenantId: string, portfolioId: string): Promise<string | null> {
-    const [row] = await this.db.sql.query<{ ledger_head: string }>(
-      'SELECT ledger_head FROM portfolios WHERE id = $1 AND tenant_id = $2 FOR UPDATE',
+  async lockHead(tenantId: string, portfolioId: string): Promise<LockedHead | null> {
+    const [row] = await this.db.sql.query<{ ledger_head: string; archived: boolean }>(
+      'SELECT ledger_head, archived_at IS NOT NULL AS archived FROM portfolios WHERE id = $1 AND tenant_id = $2 FOR UPDATE',
       [portfolioId, tenantId],
     );
-    return row?.ledger_head ?? null;
+    return row ? { head: row.ledger_head, archived: row.archived } : null;
   }
 
-  /** Moves the portfolio's head from `expected` to `next`: false when it had moved meanwhile (compare-and-swap). */
+  /**
+   * Moves the portfolio's head from `expected` to `next`: false when it had moved meanwhile, or
+   * the portfolio was archived (compare-and-swap; the archived flag is checked in the same
+   * statement, so even a writer that skipped the lock cannot append to an archived portfolio).
+   */
   async swapHead(portfolioId: string, expected: string, next: string): Promise<boolean> {
     const swapped = await this.prisma.portfolio.updateMany({
-      where: { id: portfolioId, ledgerHead: expected },
+      where: { id: portfolioId, ledgerHead: expected, archivedAt: null },
       data: { ledgerHead: next },
     });
     return swapped.count === 1;
+  }
+
+  /**
+   * The portfolio's commits, newest first (seq descending), as a keyset page on seq: commits
+   * appended while a client pages are newer than its cursor, so they neither repeat nor shift
+   * what it has seen. One query, entry counts included.
+   */
+  async listCommits(portfolioId: string, request: PageRequest): Promise<Page<LedgerCommitRecord>> {
+    const size = pageSize(request.first);
+    const beforeSeq = request.after ? seqOf(request.after) : undefined;
+    const rows = await this.prisma.ledgerCommit.findMany({
+      where: { portfolioId, ...(beforeSeq !== undefined ? { seq: { lt: beforeSeq } } : {}) },
+      orderBy: { seq: 'desc' },
+      take: size + 1,
+      include: { _count: { select: { entries: true } } },
+    });
+    return toPage(rows.map(toCommitRecord), size, (c) => encodeCursor([c.seq]));
+  }
+
+  /**
+   * The entries of several commits in one query, each commit's in order (ordinal), by
+   * commitKeyOf. A commit is matched with its portfolio, so a hash asked for under another
+   * portfolio yields nothing.
+   */
+  async entriesOfCommits(commits: readonly CommitKey[]): Promise<Map<string, LedgerEntryRecord[]>> {
+    const byCommit = new Map<string, LedgerEntryRecord[]>();
+    if (commits.length === 0) return byCommit;
+    const rows = await this.db.sql.query<EntryRow & { portfolioId: string }>(
+      `SELECT c.portfolio_id AS "portfolioId", c.hash AS "commitHash", c.seq, e.ordinal, e.kind::text AS kind, e.symbol, e.quantity, e.price,
+              e.currency, e.amount, to_char(e.trade_date, 'YYYY-MM-DD') AS "tradeDate"
+       FROM unnest($1::text[], $2::text[]) AS k(portfolio_id, hash)
+       JOIN ledger_commits c ON c.portfolio_id = k.portfolio_id AND c.hash = k.hash
+       JOIN ledger_entries e ON e.commit_hash = c.hash
+       ORDER BY c.hash, e.ordinal`,
+      [commits.map((c) => c.portfolioId), commits.map((c) => c.hash)],
+    );
+    for (const row of rows) {
+      const key = commitKeyOf({ portfolioId: row.portfolioId, hash: row.commitHash });
+      const entries = byCommit.get(key) ?? [];
+      entries.push(toEntryRecord(row));
+      byCommit.set(key, entries);
+    }
+    return byCommit;
   }
 
   /**
@@ -213,4 +255,51 @@ const LEDGER_CACHE_COMMITS = 500;
 
 function numberOrNull(value: number | null): number | null {
   return value === null ? null : Number(value);
+}
+
+function toEntryRecord(row: EntryRow): LedgerEntryRecord {
+  return {
+    commitHash: row.commitHash,
+    seq: Number(row.seq),
+    ordinal: Number(row.ordinal),
+    kind: row.kind as LedgerEntryKindName,
+    tradeDate: row.tradeDate as string,
+    symbol: row.symbol,
+    quantity: numberOrNull(row.quantity),
+    price: numberOrNull(row.price),
+    currency: row.currency as string,
+    amount: numberOrNull(row.amount),
+  };
+}
+
+interface CommitRow {
+  hash: string;
+  portfolioId: string;
+  parentHash: string | null;
+  seq: number;
+  message: string | null;
+  authorId: string | null;
+  createdAt: Date;
+  _count: { entries: number };
+}
+
+function toCommitRecord(row: CommitRow): LedgerCommitRecord {
+  return {
+    hash: row.hash,
+    portfolioId: row.portfolioId,
+    parentHash: row.parentHash,
+    seq: row.seq,
+    message: row.message,
+    authorId: row.authorId,
+    createdAt: row.createdAt,
+    entryCount: row._count.entries,
+  };
+}
+
+function seqOf(cursor: string): number {
+  const [seq] = decodeCursor(cursor, 1);
+  if (typeof seq !== 'number' || !Number.isInteger(seq) || seq < 1) {
+    throw badInput('after is not a cursor this connection issued', [{ path: 'after', message: 'invalid cursor' }]);
+  }
+  return seq;
 }

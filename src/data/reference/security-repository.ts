@@ -6,6 +6,7 @@ export interface SecurityRecord {
   name: string;
   currency: string;
   assetClass: string;
+  exchange: string | null;
 }
 
 /** Securities (reference data, the same for every tenant): what packs price and ledgers hold. */
@@ -16,7 +17,7 @@ export class SecurityRepository {
     if (symbols.length === 0) return [];
     return this.db.prisma.security.findMany({
       where: { symbol: { in: [...symbols] } },
-      select: { symbol: true, name: true, currency: true, assetClass: true },
+      select: { symbol: true, name: true, currency: true, assetClass: true, exchange: true },
     });
   }
 }

@@ -1,9 +1,11 @@
-import { Args, ArgsType, Ctx, Field, ID, Mutation, Resolver, UseMiddleware } from 'type-graphql';
+import { Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Resolver, Root, UseMiddleware } from 'type-graphql';
+import type { LedgerEntryRecord } from '../../data/ledger/ledger-repository';
 import { fromDbDate } from '../../shared/dates';
 import { unauthenticated } from '../../shared/errors';
 import type { GraphQLContext } from '../context';
 import { ErrorBoundary } from '../errors';
-import { LedgerCommit, LedgerEntryInputType } from './ledger-types';
+import { loadersOf } from '../loaders/request-loaders';
+import { LedgerCommit, LedgerEntry, LedgerEntryInputType } from './ledger-types';
 
 @ArgsType()
 class AppendLedgerEntriesArgs {
@@ -48,5 +50,12 @@ export class LedgerResolver {
         amount: e.amount ?? null,
       })),
     });
+  }
+
+  @FieldResolver(() => [LedgerEntry], {
+    description: 'The entries of this commit, in order (none for a root commit). Loaded for every commit of a request in one query.',
+  })
+  entries(@Root() commit: LedgerCommit, @Ctx() context: GraphQLContext): Promise<LedgerEntryRecord[]> {
+    return loadersOf(context).commitEntries(commit.portfolioId, commit.hash);
   }
 }

@@ -1,11 +1,13 @@
 import DataLoader from 'dataloader';
 import type { ExecutionRecord, StepRecord } from '../../data/executions/execution-repository';
+import { commitKeyOf, type CommitKey, type LedgerEntryRecord } from '../../data/ledger/ledger-repository';
+import type { SecurityRecord } from '../../data/reference/security-repository';
 import type { FxRateRecord, PackPriceRecord, PricingPackRecord } from '../../data/packs/pack-repository';
 import type { PortfolioRecord } from '../../data/portfolios/portfolio-repository';
 import type { CompiledPattern } from '../../orchestrator/pattern-definition';
 import type { GraphQLContext } from '../context';
 
-type LoaderServices = Pick<GraphQLContext['services'], 'packs' | 'portfolios' | 'executions' | 'patterns'>;
+type LoaderServices = Pick<GraphQLContext['services'], 'packs' | 'portfolios' | 'executions' | 'patterns' | 'ledger' | 'securities'>;
 
 /**
  * The lookups of one request, batched: every key asked for in the same tick — the children of a
@@ -58,6 +60,28 @@ export class RequestLoaders {
       (keys: readonly { patternId: string; version: string }[]) => this.services.patterns.versionsOf(keys),
       (key) => `${key.patternId}@${key.version}`,
     ).load({ patternId, version });
+  }
+
+  // Issue 16, portfolio reads: ledger entries per commit and securities per holding.
+
+  /** A commit's entries in order; the commit is matched within its portfolio (one query for every commit of the request). */
+  commitEntries(portfolioId: string, hash: string): Promise<LedgerEntryRecord[]> {
+    return this.loader(
+      'commitEntries',
+      async (keys: readonly CommitKey[]) => {
+        const found = await this.services.ledger.repository.entriesOfCommits(keys);
+        return keys.map((key) => found.get(commitKeyOf(key)) ?? []);
+      },
+      commitKeyOf,
+    ).load({ portfolioId, hash });
+  }
+
+  /** A security by symbol (reference data, any tenant); null for a symbol no longer known. */
+  security(symbol: string): Promise<SecurityRecord | null> {
+    return this.loader('security', async (symbols: readonly string[]) => {
+      const found = new Map((await this.services.securities.findBySymbols(symbols)).map((s) => [s.symbol, s]));
+      return symbols.map((symbol) => found.get(symbol) ?? null);
+    }).load(symbol);
   }
 
   private loader<K, V>(name: string, batch: (keys: readonly K[]) => Promise<V[]>, cacheKeyFn?: (key: K) => string): DataLoader<K, V> {

@@ -2,7 +2,9 @@ import { Arg, Args, Ctx, Directive, Field, ID, ObjectType, Query, Resolver, UseM
 import type { PortfolioRecord } from '../../data/portfolios/portfolio-repository';
 import { tenantOf, type GraphQLContext } from '../context';
 import { ErrorBoundary } from '../errors';
-import { ConnectionArgs, connectionTypes, toConnection } from '../relay';
+import { connectionTypes, toConnection } from '../relay';
+import { DateTimeScalar } from '../scalars';
+import { PortfoliosArgs } from './portfolio-types';
 
 /**
  * The fields besides the key are nullable for routers: a portfolio another subgraph references
@@ -15,11 +17,11 @@ import { ConnectionArgs, connectionTypes, toConnection } from '../relay';
  */
 const REFUSED = 'Null only when a router reached, through another subgraph, a portfolio the caller may not see.';
 
-/** A portfolio as the API shows it, and a federation entity by id that other subgraphs can refer to. */
+/** A portfolio as the API shows it: the fields of PortfolioRecord, its tenant left out. */
 @Directive('@key(fields: "id")')
 @ObjectType({ description: "A portfolio of the caller's tenant." })
 export class Portfolio {
-  @Field(() => ID, { description: "The portfolio's id, e.g. pf-demo-growth." })
+  @Field(() => ID, { description: 'Made by the server when the portfolio is created (`pf_…`; the demo data has `pf-demo-growth`).' })
   id!: string;
 
   @Field(() => String, { nullable: true, description: `Its display name. ${REFUSED}` })
@@ -33,21 +35,40 @@ export class Portfolio {
 
   @Field(() => String, { nullable: true, description: `Hash of the latest ledger commit; pin it to reproduce a result. ${REFUSED}` })
   ledgerHead!: string;
+
+  // Issue 16: the portfolio's lifecycle.
+  @Field(() => String, { nullable: true, description: 'Free text set by createPortfolio or updatePortfolio; null when there is none.' })
+  description!: string | null;
+
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description:
+      'When archivePortfolio archived it; null while it is live. An archived portfolio keeps its ledger and executions but takes no appends, runs or changes (PORTFOLIO_ARCHIVED).',
+  })
+  archivedAt!: Date | null;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: `When it was created. ${REFUSED}` })
+  createdAt!: Date;
 }
 
-/** The Relay connection of portfolios the portfolios query pages through. */
+/** The `portfolios` page. */
 export const PortfolioConnection = connectionTypes(Portfolio, 'Portfolio');
 
-/** The portfolio queries, each limited to the caller's tenant. */
+/** The portfolio queries: `portfolios` and `portfolio`, inside the caller's tenant. */
 @Resolver(() => Portfolio)
 @UseMiddleware(ErrorBoundary)
 export class PortfolioResolver {
-  @Query(() => PortfolioConnection, { description: "The caller's tenant's portfolios, by id." })
-  async portfolios(@Ctx() context: GraphQLContext, @Args(() => ConnectionArgs) { first, after }: ConnectionArgs) {
-    return toConnection(await context.services.portfolios.listForTenant(tenantOf(context), { first, after }));
+  @Query(() => PortfolioConnection, { description: "The caller's tenant's portfolios, by id; archived ones only with includeArchived." })
+  async portfolios(@Ctx() context: GraphQLContext, @Args(() => PortfoliosArgs) { first, after, includeArchived }: PortfoliosArgs) {
+    return toConnection(
+      await context.services.portfolios.listForTenant(tenantOf(context), { first, after }, { includeArchived: includeArchived === true }),
+    );
   }
 
-  @Query(() => Portfolio, { nullable: true, description: "Null for an unknown id or another tenant's portfolio alike." })
+  @Query(() => Portfolio, {
+    nullable: true,
+    description: "Null for an unknown id or another tenant's portfolio alike. Archived portfolios are found too.",
+  })
   portfolio(
     @Ctx() context: GraphQLContext,
     @Arg('id', () => ID, { description: "The portfolio's id." }) id: string,
