@@ -6,7 +6,7 @@ import { computeCommitHash } from './commit-hash';
 import { AppError, badInput, type InputIssue } from '../shared/errors';
 import { MAX_MESSAGE_LENGTH, symbolsOf, validateEntries, type LedgerEntryInput, type SecurityInfo } from './entry-validation';
 
-/** One append: whose ledger, by whom, the entries in order and the request they came with. */
+/** One append: the entries to commit to a portfolio's ledger, on whose behalf, and the request it came with. */
 export interface AppendLedgerEntriesInput {
   /** The caller's tenant: a portfolio of any other tenant is "not found". */
   tenantId: string;

@@ -112,28 +112,35 @@ export type FxRateInput = {
 
 /** One ledger entry. BUY/SELL: symbol, quantity, price (amount = quantity × price, fees are separate FEE entries); DIVIDEND: symbol, amount; DEPOSIT/WITHDRAWAL/FEE: amount, no symbol. */
 export type LedgerEntryInput = {
-  /** Positive. BUY/SELL: defaults to quantity × price and must match it when given. */
+  /** Cash moved, in currency; positive (the kind says which way). BUY/SELL: defaults to quantity × price and must match it when given. */
   amount?: number | null | undefined;
   /** ISO 4217 code; for symbol entries, the security's currency. */
   currency: string;
+  /** What the entry records; it decides which of symbol, quantity, price and amount it takes. */
   kind: LedgerEntryKind;
   /** Price per unit in the security's currency, > 0 (BUY/SELL only). */
   price?: number | null | undefined;
-  /** Units traded, > 0 (BUY/SELL only). */
+  /** Units traded, > 0, at most 8 decimal places (BUY/SELL only). */
   quantity?: number | null | undefined;
   /** A known security; required for BUY, SELL and DIVIDEND, absent otherwise. */
   symbol?: string | null | undefined;
-  /** Not before the latest trade date already in the ledger, nor the previous entry of the batch. */
+  /** The day it took effect: not before the latest trade date already in the ledger, nor the previous entry of the batch; from 1900-01-01 through tomorrow (UTC). */
   tradeDate: string;
 };
 
 /** Which way money moves; every amount is positive. BUY, WITHDRAWAL and FEE take cash out; SELL, DEPOSIT and DIVIDEND bring it in. */
 export type LedgerEntryKind =
+  /** Bought quantity units of symbol at price: cash in currency falls by amount, never below zero. */
   | 'BUY'
+  /** Cash paid in: amount of currency. */
   | 'DEPOSIT'
+  /** A dividend received on symbol: amount of currency, into cash. */
   | 'DIVIDEND'
+  /** A fee paid out of cash: amount of currency, never more than the cash held in it. */
   | 'FEE'
+  /** Sold quantity units of symbol (no more than held) at price: cash in currency rises by amount. */
   | 'SELL'
+  /** Cash taken out: amount of currency, never more than the cash held in it. */
   | 'WITHDRAWAL';
 
 /** One security's closing price in a new pack. */

@@ -16,6 +16,14 @@ registerEnumType(LedgerEntryKindEnum, {
   name: 'LedgerEntryKind',
   description:
     'Which way money moves; every amount is positive. BUY, WITHDRAWAL and FEE take cash out; SELL, DEPOSIT and DIVIDEND bring it in.',
+  valuesConfig: {
+    BUY: { description: 'Bought quantity units of symbol at price: cash in currency falls by amount, never below zero.' },
+    SELL: { description: 'Sold quantity units of symbol (no more than held) at price: cash in currency rises by amount.' },
+    DEPOSIT: { description: 'Cash paid in: amount of currency.' },
+    WITHDRAWAL: { description: 'Cash taken out: amount of currency, never more than the cash held in it.' },
+    DIVIDEND: { description: 'A dividend received on symbol: amount of currency, into cash.' },
+    FEE: { description: 'A fee paid out of cash: amount of currency, never more than the cash held in it.' },
+  },
 });
 
 /** An entry as appendLedgerEntries takes it, before validation. */
@@ -24,16 +32,21 @@ registerEnumType(LedgerEntryKindEnum, {
     'One ledger entry. BUY/SELL: symbol, quantity, price (amount = quantity × price, fees are separate FEE entries); DIVIDEND: symbol, amount; DEPOSIT/WITHDRAWAL/FEE: amount, no symbol.',
 })
 export class LedgerEntryInputType {
-  @Field(() => LedgerEntryKindEnum)
+  @Field(() => LedgerEntryKindEnum, {
+    description: 'What the entry records; it decides which of symbol, quantity, price and amount it takes.',
+  })
   kind!: LedgerEntryKindEnum;
 
-  @Field(() => DateScalar, { description: 'Not before the latest trade date already in the ledger, nor the previous entry of the batch.' })
+  @Field(() => DateScalar, {
+    description:
+      'The day it took effect: not before the latest trade date already in the ledger, nor the previous entry of the batch; from 1900-01-01 through tomorrow (UTC).',
+  })
   tradeDate!: string | Date;
 
   @Field(() => String, { nullable: true, description: 'A known security; required for BUY, SELL and DIVIDEND, absent otherwise.' })
   symbol?: string | null;
 
-  @Field(() => Float, { nullable: true, description: 'Units traded, > 0 (BUY/SELL only).' })
+  @Field(() => Float, { nullable: true, description: 'Units traded, > 0, at most 8 decimal places (BUY/SELL only).' })
   quantity?: number | null;
 
   @Field(() => Float, { nullable: true, description: "Price per unit in the security's currency, > 0 (BUY/SELL only)." })
@@ -42,14 +55,18 @@ export class LedgerEntryInputType {
   @Field(() => String, { description: "ISO 4217 code; for symbol entries, the security's currency." })
   currency!: string;
 
-  @Field(() => Float, { nullable: true, description: 'Positive. BUY/SELL: defaults to quantity × price and must match it when given.' })
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'Cash moved, in currency; positive (the kind says which way). BUY/SELL: defaults to quantity × price and must match it when given.',
+  })
   amount?: number | null;
 }
 
 /** A stored commit as the API shows it (the fields of LedgerCommitRecord; entries come from a field resolver). */
 @ObjectType({ description: "One append to a portfolio's ledger; its hash chains it to its parent." })
 export class LedgerCommit {
-  @Field(() => String, { description: 'sha256 over the portfolio, parent hash, seq, message and entries.' })
+  @Field(() => String, { description: 'sha256:<hex> over the portfolio, parent hash, seq, message and entries; pin it as ledgerCommit.' })
   hash!: string;
 
   @Field(() => String, { nullable: true, description: "The previous head; null only for a portfolio's first commit." })
@@ -80,7 +97,9 @@ export class LedgerEntry {
   @Field(() => Int, { description: 'Position inside its commit, from 0: the ledger replays in (commit seq, ordinal) order.' })
   ordinal!: number;
 
-  @Field(() => LedgerEntryKindEnum)
+  @Field(() => LedgerEntryKindEnum, {
+    description: 'What the entry records; it decides which of symbol, quantity, price and amount it has.',
+  })
   kind!: LedgerEntryKindEnum;
 
   @Field(() => DateScalar, { description: 'The trade date.' })

@@ -21,7 +21,8 @@ export class PortfolioLifecycleResolver {
   })
   createPortfolio(
     @Ctx() context: GraphQLContext,
-    @Arg('input', () => CreatePortfolioInput) input: CreatePortfolioInput,
+    @Arg('input', () => CreatePortfolioInput, { description: 'The new portfolio: name, base currency, description.' })
+    input: CreatePortfolioInput,
   ): Promise<PortfolioRecord> {
     return context.services.portfolioLifecycle.create(actorOf(context), {
       name: input.name,
@@ -37,8 +38,9 @@ export class PortfolioLifecycleResolver {
   })
   updatePortfolio(
     @Ctx() context: GraphQLContext,
-    @Arg('id', () => ID) id: string,
-    @Arg('input', () => UpdatePortfolioInput) input: UpdatePortfolioInput,
+    @Arg('id', () => ID, { description: "A portfolio of the caller's tenant." }) id: string,
+    @Arg('input', () => UpdatePortfolioInput, { description: 'The fields to change; a field left out keeps its value.' })
+    input: UpdatePortfolioInput,
   ): Promise<PortfolioRecord> {
     return context.services.portfolioLifecycle.update(actorOf(context), id, { name: input.name, description: input.description });
   }
@@ -48,7 +50,10 @@ export class PortfolioLifecycleResolver {
     description:
       'Archives a portfolio: hidden from `portfolios` (unless includeArchived), its ledger and executions kept and readable, new appends and runs refused with PORTFOLIO_ARCHIVED. Idempotent: archiving it again returns it unchanged, with its first archivedAt. Role: admin.',
   })
-  archivePortfolio(@Ctx() context: GraphQLContext, @Arg('id', () => ID) id: string): Promise<PortfolioRecord> {
+  archivePortfolio(
+    @Ctx() context: GraphQLContext,
+    @Arg('id', () => ID, { description: "A portfolio of the caller's tenant." }) id: string,
+  ): Promise<PortfolioRecord> {
     // The shield rule decides first; this keeps the use-case closed even without it.
     if (!hasAnyRole(context.viewer, ['admin'])) throw forbidden('Not allowed: needs one of the roles admin');
     return context.services.portfolioLifecycle.archive(actorOf(context), id);
