@@ -20,11 +20,16 @@ import { PackBuilder } from './packs/pack-builder';
 import { ExportExecution } from './rights/export-execution';
 import type { RightsRegistrySource } from './rights/rights-registry-source';
 import { AgentRuntime } from './runtime/agent-runtime';
+import { checkSymbolPrefix, upsertSecurities } from './securities/upsert-securities';
+import { Tenancy } from './tenancy/tenancy';
+import type { UserChanges } from './tenancy/user-changes';
 
 export interface ServiceOptions {
   onBackgroundError: (error: unknown, executionId: string) => void;
   metrics: Metrics;
   logger: Logger;
+  /** Told of every role change and removal this process commits (see UserChanges). */
+  userChanges?: UserChanges;
 }
 
 /** Wires the use-cases to the data layer (and the pack listener to the database's LISTEN). */
@@ -121,5 +126,13 @@ export function createServices(
     rights,
     accounting: { grantCredits: (actor, input) => grantCredits(data, actor, input) },
     publishPattern: (actor, definition, ifMatch) => publishPattern({ data, catalog: patterns, capabilities }, actor, definition, ifMatch),
+    // Securities, tenants and users (bring your own data).
+    securities: {
+      list: (filter, page) => data.securities.list({ ...filter, symbolPrefix: checkSymbolPrefix(filter.symbolPrefix) }, page),
+      findBySymbols: (symbols) => data.securities.findBySymbols(symbols),
+      upsert: (actor, input) => upsertSecurities(data, actor, input),
+    },
+    users: data.users,
+    tenancy: new Tenancy(data, options.userChanges),
   };
 }

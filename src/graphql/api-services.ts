@@ -16,6 +16,11 @@ import type { ExportExecution } from '../rights/export-execution';
 import type { RightsRegistrySource } from '../rights/rights-registry-source';
 import type { AgentRuntime } from '../runtime/agent-runtime';
 import type { Actor } from '../shared/actor';
+import type { SecurityListFilter, SecurityRecord } from '../data/reference/security-repository';
+import type { UserRepository } from '../data/tenants/user-repository';
+import type { Page, PageRequest } from '../shared/pagination';
+import type { SecurityInput } from '../securities/security-rules';
+import type { Tenancy } from '../tenancy/tenancy';
 
 /**
  * What the resolvers call: the use-cases and read models, built once per process by
@@ -43,4 +48,12 @@ export interface ApiServices {
     grantCredits(actor: Actor, input: { tenantId: string; amount: number; reason: string }): Promise<CreditChange>;
   };
   publishPattern(actor: Actor, definition: unknown, ifMatch: string | null | undefined): Promise<CompiledPattern>;
+  // Securities, tenants and users (bring your own data).
+  securities: {
+    list(filter: SecurityListFilter, page: PageRequest): Promise<Page<SecurityRecord>>;
+    findBySymbols(symbols: readonly string[]): Promise<SecurityRecord[]>;
+    upsert(actor: Actor, input: readonly SecurityInput[]): Promise<SecurityRecord[]>;
+  };
+  users: Pick<UserRepository, 'listForTenant'>;
+  tenancy: Pick<Tenancy, 'createUser' | 'setUserRoles' | 'removeUser'>;
 }

@@ -13,6 +13,8 @@ import { PatternResolver } from './patterns/pattern-resolver';
 import { RightsResolver } from './rights/rights-resolver';
 import { AccountingResolver } from './accounting/accounting-resolver';
 import { AuditLogResolver, ExecutionHistoryResolver } from './history/history-resolver';
+import { SecurityResolver } from './securities/security-resolver';
+import { UserResolver } from './users/user-resolver';
 import { shieldGuards } from './shield';
 import { entityKeysOf } from './federation/entity-keys';
 import { guardEntities } from './federation/entities-guard';
@@ -45,6 +47,9 @@ export async function buildFreshgateSchema(options: { shieldDebug?: boolean } = 
       AccountingResolver,
       ExecutionHistoryResolver,
       AuditLogResolver,
+      // Bring your own data: securities, users.
+      SecurityResolver,
+      UserResolver,
     ],
     skipCheck: true,
     validate: false,

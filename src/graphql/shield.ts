@@ -78,6 +78,10 @@ export const rules: IRules = {
     auditLog: admins,
     _service: allow, // the subgraph's SDL for composition; introspection shows as much
     _entities: isAuthenticated,
+    // Bring your own data: securities (shared reference data), users (admins, own tenant).
+    securities: isAuthenticated,
+    security: isAuthenticated,
+    users: admins,
   },
   Mutation: {
     createPricingPack: packWriters,
@@ -89,6 +93,11 @@ export const rules: IRules = {
     exportExecution: chain(analysts, executionExportable),
     grantCredits: admins,
     publishPattern: admins,
+    // Bring your own data: the pack builder registers what it prices; admins manage their tenant's users.
+    upsertSecurities: packWriters,
+    createUser: admins,
+    setUserRoles: admins,
+    removeUser: admins,
   },
   // Shield cannot guard subscribe (it wraps resolve only): access is decided when the
   // subscription starts, in the subscribe function. Pack health is public, like the query.
@@ -127,6 +136,13 @@ export const rules: IRules = {
   PageInfo: allow,
   Viewer: allow,
   _Service: allow,
+  // Bring your own data: reached only through the guarded fields above.
+  Security: allow,
+  SecurityConnection: allow,
+  SecurityEdge: allow,
+  User: allow,
+  UserConnection: allow,
+  UserEdge: allow,
 };
 
 const shieldOptions = (debug: boolean) => ({

@@ -73,13 +73,14 @@ export const ERROR_CATALOGUE = {
     extensions: { patternId: 'the id asked for' },
   },
   NOT_FOUND: {
-    when: "An execution, portfolio or tenant that does not exist or is not the caller's; over HTTP, an unknown path",
+    when: "An execution, portfolio, tenant or user that does not exist or is not the caller's; over HTTP, an unknown path",
     status: 404,
     retryable: false,
     extensions: {
       executionId: 'the execution asked for',
       portfolioId: 'the portfolio asked for',
       tenantId: 'the tenant asked for',
+      userId: 'the user asked for',
       path: 'the input path that named it',
     },
   },

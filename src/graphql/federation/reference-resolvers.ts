@@ -35,6 +35,12 @@ export const referenceResolvers = {
       return pattern ? toPattern(pattern) : null;
     },
   },
+  Security: {
+    // Shared reference data: every symbol of one call in one query.
+    __resolveReference(ref: Representation, context: GraphQLContext) {
+      return loadersOf(context).security(ref.symbol);
+    },
+  },
   PatternVersion: {
     // Versions are compiled once and kept: after the first, lookups are in memory; the rest in one query.
     async __resolveReference(ref: Representation, context: GraphQLContext) {

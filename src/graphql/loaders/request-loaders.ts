@@ -2,10 +2,11 @@ import DataLoader from 'dataloader';
 import type { ExecutionRecord, StepRecord } from '../../data/executions/execution-repository';
 import type { FxRateRecord, PackPriceRecord, PricingPackRecord } from '../../data/packs/pack-repository';
 import type { PortfolioRecord } from '../../data/portfolios/portfolio-repository';
+import type { SecurityRecord } from '../../data/reference/security-repository';
 import type { CompiledPattern } from '../../orchestrator/pattern-definition';
 import type { GraphQLContext } from '../context';
 
-type LoaderServices = Pick<GraphQLContext['services'], 'packs' | 'portfolios' | 'executions' | 'patterns'>;
+type LoaderServices = Pick<GraphQLContext['services'], 'packs' | 'portfolios' | 'executions' | 'patterns' | 'securities'>;
 
 /**
  * The lookups of one request, batched: every key asked for in the same tick — the children of a
@@ -58,6 +59,14 @@ export class RequestLoaders {
       (keys: readonly { patternId: string; version: string }[]) => this.services.patterns.versionsOf(keys),
       (key) => `${key.patternId}@${key.version}`,
     ).load({ patternId, version });
+  }
+
+  /** A registered security (shared reference data: no tenant), null for an unknown symbol. */
+  security(symbol: string): Promise<SecurityRecord | null> {
+    return this.loader('security', async (symbols: readonly string[]) => {
+      const found = new Map((await this.services.securities.findBySymbols(symbols)).map((s) => [s.symbol, s]));
+      return symbols.map((symbol) => found.get(symbol) ?? null);
+    }).load(symbol);
   }
 
   private loader<K, V>(name: string, batch: (keys: readonly K[]) => Promise<V[]>, cacheKeyFn?: (key: K) => string): DataLoader<K, V> {
