@@ -51,6 +51,17 @@ const REALISTIC: BenignOverrides = {
   'Mutation.grantCredits(amount:)': 1,
   'PublishPatternInput.definition': { ...newsPattern, id: 'fuzz_news' },
   'Query._entities(representations:)': { __typename: 'PricingPack', id: 'PP_2025-01-03' },
+  // Bring your own data: valid securities and users, so each hostile leaf is the only thing wrong.
+  'SecurityInput.symbol': 'FUZZ.TO',
+  'SecurityInput.name': 'Fuzz Corp.',
+  'SecurityInput.currency': 'CAD',
+  'SecurityInput.assetClass': 'EQUITY',
+  'Query.security(symbol:)': 'RY.TO',
+  'CreateUserInput.userId': 'fuzz-user',
+  'CreateUserInput.roles': 'viewer',
+  'Mutation.setUserRoles(userId:)': 'demo-viewer',
+  'Mutation.setUserRoles(roles:)': 'viewer',
+  'Mutation.removeUser(userId:)': 'no-such-user',
 };
 
 /**

@@ -7,7 +7,7 @@ const LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7
 const subgraph = (types: string) => buildSubgraphSchema({ typeDefs: parse(`${LINK}\n type Query { ok: Boolean }\n ${types}`) });
 
 describe('entityKeysOf', () => {
-  it("reads freshgate's entities and their id keys from the schema", async () => {
+  it("reads freshgate's entities and their keys from the schema", async () => {
     const { schema } = await buildFreshgateSchema();
     expect(Object.fromEntries(entityKeysOf(schema))).toEqual({
       Pattern: ['id'],
@@ -15,6 +15,7 @@ describe('entityKeysOf', () => {
       PatternVersion: ['id'],
       Portfolio: ['id'],
       PricingPack: ['id'],
+      Security: ['symbol'],
     });
   });
 
