@@ -20,6 +20,7 @@ import { RightsRegistrySource } from './rights/rights-registry-source';
 import type { ApiServices } from './graphql/api-services';
 import { createServices } from './services';
 import { withinTime } from './shared/time-limit';
+import { UserChanges } from './tenancy/user-changes';
 
 /** Everything a running freshgate instance holds, independent of the HTTP layer. */
 export interface App {
@@ -32,6 +33,11 @@ export interface App {
   authenticator: Authenticator;
   schema: GraphQLSchema;
   logger: Logger;
+  /**
+   * Role changes and removals this process commits, announced at once: the authenticator has
+   * already forgotten the user when a listener runs (the WebSockets re-check theirs).
+   */
+  userChanges: UserChanges;
   /** The HS256 secret in force (embedded mode generates one), for `npm run token`. */
   jwtSecret: string | undefined;
   /**
@@ -74,9 +80,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   try {
     const metrics = new Metrics();
     const data = createDataLayer(db);
+    const userChanges = new UserChanges();
     const services = createServices(config, db, data, rights, {
       metrics,
       logger,
+      userChanges,
       onBackgroundError: (error, executionId) => logger.error({ err: error, executionId }, 'background execution failed'),
     });
     // Checked before anything is written: a bad pattern file stops start-up at once.
@@ -110,6 +118,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       }),
       data.users,
     );
+    userChanges.subscribe((userId) => authenticator.forget(userId));
     const { schema } = await buildFreshgateSchema({ shieldDebug: false });
     const errorReporting = config.sentryDsn
       ? initErrorReporting({ dsn: config.sentryDsn, environment: config.environment, transport: options.errorTransport })
@@ -128,6 +137,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       services,
       metrics,
       authenticator,
+      userChanges,
       schema,
       logger,
       jwtSecret,

@@ -21,12 +21,17 @@ import { createPortfolioLifecycle } from './portfolios';
 import { ExportExecution } from './rights/export-execution';
 import type { RightsRegistrySource } from './rights/rights-registry-source';
 import { AgentRuntime } from './runtime/agent-runtime';
+import { checkSymbolPrefix, upsertSecurities } from './securities/upsert-securities';
+import { Tenancy } from './tenancy/tenancy';
+import type { UserChanges } from './tenancy/user-changes';
 
 /** What the use-cases report to: where failures of background runs go, and the metrics and logger. */
 export interface ServiceOptions {
   onBackgroundError: (error: unknown, executionId: string) => void;
   metrics: Metrics;
   logger: Logger;
+  /** Told of every role change and removal this process commits (see UserChanges). */
+  userChanges?: UserChanges;
 }
 
 /** Wires the use-cases to the data layer (and the pack listener to the database's LISTEN). */
@@ -125,6 +130,13 @@ export function createServices(
     publishPattern: (actor, definition, ifMatch) => publishPattern({ data, catalog: patterns, capabilities }, actor, definition, ifMatch),
     // Issue 16, portfolios.
     portfolioLifecycle: createPortfolioLifecycle(data),
-    securities: data.securities,
+    // Securities, tenants and users (bring your own data).
+    securities: {
+      list: (filter, page) => data.securities.list({ ...filter, symbolPrefix: checkSymbolPrefix(filter.symbolPrefix) }, page),
+      findBySymbols: (symbols) => data.securities.findBySymbols(symbols),
+      upsert: (actor, input) => upsertSecurities(data, actor, input),
+    },
+    users: data.users,
+    tenancy: new Tenancy(data, options.userChanges),
   };
 }

@@ -29,6 +29,11 @@ export class Authenticator {
     return viewer;
   }
 
+  /** Drops the cached copy of the user: their next request reads their roles, or their removal, anew. */
+  forget(userId: string): void {
+    this.cache.delete(userId);
+  }
+
   private async loadUser(userId: string): Promise<Viewer | undefined> {
     const cached = this.cache.get(userId);
     if (cached !== undefined) return cached || undefined;

@@ -5,7 +5,6 @@ import type { ExecutionHistory } from '../data/executions/execution-history';
 import type { ExecutionRepository } from '../data/executions/execution-repository';
 import type { PackRepository } from '../data/packs/pack-repository';
 import type { PortfolioRepository } from '../data/portfolios/portfolio-repository';
-import type { SecurityRepository } from '../data/reference/security-repository';
 import type { PackHealthHub } from '../events/pack-health-hub';
 import type { ExecutePattern } from '../execution/execute-pattern';
 import type { ExecutionEvents } from '../execution/execution-events';
@@ -18,6 +17,11 @@ import type { ExportExecution } from '../rights/export-execution';
 import type { RightsRegistrySource } from '../rights/rights-registry-source';
 import type { AgentRuntime } from '../runtime/agent-runtime';
 import type { Actor } from '../shared/actor';
+import type { SecurityListFilter, SecurityRecord } from '../data/reference/security-repository';
+import type { UserRepository } from '../data/tenants/user-repository';
+import type { Page, PageRequest } from '../shared/pagination';
+import type { SecurityInput } from '../securities/security-rules';
+import type { Tenancy } from '../tenancy/tenancy';
 
 /**
  * What the resolvers call: the use-cases and read models, built once per process by
@@ -47,5 +51,12 @@ export interface ApiServices {
   publishPattern(actor: Actor, definition: unknown, ifMatch: string | null | undefined): Promise<CompiledPattern>;
   // Issue 16, portfolios: their lifecycle, and the securities their holdings name.
   portfolioLifecycle: PortfolioLifecycle;
-  securities: Pick<SecurityRepository, 'findBySymbols'>;
+  // Securities, tenants and users (bring your own data).
+  securities: {
+    list(filter: SecurityListFilter, page: PageRequest): Promise<Page<SecurityRecord>>;
+    findBySymbols(symbols: readonly string[]): Promise<SecurityRecord[]>;
+    upsert(actor: Actor, input: readonly SecurityInput[]): Promise<SecurityRecord[]>;
+  };
+  users: Pick<UserRepository, 'listForTenant'>;
+  tenancy: Pick<Tenancy, 'createUser' | 'setUserRoles' | 'removeUser'>;
 }

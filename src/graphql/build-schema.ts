@@ -15,6 +15,8 @@ import { AccountingResolver } from './accounting/accounting-resolver';
 import { AuditLogResolver, ExecutionHistoryResolver } from './history/history-resolver';
 import { PortfolioLifecycleResolver } from './portfolios/portfolio-lifecycle-resolver';
 import { HoldingResolver, PortfolioReadsResolver } from './portfolios/portfolio-reads-resolver';
+import { SecurityResolver } from './securities/security-resolver';
+import { UserResolver } from './users/user-resolver';
 import { shieldGuards } from './shield';
 import { entityKeysOf } from './federation/entity-keys';
 import { guardEntities } from './federation/entities-guard';
@@ -52,6 +54,9 @@ export async function buildFreshgateSchema(options: { shieldDebug?: boolean } = 
       PortfolioLifecycleResolver,
       PortfolioReadsResolver,
       HoldingResolver,
+      // Bring your own data: securities, users.
+      SecurityResolver,
+      UserResolver,
     ],
     skipCheck: true,
     validate: false,

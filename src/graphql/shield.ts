@@ -80,6 +80,10 @@ export const rules: IRules = {
     auditLog: admins,
     _service: allow, // the subgraph's SDL for composition; introspection shows as much
     _entities: isAuthenticated,
+    // Bring your own data: securities (shared reference data), users (admins, own tenant).
+    securities: isAuthenticated,
+    security: isAuthenticated,
+    users: admins,
   },
   Mutation: {
     createPricingPack: packWriters,
@@ -95,6 +99,11 @@ export const rules: IRules = {
     createPortfolio: analysts,
     updatePortfolio: analysts,
     archivePortfolio: admins,
+    // Bring your own data: the pack builder registers what it prices; admins manage their tenant's users.
+    upsertSecurities: packWriters,
+    createUser: admins,
+    setUserRoles: admins,
+    removeUser: admins,
   },
   // Shield cannot guard subscribe (it wraps resolve only): access is decided when the
   // subscription starts, in the subscribe function. Pack health is public, like the query.
@@ -150,6 +159,12 @@ export const rules: IRules = {
   PageInfo: allow,
   Viewer: allow,
   _Service: allow,
+  // Bring your own data: reached only through the guarded fields above.
+  SecurityConnection: allow,
+  SecurityEdge: allow,
+  User: allow,
+  UserConnection: allow,
+  UserEdge: allow,
 };
 
 const shieldOptions = (debug: boolean) => ({

@@ -63,6 +63,8 @@ export function serveWebSockets(app: App, options: WebSocketOptions): GraphqlWeb
     onSlowConsumer: () => app.metrics.wsSlowConsumers.inc(),
   });
   rechecks.start(app.config.wsReauthIntervalMs);
+  // A role change or removal made here is acted on at once, not at the next interval.
+  app.userChanges.subscribe((userId) => rechecks.recheckUser(userId));
   return {
     stats: { connections: () => sessions.connections(), subscriptions: () => sessions.subscriptions() },
     attach(fastify, route) {

@@ -226,7 +226,7 @@ function checkShape(
     else if (!SYMBOL.test(symbol)) add(`${at}.symbol`, 'invalid symbol');
     else {
       const security = securities.get(symbol);
-      if (!security) add(`${at}.symbol`, `unknown symbol ${symbol}`);
+      if (!security) add(`${at}.symbol`, `unknown symbol ${symbol}; register it first (upsertSecurities)`);
       else if (currencyValid && security.currency !== input.currency) {
         add(`${at}.currency`, `${symbol} trades in ${security.currency}, not ${input.currency}`);
       }

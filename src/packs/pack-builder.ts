@@ -6,6 +6,7 @@ import { AppError, badInput } from '../shared/errors';
 import { computePackHash, packSources, type PackContent } from './pack-hash';
 import { DEFAULT_POLICY } from './pack-health';
 import { validatePackContent } from './pack-input';
+import { unregisteredSymbolIssues } from '../securities/security-rules';
 
 const MAX_ERROR_MESSAGE = 2_000;
 /** 100× the whole pack's value; larger is a broken measurement, and near the largest double PostgreSQL refuses it. */
@@ -33,6 +34,7 @@ export class PackBuilder {
    */
   async createPricingPack(input: PackContent, actor?: Actor): Promise<PricingPackRecord> {
     const content = validatePackContent(input);
+    await this.assertRegistered(content);
     const hash = computePackHash(content);
     for (let attempt = 1; ; attempt++) {
       try {
@@ -46,6 +48,19 @@ export class PackBuilder {
         }
       }
     }
+  }
+
+  /**
+   * Every priced symbol must be a registered security, priced in its currency: packs and ledgers
+   * share one vocabulary, so a holding always finds its price. Securities are never deleted and
+   * keep their currency, so checking before the transaction is as good as inside it.
+   */
+  private async assertRegistered(content: PackContent): Promise<void> {
+    const symbols = [...new Set(content.prices.map((p) => p.symbol))];
+    const registered = new Map((await this.data.securities.findBySymbols(symbols)).map((s) => [s.symbol, s]));
+    const issues = unregisteredSymbolIssues(content.prices, registered, 'prices');
+    if (issues.length > 0)
+      throw badInput(`The pricing pack names unregistered securities: ${issues[0].path}: ${issues[0].message}`, issues);
   }
 
   private publish(content: PackContent, hash: string, actor: Actor | undefined): Promise<PricingPackRecord> {

@@ -81,7 +81,7 @@ export const ERROR_CATALOGUE = {
     extensions: { patternId: 'the id asked for' },
   },
   NOT_FOUND: {
-    when: "An execution, portfolio, ledger commit or tenant that does not exist or is not the caller's; over HTTP, an unknown path",
+    when: "An execution, portfolio, ledger commit, tenant or user that does not exist or is not the caller's; over HTTP, an unknown path",
     status: 404,
     retryable: false,
     extensions: {
@@ -89,6 +89,7 @@ export const ERROR_CATALOGUE = {
       portfolioId: 'the portfolio asked for',
       ledgerCommit: "the commit asked for, not in that portfolio's ledger (`Portfolio.positions`)",
       tenantId: 'the tenant asked for',
+      userId: 'the user asked for',
       path: 'the input path that named it',
     },
   },

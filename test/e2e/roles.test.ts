@@ -67,6 +67,14 @@ const TABLE: Record<string, { allowed: Caller[]; operation: string; ws?: boolean
   'Mutation.archivePortfolio': { allowed: ADMINS, operation: 'mutation { archivePortfolio(id: "pf-none") { id } }' },
   'Query.executions': { allowed: READERS, operation: '{ executions(first: 1) { edges { cursor } } }' },
   'Query.auditLog': { allowed: ADMINS, operation: '{ auditLog(first: 1) { edges { cursor } } }' },
+  // Bring your own data: securities, users (arguments that fail after the access check).
+  'Query.securities': { allowed: READERS, operation: '{ securities(first: 1) { edges { cursor } } }' },
+  'Query.security': { allowed: READERS, operation: '{ security(symbol: "RY.TO") { symbol } }' },
+  'Query.users': { allowed: ADMINS, operation: '{ users(first: 1) { edges { cursor } } }' },
+  'Mutation.upsertSecurities': { allowed: PACK_WRITERS, operation: 'mutation { upsertSecurities(input: []) { symbol } }' },
+  'Mutation.createUser': { allowed: ADMINS, operation: 'mutation { createUser(input: { userId: "bad id", roles: [] }) { userId } }' },
+  'Mutation.setUserRoles': { allowed: ADMINS, operation: 'mutation { setUserRoles(userId: "nobody", roles: ["nope"]) { userId } }' },
+  'Mutation.removeUser': { allowed: ADMINS, operation: 'mutation { removeUser(userId: "nobody") { userId } }' },
   'Subscription.packHealthChanged': { allowed: EVERYONE, operation: 'subscription { packHealthChanged { status } }', ws: true },
   'Subscription.executionProgress': {
     allowed: READERS,

@@ -55,6 +55,17 @@ const REALISTIC: BenignOverrides = {
   'CreatePortfolioInput.name': 'Fuzzed',
   'CreatePortfolioInput.baseCurrency': 'CAD',
   'Query.portfolio(id:)': 'pf-demo-growth',
+  // Bring your own data: valid securities and users, so each hostile leaf is the only thing wrong.
+  'SecurityInput.symbol': 'FUZZ.TO',
+  'SecurityInput.name': 'Fuzz Corp.',
+  'SecurityInput.currency': 'CAD',
+  'SecurityInput.assetClass': 'EQUITY',
+  'Query.security(symbol:)': 'RY.TO',
+  'CreateUserInput.userId': 'fuzz-user',
+  'CreateUserInput.roles': 'viewer',
+  'Mutation.setUserRoles(userId:)': 'demo-viewer',
+  'Mutation.setUserRoles(roles:)': 'viewer',
+  'Mutation.removeUser(userId:)': 'no-such-user',
 };
 
 /**

@@ -3,6 +3,7 @@ import { PackRepository } from '../../src/data/packs/pack-repository';
 import { PackBuilder } from '../../src/packs/pack-builder';
 import { openTestDatabase, type TestDatabase } from '../support/test-database';
 import { appError } from '../support/app-error';
+import { upsertSecurities } from '../../src/securities/upsert-securities';
 
 let test: TestDatabase;
 let builder: PackBuilder;
@@ -12,6 +13,14 @@ beforeAll(async () => {
   test = await openTestDatabase();
   builder = new PackBuilder(test.data);
   packs = new PackRepository(test.db);
+  // A pack prices registered securities only: the pack builder registers what it prices first.
+  const listing = (symbol: string, currency: string) => ({ symbol, name: symbol, currency, assetClass: 'EQUITY' });
+  await upsertSecurities(test.data, { userId: 'pack-builder', tenantId: 'demo', traceId: 'setup', requestId: 'setup' }, [
+    listing('TD.TO', 'CAD'),
+    listing('RY.TO', 'CAD'),
+    listing('SHOP.TO', 'CAD'),
+    listing('AAPL', 'USD'),
+  ]);
 });
 afterAll(async () => {
   await test?.close();

@@ -1,6 +1,7 @@
 import type { Database, ListenerHandlers, NotificationListener } from '../../src/db/database';
 import { PackHealthHub } from '../../src/events/pack-health-hub';
 import { PackBuilder } from '../../src/packs/pack-builder';
+import { upsertSecurities } from '../../src/securities/upsert-securities';
 import type { PackHealth } from '../../src/packs/pack-health';
 import { openTestDatabase, type TestDatabase } from '../support/test-database';
 
@@ -66,6 +67,10 @@ describe('PackHealthHub', () => {
   beforeAll(async () => {
     testDb = await openTestDatabase();
     builder = new PackBuilder(testDb.data);
+    // A pack prices registered securities only: the pack builder registers what it prices first.
+    await upsertSecurities(testDb.data, { userId: 'pack-builder', tenantId: 'demo', traceId: 'setup', requestId: 'setup' }, [
+      { symbol: 'RY.TO', name: 'Royal Bank of Canada', currency: 'CAD', assetClass: 'EQUITY' },
+    ]);
   });
   afterAll(async () => {
     await testDb.close();

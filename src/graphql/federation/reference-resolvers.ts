@@ -35,8 +35,8 @@ export const referenceResolvers = {
       return pattern ? toPattern(pattern) : null;
     },
   },
-  // Issue 16: securities are reference data, like packs.
   Security: {
+    // Shared reference data: every symbol of one call in one query.
     __resolveReference(ref: Representation, context: GraphQLContext) {
       return loadersOf(context).security(ref.symbol);
     },

@@ -1,21 +1,29 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
+import { connectionTypes } from '../relay';
 
-/** Reference data, the same for every tenant: a security is never refused, so its fields are non-null. */
+/** A registered security as the API shows it; an entity other subgraphs reference by symbol. */
 @Directive('@key(fields: "symbol")')
-@ObjectType({ description: 'A security that packs price and ledgers hold (reference data, the same for every tenant).' })
+@ObjectType({
+  description: 'A security: what packs price and ledgers hold. Reference data, the same for every tenant; registered by upsertSecurities.',
+})
 export class Security {
-  @Field(() => ID, { description: 'Ticker with its exchange suffix where it has one, e.g. RY.TO, AAPL.' })
+  @Field(() => ID, { description: 'The ticker as packs and ledgers write it (RY.TO, AAPL): 1–32 letters, digits or . - ^ =.' })
   symbol!: string;
 
-  @Field(() => String, { description: "The issuer's or fund's name." })
+  @Field(() => String, { description: 'The issuer or fund name.' })
   name!: string;
 
-  @Field(() => String, { description: 'ISO 4217 code of the currency it trades and is priced in.' })
+  @Field(() => String, { description: 'ISO 4217 code of the currency it trades, is priced and is held in; never changes once registered.' })
   currency!: string;
 
-  @Field(() => String, { description: 'The kind of instrument, e.g. EQUITY, ETF.' })
+  @Field(() => String, {
+    description: 'One of EQUITY, ETF, FUND, FIXED_INCOME, CASH_EQUIVALENT, COMMODITY, CRYPTO, DERIVATIVE, REAL_ESTATE, OTHER.',
+  })
   assetClass!: string;
 
-  @Field(() => String, { nullable: true, description: 'Where it is listed, e.g. TSX, NASDAQ; null when unknown.' })
+  @Field(() => String, { nullable: true, description: 'Where it is listed (TSX, NASDAQ), when known.' })
   exchange!: string | null;
 }
+
+/** Relay pages of securities. */
+export const SecurityConnection = connectionTypes(Security, 'Security');
