@@ -1,4 +1,4 @@
-import type { DataLayer, Repositories } from '../data/data-layer';
+import type { DataLayer, Repositories, TransactionOptions } from '../data/data-layer';
 import { isWriteRace } from '../data/errors';
 import type { LedgerCommitRecord } from '../data/ledger/ledger-repository';
 import { todayUtc } from '../shared/dates';
@@ -6,7 +6,7 @@ import { computeCommitHash } from './commit-hash';
 import { AppError, badInput, type InputIssue } from '../shared/errors';
 import { MAX_MESSAGE_LENGTH, symbolsOf, validateEntries, type LedgerEntryInput, type SecurityInfo } from './entry-validation';
 
-/** One append: the entries to commit to a portfolio's ledger, on whose behalf, and the request it came with. */
+/** One commit to append, on behalf of a caller of a tenant. */
 export interface AppendLedgerEntriesInput {
   /** The caller's tenant: a portfolio of any other tenant is "not found". */
   tenantId: string;
@@ -24,9 +24,9 @@ export interface AppendLedgerEntriesInput {
 export const APPEND_ATTEMPTS = 3;
 
 /** The head moved between reading it and swapping it: the attempt is rolled back and retried. */
-class HeadMoved extends Error {}
+export class HeadMoved extends Error {}
 
-/** The error for a portfolio that does not exist or is not the caller's tenant's: the two answer alike. */
+/** The error for a portfolio that does not exist or belongs to another tenant: the two answer alike. */
 export function portfolioNotFound(portfolioId: string): AppError {
   return new AppError('NOT_FOUND', `No portfolio ${portfolioId}`, { portfolioId });
 }
@@ -58,15 +58,29 @@ export function portfolioArchived(portfolioId: string): AppError {
  */
 export async function appendLedgerEntries(data: DataLayer, input: AppendLedgerEntriesInput): Promise<LedgerCommitRecord> {
   const message = checkMessage(input.message);
-  for (let attempt = 1; ; attempt++) {
+  return withAppendAttempts(data, input.portfolioId, (tx) => appendOnce(tx, input, message));
+}
+
+/**
+ * Runs an append, one transaction per attempt, again from the start whenever it loses a race
+ * (HeadMoved, or a write race the database reports), up to APPEND_ATTEMPTS times; then CONFLICT
+ * (retryable). Any other error ends it at once. A lost attempt was rolled back whole.
+ */
+export async function withAppendAttempts<T>(
+  data: DataLayer,
+  portfolioId: string,
+  attempt: (tx: Repositories) => Promise<T>,
+  options?: TransactionOptions,
+): Promise<T> {
+  for (let n = 1; ; n++) {
     try {
-      return await data.transaction((tx) => appendOnce(tx, input, message));
+      return await data.transaction(attempt, options);
     } catch (error) {
       if (!isRace(error)) throw error;
-      if (attempt >= APPEND_ATTEMPTS) {
-        throw new AppError('CONFLICT', `The ledger of portfolio ${input.portfolioId} kept moving while appending; retry`, {
+      if (n >= APPEND_ATTEMPTS) {
+        throw new AppError('CONFLICT', `The ledger of portfolio ${portfolioId} kept moving while appending; retry`, {
           retryable: true,
-          portfolioId: input.portfolioId,
+          portfolioId,
         });
       }
     }
@@ -78,7 +92,8 @@ function isRace(error: unknown): boolean {
   return error instanceof HeadMoved || isWriteRace(error);
 }
 
-function checkMessage(message: string | null | undefined): string | null {
+/** The commit message as stored: trimmed, null when empty; BAD_USER_INPUT when too long. */
+export function checkMessage(message: string | null | undefined): string | null {
   if (message === null || message === undefined) return null;
   const text = message.trim();
   if (text.length > MAX_MESSAGE_LENGTH) {
@@ -127,8 +142,15 @@ async function appendOnce(tx: Repositories, input: AppendLedgerEntriesInput, mes
   return commit;
 }
 
-function invalidEntries(issues: InputIssue[]): AppError {
+/**
+ * BAD_USER_INPUT listing the entries' problems. total: how many there were, when only the
+ * first ones are listed (a streamed append keeps a bounded number); the rest are counted in the
+ * `omittedIssues` extension.
+ */
+export function invalidEntries(issues: InputIssue[], total = issues.length): AppError {
   const first = issues[0];
-  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
-  return badInput(`Invalid ledger entries: ${first.path}: ${first.message}${more}`, issues);
+  const more = total > 1 ? ` (and ${total - 1} more)` : '';
+  const error = badInput(`Invalid ledger entries: ${first.path}: ${first.message}${more}`, issues);
+  if (total > issues.length) error.extensions.omittedIssues = total - issues.length;
+  return error;
 }

@@ -27,15 +27,15 @@ export interface LedgerEntryInput {
   amount?: number | null;
 }
 
-/** What the rules need of a security: its currency, which an entry naming it must be in. */
+/** What the rules need of a security: its currency, which the entries naming it must use. */
 export interface SecurityInfo {
   symbol: string;
   currency: string;
 }
 
-/** The most entries one commit (one request, or one CSV file) may carry. */
+/** Entries one appendLedgerEntries request may carry: a request's size. The CSV import streams and has no such bound. */
 export const MAX_ENTRIES_PER_COMMIT = 10_000;
-/** The longest commit message, in characters once trimmed. */
+/** Longest commit message, in characters (after trimming). */
 export const MAX_MESSAGE_LENGTH = 1_000;
 /** A given BUY/SELL amount may differ from quantity × price by this fraction (float rounding). */
 export const AMOUNT_TOLERANCE = 1e-6;
@@ -62,7 +62,7 @@ const ISO_CURRENCIES: ReadonlySet<string> | null = (() => {
   }
 })();
 
-/** Whether the code is an ISO 4217 currency (only its shape is checked on a Node without full ICU). */
+/** A three-letter ISO 4217 code this Node knows (the shape alone on a Node without full ICU). */
 export function isIsoCurrency(code: string): boolean {
   return CURRENCY.test(code) && (ISO_CURRENCIES === null || ISO_CURRENCIES.has(code));
 }
@@ -80,9 +80,9 @@ export interface EntryValidationContext {
   today: string;
 }
 
-/** What validateEntries found: the entries to store, which may be stored only when there are no issues. */
+/** The outcome of checking entries: what would be stored, and every problem. */
 export interface EntryValidationResult {
-  /** The entries as they will be stored and hashed (amount filled in for trades). */
+  /** The entries as they will be stored and hashed (amount filled in for trades); meaningful when there are no issues. */
   contents: LedgerEntryContent[];
   issues: InputIssue[];
 }
@@ -104,32 +104,82 @@ export function symbolsOf(entries: readonly LedgerEntryInput[]): string[] {
  *   going back: not before the ledger's latest trade date, nor the previous entry's;
  * - replaying the ledger and then the new entries in order, no SELL exceeds the holding and no
  *   WITHDRAWAL, FEE or BUY takes that currency's cash below zero (no overdraft: the demo ledger
- *   never needs one, and a ledger that goes negative is almost always a missing DEPOSIT).
+ *   never needs one, and a ledger that goes negative is almost always a missing DEPOSIT);
+ * - one commit holds from 1 to MAX_ENTRIES_PER_COMMIT entries (a request's size; the CSV import
+ *   streams through LedgerEntryChecker and has no such bound).
  */
 export function validateEntries(entries: readonly LedgerEntryInput[], context: EntryValidationContext): EntryValidationResult {
   const issues: InputIssue[] = [];
-  const add = (path: string, message: string) => issues.push({ path, message });
-  if (entries.length === 0) add('entries', 'a commit needs at least one entry');
-  if (entries.length > MAX_ENTRIES_PER_COMMIT) add('entries', `at most ${MAX_ENTRIES_PER_COMMIT} entries per commit`);
+  if (entries.length === 0) issues.push({ path: 'entries', message: 'a commit needs at least one entry' });
+  if (entries.length > MAX_ENTRIES_PER_COMMIT)
+    issues.push({ path: 'entries', message: `at most ${MAX_ENTRIES_PER_COMMIT} entries per commit` });
+  const checker = new LedgerEntryChecker(context.today);
+  checker.replay(sortEntries(context.existing));
+  const result = checker.check(entries, context.securities);
+  return { contents: result.contents, issues: [...issues, ...result.issues] };
+}
 
-  const book = new LedgerBook();
-  let latestDate: string | null = null;
-  for (const entry of sortEntries(context.existing)) {
-    book.apply(entry);
-    if (latestDate === null || entry.tradeDate > latestDate) latestDate = entry.tradeDate;
-  }
+/**
+ * validateEntries' rules, applied to entries that arrive in batches (an import of any size): it
+ * keeps only the running state — holdings and cash per currency, the latest trade date — so its
+ * memory does not grow with the number of entries. Paths count entries across batches
+ * (`entries.12345.amount`); the caller looks up each batch's securities (SecurityInfo by symbol),
+ * which is where a check that symbols exist belongs.
+ */
+export class LedgerEntryChecker {
+  private readonly book = new LedgerBook();
+  private latestDate: string | null = null;
   /** Where latestDate comes from: the stored ledger, or one of the new entries. */
-  let latestFrom: 'ledger' | 'entries' = 'ledger';
+  private latestFrom: 'ledger' | 'entries' = 'ledger';
+  private readonly latestAllowed: string;
+  private checked = 0;
 
-  const latestAllowed = addDays(context.today, TRADE_DATE_TOLERANCE_DAYS);
-  const contents: LedgerEntryContent[] = [];
-  entries.forEach((input, i) => {
-    const at = `entries.${i}`;
+  /** today: the date in UTC (YYYY-MM-DD), given rather than read from a clock so the rule is testable. */
+  constructor(today: string) {
+    this.latestAllowed = addDays(today, TRADE_DATE_TOLERANCE_DAYS);
+  }
+
+  /** How many new entries were checked so far. */
+  get entryCount(): number {
+    return this.checked;
+  }
+
+  /** Applies stored entries, in ledger order, before any new entry is checked. */
+  replay(existing: Iterable<LedgerEntryContent>): void {
+    for (const entry of existing) {
+      this.book.apply(entry);
+      if (this.latestDate === null || entry.tradeDate > this.latestDate) this.latestDate = entry.tradeDate;
+    }
+  }
+
+  /**
+   * Checks the next entries, in order, after every entry checked before. Entries with problems
+   * do not move the book, so a later entry is judged as if they were not there.
+   */
+  check(entries: readonly LedgerEntryInput[], securities: ReadonlyMap<string, SecurityInfo>): EntryValidationResult {
+    const issues: InputIssue[] = [];
+    const contents: LedgerEntryContent[] = [];
+    for (const input of entries) {
+      const content = this.checkOne(input, `entries.${this.checked++}`, securities, issues);
+      if (content !== null) contents.push(content);
+    }
+    return { contents, issues };
+  }
+
+  /** The entry's stored form (null for an unknown kind); its problems go to issues. */
+  private checkOne(
+    input: LedgerEntryInput,
+    at: string,
+    securities: ReadonlyMap<string, SecurityInfo>,
+    issues: InputIssue[],
+  ): LedgerEntryContent | null {
+    const add = (path: string, message: string) => issues.push({ path, message });
     const before = issues.length;
-    const content = checkShape(input, at, context.securities, add);
+    const content = checkShape(input, at, securities, add);
 
     // A date out of range is reported as such and sets no order: one typo must not make every
     // later entry "before" it.
+    const { latestAllowed, latestDate } = this;
     const dateInRange = isIsoDate(input.tradeDate) && input.tradeDate >= EARLIEST_TRADE_DATE && input.tradeDate <= latestAllowed;
     if ((isIsoDate(input.tradeDate) && !dateInRange) || isDateOutsideAcceptedYears(input.tradeDate)) {
       add(
@@ -139,17 +189,17 @@ export function validateEntries(entries: readonly LedgerEntryInput[], context: E
     } else if (dateInRange && latestDate !== null && input.tradeDate < latestDate) {
       add(
         `${at}.tradeDate`,
-        latestFrom === 'ledger'
+        this.latestFrom === 'ledger'
           ? `${input.tradeDate} is before ${latestDate}, the latest trade date already in the ledger`
           : `${input.tradeDate} is before ${latestDate}, the trade date of an earlier entry (entries go in date order)`,
       );
     } else if (dateInRange && (latestDate === null || input.tradeDate > latestDate)) {
-      latestDate = input.tradeDate;
-      latestFrom = 'entries';
+      this.latestDate = input.tradeDate;
+      this.latestFrom = 'entries';
     }
 
-    if (content === null || issues.length > before) return;
-    const violation = book.check(content);
+    if (content === null || issues.length > before) return content;
+    const violation = this.book.check(content);
     if (violation?.kind === 'OVERSOLD') {
       add(`${at}.quantity`, `sells ${violation.selling} ${violation.symbol} but the ledger holds ${violation.held} at that point`);
     } else if (violation?.kind === 'OVERDRAWN') {
@@ -158,11 +208,10 @@ export function validateEntries(entries: readonly LedgerEntryInput[], context: E
         `takes ${violation.currency} cash below zero (balance ${violation.balance.toFixed(2)}, needs ${violation.withdrawing.toFixed(2)}); deposit first`,
       );
     } else {
-      book.apply(content);
+      this.book.apply(content);
     }
-    contents.push(content);
-  });
-  return { contents, issues };
+    return content;
+  }
 }
 
 function normaliseSymbol(symbol: string | null | undefined): string | null {
@@ -219,7 +268,7 @@ function checkShape(
   };
 
   const symbol = normaliseSymbol(input.symbol);
-  let amount = present(input.amount) ? input.amount : null;
+  const amount = present(input.amount) ? input.amount : null;
 
   if (TRADE_KINDS.has(kind) || kind === 'DIVIDEND') {
     if (symbol === null) add(`${at}.symbol`, `required for ${kind}`);
@@ -238,10 +287,9 @@ function checkShape(
     const amountOk = amount === null || bounded('amount', amount);
     if (quantityOk && priceOk && amountOk) {
       const gross = (input.quantity as number) * (input.price as number);
-      if (amount === null && gross > MAX_ENTRY_NUMBER) {
-        add(`${at}.amount`, `quantity × price is ${gross}, above ${MAX_ENTRY_NUMBER_TEXT}`);
-      } else if (amount === null) {
-        amount = gross;
+      if (amount === null) {
+        // Left out, it is computed (storedEntry), and must then be within bounds too.
+        if (gross > MAX_ENTRY_NUMBER) add(`${at}.amount`, `quantity × price is ${gross}, above ${MAX_ENTRY_NUMBER_TEXT}`);
       } else if (!(Math.abs(amount - gross) <= AMOUNT_TOLERANCE * gross)) {
         add(`${at}.amount`, `must equal quantity × price (${gross}); leave it out to have it computed`);
       }
@@ -253,13 +301,20 @@ function checkShape(
     if (CASH_KINDS.has(kind) && symbol !== null) add(`${at}.symbol`, `not used by ${kind}`);
   }
 
-  return {
-    kind,
-    tradeDate: input.tradeDate,
-    symbol,
-    quantity: TRADE_KINDS.has(kind) && present(input.quantity) ? input.quantity : null,
-    price: TRADE_KINDS.has(kind) && present(input.price) ? input.price : null,
-    currency: input.currency,
-    amount,
-  };
+  return storedEntry(input);
+}
+
+/**
+ * The form in which an entry that passed the checks is stored and hashed: symbol trimmed,
+ * quantity and price only on trades, a trade's amount computed when not given. For an entry
+ * already checked (the second pass of a streamed append), without looking anything up again.
+ */
+export function storedEntry(input: LedgerEntryInput): LedgerEntryContent {
+  const kind = input.kind as LedgerEntryKindName;
+  const trade = TRADE_KINDS.has(kind);
+  const quantity = trade && present(input.quantity) ? input.quantity : null;
+  const price = trade && present(input.price) ? input.price : null;
+  let amount = present(input.amount) ? input.amount : null;
+  if (amount === null && quantity !== null && price !== null) amount = quantity * price;
+  return { kind, tradeDate: input.tradeDate, symbol: normaliseSymbol(input.symbol), quantity, price, currency: input.currency, amount };
 }

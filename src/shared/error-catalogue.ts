@@ -105,6 +105,7 @@ export const ERROR_CATALOGUE = {
     extensions: {
       path: 'the input path of each problem (`input.prices.1.symbol`)',
       issues: '`{ path, message }` of each problem (at most 20 at the edge)',
+      omittedIssues: 'how many problems were found beyond those listed (a streamed ledger import lists its first 100)',
     },
   },
   INSUFFICIENT_CREDITS: {

@@ -12,7 +12,8 @@ import {
   UpdatePortfolioDocument,
   type LedgerEntryInput,
 } from '../generated/operations';
-import { importLedgerCsv, LedgerImportError } from '../../src/cli/import-ledger';
+import { importLedgerCsv } from '../../src/cli/import-ledger';
+import { LedgerImportError } from '../../src/cli/ledger-csv';
 import { roundResult } from '../../src/execution/result-envelope';
 import { appendLedgerEntries } from '../../src/ledger/append-ledger-entries';
 import { countingDatabase } from '../support/counting-database';

@@ -1,4 +1,5 @@
-import { importLedgerCsv, LedgerImportError } from '../../src/cli/import-ledger';
+import { importLedgerCsv } from '../../src/cli/import-ledger';
+import { LedgerImportError } from '../../src/cli/ledger-csv';
 import { addDays, todayUtc } from '../../src/shared/dates';
 import { startTestServer, type TestServer } from '../support/test-server';
 

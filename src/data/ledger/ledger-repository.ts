@@ -199,9 +199,9 @@ export class LedgerRepository {
   }
 
   /**
-   * Stores a commit and its entries. The entries go in as one array-bound statement per
-   * ENTRY_BATCH rows (the size of an import is then a matter of memory for the arrays, not of
-   * statements or bind parameters). A taken (portfolio, seq) or hash is a unique violation.
+   * Stores a commit and its entries (insertEntries). A taken (portfolio, seq) or hash is a
+   * unique violation. A commit too large to hold in memory is stored with no entries here and its
+   * entries added by insertEntries, in the same transaction.
    */
   async insertCommit(commit: NewLedgerCommit): Promise<LedgerCommitRecord> {
     const row = await this.prisma.ledgerCommit.create({
@@ -214,26 +214,7 @@ export class LedgerRepository {
         authorId: commit.authorId,
       },
     });
-    for (let start = 0; start < commit.entries.length; start += ENTRY_BATCH) {
-      const batch = commit.entries.slice(start, start + ENTRY_BATCH);
-      await this.db.sql.query(
-        `INSERT INTO ledger_entries (commit_hash, ordinal, kind, symbol, quantity, price, currency, amount, trade_date)
-         SELECT $1, ordinal, kind::"LedgerEntryKind", symbol, quantity, price, currency, amount, trade_date
-         FROM unnest($2::int[], $3::text[], $4::text[], $5::float8[], $6::float8[], $7::text[], $8::float8[], $9::date[])
-           AS t(ordinal, kind, symbol, quantity, price, currency, amount, trade_date)`,
-        [
-          commit.hash,
-          batch.map((_, i) => start + i),
-          batch.map((e) => e.kind),
-          batch.map((e) => e.symbol),
-          batch.map((e) => e.quantity),
-          batch.map((e) => e.price),
-          batch.map((e) => e.currency),
-          batch.map((e) => e.amount),
-          batch.map((e) => e.tradeDate),
-        ],
-      );
-    }
+    await this.insertEntries(commit.hash, 0, commit.entries);
     return {
       hash: row.hash,
       portfolioId: row.portfolioId,
@@ -244,6 +225,34 @@ export class LedgerRepository {
       createdAt: row.createdAt,
       entryCount: commit.entries.length,
     };
+  }
+
+  /**
+   * Adds entries to a stored commit, the first taking ordinal firstOrdinal: one array-bound
+   * statement per ENTRY_BATCH rows, so neither the number of statements nor of bind parameters
+   * limits a commit's size. A taken (commit, ordinal) is a unique violation.
+   */
+  async insertEntries(commitHash: string, firstOrdinal: number, entries: readonly LedgerEntryContent[]): Promise<void> {
+    for (let start = 0; start < entries.length; start += ENTRY_BATCH) {
+      const batch = entries.slice(start, start + ENTRY_BATCH);
+      await this.db.sql.query(
+        `INSERT INTO ledger_entries (commit_hash, ordinal, kind, symbol, quantity, price, currency, amount, trade_date)
+         SELECT $1, ordinal, kind::"LedgerEntryKind", symbol, quantity, price, currency, amount, trade_date
+         FROM unnest($2::int[], $3::text[], $4::text[], $5::float8[], $6::float8[], $7::text[], $8::float8[], $9::date[])
+           AS t(ordinal, kind, symbol, quantity, price, currency, amount, trade_date)`,
+        [
+          commitHash,
+          batch.map((_, i) => firstOrdinal + start + i),
+          batch.map((e) => e.kind),
+          batch.map((e) => e.symbol),
+          batch.map((e) => e.quantity),
+          batch.map((e) => e.price),
+          batch.map((e) => e.currency),
+          batch.map((e) => e.amount),
+          batch.map((e) => e.tradeDate),
+        ],
+      );
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { importLedgerCsv, LedgerImportError } from '../../../src/cli/import-ledger';
+import { importLedgerCsv } from '../../../src/cli/import-ledger';
+import { LedgerImportError } from '../../../src/cli/ledger-csv';
 import { seedDemoData } from '../../../src/demo/seed-demo';
 import { LedgerRepository } from '../../../src/data/ledger/ledger-repository';
 import { computePositions } from '../../../src/ledger';

@@ -1,4 +1,10 @@
-import { validateEntries, type LedgerEntryInput, type SecurityInfo } from '../../../src/ledger/entry-validation';
+import {
+  LedgerEntryChecker,
+  storedEntry,
+  validateEntries,
+  type LedgerEntryInput,
+  type SecurityInfo,
+} from '../../../src/ledger/entry-validation';
 import type { ReplayEntry } from '../../../src/ledger/positions';
 
 const securities = new Map<string, SecurityInfo>([
@@ -246,5 +252,45 @@ describe('validateEntries: bounds', () => {
       'entries.4.amount',
       'entries.4.tradeDate',
     ]);
+  });
+});
+
+describe('LedgerEntryChecker', () => {
+  // Problems of every sort, and entries whose validity depends on those before them (cash, holdings, dates).
+  const entries: LedgerEntryInput[] = [
+    deposit(300),
+    buy({ quantity: 3 }),
+    { kind: 'SELL', tradeDate: '2026-03-03', symbol: 'RY.TO', quantity: 5, price: 150, currency: 'CAD' },
+    buy({ symbol: 'NOPE' }),
+    { kind: 'SELL', tradeDate: '2026-03-04', symbol: 'AAPL', quantity: 4, price: 210, currency: 'USD' },
+    { kind: 'FEE', tradeDate: '2026-03-03', currency: 'CAD', amount: 1 },
+    { kind: 'WITHDRAWAL', tradeDate: '2026-03-05', currency: 'USD', amount: 10_000 },
+    buy({ tradeDate: '2026-03-06', quantity: 0.5, price: 101.25 }),
+  ];
+
+  it('finds, batch by batch, exactly what validateEntries finds in one call, with paths counted across batches', () => {
+    const whole = validateEntries(entries, { securities, existing, today });
+    expect(whole.issues.length).toBeGreaterThan(3);
+    for (const size of [1, 2, 3, 5]) {
+      const checker = new LedgerEntryChecker(today);
+      checker.replay(existing);
+      const issues = [];
+      for (let start = 0; start < entries.length; start += size)
+        issues.push(...checker.check(entries.slice(start, start + size), securities).issues);
+      expect(issues).toEqual(whole.issues);
+      expect(checker.entryCount).toBe(entries.length);
+    }
+  });
+
+  it('stores an entry that passed exactly as the checks stored it (storedEntry)', () => {
+    const valid = [
+      deposit(300),
+      buy({ quantity: 3 }),
+      buy({ symbol: ' RY.TO ', amount: 300 }),
+      { kind: 'DIVIDEND', tradeDate: '2026-03-04', symbol: 'AAPL', currency: 'USD', amount: 1.5 },
+    ];
+    const result = validateEntries(valid, { securities, existing, today });
+    expect(result.issues).toEqual([]);
+    expect(valid.map(storedEntry)).toEqual(result.contents);
   });
 });

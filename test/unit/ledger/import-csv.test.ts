@@ -1,12 +1,24 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { LedgerImportError, parseImportArgs, parseLedgerCsv, toImportProblem } from '../../../src/cli/import-ledger';
+import { Readable } from 'node:stream';
+import { parseImportArgs, toImportProblem } from '../../../src/cli/import-ledger';
+import { LedgerImportError, LineIndex, MAX_LISTED_PROBLEMS, readLedgerCsv, type LedgerCsvBatch } from '../../../src/cli/ledger-csv';
 
 const fixture = (name: string) => readFileSync(path.join(__dirname, '../../fixtures', name), 'utf8');
 
-function importError(run: () => unknown): LedgerImportError {
+/** Every batch of the file, concatenated (what a test of the reader's output needs). */
+async function parseLedgerCsv(input: string | Readable, source?: string, batchRows?: number): Promise<LedgerCsvBatch> {
+  const all: LedgerCsvBatch = { entries: [], lines: [] };
+  for await (const batch of readLedgerCsv(input, source, batchRows)) {
+    all.entries.push(...batch.entries);
+    all.lines.push(...batch.lines);
+  }
+  return all;
+}
+
+async function importError(run: () => Promise<unknown>): Promise<LedgerImportError> {
   try {
-    run();
+    await run();
   } catch (error) {
     expect(error).toBeInstanceOf(LedgerImportError);
     return error as LedgerImportError;
@@ -14,9 +26,9 @@ function importError(run: () => unknown): LedgerImportError {
   throw new Error('expected a LedgerImportError');
 }
 
-describe('parseLedgerCsv', () => {
-  it('parses the sample fixture: empty cells are absent values, numbers are numbers, lines are remembered', () => {
-    const { entries, lines } = parseLedgerCsv(fixture('ledger-sample.csv'));
+describe('readLedgerCsv', () => {
+  it('parses the sample fixture: empty cells are absent values, numbers are numbers, lines are remembered', async () => {
+    const { entries, lines } = await parseLedgerCsv(fixture('ledger-sample.csv'));
     expect(entries).toHaveLength(6);
     expect(lines).toEqual([2, 3, 4, 5, 6, 7]);
     expect(entries[0]).toEqual({
@@ -39,17 +51,17 @@ describe('parseLedgerCsv', () => {
     });
   });
 
-  it('accepts columns in any order, quoting, CRLF, a BOM and blank lines (line numbers stay true)', () => {
+  it('accepts columns in any order, quoting, CRLF, a BOM and blank lines (line numbers stay true)', async () => {
     const text = '\uFEFFamount,currency,price,quantity,symbol,tradeDate,kind\r\n\r\n"10,5",CAD,,,,2026-11-23,DEPOSIT\r\n';
-    const error = importError(() => parseLedgerCsv(text));
+    const error = await importError(() => parseLedgerCsv(text));
     // "10,5" is one quoted cell, and not a number: reported on line 3.
     expect(error.problems).toEqual([{ line: 3, field: 'amount', message: 'not a number: "10,5"' }]);
-    const ok = parseLedgerCsv(text.replace('"10,5"', '" 10.5 "'));
+    const ok = await parseLedgerCsv(text.replace('"10,5"', '" 10.5 "'));
     expect(ok.entries[0]).toMatchObject({ kind: 'DEPOSIT', amount: 10.5, currency: 'CAD' });
     expect(ok.lines).toEqual([3]);
   });
 
-  it('reports every structural problem by line: column count, numbers', () => {
+  it('reports every structural problem by line: column count, numbers', async () => {
     const text = [
       'kind,tradeDate,symbol,quantity,price,currency,amount',
       'DEPOSIT,2026-11-23,,,,CAD,100',
@@ -58,7 +70,7 @@ describe('parseLedgerCsv', () => {
       'SELL,2026-11-23,AAPL,1,1e2,USD,,extra',
       'DIVIDEND,2026-11-23,AAPL,,,USD,1.2.3',
     ].join('\n');
-    const error = importError(() => parseLedgerCsv(text, 'trades.csv'));
+    const error = await importError(() => parseLedgerCsv(text, 'trades.csv'));
     expect(error.problems.map((p) => [p.line, p.field])).toEqual([
       [3, 'quantity'],
       [4, null],
@@ -70,8 +82,8 @@ describe('parseLedgerCsv', () => {
     expect(error.message).toMatch(/line 4: .*columns length is 7, got 6/);
   });
 
-  it('requires the exact set of columns in the header', () => {
-    const error = importError(() =>
+  it('requires the exact set of columns in the header', async () => {
+    const error = await importError(() =>
       parseLedgerCsv('kind,date,symbol,quantity,price,currency,amount,note\nDEPOSIT,2026-11-23,,,,CAD,1,x\n', 'x.csv'),
     );
     expect(error.message).toContain('line 1: header lacks tradeDate');
@@ -79,21 +91,67 @@ describe('parseLedgerCsv', () => {
     expect(error.message).toMatch(/^x\.csv:/);
   });
 
-  it('refuses a file without rows', () => {
-    expect(importError(() => parseLedgerCsv('kind,tradeDate,symbol,quantity,price,currency,amount\n')).message).toContain('no entries');
+  it('refuses a file without rows', async () => {
+    expect((await importError(() => parseLedgerCsv('kind,tradeDate,symbol,quantity,price,currency,amount\n'))).message).toContain(
+      'no entries',
+    );
+  });
+
+  it('yields batches of at most batchRows entries, reading the stream as it comes', async () => {
+    const rows = Array.from({ length: 25 }, (_, i) => `DEPOSIT,2026-11-23,,,,CAD,${i + 1}`);
+    // One row per chunk, split mid-line: a stream, not a string read whole.
+    const chunks = ['kind,tradeDate,symbol,quantity,price,currency,amount\n', ...rows.flatMap((r) => [r.slice(0, 7), `${r.slice(7)}\n`])];
+    const sizes: number[] = [];
+    for await (const batch of readLedgerCsv(Readable.from(chunks), 'x.csv', 10)) {
+      sizes.push(batch.entries.length);
+      expect(batch.lines).toEqual(batch.entries.map((e) => Number(e.amount) + 1));
+    }
+    expect(sizes).toEqual([10, 10, 5]);
+  });
+
+  it('stops yielding at the first structural problem but reports every one (the first MAX_LISTED_PROBLEMS, then a count)', async () => {
+    const bad = MAX_LISTED_PROBLEMS + 50;
+    const rows = ['DEPOSIT,2026-11-23,,,,CAD,1', ...Array.from({ length: bad }, () => 'DEPOSIT,2026-11-23,,,,CAD,one')];
+    const yielded: number[] = [];
+    const error = await importError(async () => {
+      for await (const batch of readLedgerCsv(['kind,tradeDate,symbol,quantity,price,currency,amount', ...rows].join('\n'), 'x.csv', 1))
+        yielded.push(...batch.lines);
+    });
+    expect(yielded).toEqual([2]);
+    expect(error.problems).toHaveLength(MAX_LISTED_PROBLEMS);
+    expect(error.omitted).toBe(50);
+    expect(error.problems[0]).toEqual({ line: 3, field: 'amount', message: 'not a number: "one"' });
+    expect(error.message).toMatch(new RegExp(`^x\\.csv: ${bad} problems, nothing imported\n`));
+    expect(error.message).toMatch(/\n {2}… and 50 more$/);
+  });
+
+  it('ends with the error of an unreadable stream', async () => {
+    const failing = new Readable({ read: () => failing.destroy(new Error('disk on fire')) });
+    await expect(parseLedgerCsv(failing)).rejects.toThrow('disk on fire');
+  });
+});
+
+describe('LineIndex', () => {
+  it('finds the line of every entry, storing only where the step between lines changes', () => {
+    const lines = [2, 3, 4, 6, 7, 10, 11, 12];
+    const index = new LineIndex();
+    lines.forEach((line, i) => index.add(i, line));
+    expect(lines.map((_, i) => index.lineOf(i))).toEqual(lines);
+    expect([index.lineOf(-1), index.lineOf(8), index.lineOf(1.5)]).toEqual([null, null, null]);
   });
 });
 
 describe('toImportProblem', () => {
   it('maps entry paths to CSV lines and columns', () => {
     const lines = [2, 3, 5];
-    expect(toImportProblem({ path: 'entries.2.symbol', message: 'unknown symbol X' }, lines)).toEqual({
+    const lineOf = (i: number) => lines[i] ?? null;
+    expect(toImportProblem({ path: 'entries.2.symbol', message: 'unknown symbol X' }, lineOf)).toEqual({
       line: 5,
       field: 'symbol',
       message: 'unknown symbol X',
     });
-    expect(toImportProblem({ path: 'entries', message: 'empty' }, lines)).toEqual({ line: null, field: null, message: 'empty' });
-    expect(toImportProblem({ path: 'message', message: 'too long' }, lines)).toEqual({
+    expect(toImportProblem({ path: 'entries', message: 'empty' }, lineOf)).toEqual({ line: null, field: null, message: 'empty' });
+    expect(toImportProblem({ path: 'message', message: 'too long' }, lineOf)).toEqual({
       line: null,
       field: '--message',
       message: 'too long',
