@@ -102,15 +102,23 @@ export function checkMessage(message: string | null | undefined): string | null 
   return text === '' ? null : text;
 }
 
-async function appendOnce(tx: Repositories, input: AppendLedgerEntriesInput, message: string | null): Promise<LedgerCommitRecord> {
-  const { portfolioId } = input;
-  const locked = await tx.ledger.lockHead(input.tenantId, portfolioId);
+/**
+ * The head an append builds on, its portfolio row locked until the transaction ends: refused for
+ * a portfolio that is not the tenant's, or archived.
+ */
+export async function lockedHeadCommit(tx: Repositories, tenantId: string, portfolioId: string): Promise<LedgerCommitRecord> {
+  const locked = await tx.ledger.lockHead(tenantId, portfolioId);
   if (locked === null) throw portfolioNotFound(portfolioId);
   if (locked.archived) throw portfolioArchived(portfolioId);
-  const expectedHead = locked.head;
+  const head = await tx.ledger.findCommit(portfolioId, locked.head);
+  if (!head) throw new Error(`portfolio ${portfolioId}: ledger_head ${locked.head} names no commit of its ledger`);
+  return head;
+}
 
-  const head = await tx.ledger.findCommit(portfolioId, expectedHead);
-  if (!head) throw new Error(`portfolio ${portfolioId}: ledger_head ${expectedHead} names no commit of its ledger`);
+async function appendOnce(tx: Repositories, input: AppendLedgerEntriesInput, message: string | null): Promise<LedgerCommitRecord> {
+  const { portfolioId } = input;
+  const head = await lockedHeadCommit(tx, input.tenantId, portfolioId);
+  const expectedHead = head.hash;
   const existing = (await tx.ledger.entriesUpTo(portfolioId, expectedHead)) ?? [];
 
   const securities = new Map<string, SecurityInfo>((await tx.securities.findBySymbols(symbolsOf(input.entries))).map((s) => [s.symbol, s]));

@@ -3,7 +3,7 @@ import type { DataLayer } from '../data/data-layer';
 import type { LedgerCommitRecord } from '../data/ledger/ledger-repository';
 import { badInput, type InputIssue } from '../shared/errors';
 import { todayUtc } from '../shared/dates';
-import { checkMessage, HeadMoved, invalidEntries, portfolioArchived, portfolioNotFound, withAppendAttempts } from './append-ledger-entries';
+import { checkMessage, HeadMoved, invalidEntries, lockedHeadCommit, withAppendAttempts } from './append-ledger-entries';
 import { CommitHasher } from './commit-hash';
 import { LedgerEntryChecker, storedEntry, symbolsOf, type LedgerEntryInput, type SecurityInfo } from './entry-validation';
 
@@ -59,12 +59,8 @@ export async function appendLedgerStream(data: DataLayer, input: AppendLedgerStr
 
 async function appendStreamOnce(tx: Repositories, input: AppendLedgerStreamInput, message: string | null): Promise<LedgerCommitRecord> {
   const { portfolioId } = input;
-  const locked = await tx.ledger.lockHead(input.tenantId, portfolioId);
-  if (locked === null) throw portfolioNotFound(portfolioId);
-  if (locked.archived) throw portfolioArchived(portfolioId);
-  const expectedHead = locked.head;
-  const head = await tx.ledger.findCommit(portfolioId, expectedHead);
-  if (!head) throw new Error(`portfolio ${portfolioId}: ledger_head ${expectedHead} names no commit of its ledger`);
+  const head = await lockedHeadCommit(tx, input.tenantId, portfolioId);
+  const expectedHead = head.hash;
   const header = { portfolioId, parentHash: head.hash, seq: head.seq + 1, message };
 
   // First read: check and hash, write nothing.

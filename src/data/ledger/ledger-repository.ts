@@ -215,16 +215,7 @@ export class LedgerRepository {
       },
     });
     await this.insertEntries(commit.hash, 0, commit.entries);
-    return {
-      hash: row.hash,
-      portfolioId: row.portfolioId,
-      parentHash: row.parentHash,
-      seq: row.seq,
-      message: row.message,
-      authorId: row.authorId,
-      createdAt: row.createdAt,
-      entryCount: commit.entries.length,
-    };
+    return toCommitRecord({ ...row, _count: { entries: commit.entries.length } });
   }
 
   /**

@@ -43,17 +43,6 @@ export function toPattern(pattern: CompiledPattern): Pattern {
 
 /** A compiled pattern as the API's PatternVersion: keyed by `<pattern>@<version>`, so it names this version only. */
 export function toPatternVersion(pattern: CompiledPattern): PatternVersion {
-  const { definition, sha256 } = pattern;
-  return {
-    id: patternVersionId(definition.id, definition.version),
-    patternId: definition.id,
-    version: definition.version,
-    etag: sha256,
-    description: definition.description,
-    cost: definition.cost,
-    sources: definition.sources,
-    inputSchema: definition.inputSchema,
-    outputSchema: definition.outputSchema,
-    steps: stepsOf(pattern),
-  };
+  const { definition } = pattern;
+  return { ...toPattern(pattern), id: patternVersionId(definition.id, definition.version), patternId: definition.id };
 }
