@@ -1,12 +1,13 @@
 import type { Positions } from '../../ledger/positions';
-import type { CapabilityFn, Provenance } from '../../runtime/capability';
+import type { CapabilityFn, CapabilityWarning, Provenance } from '../../runtime/capability';
 import type { AgentDeps } from '../agent-deps';
 import { FxConverter } from './fx';
 
 /**
  * pricing.apply_pack: values holdings and cash in the base currency with the execution's pack.
- * A holding the pack has no price for is reported, left unvalued, and lowers confidence by its
- * share of the holdings: one missing quote must not sink a whole overview.
+ * A holding the pack has no price (or FX rate) for is reported, left unvalued, and lowers
+ * confidence by its share of the holdings: one missing quote must not sink a whole overview, but
+ * its warning marks the data incomplete, so the run ends PARTIAL.
  */
 export const applyPackCapability =
   (deps: AgentDeps): CapabilityFn =>
@@ -19,7 +20,7 @@ export const applyPackCapability =
     ]);
     const priceOf = new Map(prices.map((p) => [p.symbol, p]));
     const fx = new FxConverter(new Map(fxRows.map((r) => [r.currency, r.rate])), ctx.packBaseCurrency, ctx.baseCurrency);
-    const warnings: string[] = [];
+    const warnings: CapabilityWarning[] = [];
     const missingPrices: string[] = [];
 
     const holdings = positions.holdings.map((h) => {
@@ -27,10 +28,21 @@ export const applyPackCapability =
       const fxRate = fx.rate(h.currency);
       if (!price || fxRate === undefined) {
         missingPrices.push(h.symbol);
+        // Incomplete: the run ends PARTIAL, whatever the share of the holding.
         warnings.push(
           price
-            ? `no FX rate for ${h.currency}; ${h.symbol} left unvalued`
-            : `no price for ${h.symbol} in ${ctx.pricingPackId}; left unvalued`,
+            ? {
+                code: 'FX_RATE_MISSING',
+                message: `no FX rate for ${h.currency}; ${h.symbol} left unvalued`,
+                symbol: h.symbol,
+                incomplete: true,
+              }
+            : {
+                code: 'PRICE_MISSING',
+                message: `no price for ${h.symbol} in ${ctx.pricingPackId}; left unvalued`,
+                symbol: h.symbol,
+                incomplete: true,
+              },
         );
         return {
           symbol: h.symbol,

@@ -73,7 +73,7 @@ export const mwrCapability =
     return {
       data: { start: series.start, end: series.end, annualizedReturn: rate, convention: 'XIRR, actual days / 365' },
       provenance: [],
-      warnings: rate === null ? ['the money-weighted return is undefined for these flows'] : [],
+      warnings: rate === null ? [{ code: 'MWR_UNDEFINED', message: 'the money-weighted return is undefined for these flows' }] : [],
     };
   };
 

@@ -128,7 +128,11 @@ export const valuationSeriesCapability = (deps: AgentDeps): CapabilityFn =>
       return {
         data: series,
         provenance,
-        warnings: [...carried].sort().map((s) => `no price for ${s} on some days; the previous close was carried forward`),
+        warnings: [...carried].sort().map((symbol) => ({
+          code: 'PRICE_CARRIED_FORWARD',
+          message: `no price for ${symbol} on some days; the previous close was carried forward`,
+          symbol,
+        })),
       };
     },
     {
