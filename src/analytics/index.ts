@@ -29,3 +29,5 @@ export {
 export type { ReturnSeries } from './risk';
 export { decomposeCurrencyReturn } from './currency';
 export type { CurrencyReturn, CurrencyReturnInput, FxQuote } from './currency';
+export { anniversary, calendarDaysBetween, isAtLeastOneYear, observedPeriodicity } from './periods';
+export type { Periodicity } from './periods';

@@ -9,6 +9,8 @@ import {
   type CreatePricingPackInput,
   type LedgerEntryInput,
 } from '../generated/operations';
+import { annualize, modifiedDietz, xirr } from '../../src/analytics';
+import vectors from '../fixtures/returns-vectors.json';
 import { startTestServer, type TestServer } from '../support/test-server';
 
 /**
@@ -81,6 +83,157 @@ describe('analytics on your own portfolio, packs and securities', () => {
     expect(response.errors).toBeUndefined();
     return response.data!.executePattern!;
   }
+
+  describe('TWR, Modified Dietz and the annualisation of short periods', () => {
+    // Vector T1 (ubique / SockTrader): values 250,000 … 285,000, a 25,000 deposit just after the third
+    // valuation and a 10,000 withdrawal just after the fifth: flows counted at the start of the next day.
+    const T1 = vectors.twr.find((v) => v.id === 'T1')!;
+    const DAYS = ['2024-03-04', '2024-03-05', '2024-03-06', '2024-03-07', '2024-03-08', '2024-03-11'];
+    let packId: string;
+    let portfolioId: string;
+
+    beforeAll(async () => {
+      const policy = newPolicy();
+      // 1,000 shares plus the cash the flows leave: the share price is (value − cash) / 1,000.
+      const cash = [0, 0, 0, 25_000, 25_000, 15_000];
+      for (const [i, date] of DAYS.entries()) packId = await publish(policy, date, [['I17A', (T1.values![i] - cash[i]) / 1_000]]);
+      portfolioId = await portfolioWith([
+        { kind: 'DEPOSIT', tradeDate: DAYS[0], currency: 'CAD', amount: 250_000 },
+        { kind: 'BUY', tradeDate: DAYS[0], symbol: 'I17A', quantity: 1_000, price: 250, currency: 'CAD' },
+        { kind: 'DEPOSIT', tradeDate: DAYS[3], currency: 'CAD', amount: 25_000 },
+        { kind: 'WITHDRAWAL', tradeDate: DAYS[5], currency: 'CAD', amount: 10_000 },
+      ]);
+    });
+
+    it('T1 through the API with flowTiming start-of-day; a 7-day period is not annualised, and says so', async () => {
+      const execution = await run('portfolio_overview', packId, { portfolioId, start: DAYS[0], flowTiming: 'start-of-day' });
+      expect(execution.status).toBe('SUCCESS');
+      const twr = (execution.result as Record<string, any>).twr;
+      expect(Math.abs(twr.totalReturn - T1.expected!)).toBeLessThan(1e-8);
+      expect(twr.annualizedReturn).toBeNull();
+      expect(twr.days).toBe(7);
+      expect(twr.conventions).toEqual({
+        flowTiming: 'start-of-day',
+        annualizationDays: 365,
+        annualizeShortPeriods: false,
+        periodAtLeastOneYear: false,
+        annualization: expect.stringContaining('shorter than a year'),
+      });
+      // Modified Dietz over the same period: flows on their trade dates, counted at the start of their day.
+      const md = modifiedDietz(250_000, 285_000, [25_000, -10_000], [3, 7], 7)!;
+      expect(Math.abs(twr.modifiedDietz - md)).toBeLessThan(1e-8);
+    });
+
+    it('a run may ask for the short period annualised; the other timings give other returns, each recorded', async () => {
+      const asked = await run('portfolio_overview', packId, {
+        portfolioId,
+        start: DAYS[0],
+        flowTiming: 'start-of-day',
+        annualizeShortPeriods: true,
+      });
+      const twr = (asked.result as Record<string, any>).twr;
+      // Relative: the stored total has 8 decimals, and ^(365/7) magnifies what they leave out.
+      expect(Math.abs(twr.annualizedReturn / annualize(twr.totalReturn, 7, 365) - 1)).toBeLessThan(1e-6);
+      expect(twr.conventions).toMatchObject({ annualizeShortPeriods: true, annualization: expect.stringContaining('asked for') });
+
+      const byTiming = new Map<string, number>();
+      for (const flowTiming of ['end-of-day', 'inflows-start-outflows-end']) {
+        const execution = await run('portfolio_overview', packId, { portfolioId, start: DAYS[0], flowTiming });
+        const result = (execution.result as Record<string, any>).twr;
+        expect(result.conventions.flowTiming).toBe(flowTiming);
+        byTiming.set(flowTiming, result.totalReturn);
+      }
+      // end-of-day: the deposit day's factor is (288,000 − 25,000) / 257,000; the others as T1.
+      const endOfDay = (255 / 250) * (257 / 255) * ((288_000 - 25_000) / 257_000) * (293 / 288) * ((285_000 + 10_000) / 293_000) - 1;
+      expect(Math.abs(byTiming.get('end-of-day')! - endOfDay)).toBeLessThan(1e-8);
+      // Inflows at the start (as T1), the outflow at the end of its day.
+      const mixed = (255 / 250) * (257 / 255) * (288_000 / 282_000) * (293 / 288) * ((285_000 + 10_000) / 293_000) - 1;
+      expect(Math.abs(byTiming.get('inflows-start-outflows-end')! - mixed)).toBeLessThan(1e-8);
+    });
+
+    it('the server’s timing is the default, and the result records it; the same inputs give the same bytes', async () => {
+      const first = await run('portfolio_overview', packId, { portfolioId, start: DAYS[0] });
+      const twr = (first.result as Record<string, any>).twr;
+      expect(twr.conventions.flowTiming).toBe('inflows-start-outflows-end');
+      const again = await run('portfolio_overview', packId, { portfolioId, start: DAYS[0] });
+      expect(again.resultSha256).toBe(first.resultSha256);
+      // Naming the default explicitly is the same computation: the same result bytes.
+      const explicit = await run('portfolio_overview', packId, { portfolioId, start: DAYS[0], flowTiming: 'inflows-start-outflows-end' });
+      expect(explicit.resultSha256).toBe(first.resultSha256);
+    });
+
+    it('a flowTiming the pattern does not know is refused at the input', async () => {
+      const response = await t.request(
+        ExecutePatternDocument,
+        { input: { patternId: 'portfolio_overview', packId, inputs: { portfolioId, flowTiming: 'noon' } as never } },
+        { as: 'demo-analyst' },
+      );
+      expect(response.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+      expect(JSON.stringify(response.errors?.[0].extensions)).toContain('inputs.flowTiming');
+    });
+  });
+
+  describe('a quarterly-priced portfolio: XIRR on trade dates, risk annualised by 4', () => {
+    const QUARTERS = ['2024-01-02', '2024-04-01', '2024-07-02', '2024-10-01', '2025-01-02'];
+    const CLOSES = [100, 110, 105, 120, 130];
+    let packId: string;
+    let portfolioId: string;
+
+    beforeAll(async () => {
+      const policy = newPolicy();
+      for (const [i, date] of QUARTERS.entries()) packId = await publish(policy, date, [['I17A', CLOSES[i]]]);
+      portfolioId = await portfolioWith([
+        { kind: 'DEPOSIT', tradeDate: '2024-01-02', currency: 'CAD', amount: 10_000 },
+        { kind: 'BUY', tradeDate: '2024-01-02', symbol: 'I17A', quantity: 100, price: 100, currency: 'CAD' },
+        // Between two quarterly packs: XIRR dates it here, not at the next pack (2024-04-01).
+        { kind: 'DEPOSIT', tradeDate: '2024-02-15', currency: 'CAD', amount: 5_000 },
+        { kind: 'WITHDRAWAL', tradeDate: '2024-08-20', currency: 'CAD', amount: 2_000 },
+      ]);
+    });
+
+    it('mwr is XIRR of the opening value, each flow on its ledger trade date, and the closing value', async () => {
+      const execution = await run('portfolio_risk', packId, { portfolioId, start: QUARTERS[0] });
+      expect(execution.status).toBe('SUCCESS');
+      const result = execution.result as Record<string, any>;
+      const flows = [
+        { date: '2024-01-02', amount: -10_000 },
+        { date: '2024-02-15', amount: -5_000 },
+        { date: '2024-08-20', amount: 2_000 },
+        { date: '2025-01-02', amount: 3_000 + 100 * 130 },
+      ];
+      expect(result.mwrFlows).toEqual(flows);
+      const onTradeDates = xirr(flows)!;
+      const atNextPack = xirr([flows[0], { ...flows[1], date: '2024-04-01' }, { ...flows[2], date: '2024-10-01' }, flows[3]])!;
+      expect(Math.abs(result.mwr - onTradeDates)).toBeLessThan(1e-8);
+      expect(Math.abs(result.mwr - atNextPack)).toBeGreaterThan(1e-3);
+      expect(result.mwrConvention).toContain('trade date');
+    });
+
+    it('volatility and Sharpe use the observed periodicity (quarterly: 4) and say so; an input overrides it', async () => {
+      const execution = await run('portfolio_risk', packId, { portfolioId, start: QUARTERS[0] });
+      const risk = (execution.result as Record<string, any>).risk;
+      expect(risk.periodsPerYear).toBe(4);
+      expect(risk.conventions).toMatchObject({ periodsPerYear: 4, periodsPerYearFrom: 'observed', observedPeriodicity: 'quarterly' });
+      const returns = risk.returns.map((r: { return: number }) => r.return);
+      expect(returns).toHaveLength(4);
+      const mean = returns.reduce((a: number, b: number) => a + b, 0) / 4;
+      const std = Math.sqrt(returns.reduce((a: number, r: number) => a + (r - mean) ** 2, 0) / 3);
+      expect(risk.annualVolatility).toBeCloseTo(std * 2, 7);
+      expect(risk.sharpeRatio).toBeCloseTo((mean / std) * 2, 6);
+
+      const daily = await run('portfolio_risk', packId, { portfolioId, start: QUARTERS[0], periodsPerYear: 252 });
+      const overridden = (daily.result as Record<string, any>).risk;
+      expect(overridden.conventions).toMatchObject({ periodsPerYear: 252, periodsPerYearFrom: 'input', observedPeriodicity: 'quarterly' });
+      expect(overridden.annualVolatility).toBeCloseTo(std * Math.sqrt(252), 6);
+    });
+
+    it('a period of a whole year is annualised', async () => {
+      const execution = await run('portfolio_overview', packId, { portfolioId, start: QUARTERS[0] });
+      const twr = (execution.result as Record<string, any>).twr;
+      expect(twr.conventions.periodAtLeastOneYear).toBe(true);
+      expect(twr.annualizedReturn).toBeCloseTo(annualize(twr.totalReturn, 366, 365), 7);
+    });
+  });
 
   describe('unvalued holdings', () => {
     it('a pack without some holdings’ prices: PARTIAL, a warning per unvalued holding (code, symbol, step), stored with the run', async () => {
