@@ -25,6 +25,7 @@ const SECURITIES = [
   { symbol: 'I17A', name: 'Issue 17 A', currency: 'CAD', assetClass: 'EQUITY', exchange: 'TSX' },
   { symbol: 'I17B', name: 'Issue 17 B', currency: 'CAD', assetClass: 'EQUITY', exchange: 'TSX' },
   { symbol: 'I17U', name: 'Issue 17 U', currency: 'USD', assetClass: 'EQUITY', exchange: 'NYSE' },
+  { symbol: 'I17E', name: 'Issue 17 E', currency: 'EUR', assetClass: 'EQUITY', exchange: 'XETRA' },
 ];
 const CURRENCY_OF = new Map(SECURITIES.map((s) => [s.symbol, s.currency]));
 
@@ -44,12 +45,15 @@ describe('analytics on your own portfolio, packs and securities', () => {
   /** A policy no other test uses: its packs are the only ones a run on it sees. */
   const newPolicy = () => `I17T${++policies}_CAD`;
 
-  async function publish(policy: string, date: string, prices: Price[], usdcad = 1.35): Promise<string> {
+  async function publish(policy: string, date: string, prices: Price[], usdcad = 1.35, eurcad = 1.5): Promise<string> {
     const input: CreatePricingPackInput = {
       date,
       policy,
       prices: prices.map(([symbol, close]) => ({ symbol, close, currency: CURRENCY_OF.get(symbol)!, source: 'FMP' })),
-      fxRates: [{ currency: 'USD', rate: usdcad, source: 'FRED' }],
+      fxRates: [
+        { currency: 'USD', rate: usdcad, source: 'FRED' },
+        { currency: 'EUR', rate: eurcad, source: 'FRED' },
+      ],
     };
     const created = await t.request(CreatePricingPackDocument, { input }, { as: 'pack-builder' });
     expect(created.errors).toBeUndefined();
@@ -59,8 +63,8 @@ describe('analytics on your own portfolio, packs and securities', () => {
     return id;
   }
 
-  async function portfolioWith(entries: LedgerEntryInput[]): Promise<string> {
-    const created = await t.request(CreatePortfolioDocument, { input: { name: 'Issue 17', baseCurrency: 'CAD' } }, { as: 'demo-analyst' });
+  async function portfolioWith(entries: LedgerEntryInput[], baseCurrency = 'CAD'): Promise<string> {
+    const created = await t.request(CreatePortfolioDocument, { input: { name: 'Issue 17', baseCurrency } }, { as: 'demo-analyst' });
     expect(created.errors).toBeUndefined();
     const id = created.data!.createPortfolio!.id;
     if (entries.length > 0) {
@@ -232,6 +236,78 @@ describe('analytics on your own portfolio, packs and securities', () => {
       const twr = (execution.result as Record<string, any>).twr;
       expect(twr.conventions.periodAtLeastOneYear).toBe(true);
       expect(twr.annualizedReturn).toBeCloseTo(annualize(twr.totalReturn, 366, 365), 7);
+    });
+  });
+
+  describe('base-currency book cost at trade-date rates; P&L split into price and currency effects', () => {
+    const C1 = vectors.currency.find((v) => v.id === 'C1')!;
+    const C3 = vectors.currency.find((v) => v.id === 'C3')!;
+    const holding = (execution: { result: unknown }, symbol: string) =>
+      (execution.result as Record<string, any>).valuation.holdings.find((h: { symbol: string }) => h.symbol === symbol);
+
+    it('C3: 100 shares bought at USD 100 at USDCAD 1.30, now USD 105 at 1.35 — CAD 14,175, local 5 %, fx 3.85 %, cross 0.19 %', async () => {
+      const policy = newPolicy();
+      await publish(policy, '2024-05-01', [['I17U', 100]], 1.3);
+      const packId = await publish(policy, '2024-06-03', [['I17U', 105]], 1.35);
+      const portfolioId = await portfolioWith([
+        { kind: 'DEPOSIT', tradeDate: '2024-05-01', currency: 'USD', amount: 10_000 },
+        { kind: 'BUY', tradeDate: '2024-05-01', symbol: 'I17U', quantity: 100, price: 100, currency: 'USD' },
+      ]);
+      const execution = await run('portfolio_overview', packId, { portfolioId });
+      expect(execution.status).toBe('SUCCESS');
+      const h = holding(execution, 'I17U');
+      const expected = C3.expected as unknown as Record<string, number>;
+      expect(h.marketValueBase).toBeCloseTo(expected.base_value_cad, 6);
+      expect(h.costBasisBase).toBeCloseTo(13_000, 6);
+      expect(h.bookFxRate).toBeCloseTo(1.3, 8);
+      expect(h.returns.local).toBeCloseTo(expected.local, 8);
+      expect(h.returns.fx).toBeCloseTo(expected.fx, 8);
+      expect(h.returns.interaction).toBeCloseTo(expected.interaction, 8);
+      expect(h.returns.base).toBeCloseTo(expected.local + expected.fx + expected.interaction, 8);
+      // The price effect is the local return on the base cost; the currency effect the rest.
+      expect(h.unrealisedPnlBase).toBe(1175);
+      expect(h.unrealisedPriceEffectBase).toBe(650);
+      expect(h.unrealisedCurrencyEffectBase).toBe(525);
+      const pnl = (execution.result as Record<string, any>).valuation.pnlBase;
+      expect(pnl.unrealised).toEqual({ total: 1175, priceEffect: 650, currencyEffect: 525 });
+    });
+
+    it('flat in USD while USDCAD rose: the whole gain is currency (not 0, as at today’s rate)', async () => {
+      const policy = newPolicy();
+      await publish(policy, '2024-05-01', [['I17U', 100]], 1.3);
+      const packId = await publish(policy, '2024-06-03', [['I17U', 100]], 1.3714);
+      const portfolioId = await portfolioWith([
+        { kind: 'DEPOSIT', tradeDate: '2024-05-01', currency: 'USD', amount: 10_000 },
+        { kind: 'BUY', tradeDate: '2024-05-01', symbol: 'I17U', quantity: 100, price: 100, currency: 'USD' },
+      ]);
+      const h = holding(await run('portfolio_overview', packId, { portfolioId }), 'I17U');
+      expect(h.unrealisedPnlBase).toBeCloseTo(714, 8);
+      expect(h.unrealisedPriceEffectBase).toBe(0);
+      expect(h.unrealisedCurrencyEffectBase).toBeCloseTo(714, 8);
+    });
+
+    it('C1 realised by a USD investor: EUR shares bought at 25 at 1.20 USD/EUR, sold at 42 at 1.05 (through a CAD pack’s cross rates)', async () => {
+      const policy = newPolicy();
+      // CAD per USD 1.25 on both days, so USD per EUR = CAD per EUR / 1.25: 1.20, then 1.05.
+      await publish(policy, '2024-05-01', [['I17E', 25]], 1.25, 1.5);
+      const packId = await publish(policy, '2024-06-03', [['I17E', 42]], 1.25, 1.3125);
+      const portfolioId = await portfolioWith(
+        [
+          { kind: 'DEPOSIT', tradeDate: '2024-05-01', currency: 'EUR', amount: 2_500 },
+          { kind: 'BUY', tradeDate: '2024-05-01', symbol: 'I17E', quantity: 100, price: 25, currency: 'EUR' },
+          { kind: 'SELL', tradeDate: '2024-06-03', symbol: 'I17E', quantity: 100, price: 42, currency: 'EUR' },
+        ],
+        'USD',
+      );
+      const execution = await run('portfolio_overview', packId, { portfolioId });
+      expect(execution.status).toBe('SUCCESS');
+      const realised = (execution.result as Record<string, any>).valuation.pnlBase.realised;
+      const cost = 100 * 25 * 1.2;
+      const expected = C1.expected as unknown as Record<string, number>;
+      expect(realised.total / cost).toBeCloseTo(expected.base, 8);
+      expect(realised.priceEffect / cost).toBeCloseTo(expected.local, 8);
+      expect(realised.currencyEffect / cost).toBeCloseTo(expected.fx + expected.interaction, 8);
+      expect(realised.priceEffect + realised.currencyEffect).toBeCloseTo(realised.total, 8);
     });
   });
 
