@@ -39,7 +39,8 @@ export interface Config {
   returns: {
     flowTiming: 'start-of-day' | 'end-of-day' | 'inflows-start-outflows-end';
     annualizationDays: number;
-    riskPeriodsPerYear: number;
+    /** Periods per year for volatility and Sharpe; null: the valuation series' observed spacing decides. */
+    riskPeriodsPerYear: number | null;
   };
   /** Steps of one execution that may run at once, and a step's default time limit. */
   orchestrator: { maxConcurrency: number; stepTimeoutMs: number };
@@ -239,7 +240,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     returns: {
       flowTiming: parseFlowTiming(optional(env.RETURNS_FLOW_TIMING)),
       annualizationDays: parsePositiveInt('RETURNS_ANNUALIZATION_DAYS', env.RETURNS_ANNUALIZATION_DAYS, 365),
-      riskPeriodsPerYear: parsePositiveInt('RISK_PERIODS_PER_YEAR', env.RISK_PERIODS_PER_YEAR, 252),
+      riskPeriodsPerYear:
+        optional(env.RISK_PERIODS_PER_YEAR) === undefined
+          ? null
+          : parsePositiveInt('RISK_PERIODS_PER_YEAR', env.RISK_PERIODS_PER_YEAR, 252),
     },
     orchestrator: {
       maxConcurrency: parsePositiveInt('ORCHESTRATOR_MAX_CONCURRENCY', env.ORCHESTRATOR_MAX_CONCURRENCY, 4),

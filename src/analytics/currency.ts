@@ -15,7 +15,7 @@
  *   effect), so base = local + fx + interaction exactly.
  * - Values and rates must be positive; the decomposition is multiplicative and undefined otherwise.
  */
-import { assertPositive } from './numeric';
+import { assertFinite, assertPositive } from './numeric';
 
 /** Which way an exchange rate is quoted: base currency per one unit of local currency (the default), or the inverse. */
 export type FxQuote = 'base-per-local' | 'local-per-base';
@@ -75,5 +75,83 @@ export function decomposeCurrencyReturn(input: CurrencyReturnInput): CurrencyRet
     interaction: local * fx,
     baseStart: input.localStart * rateStart,
     baseEnd: input.localEnd * rateEnd,
+  };
+}
+
+/**
+ * A base-currency P&L (unrealised on an open position, or realised by a sale) split into a price
+ * effect and a currency effect that add up to it.
+ *
+ * Conventions (the README copies these):
+ * - The purchase rate is the cost-weighted average of the rates on the purchases' trade dates:
+ *   baseCost / localCost, so the book cost in base is what the purchases cost in base when made.
+ * - price effect = (localValue − localCost) × purchase rate: the gain in the holding's own
+ *   currency, at the rate it was bought at (local return × base cost).
+ * - currency effect = localValue × (rate − purchase rate): the change of the rate on today's value
+ *   (fx return × base cost, plus the cross term local × fx).
+ * - total = localValue × rate − baseCost = price effect + currency effect. With `decimals`, both
+ *   effects are rounded to that many places first and the total is their sum, so the parts add up
+ *   exactly at that precision.
+ */
+export interface PnlSplitInput {
+  /** What the position cost, in its own currency (quantity × average cost). */
+  readonly localCost: number;
+  /** What it cost in the base currency, each purchase at its trade date's rate. */
+  readonly baseCost: number;
+  /** Its value (or the sale's proceeds), in its own currency. */
+  readonly localValue: number;
+  /** Base currency per one unit of its currency, today (or on the sale's trade date). */
+  readonly rate: number;
+}
+
+/** A base-currency P&L split into its price and currency effects, with the returns behind them (see PnlSplitInput). */
+export interface PnlSplit {
+  /** localValue × rate − baseCost = priceEffect + currencyEffect. */
+  readonly total: number;
+  readonly priceEffect: number;
+  readonly currencyEffect: number;
+  /** baseCost / localCost: the cost-weighted rate of the purchases. */
+  readonly purchaseRate: number;
+  /** Return in base on the base cost: (1 + local)(1 + fx) − 1. */
+  readonly baseReturn: number;
+  /** Return in the holding's currency: localValue / localCost − 1. */
+  readonly localReturn: number;
+  /** Change of the rate since the purchases: rate / purchaseRate − 1. */
+  readonly fxReturn: number;
+  /** localReturn × fxReturn. */
+  readonly interaction: number;
+}
+
+function roundTo(value: number, decimals: number | undefined): number {
+  if (decimals === undefined) return value;
+  const scale = 10 ** decimals;
+  return Math.round(value * scale) / scale;
+}
+
+/**
+ * Splits a foreign position's base-currency P&L into price and currency effects that sum to it
+ * (see PnlSplitInput for the conventions). Throws a RangeError unless costs and rate are positive
+ * and the value is finite and not negative.
+ */
+export function splitBaseCurrencyPnl(input: PnlSplitInput, decimals?: number): PnlSplit {
+  assertPositive(input.localCost, 'localCost');
+  assertPositive(input.baseCost, 'baseCost');
+  assertPositive(input.rate, 'rate');
+  assertFinite(input.localValue, 'localValue');
+  if (input.localValue < 0) throw new RangeError(`localValue must be >= 0, got ${input.localValue}`);
+  const purchaseRate = input.baseCost / input.localCost;
+  const priceEffect = roundTo((input.localValue - input.localCost) * purchaseRate, decimals);
+  const currencyEffect = roundTo(input.localValue * (input.rate - purchaseRate), decimals);
+  const localReturn = input.localValue / input.localCost - 1;
+  const fxReturn = input.rate / purchaseRate - 1;
+  return {
+    total: priceEffect + currencyEffect,
+    priceEffect,
+    currencyEffect,
+    purchaseRate,
+    baseReturn: (1 + localReturn) * (1 + fxReturn) - 1,
+    localReturn,
+    fxReturn,
+    interaction: localReturn * fxReturn,
   };
 }

@@ -27,5 +27,7 @@ export {
   simpleReturns,
 } from './risk';
 export type { ReturnSeries } from './risk';
-export { decomposeCurrencyReturn } from './currency';
-export type { CurrencyReturn, CurrencyReturnInput, FxQuote } from './currency';
+export { decomposeCurrencyReturn, splitBaseCurrencyPnl } from './currency';
+export type { CurrencyReturn, CurrencyReturnInput, FxQuote, PnlSplit, PnlSplitInput } from './currency';
+export { anniversary, calendarDaysBetween, isAtLeastOneYear, observedPeriodicity } from './periods';
+export type { Periodicity } from './periods';

@@ -276,6 +276,7 @@ export class ExecutePattern {
       confidence: 0,
       attributions: [],
       errors,
+      warnings: [],
       durationMs: 0,
       steps: [],
     };
@@ -412,6 +413,7 @@ export class ExecutePattern {
         errors: [{ stepId: '', code: 'ORCHESTRATION_FAILED', message: (error as Error).message, retryable: false }],
         provenance: [],
         warnings: [],
+        stepsStatus: 'FAILED',
       };
     }
     let status = outcome.status;
@@ -431,14 +433,17 @@ export class ExecutePattern {
       status,
       resultJson: ok ? sealed!.canonical : null,
       resultSha256: ok ? sealed!.sha256 : null,
+      // A run PARTIAL only because its data is incomplete is not penalised twice: the data's own
+      // confidence (the share of holdings valued) already says how much is missing.
       confidence: confidenceOf({
-        status,
+        status: status === 'FAILED' ? 'FAILED' : outcome.stepsStatus,
         provenance: outcome.provenance.map((p) => p.confidence),
         warnings: outcome.warnings.length,
         packIsFresh: ctx.packIsFresh,
       }),
       attributions: this.attributions(pattern, outcome.provenance, ctx),
       errors,
+      warnings: outcome.warnings.map((w) => ({ code: w.code, message: w.message, symbol: w.symbol, stepId: w.stepId })),
       durationMs: performance.now() - began,
       steps: outcome.steps.map((s) => ({
         stepId: s.stepId,

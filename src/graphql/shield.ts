@@ -127,6 +127,8 @@ export const rules: IRules = {
   StepTrace: allow,
   Attribution: allow,
   ExecutionError: allow,
+  // Issue 17, analytics: a run's warnings, readable like its other fields.
+  ExecutionWarning: allow,
   ExecutionProgress: allow,
   LedgerCommit: { '*': allow, entries: allow },
   PackHealth: allow,

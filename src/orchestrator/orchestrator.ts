@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { isDatabaseUnavailable } from '../db/unavailable';
 import { performance } from 'node:perf_hooks';
 import type { AgentRuntime } from '../runtime/agent-runtime';
-import { CapabilityError, type Provenance, type RequestCtx } from '../runtime/capability';
+import { CapabilityError, type CapabilityWarning, type Provenance, type RequestCtx } from '../runtime/capability';
 import type { CompiledPattern, PatternStepDefinition } from './pattern-definition';
 import { resolveTemplates, templateReferences } from './templates';
 import type { InputIssue } from '../shared/errors';
@@ -35,8 +35,18 @@ export interface StepTrace {
   startedAt: Date | null;
   finishedAt: Date | null;
   durationMs: number | null;
-  warnings: string[];
+  warnings: CapabilityWarning[];
   error: StepError | null;
+}
+
+/** A warning of a run: what a step's capability reported, with the step's id. */
+export interface RunWarning {
+  code: string;
+  message: string;
+  symbol: string | null;
+  stepId: string;
+  /** The data leaves out part of what was asked for (see CapabilityWarning.incomplete). */
+  incomplete: boolean;
 }
 
 /**
@@ -52,15 +62,20 @@ export interface StepEvent {
 
 /**
  * What a run produced: its status, the output built from the pattern's output template, every
- * step's trace, the errors, and the provenance and warnings the steps returned.
+ * step's trace, the errors, and the provenance and warnings the steps returned. A run whose steps
+ * all succeeded but whose data is incomplete (a warning marked `incomplete`) is PARTIAL.
  */
 export interface OrchestrationResult {
+  /** The steps' status, lowered from SUCCESS to PARTIAL when a warning says the data is incomplete. */
   status: OrchestrationStatus;
+  /** The status the steps alone give: what confidence weighs (incomplete data already lowers the data's own confidence). */
+  stepsStatus: OrchestrationStatus;
   output: Record<string, unknown>;
   steps: StepTrace[];
   errors: (StepError & { stepId: string })[];
   provenance: Provenance[];
-  warnings: string[];
+  /** Every step's warnings, in plan order (so a rerun lists them in the same order). */
+  warnings: RunWarning[];
 }
 
 /** How many steps of a run may run at once, and the time limit of a step whose pattern sets none. */
@@ -230,16 +245,29 @@ export class Orchestrator {
     const notSucceeded = steps.filter((s) => s.status !== 'SUCCESS');
     // FAILED only when a required step itself failed; a required step skipped because an
     // optional one failed leaves the run PARTIAL (the output schema judges what is missing).
-    const status: OrchestrationStatus =
+    const stepsStatus: OrchestrationStatus =
       notSucceeded.length === 0 ? 'SUCCESS' : notSucceeded.some((s) => !s.optional && s.status === 'FAILED') ? 'FAILED' : 'PARTIAL';
+    // Every step succeeded, but one says its data leaves something out (a holding left unvalued):
+    // the result is not the whole answer, and its status says so.
+    const incomplete = steps.some((s) => s.warnings.some((w) => w.incomplete === true));
+    const status: OrchestrationStatus = stepsStatus === 'SUCCESS' && incomplete ? 'PARTIAL' : stepsStatus;
     const output = (resolveTemplates(definition.output, { inputs, state, ctx }) ?? {}) as Record<string, unknown>;
     return {
       status,
+      stepsStatus,
       output,
       steps,
       errors: notSucceeded.filter((s) => s.error).map((s) => ({ stepId: s.stepId, ...s.error! })),
       provenance,
-      warnings: steps.flatMap((s) => s.warnings.map((w) => `${s.stepId}: ${w}`)),
+      warnings: steps.flatMap((s) =>
+        s.warnings.map((w) => ({
+          code: w.code,
+          message: w.message,
+          symbol: w.symbol ?? null,
+          stepId: s.stepId,
+          incomplete: w.incomplete === true,
+        })),
+      ),
     };
   }
 }

@@ -74,12 +74,19 @@ function resolveString(text: string, scope: Scope): unknown {
   });
 }
 
+/**
+ * The first alternative that has a value; `??` passes over null as over a missing value, but a
+ * null found and not replaced stays null (a result field that exists and has no value, such as the
+ * annualised return of a short period), where a missing one stays missing.
+ */
 function evaluate(expression: string, scope: Scope): unknown {
+  let found: null | undefined = undefined;
   for (const reference of parseExpression(expression)) {
     const value = lookup(scope[reference.root], reference.segments);
     if (value !== undefined && value !== null) return value;
+    if (value === null) found = null;
   }
-  return undefined;
+  return found;
 }
 
 function lookup(base: unknown, segments: string[]): unknown {

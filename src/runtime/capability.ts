@@ -38,12 +38,30 @@ export interface Provenance {
   confidence: number;
 }
 
+/**
+ * A non-fatal problem a capability met (a missing price, a carried-forward close): reported with
+ * the run, it lowers confidence but does not fail the step.
+ */
+export interface CapabilityWarning {
+  /** Machine-readable reason, e.g. PRICE_MISSING, FX_RATE_MISSING, PRICE_CARRIED_FORWARD. */
+  code: string;
+  /** The problem, in words. */
+  message: string;
+  /** The security it concerns, when it concerns one. */
+  symbol?: string | null;
+  /**
+   * The data leaves out part of what was asked for (a holding left unvalued): a run that would
+   * otherwise succeed ends PARTIAL.
+   */
+  incomplete?: boolean;
+}
+
 /** What a capability returns: its data, the provenance of what it used, and any warnings. */
 export interface CapabilityResult<T = unknown> {
   data: T;
   provenance: Provenance[];
   /** Non-fatal problems (a missing price): they lower confidence, they do not fail the step. */
-  warnings?: string[];
+  warnings?: CapabilityWarning[];
 }
 
 /** What a capability is called with: the execution's frozen context, its resolved arguments, and an abort signal. */

@@ -286,3 +286,28 @@ export const EXECUTION_ERROR_CATALOGUE = {
 
 /** A code an execution's errors and step traces may carry. */
 export type ExecutionErrorCode = keyof typeof EXECUTION_ERROR_CATALOGUE;
+
+/** How one execution warning code is described: when a step reports it, and whether it makes the run PARTIAL. */
+export interface ExecutionWarningEntry {
+  when: string;
+  /** The data leaves part of the result out: a run whose steps all succeeded ends PARTIAL. */
+  incomplete: boolean;
+}
+
+/**
+ * The codes of `PatternExecution.warnings`: what a step met without failing. Two are also error
+ * codes (a series cannot carry an unpriced holding; a valuation leaves it out and warns).
+ */
+export const EXECUTION_WARNING_CATALOGUE = {
+  PRICE_MISSING: { when: 'The pack has no price for a holding; it is left unvalued (`valuation.missingPrices`)', incomplete: true },
+  FX_RATE_MISSING: { when: "The pack has no FX rate for a holding's currency; it is left unvalued", incomplete: true },
+  TRADE_DATE_FX_APPROXIMATED: {
+    when: "No pack on or before a purchase's trade date has its currency's rate; the book cost uses the nearest later pack's (or the run's)",
+    incomplete: false,
+  },
+  PRICE_CARRIED_FORWARD: {
+    when: 'A day of the valuation series had no close for a holding; the previous close was used',
+    incomplete: false,
+  },
+  MWR_UNDEFINED: { when: 'The flows never change sign: there is no money-weighted return (`mwr: null`)', incomplete: false },
+} as const satisfies Record<string, ExecutionWarningEntry>;

@@ -1,8 +1,15 @@
-import { ERROR_CATALOGUE, EXECUTION_ERROR_CATALOGUE, type ErrorEntry, type ExecutionErrorEntry } from './error-catalogue';
+import {
+  ERROR_CATALOGUE,
+  EXECUTION_ERROR_CATALOGUE,
+  EXECUTION_WARNING_CATALOGUE,
+  type ErrorEntry,
+  type ExecutionErrorEntry,
+  type ExecutionWarningEntry,
+} from './error-catalogue';
 
 /** docs/errors.md, as the catalogue says it: written by `npm run docs:errors`, checked by a test. */
 export function renderErrorDocs(): string {
-  return [...INTRO, ...apiTable(), '', ...EXECUTION_INTRO, ...executionTable(), ''].join('\n');
+  return [...INTRO, ...apiTable(), '', ...EXECUTION_INTRO, ...executionTable(), '', ...WARNING_INTRO, ...warningTable(), ''].join('\n');
 }
 
 const INTRO = [
@@ -49,6 +56,22 @@ function apiTable(): string[] {
 function executionTable(): string[] {
   return Object.entries(EXECUTION_ERROR_CATALOGUE).map(([code, entry]: [string, ExecutionErrorEntry]) =>
     row([`\`${code}\``, yesNo(entry.retryable), entry.raisedBy, entry.when]),
+  );
+}
+
+const WARNING_INTRO = [
+  '## Warnings of a run (`PatternExecution.warnings[].code`)',
+  '',
+  'What a step met without failing, with the symbol it concerns and the step. An incomplete one leaves part of the',
+  'result out, so a run whose steps all succeeded ends `PARTIAL`.',
+  '',
+  '| code | incomplete | when |',
+  '|---|---|---|',
+];
+
+function warningTable(): string[] {
+  return Object.entries(EXECUTION_WARNING_CATALOGUE).map(([code, entry]: [string, ExecutionWarningEntry]) =>
+    row([`\`${code}\``, yesNo(entry.incomplete), entry.when]),
   );
 }
 

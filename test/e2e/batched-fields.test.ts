@@ -184,7 +184,7 @@ describe('child fields of a page are batched', () => {
       const published = await t.request(
         'mutation($input: PublishPatternInput!, $ifMatch: String) { publishPattern(input: $input, ifMatch: $ifMatch) { version } }',
         {
-          input: { definition: { ...definition, version: '1.0.1' } },
+          input: { definition: { ...definition, version: '1.1.1' } },
           ifMatch: t.app.services.patterns.currentVersion('portfolio_overview')!.sha256,
         },
         { token: admin },
@@ -214,7 +214,7 @@ describe('child fields of a page are batched', () => {
         expect(node.steps.map((s) => s.stepId).sort()).toEqual(node.patternVersion.steps.map((s) => s.id.split('#')[1]).sort());
         expect(node.steps.every((s) => s.status === 'SUCCESS')).toBe(true);
       }
-      expect(versions).toEqual(new Set(['portfolio_overview@1.0.0', 'portfolio_overview@1.0.1', 'portfolio_risk@1.0.0']));
+      expect(versions).toEqual(new Set(['portfolio_overview@1.1.0', 'portfolio_overview@1.1.1', 'portfolio_risk@1.1.0']));
     });
   });
 });

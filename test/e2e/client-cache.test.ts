@@ -85,7 +85,7 @@ describe("Apollo Client's InMemoryCache over the example operations", () => {
     const published = await t.request(
       'mutation($input: PublishPatternInput!, $ifMatch: String) { publishPattern(input: $input, ifMatch: $ifMatch) { version } }',
       {
-        input: { definition: { ...definition, version: '1.0.1', description: 'Overview, republished.' } },
+        input: { definition: { ...definition, version: '1.1.1', description: 'Overview, republished.' } },
         ifMatch: (await t.app.services.patterns.currentVersion('portfolio_overview'))!.sha256,
       },
       { token },
@@ -95,8 +95,8 @@ describe("Apollo Client's InMemoryCache over the example operations", () => {
     const operations: [TypedDocumentNode<unknown, OperationVariables>, OperationVariables][] = [
       [ExecutionDocument as never, { id: overviewId }],
       [ExecutionDocument as never, { id: riskId }],
-      [PatternVersionDocument as never, { id: 'portfolio_overview@1.0.0' }],
-      [PatternVersionDocument as never, { id: 'portfolio_risk@1.0.0' }],
+      [PatternVersionDocument as never, { id: 'portfolio_overview@1.1.0' }],
+      [PatternVersionDocument as never, { id: 'portfolio_risk@1.1.0' }],
       // Loaded last among the pattern queries: the current version must not rewrite what ran.
       [PatternsDocument as never, {}],
       [PatternDocument as never, { id: 'portfolio_overview' }],
@@ -120,13 +120,13 @@ describe("Apollo Client's InMemoryCache over the example operations", () => {
       });
     }
 
-    // What the first execution ran stays 1.0.0; its pattern (current) is 1.0.1 — two objects.
+    // What the first execution ran stays 1.1.0; its pattern (current) is 1.1.1 — two objects.
     const execution = client.readQuery({ query: ExecutionDocument, variables: { id: overviewId } })!.execution!;
-    expect(execution.patternVersion).toMatchObject({ id: 'portfolio_overview@1.0.0', version: '1.0.0' });
-    expect(execution.pattern).toMatchObject({ id: 'portfolio_overview', version: '1.0.1' });
+    expect(execution.patternVersion).toMatchObject({ id: 'portfolio_overview@1.1.0', version: '1.1.0' });
+    expect(execution.pattern).toMatchObject({ id: 'portfolio_overview', version: '1.1.1' });
     const patterns = client.readQuery({ query: PatternsDocument })!.patterns;
     const stepIds = patterns.flatMap((p) => p.steps.map((s) => s.id));
     expect(new Set(stepIds).size).toBe(stepIds.length);
-    expect(stepIds).toEqual(expect.arrayContaining(['portfolio_overview@1.0.1#series', 'portfolio_risk@1.0.0#series']));
+    expect(stepIds).toEqual(expect.arrayContaining(['portfolio_overview@1.1.1#series', 'portfolio_risk@1.1.0#series']));
   });
 });

@@ -100,7 +100,7 @@ describe('executePattern', () => {
           pricingPackId: 'PP_2026-11-20',
           ledgerCommitHash: portfolio.ledgerHead,
           patternId: 'portfolio_overview',
-          patternVersion: '1.0.0',
+          patternVersion: '1.1.0',
           asofDate: '2026-11-20',
           packFresh: true,
           traceId: expect.stringMatching(/^[0-9a-f]{32}$/),
@@ -133,7 +133,7 @@ describe('executePattern', () => {
       expect(stored.data!.execution).toMatchObject({
         id: execution.id,
         resultSha256: execution.resultSha256,
-        pattern: { id: 'portfolio_overview', version: '1.0.0' },
+        pattern: { id: 'portfolio_overview', version: '1.1.0' },
       });
       expect(stored.data!.execution!.result).toEqual(execution.result);
     });

@@ -506,7 +506,7 @@ describe('portfolios you create', () => {
           tenantId: 'demo',
           userId: 'demo-analyst',
           patternId: 'portfolio_overview',
-          patternVersion: '1.0.0',
+          patternVersion: '1.1.0',
           portfolioId: portfolio.id,
           packId: 'PP_2026-11-20',
           ledgerCommitHash: portfolio.ledgerHead,

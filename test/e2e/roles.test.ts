@@ -26,7 +26,7 @@ const TABLE: Record<string, { allowed: Caller[]; operation: string; ws?: boolean
   'Query.viewer': { allowed: READERS, operation: '{ viewer { userId } }' },
   'Query.patterns': { allowed: READERS, operation: '{ patterns { id } }' },
   'Query.pattern': { allowed: READERS, operation: '{ pattern(id: "portfolio_overview") { id } }' },
-  'Query.patternVersion': { allowed: READERS, operation: '{ patternVersion(id: "portfolio_overview@1.0.0") { id } }' },
+  'Query.patternVersion': { allowed: READERS, operation: '{ patternVersion(id: "portfolio_overview@1.1.0") { id } }' },
   'Query.execution': { allowed: READERS, operation: `{ execution(id: "${NO_EXECUTION}") { id } }` },
   'Query.rightsRegistry': { allowed: READERS, operation: '{ rightsRegistry { version } }' },
   'Query._service': { allowed: EVERYONE, operation: '{ _service { sdl } }' },

@@ -42,7 +42,7 @@ describe('tracing', () => {
       pricing_pack_id: 'PP_2026-11-20',
       ledger_commit_hash: execution.metadata!.ledgerCommitHash,
       pattern_id: 'portfolio_overview',
-      pattern_version: '1.0.0',
+      pattern_version: '1.1.0',
       execution_status: 'SUCCESS',
       tenant_hash: expect.stringMatching(/^[0-9a-f]{16}$/),
     });

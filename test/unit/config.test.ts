@@ -46,6 +46,11 @@ describe('loadConfig defaults', () => {
     expect(config.limits.maxEntityRepresentations).toBe(100);
   });
 
+  it('annualises risk by the series’ observed periodicity unless RISK_PERIODS_PER_YEAR is set; flows inflows-start-outflows-end, 365 days', () => {
+    expect(loadConfig({}).returns).toEqual({ flowTiming: 'inflows-start-outflows-end', annualizationDays: 365, riskPeriodsPerYear: null });
+    expect(loadConfig({ RISK_PERIODS_PER_YEAR: '' }).returns.riskPeriodsPerYear).toBeNull();
+  });
+
   it('treats empty variables as unset', () => {
     const blank = loadConfig({ DATABASE_URL: '', PORT: '', PACK_WARMING_ETA: '', INTROSPECTION: '', JWT_SECRET: '', FRESHGATE_ENV: '' });
     expect(blank).toEqual(config);

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ERROR_CATALOGUE, EXECUTION_ERROR_CATALOGUE, extensionsFor } from '../../src/shared/error-catalogue';
+import { ERROR_CATALOGUE, EXECUTION_ERROR_CATALOGUE, EXECUTION_WARNING_CATALOGUE, extensionsFor } from '../../src/shared/error-catalogue';
 import { renderErrorDocs } from '../../src/shared/error-docs';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -51,7 +51,11 @@ describe('the error catalogue', () => {
   });
 
   it('declares every code the sources raise, store or compare', () => {
-    const declared = new Set([...Object.keys(ERROR_CATALOGUE), ...Object.keys(EXECUTION_ERROR_CATALOGUE)]);
+    const declared = new Set([
+      ...Object.keys(ERROR_CATALOGUE),
+      ...Object.keys(EXECUTION_ERROR_CATALOGUE),
+      ...Object.keys(EXECUTION_WARNING_CATALOGUE),
+    ]);
     const written = codesWritten();
     expect(written.size).toBeGreaterThan(20); // the scan finds what it is meant to
     const undeclared = [...written].filter(([code]) => !declared.has(code)).map(([code, file]) => `${code} (${file})`);
@@ -65,6 +69,7 @@ describe('the error catalogue', () => {
         .filter(([, entry]) => !('apollo' in entry))
         .map(([code]) => code),
       ...Object.keys(EXECUTION_ERROR_CATALOGUE),
+      ...Object.keys(EXECUTION_WARNING_CATALOGUE),
     ].filter((code) => !everything.includes(`'${code}'`));
     expect(unused).toEqual([]);
   });

@@ -1,12 +1,59 @@
+import { splitBaseCurrencyPnl } from '../../analytics';
+import { RESULT_DECIMALS } from '../../execution/result-envelope';
 import type { Positions } from '../../ledger/positions';
-import type { CapabilityFn, Provenance } from '../../runtime/capability';
+import type { CapabilityFn, CapabilityWarning, Provenance, RequestCtx } from '../../runtime/capability';
 import type { AgentDeps } from '../agent-deps';
+import { baseCostBook, type BaseCostPosition } from './base-cost';
 import { FxConverter } from './fx';
+import { ledgerEntries } from './ledger-entries';
+
+/**
+ * Book costs in base at each trade's own date: the rate of the newest pack of the policy on or
+ * before the trade date (published by the pinned pack, as for series). When no pack that early has
+ * the rate, the nearest later one's, and failing that today's, each with a warning.
+ */
+async function baseCostsOf(deps: AgentDeps, ctx: RequestCtx, today: FxConverter, warnings: CapabilityWarning[]) {
+  const entries = (await ledgerEntries(deps, ctx, ctx.portfolioId)).filter((e) => e.tradeDate <= ctx.asofDate);
+  const foreignDates = [...new Set(entries.filter((e) => e.symbol !== null && e.currency !== ctx.baseCurrency).map((e) => e.tradeDate))];
+  const fxOn = await deps.marketData.fxOnTradeDates({
+    policy: ctx.policy,
+    dates: foreignDates,
+    publishedBy: new Date(ctx.pricingPackCreatedAt),
+  });
+  const approximated = new Set<string>();
+  const rateOn = (currency: string, tradeDate: string): number => {
+    if (currency === ctx.baseCurrency) return 1;
+    const chosen = fxOn.get(tradeDate);
+    const rate = chosen ? new FxConverter(chosen.rates, ctx.packBaseCurrency, ctx.baseCurrency).rate(currency) : undefined;
+    if (rate !== undefined && chosen!.packDate <= tradeDate) return rate;
+    approximated.add(`${currency} ${tradeDate} ${rate === undefined ? 'today' : chosen!.packDate}`);
+    return rate ?? today.rate(currency) ?? 1;
+  };
+  const book = baseCostBook(entries, ctx.asofDate, rateOn, RESULT_DECIMALS);
+  for (const key of [...approximated].sort()) {
+    const [currency, tradeDate, used] = key.split(' ');
+    warnings.push({
+      code: 'TRADE_DATE_FX_APPROXIMATED',
+      message: `no pack on or before ${tradeDate} has a ${currency} rate; book cost uses the rate of ${used === 'today' ? ctx.pricingPackId : `the pack of ${used}`}`,
+    });
+  }
+  return book;
+}
+
+/** A priced holding's P&L in base, split into price and currency effects that add up to it. */
+function pnlOf(costBasis: number, marketValue: number, fxRate: number, book: BaseCostPosition | undefined) {
+  const baseCost = book?.baseCost ?? costBasis * fxRate;
+  if (!(costBasis > 0) || !(baseCost > 0)) return null;
+  return splitBaseCurrencyPnl({ localCost: costBasis, baseCost, localValue: marketValue, rate: fxRate }, RESULT_DECIMALS);
+}
 
 /**
  * pricing.apply_pack: values holdings and cash in the base currency with the execution's pack.
- * A holding the pack has no price for is reported, left unvalued, and lowers confidence by its
- * share of the holdings: one missing quote must not sink a whole overview.
+ * Book cost in base is what each purchase cost at its trade date's rate, so unrealised and
+ * realised P&L in base split into a price effect and a currency effect that add up to them.
+ * A holding the pack has no price (or FX rate) for is reported, left unvalued, and lowers
+ * confidence by its share of the holdings: one missing quote must not sink a whole overview, but
+ * its warning marks the data incomplete, so the run ends PARTIAL.
  */
 export const applyPackCapability =
   (deps: AgentDeps): CapabilityFn =>
@@ -19,18 +66,30 @@ export const applyPackCapability =
     ]);
     const priceOf = new Map(prices.map((p) => [p.symbol, p]));
     const fx = new FxConverter(new Map(fxRows.map((r) => [r.currency, r.rate])), ctx.packBaseCurrency, ctx.baseCurrency);
-    const warnings: string[] = [];
+    const warnings: CapabilityWarning[] = [];
     const missingPrices: string[] = [];
+    const book = await baseCostsOf(deps, ctx, fx, warnings);
 
     const holdings = positions.holdings.map((h) => {
       const price = priceOf.get(h.symbol);
       const fxRate = fx.rate(h.currency);
       if (!price || fxRate === undefined) {
         missingPrices.push(h.symbol);
+        // Incomplete: the run ends PARTIAL, whatever the share of the holding.
         warnings.push(
           price
-            ? `no FX rate for ${h.currency}; ${h.symbol} left unvalued`
-            : `no price for ${h.symbol} in ${ctx.pricingPackId}; left unvalued`,
+            ? {
+                code: 'FX_RATE_MISSING',
+                message: `no FX rate for ${h.currency}; ${h.symbol} left unvalued`,
+                symbol: h.symbol,
+                incomplete: true,
+              }
+            : {
+                code: 'PRICE_MISSING',
+                message: `no price for ${h.symbol} in ${ctx.pricingPackId}; left unvalued`,
+                symbol: h.symbol,
+                incomplete: true,
+              },
         );
         return {
           symbol: h.symbol,
@@ -40,11 +99,17 @@ export const applyPackCapability =
           fxRate: fxRate ?? null,
           marketValue: null,
           marketValueBase: null,
-          costBasisBase: null,
+          costBasisBase: book.get(h.symbol)?.baseCost ?? null,
+          bookFxRate: null,
           unrealisedPnlBase: null,
+          unrealisedPriceEffectBase: null,
+          unrealisedCurrencyEffectBase: null,
+          returns: null,
+          realisedPnlBase: book.get(h.symbol)?.realised ?? null,
         };
       }
       const marketValue = h.quantity * price.close;
+      const pnl = pnlOf(h.costBasis, marketValue, fxRate, book.get(h.symbol));
       return {
         symbol: h.symbol,
         quantity: h.quantity,
@@ -53,10 +118,29 @@ export const applyPackCapability =
         fxRate,
         marketValue,
         marketValueBase: marketValue * fxRate,
-        costBasisBase: h.costBasis * fxRate,
-        unrealisedPnlBase: (marketValue - h.costBasis) * fxRate,
+        costBasisBase: book.get(h.symbol)?.baseCost ?? h.costBasis * fxRate,
+        bookFxRate: pnl?.purchaseRate ?? null,
+        unrealisedPnlBase: pnl?.total ?? null,
+        unrealisedPriceEffectBase: pnl?.priceEffect ?? null,
+        unrealisedCurrencyEffectBase: pnl?.currencyEffect ?? null,
+        returns: pnl ? { base: pnl.baseReturn, local: pnl.localReturn, fx: pnl.fxReturn, interaction: pnl.interaction } : null,
+        realisedPnlBase: book.get(h.symbol)?.realised ?? null,
       };
     });
+    const sum = (values: (number | null | undefined)[]) => values.reduce<number>((total, v) => total + (v ?? 0), 0);
+    const realised = [...book.values()].map((b) => b.realised);
+    const pnl = {
+      unrealised: {
+        total: sum(holdings.map((h) => h.unrealisedPnlBase)),
+        priceEffect: sum(holdings.map((h) => h.unrealisedPriceEffectBase)),
+        currencyEffect: sum(holdings.map((h) => h.unrealisedCurrencyEffectBase)),
+      },
+      realised: {
+        total: sum(realised.map((r) => r.total)),
+        priceEffect: sum(realised.map((r) => r.priceEffect)),
+        currencyEffect: sum(realised.map((r) => r.currencyEffect)),
+      },
+    };
     const cash = positions.cash
       .filter((c) => Math.abs(c.amount) > 1e-9)
       .map((c) => ({ currency: c.currency, amount: c.amount, amountBase: fx.convert(c.amount, c.currency) }));
@@ -85,6 +169,7 @@ export const applyPackCapability =
         investedValueBase,
         cashValueBase,
         totalValueBase,
+        pnlBase: pnl,
         missingPrices,
       },
       provenance,

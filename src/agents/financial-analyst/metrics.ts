@@ -1,16 +1,30 @@
 import {
   annualVolatility,
   annualize,
+  calendarDaysBetween,
   drawdownSeries,
+  isAtLeastOneYear,
   maxDrawdown,
+  modifiedDietz,
+  observedPeriodicity,
   periodRiskFreeRate,
   sharpeRatio,
   timeWeightedReturn,
   xirr,
+  type FlowTiming,
 } from '../../analytics';
 import { CapabilityError, type CapabilityFn } from '../../runtime/capability';
 import type { AgentDeps } from '../agent-deps';
-import type { ValuationSeries } from './valuation-series';
+import type { DatedExternalFlow, ValuationSeries } from './valuation-series';
+
+const FLOW_TIMINGS: readonly FlowTiming[] = ['inflows-start-outflows-end', 'start-of-day', 'end-of-day'];
+
+/**
+ * The first valuation may come this many days after the start asked for (a weekend, holidays, a
+ * pack published late) and the period still counts from that start when deciding whether it spans
+ * a year; a later first valuation means the data covers less, and the period counts from it.
+ */
+const START_GRACE_DAYS = 7;
 
 function seriesArg(args: Record<string, unknown>): ValuationSeries {
   const series = args.series as ValuationSeries | undefined;
@@ -19,34 +33,81 @@ function seriesArg(args: Record<string, unknown>): ValuationSeries {
   return series;
 }
 
-function calendarDays(start: string, end: string): number {
-  return (Date.parse(`${end}T00:00:00Z`) - Date.parse(`${start}T00:00:00Z`)) / 86_400_000;
+/** The run's flow timing (a pattern input) or, when it gives none, the server's. */
+function flowTimingOf(args: Record<string, unknown>, deps: AgentDeps): FlowTiming {
+  const asked = args.flowTiming;
+  return typeof asked === 'string' && (FLOW_TIMINGS as readonly string[]).includes(asked)
+    ? (asked as FlowTiming)
+    : deps.conventions.flowTiming;
 }
 
-/** Daily TWR factors of a series, under the configured flow timing. */
-function twrOf(series: ValuationSeries, deps: AgentDeps) {
+function positiveIntegerOr<T>(value: unknown, fallback: T): number | T {
+  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : fallback;
+}
+
+/** Daily TWR factors of a series under a flow timing. */
+function twrOf(series: ValuationSeries, timing: FlowTiming) {
   return timeWeightedReturn(
     series.points.map((p) => p.value),
     series.points.map((p) => ({ inflow: p.inflow, outflow: p.outflow })),
-    deps.conventions.flowTiming,
+    timing,
   );
 }
 
-/** metrics.compute_twr: chain-linked daily returns around external flows, and its annualised rate. */
+/**
+ * Modified Dietz over the series: its first and last values and the external flows on their trade
+ * dates. A flow counted at the start of its day has D = days since the start (weight (CD − D)/CD),
+ * one counted at its end D + 1 (no later than the period's end), following the flow timing.
+ */
+function modifiedDietzOf(series: ValuationSeries, timing: FlowTiming, periodDays: number): number | null {
+  const first = series.points[0];
+  const last = series.points[series.points.length - 1];
+  const atEndOfDay = (flow: DatedExternalFlow) => timing === 'end-of-day' || (timing === 'inflows-start-outflows-end' && flow.amount < 0);
+  const days = series.flows.map((f) => Math.min(periodDays, calendarDaysBetween(series.start, f.date) + (atEndOfDay(f) ? 1 : 0)));
+  return modifiedDietz(
+    first.value,
+    last.value,
+    series.flows.map((f) => f.amount),
+    days,
+    periodDays,
+  );
+}
+
+/**
+ * metrics.compute_twr: chain-linked daily returns around external flows, Modified Dietz over the
+ * same period, and the annualised TWR — null for a period shorter than a year (GIPS) unless the
+ * run asks for it. The conventions used (the run's inputs, else the server's) are in the result.
+ */
 export const twrCapability =
   (deps: AgentDeps): CapabilityFn =>
   async ({ args }) => {
     const series = seriesArg(args);
-    const twr = twrOf(series, deps);
-    const days = calendarDays(series.start, series.end);
+    const flowTiming = flowTimingOf(args, deps);
+    const annualizationDays = positiveIntegerOr(args.annualizationDays, deps.conventions.annualizationDays);
+    const annualizeShortPeriods = args.annualizeShortPeriods === true;
+    const twr = twrOf(series, flowTiming);
+    const days = calendarDaysBetween(series.start, series.end);
+    const requested = series.requestedStart ?? series.start;
+    const measuredFrom = calendarDaysBetween(requested, series.start) <= START_GRACE_DAYS ? requested : series.start;
+    const fullYear = isAtLeastOneYear(measuredFrom, series.end);
+    const annualized = fullYear || annualizeShortPeriods;
     return {
       data: {
         start: series.start,
         end: series.end,
         totalReturn: twr.total,
-        annualizedReturn: annualize(twr.total, days, deps.conventions.annualizationDays),
+        annualizedReturn: annualized ? annualize(twr.total, days, annualizationDays) : null,
+        modifiedDietz: modifiedDietzOf(series, flowTiming, days),
         days,
-        conventions: { flowTiming: deps.conventions.flowTiming, annualizationDays: deps.conventions.annualizationDays },
+        conventions: {
+          flowTiming,
+          annualizationDays,
+          annualizeShortPeriods,
+          periodAtLeastOneYear: fullYear,
+          annualization: annualized
+            ? `(1 + totalReturn)^(${annualizationDays} / days) - 1${fullYear ? '' : ', asked for although the period is shorter than a year'}`
+            : 'none: the period is shorter than a year (GIPS); totalReturn is the cumulative return',
+        },
         series: series.points.slice(1).map((p, i) => ({ date: p.date, cumulativeReturn: twr.cumulative[i] })),
       },
       provenance: [],
@@ -54,8 +115,9 @@ export const twrCapability =
   };
 
 /**
- * metrics.compute_mwr: the money-weighted return (XIRR, actual/365) of the investor's flows:
- * the opening value invested, deposits invested, withdrawals received, the closing value received.
+ * metrics.compute_mwr: the money-weighted return (XIRR, actual/365) of the investor's flows, each on
+ * its ledger trade date: the opening value invested on the first valuation date, deposits invested,
+ * withdrawals received, the closing value received on the last valuation date.
  */
 export const mwrCapability =
   (): CapabilityFn =>
@@ -63,28 +125,43 @@ export const mwrCapability =
     const series = seriesArg(args);
     const first = series.points[0];
     const last = series.points[series.points.length - 1];
-    const flows = [{ date: first.date, amount: -first.value }];
-    for (const p of series.points.slice(1)) {
-      const net = p.outflow - p.inflow;
-      if (net !== 0) flows.push({ date: p.date, amount: net });
-    }
-    flows.push({ date: last.date, amount: last.value });
+    const flows = [
+      { date: first.date, amount: -first.value },
+      // The investor's side: a deposit is money put in (−), a withdrawal money taken out (+).
+      ...(series.flows ?? []).map((f) => ({ date: f.date, amount: -f.amount })),
+      { date: last.date, amount: last.value },
+    ];
     const rate = xirr(flows);
     return {
-      data: { start: series.start, end: series.end, annualizedReturn: rate, convention: 'XIRR, actual days / 365' },
+      data: {
+        start: series.start,
+        end: series.end,
+        annualizedReturn: rate,
+        convention: 'XIRR, actual days / 365; each external flow on its ledger trade date, the closing value on the last valuation date',
+        flows,
+      },
       provenance: [],
-      warnings: rate === null ? ['the money-weighted return is undefined for these flows'] : [],
+      warnings: rate === null ? [{ code: 'MWR_UNDEFINED', message: 'the money-weighted return is undefined for these flows' }] : [],
     };
   };
 
-/** metrics.risk: annualised volatility, Sharpe against an annual risk-free rate, drawdowns — of the flow-adjusted daily returns. */
+/**
+ * metrics.risk: volatility, Sharpe against an annual risk-free rate, drawdowns — of the
+ * flow-adjusted returns between valuations, annualised by the periods per year the run gives, else
+ * RISK_PERIODS_PER_YEAR, else the series' observed spacing (daily 252, weekly 52, monthly 12,
+ * quarterly 4, annual 1). The factor and where it came from are in the result.
+ */
 export const riskCapability =
   (deps: AgentDeps): CapabilityFn =>
   async ({ args }) => {
     const series = seriesArg(args);
     const riskFreeRate = typeof args.riskFreeRate === 'number' ? args.riskFreeRate : 0;
-    const { periodReturns } = twrOf(series, deps);
-    const periods = deps.conventions.riskPeriodsPerYear;
+    const flowTiming = flowTimingOf(args, deps);
+    const { periodReturns } = twrOf(series, flowTiming);
+    const observed = observedPeriodicity(series.points.map((p) => p.date))!;
+    const asked = positiveIntegerOr(args.periodsPerYear, null);
+    const configured = deps.conventions.riskPeriodsPerYear;
+    const periods = asked ?? configured ?? observed.periodsPerYear;
     const drawdowns = drawdownSeries(periodReturns);
     return {
       data: {
@@ -97,6 +174,14 @@ export const riskCapability =
         riskFreeRate,
         periodsPerYear: periods,
         observations: periodReturns.length,
+        conventions: {
+          flowTiming,
+          periodsPerYear: periods,
+          periodsPerYearFrom: asked !== null ? 'input' : configured !== null ? 'RISK_PERIODS_PER_YEAR' : 'observed',
+          observedPeriodicity: observed.name,
+          annualization: `sample std (n - 1) x sqrt(${periods}); Sharpe on excess returns over riskFreeRate compounded to ${periods} periods a year`,
+        },
+        returns: series.points.slice(1).map((p, i) => ({ date: p.date, return: periodReturns[i] })),
       },
       provenance: [],
     };

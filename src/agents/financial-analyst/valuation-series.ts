@@ -26,14 +26,31 @@ export interface ValuationPoint {
 }
 
 /**
+ * An external flow (DEPOSIT +, WITHDRAWAL −, from the portfolio's side) on its ledger trade date,
+ * in the base currency at the rate of the newest pack on or before that date.
+ */
+export interface DatedExternalFlow {
+  date: string;
+  amount: number;
+}
+
+/**
  * The portfolio's daily valuations over a period, in one currency: what the return, risk and chart
  * capabilities take as their `series` argument.
  */
 export interface ValuationSeries {
+  /** The first and last valuation dates. */
   start: string;
   end: string;
+  /** The start asked for (the first valuation is the first pack on or after it). */
+  requestedStart: string;
   baseCurrency: string;
   points: ValuationPoint[];
+  /**
+   * The external flows after the first valuation, each on its trade date (points book them at the
+   * next valuation on or after it), in trade order: what XIRR and Modified Dietz date them by.
+   */
+  flows: DatedExternalFlow[];
 }
 
 /**
@@ -68,6 +85,8 @@ export const valuationSeriesCapability = (deps: AgentDeps): CapabilityFn =>
       const carried = new Set<string>();
       const sources = new Map<string, string>();
       const points: ValuationPoint[] = [];
+      const flows: DatedExternalFlow[] = [];
+      let previousFx: FxConverter | null = null;
       let next = 0;
       let carriedDays = 0;
       for (const date of market.dates) {
@@ -77,13 +96,20 @@ export const valuationSeriesCapability = (deps: AgentDeps): CapabilityFn =>
         for (const row of fxRows.values()) sources.set(row.source, date);
         const fx = new FxConverter(new Map([...fxRows.values()].map((r) => [r.currency, r.rate])), ctx.packBaseCurrency, ctx.baseCurrency);
         // Apply everything traded up to this valuation; flows before the first point are history
-        // (the opening value already holds them), so the first point carries none.
+        // (the opening value already holds them), so the first point carries none. A flow is
+        // converted at the rate of the newest pack on or before its trade date: this day's when it
+        // was traded today, else the previous valuation's.
         while (next < entries.length && entries[next].tradeDate <= date) {
           const entry = entries[next++];
           book.apply(entry);
-          if (entry.kind === 'DEPOSIT') inflow += fx.convert(entry.amount ?? 0, entry.currency);
-          if (entry.kind === 'WITHDRAWAL') outflow += fx.convert(entry.amount ?? 0, entry.currency);
+          if (entry.kind !== 'DEPOSIT' && entry.kind !== 'WITHDRAWAL') continue;
+          const rateOfTradeDate = entry.tradeDate === date || previousFx === null ? fx : previousFx;
+          const amount = rateOfTradeDate.convert(entry.amount ?? 0, entry.currency);
+          if (entry.kind === 'DEPOSIT') inflow += amount;
+          else outflow += amount;
+          if (points.length > 0) flows.push({ date: entry.tradeDate, amount: entry.kind === 'DEPOSIT' ? amount : -amount });
         }
+        previousFx = fx;
         const prices = market.prices.get(date)!;
         let value = 0;
         let carriedToday = false;
@@ -122,13 +148,19 @@ export const valuationSeriesCapability = (deps: AgentDeps): CapabilityFn =>
       const series: ValuationSeries = {
         start: market.dates[0],
         end: market.dates[market.dates.length - 1],
+        requestedStart: start,
         baseCurrency: ctx.baseCurrency,
         points,
+        flows,
       };
       return {
         data: series,
         provenance,
-        warnings: [...carried].sort().map((s) => `no price for ${s} on some days; the previous close was carried forward`),
+        warnings: [...carried].sort().map((symbol) => ({
+          code: 'PRICE_CARRIED_FORWARD',
+          message: `no price for ${symbol} on some days; the previous close was carried forward`,
+          symbol,
+        })),
       };
     },
     {

@@ -26,6 +26,14 @@ export interface ExecutionErrorRecord {
   retryable: boolean;
 }
 
+/** A warning a run recorded: what a step reported without failing, the security it concerns, and the step. */
+export interface ExecutionWarningRecord {
+  code: string;
+  message: string;
+  symbol: string | null;
+  stepId: string | null;
+}
+
 /** A run of a pattern as stored in `executions`: what it ran on (pack, ledger commit, inputs), what it cost, and how it ended. */
 export interface ExecutionRecord {
   id: string;
@@ -46,6 +54,7 @@ export interface ExecutionRecord {
   confidence: number;
   attributions: AttributionRecord[];
   errors: ExecutionErrorRecord[];
+  warnings: ExecutionWarningRecord[];
   durationMs: number | null;
   traceId: string;
   requestId: string;
@@ -101,6 +110,8 @@ export interface FinishedExecution {
   confidence: number;
   attributions: AttributionRecord[];
   errors: ExecutionErrorRecord[];
+  /** Not part of resultSha256: see the README, "Result envelope". */
+  warnings: ExecutionWarningRecord[];
   durationMs: number;
   steps: StepRecord[];
 }
@@ -134,6 +145,7 @@ export function toExecutionRecord(row: Row): ExecutionRecord {
     confidence: row.confidence,
     attributions: row.attributions as unknown as AttributionRecord[],
     errors: row.errors as unknown as ExecutionErrorRecord[],
+    warnings: row.warnings as unknown as ExecutionWarningRecord[],
     durationMs: row.durationMs,
     traceId: row.traceId,
     requestId: row.requestId,
@@ -287,6 +299,7 @@ export class ExecutionRepository {
       confidence: 0,
       attributions: [],
       errors: [],
+      warnings: [],
       durationMs: null,
       createdAt: new Date(rows[0].created_at),
       finishedAt: null,
@@ -296,7 +309,8 @@ export class ExecutionRepository {
   /**
    * Writes a finished run as one statement — its data-modifying parts commit together or not at
    * all, without an interactive transaction: the row (only while it is still RUNNING), every step
-   * trace, the refund of a failed run with its credit entry, and the audit entry. The result goes
+   * trace, the refund of a failed run with its credit entry, and the audit entry. The run's warnings
+   * go in the row ($21, last so the other placeholders keep their numbers). The result goes
    * in as the canonical text already hashed and is not read back. Returns null, having written
    * nothing, when the row was no longer RUNNING (a shutdown ended it, or an earlier attempt of this
    * same write committed before its answer was lost).
@@ -322,7 +336,7 @@ export class ExecutionRepository {
       `WITH finished AS (
          UPDATE executions
          SET status = $1::"ExecutionStatus", result = $2::jsonb, result_sha256 = $3, confidence = $4,
-             attributions = $5::jsonb, errors = $6::jsonb, duration_ms = $7, finished_at = $8
+             attributions = $5::jsonb, errors = $6::jsonb, duration_ms = $7, finished_at = $8, warnings = $21::jsonb
          WHERE id = $9::uuid AND status = 'RUNNING'
          RETURNING id, tenant_id
        ), steps AS (
@@ -362,6 +376,7 @@ export class ExecutionRepository {
         audit.result,
         audit.traceId,
         audit.requestId,
+        JSON.stringify(outcome.warnings),
       ],
     );
     if (finished === 0) return null;
@@ -374,6 +389,7 @@ export class ExecutionRepository {
       confidence: outcome.confidence,
       attributions: outcome.attributions,
       errors: outcome.errors,
+      warnings: outcome.warnings,
       durationMs: outcome.durationMs,
       finishedAt,
     };

@@ -38,6 +38,21 @@ export interface SeriesRequest {
   publishedBy: Date;
 }
 
+/** The FX rates in force on a trade date: those of the pack chosen for it, and that pack's date. */
+export interface TradeDateFx {
+  /** The chosen pack's date: on or before the trade date, or after it when no pack was that early. */
+  packDate: string;
+  rates: Map<string, number>;
+}
+
+/** What fxOnTradeDates reads: a policy's rates for each of some dates, from the packs published by a cut-off. */
+export interface TradeDateFxRequest {
+  policy: string;
+  dates: string[];
+  /** As for series: only packs published no later than the pinned pack (reproducibility). */
+  publishedBy: Date;
+}
+
 /**
  * The packs chosen for a day: the newest fresh, reconciled pack of the policy for that date
  * that was published by the cut-off. One statement for any period and any portfolio size.
@@ -72,6 +87,39 @@ export class MarketData {
 
   async packFx(packId: string): Promise<FxRow[]> {
     return this.prisma.packFxRate.findMany({ where: { packId }, select: { currency: true, rate: true, source: true } });
+  }
+
+  /**
+   * The FX rates of the policy on each date: of the newest fresh, reconciled pack dated on or before
+   * it (the newest published of that date), else of the earliest one after it, among those
+   * published by the cut-off. One statement for any number of dates; a date no pack covers at all
+   * is absent from the map.
+   */
+  async fxOnTradeDates(request: TradeDateFxRequest): Promise<Map<string, TradeDateFx>> {
+    if (request.dates.length === 0) return new Map();
+    const rows = await this.sql.query<{ trade_date: string; pack_date: string; fx: string }>(
+      `WITH wanted AS (SELECT DISTINCT unnest($2::date[]) AS d)
+       SELECT to_char(w.d, 'YYYY-MM-DD') AS trade_date, to_char(p.date, 'YYYY-MM-DD') AS pack_date,
+         (SELECT coalesce(json_agg(json_build_array(f.currency, f.rate)), '[]')::text
+            FROM pack_fx_rates f WHERE f.pack_id = p.id) AS fx
+       FROM wanted w
+       CROSS JOIN LATERAL (
+         SELECT id, date FROM pricing_packs
+         WHERE policy = $1 AND created_at <= $3 AND is_fresh AND NOT reconciliation_failed
+         ORDER BY (date <= w.d) DESC, CASE WHEN date <= w.d THEN date END DESC NULLS LAST, date, created_at DESC
+         LIMIT 1
+       ) p`,
+      [request.policy, request.dates, request.publishedBy],
+    );
+    return new Map(
+      rows.map((row) => [
+        row.trade_date,
+        {
+          packDate: row.pack_date,
+          rates: new Map((JSON.parse(row.fx) as [string, number][]).map(([currency, rate]) => [currency, Number(rate)])),
+        },
+      ]),
+    );
   }
 
   async dailySeries(request: SeriesRequest): Promise<DailyMarketData> {

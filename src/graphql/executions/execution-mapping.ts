@@ -21,6 +21,7 @@ export function toExecution(record: ExecutionRecord): ExecutionNode {
     confidence: record.confidence,
     attributions: record.attributions,
     errors: record.errors,
+    warnings: record.warnings ?? [],
     creditsConsumed: record.credits,
     inputs: record.inputs,
     retryOf: record.retryOf,

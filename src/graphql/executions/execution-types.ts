@@ -170,6 +170,28 @@ export class ExecutionError {
   retryable!: boolean;
 }
 
+/** Something a step reported without failing: the run went on, with lower confidence (and PARTIAL when data was left out). */
+@ObjectType({
+  description:
+    'A problem a step met without failing (a missing price, a carried-forward close). A warning that leaves part of the result out (an unvalued holding) makes the run PARTIAL.',
+})
+export class ExecutionWarning {
+  @Field(() => String, {
+    description:
+      'Machine-readable reason: PRICE_MISSING, FX_RATE_MISSING, TRADE_DATE_FX_APPROXIMATED, PRICE_CARRIED_FORWARD, MWR_UNDEFINED.',
+  })
+  code!: string;
+
+  @Field(() => String, { description: 'The problem, in words.' })
+  message!: string;
+
+  @Field(() => String, { nullable: true, description: 'The security it concerns; null when it concerns none.' })
+  symbol!: string | null;
+
+  @Field(() => String, { nullable: true, description: "The pattern step that reported it (the step's id)." })
+  stepId!: string | null;
+}
+
 /**
  * Like Portfolio's: a run is tenant data, and one another subgraph references that is not the
  * caller's resolves to null in `_entities`; a router then completes the fields it asked freshgate
@@ -210,6 +232,13 @@ export class PatternExecution {
 
   @Field(() => [ExecutionError], { nullable: true, description: `What failed, by step (empty for a SUCCESS). ${REFUSED}` })
   errors!: ExecutionError[];
+
+  // DESIGN.md §4b spells it [ExecutionWarning!]!; nullable like errors, for routers (see REFUSED).
+  @Field(() => [ExecutionWarning], {
+    nullable: true,
+    description: `What the steps reported without failing, in step order; empty while RUNNING and when there is nothing to report. Not part of resultSha256 (a rerun reports the same warnings). ${REFUSED}`,
+  })
+  warnings!: ExecutionWarning[];
 
   @Field(() => Float, { nullable: true, description: `Credits debited for the run (refunded for a FAILED one). ${REFUSED}` })
   creditsConsumed!: number;

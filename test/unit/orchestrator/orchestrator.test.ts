@@ -42,7 +42,15 @@ function fixtures() {
     'data.make': async () => ({
       data: { value: { nested: [1, 2, 3], flag: false }, n: 42, label: 'forty-two' },
       provenance: [prov('FMP', 0.9)],
-      warnings: ['missing price for XYZ', 'stale FX for JPY'],
+      warnings: [
+        { code: 'PRICE_MISSING', message: 'missing price for XYZ', symbol: 'XYZ' },
+        { code: 'FX_STALE', message: 'stale FX for JPY' },
+      ],
+    }),
+    'data.unvalued': async () => ({
+      data: { missingPrices: ['XYZ'] },
+      provenance: [prov('FMP', 0.5)],
+      warnings: [{ code: 'PRICE_MISSING', message: 'no price for XYZ; left unvalued', symbol: 'XYZ', incomplete: true }],
     }),
     'data.fail': async ({ args }) => {
       throw new CapabilityError(
@@ -484,8 +492,43 @@ describe('Orchestrator: provenance and warnings', () => {
     expect(result.status).toBe('PARTIAL');
     expect(result.provenance).toHaveLength(3);
     expect(result.provenance).toEqual(expect.arrayContaining([prov('FMP', 0.9), prov('Internal'), prov('sleep-x')]));
-    expect(result.warnings).toEqual(['positions: missing price for XYZ', 'positions: stale FX for JPY']);
-    expect(trace(result, 'positions').warnings).toEqual(['missing price for XYZ', 'stale FX for JPY']);
+    expect(result.warnings).toEqual([
+      { code: 'PRICE_MISSING', message: 'missing price for XYZ', symbol: 'XYZ', stepId: 'positions', incomplete: false },
+      { code: 'FX_STALE', message: 'stale FX for JPY', symbol: null, stepId: 'positions', incomplete: false },
+    ]);
+    expect(trace(result, 'positions').warnings.map((w) => w.code)).toEqual(['PRICE_MISSING', 'FX_STALE']);
+  });
+});
+
+describe('Orchestrator: incomplete data', () => {
+  it('every step succeeds but one leaves a holding unvalued → PARTIAL; the steps alone say SUCCESS', async () => {
+    const { runtime } = fixtures();
+    const result = await new Orchestrator(runtime, OPTIONS).run(
+      pattern(runtime, [
+        { id: 'valuation', capability: 'data.unvalued', args: {} },
+        { id: 'echo', capability: 'data.echo', args: { value: '{{state.valuation.missingPrices}}' } },
+      ]),
+      ctx,
+      {},
+    );
+    expect(result.steps.map((s) => s.status)).toEqual(['SUCCESS', 'SUCCESS']);
+    expect(result.status).toBe('PARTIAL');
+    expect(result.stepsStatus).toBe('SUCCESS');
+    expect(result.errors).toEqual([]);
+    expect(result.warnings).toEqual([
+      { code: 'PRICE_MISSING', message: 'no price for XYZ; left unvalued', symbol: 'XYZ', stepId: 'valuation', incomplete: true },
+    ]);
+  });
+
+  it('warnings that leave nothing out keep a run SUCCESS', async () => {
+    const { runtime } = fixtures();
+    const result = await new Orchestrator(runtime, OPTIONS).run(
+      pattern(runtime, [{ id: 'p', capability: 'data.make', args: {} }]),
+      ctx,
+      {},
+    );
+    expect(result.warnings).toHaveLength(2);
+    expect(result.status).toBe('SUCCESS');
   });
 });
 

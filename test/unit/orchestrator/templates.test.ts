@@ -70,6 +70,12 @@ describe('resolveTemplates: ?? fallbacks', () => {
   it('is undefined when every alternative is missing', () => {
     expect(resolveTemplates('{{inputs.a ?? inputs.b}}', scope)).toBeUndefined();
   });
+
+  it('keeps a null that nothing replaces: the member exists, without a value (an annualised return of a short period)', () => {
+    expect(resolveTemplates('{{inputs.nothing}}', scope)).toBeNull();
+    expect(resolveTemplates('{{inputs.missing ?? inputs.nothing}}', scope)).toBeNull();
+    expect(resolveTemplates({ a: '{{inputs.nothing}}', b: '{{inputs.missing}}' }, scope)).toEqual({ a: null });
+  });
 });
 
 describe('resolveTemplates: missing paths', () => {
