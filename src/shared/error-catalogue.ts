@@ -124,7 +124,7 @@ export const ERROR_CATALOGUE = {
     extensions: { currentEtag: "the pattern's current etag (null if it does not exist yet)" },
   },
   CONFLICT: {
-    when: 'A concurrent write won the race (a ledger head that kept moving, two publishers of one pack)',
+    when: 'A concurrent write won the race (a ledger head that kept moving, two publishers of one pack, the latest pack changing under a run three times as it started)',
     retryable: true,
     extensions: { retryable: RETRYABLE_FLAG, portfolioId: 'the portfolio whose ledger moved' },
   },
