@@ -16,6 +16,7 @@ import type { CompiledPattern } from '../orchestrator/pattern-definition';
 import type { Orchestrator, OrchestrationResult } from '../orchestrator/orchestrator';
 import { portfolioArchived } from '../ledger/append-ledger-entries';
 import { baseCurrencyOf } from '../packs/pack-input';
+import type { PackVerifier } from '../packs/pack-verifier';
 import type { RightsRegistrySource } from '../rights/rights-registry-source';
 import type { Provenance, RequestCtx } from '../runtime/capability';
 import { AppError, badInput } from '../shared/errors';
@@ -64,6 +65,8 @@ export interface ExecutePatternDeps {
   packs: PackRepository;
   /** The latest pack, kept in memory by the pack events (PackHealthHub.latestPack). */
   latestPack: () => Promise<PricingPackRecord | null>;
+  /** Checks a pack's rows against its hash before a run uses it (PackVerifier: once per pack per process). */
+  packVerifier: Pick<PackVerifier, 'verify'>;
   /** For the refusal's audit entry: the one write on the gate's path (one plain INSERT). */
   audit: AuditWriter;
   credits: Pick<CreditRepository, 'balance'>;
@@ -160,6 +163,8 @@ export class ExecutePattern {
         // rather than failing a step (refunded, but a step failure all the same).
         const unusable = this.deps.orchestrator.checkInputs(pattern, ctx, inputs);
         if (unusable.length > 0) throw badInput(`inputs cannot be used by ${pattern.definition.id}`, unusable);
+        // A result reproduces only on the content its pack's hash names (pinned reruns above all).
+        await this.deps.packVerifier.verify(pack);
         // The run's row, its debit and its audit entry commit together or not at all (one statement),
         // and only while the gate's pack choice still holds in the database.
         const started = await this.deps.executions.start(
