@@ -92,7 +92,7 @@ END $$;
 
 -- A pack's prices and FX rates are written only while it is WARMING (or by the transaction that
 -- inserted it). The pack's row is locked FOR SHARE, so a concurrent markPackFresh (which locks it
--- FOR UPDATE) and a write of its rows happen one after the other: the write either comes first
+-- FOR NO KEY UPDATE) and a write of its rows happen one after the other: the write either comes first
 -- (and the mark's hash check sees it) or is refused.
 CREATE FUNCTION "freshgate_pack_rows_guard"() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
