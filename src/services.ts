@@ -17,6 +17,7 @@ import { Orchestrator } from './orchestrator/orchestrator';
 import { PatternCatalog } from './orchestrator/pattern-catalog';
 import { publishPattern } from './orchestrator/publish-pattern';
 import { PackBuilder } from './packs/pack-builder';
+import { PackVerifier } from './packs/pack-verifier';
 import { createPortfolioLifecycle } from './portfolios';
 import { ExportExecution } from './rights/export-execution';
 import type { RightsRegistrySource } from './rights/rights-registry-source';
@@ -65,6 +66,7 @@ export function createServices(
     }),
     packs: data.packs,
     latestPack: () => packHealth.latestPack(),
+    packVerifier: new PackVerifier(data.packs),
     audit: data.audit,
     credits: data.credits,
     portfolios: data.portfolios,

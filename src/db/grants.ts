@@ -26,6 +26,8 @@ export const TABLE_PRIVILEGES: Readonly<Record<string, readonly Privilege[]>> = 
   patterns: ['SELECT', 'INSERT', 'UPDATE'],
   executions: ['SELECT', 'INSERT', 'UPDATE'],
   users: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
+  // Kept by a trigger on pack writes (which run as this role); an execution's start locks it FOR SHARE.
+  pricing_pack_head: ['SELECT', 'UPDATE'],
   // Minute-long counters, rewritten and expired all the time (created by db:grant, see below).
   rate_limits: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
   // Read at start to check that the schema is current (MIGRATE_ON_START=false).

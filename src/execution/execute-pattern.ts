@@ -1,6 +1,12 @@
 import { performance } from 'node:perf_hooks';
 import type { ErrorObject } from 'ajv';
-import type { ExecutionRecord, ExecutionRepository, AttributionRecord, FinishedExecution } from '../data/executions/execution-repository';
+import type {
+  ExecutionRecord,
+  ExecutionRepository,
+  AttributionRecord,
+  FinishedExecution,
+  NewExecution,
+} from '../data/executions/execution-repository';
 import { isDatabaseUnavailable, retryWhileUnavailable, sqlStateOf } from '../db/unavailable';
 import { withinTime } from '../shared/time-limit';
 import type { PackRepository, PricingPackRecord } from '../data/packs/pack-repository';
@@ -10,6 +16,7 @@ import type { CompiledPattern } from '../orchestrator/pattern-definition';
 import type { Orchestrator, OrchestrationResult } from '../orchestrator/orchestrator';
 import { portfolioArchived } from '../ledger/append-ledger-entries';
 import { baseCurrencyOf } from '../packs/pack-input';
+import type { PackVerifier } from '../packs/pack-verifier';
 import type { RightsRegistrySource } from '../rights/rights-registry-source';
 import type { Provenance, RequestCtx } from '../runtime/capability';
 import { AppError, badInput } from '../shared/errors';
@@ -20,7 +27,7 @@ import type { AuditWriter } from '../data/data-layer';
 import type { CreditRepository } from '../data/credits/credit-repository';
 import { isUniqueViolation } from '../data/errors';
 import type { ExecutionEvents } from './execution-events';
-import { freshnessGate } from './freshness-gate';
+import { freshnessGate, type GateDecision } from './freshness-gate';
 import { confidenceOf, envelope } from './result-envelope';
 
 /**
@@ -58,6 +65,8 @@ export interface ExecutePatternDeps {
   packs: PackRepository;
   /** The latest pack, kept in memory by the pack events (PackHealthHub.latestPack). */
   latestPack: () => Promise<PricingPackRecord | null>;
+  /** Checks a pack's rows against its hash before a run uses it (PackVerifier: once per pack per process). */
+  packVerifier: Pick<PackVerifier, 'verify'>;
   /** For the refusal's audit entry: the one write on the gate's path (one plain INSERT). */
   audit: AuditWriter;
   credits: Pick<CreditRepository, 'balance'>;
@@ -137,63 +146,46 @@ export class ExecutePattern {
       }
     }
 
-    const pack = await this.pickPack(command.packId);
-    let gate;
-    try {
-      gate = freshnessGate(pack, command.requireFresh, this.deps.warmingEtaMs);
-    } catch (error) {
-      await this.auditBlock(command, pattern, pack, error);
-      this.deps.observer?.gateBlocked(error instanceof AppError && error.code === 'PRICING_PACK_ERROR' ? 'error' : 'warming');
-      throw error;
-    }
+    let pack = await this.pickPack(command.packId, this.deps.latestPack);
+    let gate = await this.passGate(command, pattern, pack);
 
     const portfolio = await this.portfolioOf(command.tenantId, inputs);
     const ledgerCommitHash = await this.ledgerCommitOf(portfolio, command.ledgerCommit);
-    const ctx = requestCtx(command, pack, portfolio, ledgerCommitHash, gate.packIsFresh);
-    // Inputs a capability cannot use are the caller's mistake: refused here, before any charge,
-    // rather than failing a step (refunded, but a step failure all the same).
-    const unusable = this.deps.orchestrator.checkInputs(pattern, ctx, inputs);
-    if (unusable.length > 0) throw badInput(`inputs cannot be used by ${pattern.definition.id}`, unusable);
     const cost = pattern.definition.cost;
 
     let execution: ExecutionRecord;
+    let ctx: RequestCtx;
     try {
       if (retryOf) await this.deps.executions.releaseIdempotencyKey({ id: retryOf.id, tenantId: retryOf.tenantId, idempotencyKey: key! });
-      // The run's row, its debit and its audit entry commit together or not at all (one statement).
-      const started = await this.deps.executions.start(
-        {
-          tenantId: ctx.tenantId,
-          userId: ctx.userId,
-          patternId: pattern.definition.id,
-          patternVersion: pattern.definition.version,
-          portfolioId: ctx.portfolioId,
-          packId: ctx.pricingPackId,
-          ledgerCommitHash: ctx.ledgerCommitHash,
-          asofDate: ctx.asofDate,
-          requireFresh: ctx.requireFresh,
-          packFresh: ctx.packIsFresh,
-          inputs,
-          traceId: ctx.traceId,
-          requestId: ctx.requestId,
-          credits: cost,
-          idempotencyKey: key,
-          requestSha256,
-          retryOf: retryOf?.id ?? null,
-        },
-        { mode: command.mode },
-      );
-      if (!started) {
-        // Refused in the statement: the portfolio was archived meanwhile, or the balance is short.
-        if (ctx.portfolioId !== null && (await this.deps.portfolios.findForTenant(ctx.tenantId, ctx.portfolioId))?.archivedAt) {
-          throw portfolioArchived(ctx.portfolioId);
+      for (let attempt = 1; ; attempt++) {
+        ctx = requestCtx(command, pack, portfolio, ledgerCommitHash, gate.packIsFresh);
+        // Inputs a capability cannot use are the caller's mistake: refused here, before any charge,
+        // rather than failing a step (refunded, but a step failure all the same).
+        const unusable = this.deps.orchestrator.checkInputs(pattern, ctx, inputs);
+        if (unusable.length > 0) throw badInput(`inputs cannot be used by ${pattern.definition.id}`, unusable);
+        // A result reproduces only on the content its pack's hash names (pinned reruns above all).
+        await this.deps.packVerifier.verify(pack);
+        // The run's row, its debit and its audit entry commit together or not at all (one statement),
+        // and only while the gate's pack choice still holds in the database.
+        const started = await this.deps.executions.start(
+          newExecution(command, pattern, ctx, inputs, { cost, key, requestSha256, retryOf }),
+          {
+            mode: command.mode,
+          },
+        );
+        if (!('refused' in started)) {
+          execution = started;
+          break;
         }
-        const balance = await this.deps.credits.balance(ctx.tenantId);
-        throw new AppError('INSUFFICIENT_CREDITS', `This run costs ${cost} credits; the balance is ${balance}`, {
-          balance,
-          required: cost,
-        });
+        if (started.refused === 'portfolio-or-balance') await this.refuseStart(ctx, cost);
+        // A pack write committed that this instance's view had not seen yet (its NOTIFY is in
+        // flight, or it committed while the statement ran): decide again on what the database holds.
+        if (attempt >= START_ATTEMPTS) {
+          throw new AppError('CONFLICT', 'The latest pricing pack kept changing while this run started; retry', { retryable: true });
+        }
+        pack = await this.pickPack(command.packId, () => this.deps.packs.findLatest());
+        gate = await this.passGate(command, pattern, pack);
       }
-      execution = started;
     } catch (error) {
       // The same key raced in from another request: it won; answer with its execution.
       if (key && isUniqueViolation(error)) {
@@ -307,8 +299,9 @@ export class ExecutePattern {
     return ended !== null;
   }
 
-  private async pickPack(pinned: string | null | undefined): Promise<PricingPackRecord> {
-    const pack = pinned ? await this.deps.packs.findById(pinned) : await this.deps.latestPack();
+  /** The pinned pack, or the latest one as `latest` knows it (the in-memory view first, the database on a retry). */
+  private async pickPack(pinned: string | null | undefined, latest: () => Promise<PricingPackRecord | null>): Promise<PricingPackRecord> {
+    const pack = pinned ? await this.deps.packs.findById(pinned) : await latest();
     if (!pack) {
       throw new AppError(
         'NO_PRICING_PACK',
@@ -317,6 +310,29 @@ export class ExecutePattern {
       );
     }
     return pack;
+  }
+
+  /** The freshness gate on `pack`; a refusal is audited and counted before it is thrown. */
+  private async passGate(command: ExecutePatternCommand, pattern: CompiledPattern, pack: PricingPackRecord): Promise<GateDecision> {
+    try {
+      return freshnessGate(pack, command.requireFresh, this.deps.warmingEtaMs);
+    } catch (error) {
+      await this.auditBlock(command, pattern, pack, error);
+      this.deps.observer?.gateBlocked(error instanceof AppError && error.code === 'PRICING_PACK_ERROR' ? 'error' : 'warming');
+      throw error;
+    }
+  }
+
+  /** The start statement refused for the portfolio or the balance: says which, having written nothing. */
+  private async refuseStart(ctx: RequestCtx, cost: number): Promise<never> {
+    if (ctx.portfolioId !== null && (await this.deps.portfolios.findForTenant(ctx.tenantId, ctx.portfolioId))?.archivedAt) {
+      throw portfolioArchived(ctx.portfolioId);
+    }
+    const balance = await this.deps.credits.balance(ctx.tenantId);
+    throw new AppError('INSUFFICIENT_CREDITS', `This run costs ${cost} credits; the balance is ${balance}`, {
+      balance,
+      required: cost,
+    });
   }
 
   private async portfolioOf(tenantId: string, inputs: Record<string, unknown>): Promise<PortfolioRecord | null> {
@@ -601,6 +617,13 @@ export class ExecutePattern {
   }
 }
 
+/**
+ * How many times a run is decided again when the start statement finds that the pack it chose is no
+ * longer the database's answer (each time on the pack the database now holds): pack writes are rare,
+ * so a second attempt almost always settles it.
+ */
+const START_ATTEMPTS = 3;
+
 /** How long shutdown tries to write one cut-off run's end (FAILED, refund, audit) before leaving it to the sweep. */
 const ABANDON_WRITE_LIMIT_MS = 1_500;
 
@@ -666,6 +689,36 @@ function inputPath(error: ErrorObject): string {
 
 function ajvMessages(errors: ErrorObject[] | null | undefined): string {
   return (errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ');
+}
+
+/** What the start statement stores for a run decided on `ctx`. */
+function newExecution(
+  command: ExecutePatternCommand,
+  pattern: CompiledPattern,
+  ctx: RequestCtx,
+  inputs: Record<string, unknown>,
+  run: { cost: number; key: string | null; requestSha256: string | null; retryOf: ExecutionRecord | null },
+): NewExecution {
+  return {
+    tenantId: ctx.tenantId,
+    userId: ctx.userId,
+    patternId: pattern.definition.id,
+    patternVersion: pattern.definition.version,
+    portfolioId: ctx.portfolioId,
+    packId: ctx.pricingPackId,
+    ledgerCommitHash: ctx.ledgerCommitHash,
+    asofDate: ctx.asofDate,
+    requireFresh: ctx.requireFresh,
+    packFresh: ctx.packIsFresh,
+    inputs,
+    traceId: ctx.traceId,
+    requestId: ctx.requestId,
+    credits: run.cost,
+    idempotencyKey: run.key,
+    requestSha256: run.requestSha256,
+    retryOf: run.retryOf?.id ?? null,
+    pinnedPack: Boolean(command.packId),
+  };
 }
 
 function requestCtx(

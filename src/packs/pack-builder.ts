@@ -4,6 +4,7 @@ import type { PricingPackRecord } from '../data/packs/pack-repository';
 import type { Actor } from '../shared/actor';
 import { AppError, badInput } from '../shared/errors';
 import { computePackHash, packSources, type PackContent } from './pack-hash';
+import { assertPackIntact } from './pack-verifier';
 import { DEFAULT_POLICY } from './pack-health';
 import { validatePackContent } from './pack-input';
 import { unregisteredSymbolIssues } from '../securities/security-rules';
@@ -85,7 +86,10 @@ export class PackBuilder {
     });
   }
 
-  /** Declares a warming pack fresh. Refused, with nothing written, for a failed or superseded pack. */
+  /**
+   * Declares a warming pack fresh. Refused, with nothing written, for a failed or superseded pack,
+   * or one whose stored prices and rates no longer give its hash (PRICING_PACK_HASH_MISMATCH).
+   */
   async markPackFresh(id: string, reconciliationErrorBps?: number | null, actor?: Actor): Promise<PricingPackRecord> {
     if (reconciliationErrorBps != null && !(reconciliationErrorBps >= 0 && reconciliationErrorBps <= MAX_RECONCILIATION_ERROR_BPS)) {
       throw badInput(`reconciliationErrorBps must be a number from 0 to ${MAX_RECONCILIATION_ERROR_BPS}`, [
@@ -106,6 +110,9 @@ export class PackBuilder {
         ]);
       }
       if (pack.isFresh && reconciliationErrorBps == null) return pack;
+      // What becomes fresh is frozen from then on (triggers): its rows must be what was hashed.
+      // The pack row is locked, and a write of its rows locks it too: none can slip in after this.
+      if (!pack.isFresh) await assertPackIntact(tx.packs, pack);
       const marked = await tx.packs.markFresh(id, reconciliationErrorBps);
       await audit(tx, actor, 'pack.markFresh', id, { reconciliationErrorBps: reconciliationErrorBps ?? null });
       return marked;

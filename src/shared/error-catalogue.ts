@@ -70,6 +70,11 @@ export const ERROR_CATALOGUE = {
     retryable: false,
     extensions: { packId: 'the pack', errorMessage: 'why reconciliation failed (may be null)' },
   },
+  PRICING_PACK_HASH_MISMATCH: {
+    when: "A pack's stored prices and FX rates do not give its recorded hash: refused when it is marked fresh, and for any run on it",
+    retryable: false,
+    extensions: { packId: 'the pack', hash: 'the hash recorded at publication', storedHash: 'the hash of the rows as stored' },
+  },
   NO_PRICING_PACK: {
     when: 'No pack exists yet, or the pack named or pinned is unknown',
     retryable: false,
@@ -124,7 +129,7 @@ export const ERROR_CATALOGUE = {
     extensions: { currentEtag: "the pattern's current etag (null if it does not exist yet)" },
   },
   CONFLICT: {
-    when: 'A concurrent write won the race (a ledger head that kept moving, two publishers of one pack)',
+    when: 'A concurrent write won the race (a ledger head that kept moving, two publishers of one pack, the latest pack changing under a run three times as it started)',
     retryable: true,
     extensions: { retryable: RETRYABLE_FLAG, portfolioId: 'the portfolio whose ledger moved' },
   },

@@ -520,10 +520,11 @@ describe('portfolios you create', () => {
           idempotencyKey: null,
           requestSha256: null,
           retryOf: null,
+          pinnedPack: true,
         },
         { mode: 'SYNC' },
       );
-      expect(started).toBeNull();
+      expect(started).toEqual({ refused: 'portfolio-or-balance' });
       await expect(
         appendLedgerEntries(data, { tenantId: 'demo', authorId: null, portfolioId: portfolio.id, entries: ENTRIES.slice(0, 1) }),
       ).rejects.toEqual(expect.objectContaining({ code: 'PORTFOLIO_ARCHIVED' }));

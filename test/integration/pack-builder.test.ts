@@ -247,10 +247,13 @@ describe('markPackError', () => {
 describe('a superseded pack', () => {
   beforeAll(async () => {
     // A restated day as the database holds it (written in one statement, the way the seed does).
+    // The replacement's hash is its content's (no rows): marking it fresh checks that.
+    const empty = computePackHash({ date: '2026-03-10', policy: 'WM4PM_CAD', prices: [], fxRates: [] });
     await test.db.sql.query(
       `INSERT INTO pricing_packs (id, date, policy, hash, superseded_by) VALUES
-         ('PP_2026-03-10_r2', '2026-03-10', 'WM4PM_CAD', 'sha256:r2', NULL),
+         ('PP_2026-03-10_r2', '2026-03-10', 'WM4PM_CAD', $1, NULL),
          ('PP_2026-03-10', '2026-03-10', 'WM4PM_CAD', 'sha256:r1', 'PP_2026-03-10_r2')`,
+      [empty],
     );
   });
 

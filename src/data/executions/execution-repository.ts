@@ -99,6 +99,13 @@ export interface NewExecution {
   idempotencyKey: string | null;
   requestSha256: string | null;
   retryOf: string | null;
+  /** The caller pinned packId: the start re-checks that pack, not that it is still the latest. */
+  pinnedPack: boolean;
+}
+
+/** Why ExecutionRepository.start wrote nothing: the gate's pack choice no longer holds, or the portfolio or balance refused. */
+export interface StartRefusal {
+  refused: 'pack' | 'portfolio-or-balance';
 }
 
 /** How a run ended: its result, confidence, attributions and errors, written with its step traces by ExecutionRepository.finish. */
@@ -231,13 +238,22 @@ export class ExecutionRepository {
    * Starts a run as one statement: the tenant is debited the run's credits if its balance allows
    * (a conditional UPDATE, so concurrent runs can never overdraw it), and only then are the
    * execution row, the debit's credit entry and the `execution.start` audit entry written —
-   * together or not at all. Returns null, having written nothing, when the balance is too low or
-   * the run's portfolio is archived: the same statement reads the portfolio live and holds a share
-   * lock on its row until it commits, so an archive either commits first (and this run is refused)
-   * or waits for the run's row to exist.
+   * together or not at all. Nothing is written, and the answer says why, when:
+   *
+   * - `pack`: the freshness gate's choice no longer holds in the database. An unpinned run needs
+   *   its pack to still be the latest (the pricing_pack_head row), a pinned one its own pack row;
+   *   either must not have failed reconciliation, and must be fresh if the gate let it run as
+   *   fresh. The row is locked FOR SHARE until the run commits: a pack write that committed after
+   *   this statement's snapshot makes PostgreSQL re-check the condition on the new row version
+   *   (READ COMMITTED's re-evaluation of a locked row) and refuse, and one still in progress
+   *   either waits for the run's row or is waited for. No window on one instance or across many.
+   * - `portfolio-or-balance`: the run's portfolio is archived (read live, share-locked the same
+   *   way: an archive commits first and refuses the run, or waits for the run's row), or the
+   *   balance is too low.
+   *
    * A second row for the same idempotency key fails the whole statement (unique violation).
    */
-  async start(execution: NewExecution, audit: { mode: string }): Promise<ExecutionRecord | null> {
+  async start(execution: NewExecution, audit: { mode: string }): Promise<ExecutionRecord | StartRefusal> {
     const id = randomUUID();
     const changes = {
       patternId: execution.patternId,
@@ -248,12 +264,23 @@ export class ExecutionRepository {
       mode: audit.mode,
       ...(execution.retryOf ? { retryOf: execution.retryOf } : {}),
     };
-    const rows = await this.sql.query<{ created_at: Date | string }>(
-      /* sql */ `WITH live_portfolio AS (
+    const [row] = await this.sql.query<{ created_at: Date | string | null; pack_holds: boolean }>(
+      /* sql */ `WITH latest_pack AS (
+         SELECT 1 FROM pricing_pack_head
+         WHERE singleton AND NOT $20::boolean AND pack_id = $8 AND NOT reconciliation_failed AND (is_fresh OR NOT $12::boolean)
+         FOR SHARE
+       ), pinned_pack AS (
+         SELECT 1 FROM pricing_packs
+         WHERE $20::boolean AND id = $8 AND NOT reconciliation_failed AND (is_fresh OR NOT $12::boolean)
+         FOR SHARE
+       ), gate AS (
+         SELECT 1 FROM latest_pack UNION ALL SELECT 1 FROM pinned_pack
+       ), live_portfolio AS (
          SELECT id FROM portfolios WHERE id = $7 AND tenant_id = $3 AND archived_at IS NULL FOR SHARE
        ), debit AS (
          UPDATE tenants SET credit_balance = credit_balance - $2::numeric
-         WHERE id = $3 AND credit_balance >= $2::numeric AND ($7::text IS NULL OR EXISTS (SELECT 1 FROM live_portfolio))
+         WHERE id = $3 AND credit_balance >= $2::numeric AND EXISTS (SELECT 1 FROM gate)
+           AND ($7::text IS NULL OR EXISTS (SELECT 1 FROM live_portfolio))
          RETURNING credit_balance
        ), created AS (
          INSERT INTO executions (id, tenant_id, user_id, pattern_id, pattern_version, portfolio_id, status, pack_id, ledger_commit_hash,
@@ -266,7 +293,7 @@ export class ExecutionRepository {
        ), audit AS (
          ${START_AUDIT}
        )
-       SELECT created_at FROM created`,
+       SELECT (SELECT created_at FROM created) AS created_at, EXISTS (SELECT 1 FROM gate) AS pack_holds`,
       [
         id,
         execution.credits,
@@ -287,11 +314,13 @@ export class ExecutionRepository {
         execution.requestSha256,
         JSON.stringify(changes),
         execution.retryOf,
+        execution.pinnedPack,
       ],
     );
-    if (rows.length === 0) return null;
+    if (row.created_at === null) return { refused: row.pack_holds ? 'portfolio-or-balance' : 'pack' };
+    const { pinnedPack: _, ...stored } = execution;
     return {
-      ...execution,
+      ...stored,
       id,
       status: 'RUNNING',
       result: null,
@@ -301,7 +330,7 @@ export class ExecutionRepository {
       errors: [],
       warnings: [],
       durationMs: null,
-      createdAt: new Date(rows[0].created_at),
+      createdAt: new Date(row.created_at),
       finishedAt: null,
     };
   }

@@ -187,10 +187,13 @@ export class PackRepository {
 
   /**
    * Locks the pack's row until the transaction ends (concurrent marks of one pack apply one after
-   * the other) and reads it; null for an unknown id.
+   * the other) and reads it; null for an unknown id. FOR NO KEY UPDATE, the lock an UPDATE of its
+   * flags takes anyway: it still lets a run's start check its foreign key to the pack (KEY SHARE)
+   * while that start holds the pack head, which this mark's own UPDATE then waits for — with FOR
+   * UPDATE the two would wait for each other (a deadlock).
    */
   async lockForUpdate(id: string): Promise<PricingPackRecord | null> {
-    const locked = await this.db.sql.query<{ id: string }>('SELECT id FROM pricing_packs WHERE id = $1 FOR UPDATE', [id]);
+    const locked = await this.db.sql.query<{ id: string }>('SELECT id FROM pricing_packs WHERE id = $1 FOR NO KEY UPDATE', [id]);
     if (locked.length === 0) return null;
     return this.findById(id);
   }
