@@ -97,7 +97,14 @@ describe('migrate on a fresh database', () => {
     const triggers = await test.db.sql.query<{ tgname: string }>(
       `SELECT tgname FROM pg_trigger WHERE tgrelid = 'pricing_packs'::regclass AND NOT tgisinternal ORDER BY tgname`,
     );
-    expect(triggers.map((t) => t.tgname)).toEqual(['pricing_packs_before_write', 'pricing_packs_notify']);
+    expect(triggers.map((t) => t.tgname)).toEqual([
+      'pricing_packs_before_delete',
+      'pricing_packs_before_write',
+      'pricing_packs_head',
+      'pricing_packs_no_truncate',
+      'pricing_packs_notify',
+    ]);
+    expect(await tableExists(test, 'pricing_pack_head')).toBe(true);
   });
 
   it('applies nothing on a second run', async () => {
