@@ -109,6 +109,9 @@ onPostgres('the lost-run sweep, configurable', () => {
   });
 
   it('fails and refunds a run RUNNING longer than RUN_LOST_AFTER, and the same key then starts a new attempt', async () => {
+    // A first run: the server has then checked the pack against its rows (once per pack), so
+    // the lock below stalls the run's own reads, not that check before it starts.
+    expect((await run(t, 'demo-analyst', 'pf-demo-growth', {})).data?.executePattern?.status).toBe('SUCCESS');
     const before = await balance(t, 'demo');
     // Hold the run: its reads of FX rates wait behind this lock.
     const blocker = new Client({ connectionString: database.ownerUrl }); // LOCK needs more than the application's rights

@@ -2,7 +2,7 @@ import { connect } from 'node:net';
 import { Client } from 'pg';
 import { issueToken } from '../../src/auth/token-issuer';
 import { adminQuery } from '../support/test-database';
-import { onPostgres, runAsync, SECRET, startInstance, type Instance } from '../support/process-instance';
+import { onPostgres, runAsync, runToCheckPack, SECRET, startInstance, type Instance } from '../support/process-instance';
 
 /** Milliseconds from `since` until the process exits, and its exit code. */
 async function exitOf(instance: Instance, since: number): Promise<{ code: number | null; afterMs: number }> {
@@ -111,6 +111,7 @@ onPostgres('shutdown under database faults', () => {
     const instance = await startInstance({ SHUTDOWN_GRACE: '2s', STEP_TIMEOUT: '60s' });
     instances.push(instance);
     const token = await issueToken(SECRET, 'demo-analyst');
+    await runToCheckPack(instance, token);
     const blocker = new Client({ connectionString: instance.databaseUrl });
     await blocker.connect();
     await blocker.query('BEGIN');
@@ -136,6 +137,7 @@ onPostgres('shutdown under database faults', () => {
     instances.push(first);
     const name = new URL(first.databaseUrl).pathname.slice(1);
     const token = await issueToken(SECRET, 'demo-analyst');
+    await runToCheckPack(first, token);
     const balance = async () => Number((await first.query(`SELECT credit_balance FROM tenants WHERE id = 'demo'`))[0].credit_balance);
     const before = await balance();
     const blocker = new Client({ connectionString: first.databaseUrl });

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { issueToken } from '../../src/auth/token-issuer';
-import { onPostgres, runAsync, SECRET, startInstance, subscriber, type Instance } from '../support/process-instance';
+import { onPostgres, runAsync, runToCheckPack, SECRET, startInstance, subscriber, type Instance } from '../support/process-instance';
 
 describe('graceful shutdown on SIGTERM', () => {
   const instances: Instance[] = [];
@@ -36,6 +36,7 @@ onPostgres('graceful shutdown past the grace period', () => {
   it('marks a run still going at the end of the grace FAILED, refunds and audits it, and exits 0', async () => {
     instance = await startInstance({ SHUTDOWN_GRACE: '1s', STEP_TIMEOUT: '60s' });
     const token = await issueToken(SECRET, 'demo-analyst');
+    await runToCheckPack(instance, token);
     // Hold the run: its reads of FX rates wait behind this lock until the test lets go.
     const blocker = new Client({ connectionString: instance.databaseUrl });
     await blocker.connect();

@@ -109,6 +109,24 @@ export async function startInstance(env: Record<string, string>, options: { stop
   };
 }
 
+/**
+ * One SYNC run to its end: afterwards the instance has checked the latest pack against its rows
+ * (once per pack per process), so a test that then stalls the pack's tables stalls the run's own
+ * reads, not the check before it starts.
+ */
+export async function runToCheckPack(instance: Instance, token: string): Promise<void> {
+  const response = await fetch(instance.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({
+      query: 'mutation($input: ExecutePatternInput!) { executePattern(input: $input) { status } }',
+      variables: { input: { patternId: 'portfolio_overview', inputs: { portfolioId: 'pf-demo-growth' } } },
+    }),
+  });
+  const body = (await response.json()) as { data: { executePattern: { status: string } } };
+  expect(body.data.executePattern.status).toBe('SUCCESS');
+}
+
 export async function runAsync(instance: Instance, token: string, extra: Record<string, unknown> = {}): Promise<string> {
   const response = await fetch(instance.url, {
     method: 'POST',
