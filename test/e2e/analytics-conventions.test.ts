@@ -239,6 +239,248 @@ describe('analytics on your own portfolio, packs and securities', () => {
     });
   });
 
+  describe('the published TWR vectors with flows of every kind, and Modified Dietz (T2, T2b, T3, M1, M2)', () => {
+    /** A cash-only portfolio valued on each of these days by packs of a policy of its own. */
+    async function dailyPacks(days: string[]): Promise<string> {
+      const policy = newPolicy();
+      let packId = '';
+      for (const date of days) packId = await publish(policy, date, [['I17A', 100]]);
+      return packId;
+    }
+    // The overview's return chart: the cumulative TWR at each valuation after the first.
+    const cumulative = (execution: { result: unknown }) =>
+      ((execution.result as Record<string, any>).charts.returnSeries as { date: string; cumulativeReturn: number }[]).map(
+        (p) => p.cumulativeReturn,
+      );
+
+    // Vector T2 (Portfolio Performance's Excel sample): one cash account valued daily, with deposits,
+    // withdrawals, interest (booked as DIVIDEND: income, not an external flow) and fees.
+    const T2 = vectors.twr.find((v) => v.id === 'T2')!;
+    const T2b = vectors.twr.find((v) => v.id === 'T2b')!;
+    const T2_DAYS = [
+      '2011-12-31',
+      '2012-01-01',
+      '2012-01-02',
+      '2012-01-03',
+      '2012-01-04',
+      '2012-01-05',
+      '2012-01-06',
+      '2012-01-07',
+      '2012-01-08',
+    ];
+    let t2Pack: string;
+    let t2Portfolio: string;
+
+    beforeAll(async () => {
+      t2Pack = await dailyPacks(T2_DAYS);
+      const entries: LedgerEntryInput[] = [
+        ...T2.deposits!.map(([tradeDate, amount]) => ({ kind: 'DEPOSIT' as const, tradeDate: String(tradeDate), amount: Number(amount) })),
+        ...T2.withdrawals!.map(([tradeDate, amount]) => ({
+          kind: 'WITHDRAWAL' as const,
+          tradeDate: String(tradeDate),
+          amount: Number(amount),
+        })),
+        ...T2.interest!.map(([tradeDate, amount]) => ({
+          kind: 'DIVIDEND' as const,
+          symbol: 'I17A',
+          tradeDate: String(tradeDate),
+          amount: Number(amount),
+        })),
+        ...T2.fees!.map(([tradeDate, amount]) => ({ kind: 'FEE' as const, tradeDate: String(tradeDate), amount: Number(amount) })),
+      ]
+        .map((e) => ({ ...e, currency: 'CAD' }))
+        // Money in before money out on a day, so no fee or withdrawal overdraws the account in between.
+        .sort(
+          (a, b) =>
+            a.tradeDate.localeCompare(b.tradeDate) ||
+            Number(b.kind === 'DEPOSIT' || b.kind === 'DIVIDEND') - Number(a.kind === 'DEPOSIT' || a.kind === 'DIVIDEND'),
+        );
+      t2Portfolio = await portfolioWith(entries);
+    });
+
+    it('T2: inflows at the start of their day, outflows at its end — every day’s cumulative return', async () => {
+      const execution = await run('portfolio_overview', t2Pack, {
+        portfolioId: t2Portfolio,
+        start: T2_DAYS[0],
+        flowTiming: 'inflows-start-outflows-end',
+      });
+      expect(execution.status).toBe('SUCCESS');
+      const got = cumulative(execution);
+      expect(got).toHaveLength(T2.expected_cumulative!.length);
+      got.forEach((value, i) => expect(Math.abs(value - T2.expected_cumulative![i])).toBeLessThan(T2.tol));
+    });
+
+    it('T2b: every flow at the end of its day (the 2013 convention)', async () => {
+      const execution = await run('portfolio_overview', t2Pack, { portfolioId: t2Portfolio, start: T2_DAYS[0], flowTiming: 'end-of-day' });
+      const got = cumulative(execution);
+      expect(got).toHaveLength(T2b.expected_cumulative!.length);
+      got.forEach((value, i) => expect(Math.abs(value - T2b.expected_cumulative![i])).toBeLessThan(T2b.tol));
+    });
+
+    it('T3: two sub-periods around a deposit made after the 2014-09-15 valuation', async () => {
+      const T3 = vectors.twr.find((v) => v.id === 'T3')!;
+      const [[v0, v1], [v1WithDeposit, v2]] = T3.subperiods!;
+      const deposit = v1WithDeposit - v1;
+      const policy = newPolicy();
+      // 2,500 shares: the share price carries the value; the deposit stays in cash.
+      await publish(policy, '2014-06-30', [['I17A', v0 / 2_500]]);
+      await publish(policy, '2014-09-15', [['I17A', v1 / 2_500]]);
+      const packId = await publish(policy, '2014-12-31', [['I17A', (v2 - deposit) / 2_500]]);
+      const portfolioId = await portfolioWith([
+        { kind: 'DEPOSIT', tradeDate: '2014-06-30', currency: 'CAD', amount: v0 },
+        { kind: 'BUY', tradeDate: '2014-06-30', symbol: 'I17A', quantity: 2_500, price: v0 / 2_500, currency: 'CAD' },
+        { kind: 'DEPOSIT', tradeDate: '2014-09-15', currency: 'CAD', amount: deposit },
+      ]);
+      const execution = await run('portfolio_overview', packId, { portfolioId, start: '2014-06-30', flowTiming: 'end-of-day' });
+      expect(Math.abs((execution.result as Record<string, any>).twr.totalReturn - T3.expected!)).toBeLessThan(T3.tol);
+    });
+
+    it.each(['M1', 'M2'])('%s: Modified Dietz with each flow weighted by the days it was invested', async (id) => {
+      const M = vectors.modified_dietz.find((v) => v.id === id)!;
+      const start = '2024-01-01';
+      const dayAfter = (days: number) => new Date(Date.parse(`${start}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+      const end = dayAfter(M.period_days);
+      const cashIn = M.flows.reduce((a, b) => a + b, 0);
+      const policy = newPolicy();
+      // Ten shares carry the opening value; the deposits stay in cash, so the closing price is what is left.
+      await publish(policy, start, [['I17A', M.begin / 10]]);
+      const packId = await publish(policy, end, [['I17A', (M.end - cashIn) / 10]]);
+      const portfolioId = await portfolioWith([
+        { kind: 'DEPOSIT', tradeDate: start, currency: 'CAD', amount: M.begin },
+        { kind: 'BUY', tradeDate: start, symbol: 'I17A', quantity: 10, price: M.begin / 10, currency: 'CAD' },
+        ...M.flows.map((amount, i) => ({ kind: 'DEPOSIT' as const, tradeDate: dayAfter(M.days[i]), currency: 'CAD', amount })),
+      ]);
+      // Start of day: D is the days since the period's start, the vector's weight (CD − D) / CD.
+      const execution = await run('portfolio_overview', packId, { portfolioId, start, flowTiming: 'start-of-day' });
+      const twr = (execution.result as Record<string, any>).twr;
+      expect(twr.days).toBe(M.period_days);
+      expect(Math.abs(twr.modifiedDietz - M.expected)).toBeLessThan(Math.max(M.tol, 1e-8));
+    });
+  });
+
+  describe('the published XIRR vectors as a portfolio’s deposits, withdrawals, income and fees (X1, X2a, X2c)', () => {
+    /** Packs on the first and last flow dates only: XIRR dates the flows between by their trade dates. */
+    async function mwrOf(first: string, last: string, entries: LedgerEntryInput[]) {
+      const policy = newPolicy();
+      await publish(policy, first, [['I17A', 100]]);
+      const packId = await publish(policy, last, [['I17A', 100]]);
+      const portfolioId = await portfolioWith(entries);
+      const execution = await run('portfolio_risk', packId, { portfolioId, start: first });
+      expect(execution.status).toBe('SUCCESS');
+      return execution.result as Record<string, any>;
+    }
+    const flowsOf = (id: string) => vectors.xirr.find((v) => v.id === id)!;
+    const cad = (kind: 'DEPOSIT' | 'WITHDRAWAL' | 'FEE', tradeDate: string, amount: number): LedgerEntryInput => ({
+      kind,
+      tradeDate,
+      currency: 'CAD',
+      amount,
+    });
+    const income = (tradeDate: string, amount: number): LedgerEntryInput => ({
+      kind: 'DIVIDEND',
+      symbol: 'I17A',
+      tradeDate,
+      currency: 'CAD',
+      amount,
+    });
+    const asFlows = (v: { flows: (string | number)[][] }) => v.flows.map(([date, amount]) => ({ date, amount }));
+
+    it('X1 (Microsoft’s XIRR example): a deposit, three withdrawals funded by income, the closing value', async () => {
+      const X1 = flowsOf('X1');
+      // 13,000 goes out in all against 10,000 in: 3,000 of income, booked the day after the start.
+      const result = await mwrOf('2008-01-01', '2009-04-01', [
+        cad('DEPOSIT', '2008-01-01', 10_000),
+        income('2008-01-02', 3_000),
+        cad('WITHDRAWAL', '2008-03-01', 2_750),
+        cad('WITHDRAWAL', '2008-10-30', 4_250),
+        cad('WITHDRAWAL', '2009-02-15', 3_250),
+      ]);
+      expect(result.mwrFlows).toEqual(asFlows(X1));
+      expect(Math.abs(result.mwr - X1.expected)).toBeLessThan(X1.tol);
+    });
+
+    it('X2a: 200 in, 210 out a year later', async () => {
+      const X2a = flowsOf('X2a');
+      const result = await mwrOf('2010-01-01', '2010-12-31', [cad('DEPOSIT', '2010-01-01', 200), income('2010-06-30', 10)]);
+      expect(result.mwrFlows).toEqual(asFlows(X2a));
+      expect(Math.abs(result.mwr - X2a.expected)).toBeLessThan(X2a.tol);
+    });
+
+    it('X2c: two deposits nearly all lost to a fee — a return close to −100 %', async () => {
+      const X2c = flowsOf('X2c');
+      const result = await mwrOf('2019-05-24', '2020-06-29', [
+        cad('DEPOSIT', '2019-05-24', 1_560.94),
+        cad('DEPOSIT', '2020-01-13', 1_160),
+        cad('FEE', '2020-06-01', 1_560.94 + 1_160 - 42.8),
+      ]);
+      expect(result.mwrFlows).toEqual(asFlows(X2c));
+      expect(Math.abs(result.mwr - X2c.expected)).toBeLessThan(X2c.tol);
+    });
+  });
+
+  describe('the published risk vectors (empyrical) as daily returns of a portfolio', () => {
+    const R = vectors.risk;
+    const expectedOf = (metric: string, series: string) =>
+      R.expected.find((e) => e.metric === metric && e.series === series && (e.risk_free ?? 0) === 0)!;
+
+    /**
+     * A portfolio whose value moves by these returns between consecutive business-day packs. A
+     * null return (empyrical's NaN, skipped) is a day with no valuation: the series starts after it.
+     */
+    async function riskOf(returns: (number | null)[]) {
+      const observed = returns.filter((r): r is number => r !== null);
+      const days: string[] = [];
+      for (let d = Date.parse('2024-04-01T00:00:00Z'); days.length <= observed.length; d += 86_400_000) {
+        const weekday = new Date(d).getUTCDay();
+        if (weekday !== 0 && weekday !== 6) days.push(new Date(d).toISOString().slice(0, 10));
+      }
+      const policy = newPolicy();
+      let price = 100;
+      let packId = await publish(policy, days[0], [['I17A', price]]);
+      for (const [i, r] of observed.entries()) {
+        price *= 1 + r;
+        packId = await publish(policy, days[i + 1], [['I17A', price]]);
+      }
+      const portfolioId = await portfolioWith([
+        { kind: 'DEPOSIT', tradeDate: days[0], currency: 'CAD', amount: 100_000 },
+        { kind: 'BUY', tradeDate: days[0], symbol: 'I17A', quantity: 1_000, price: 100, currency: 'CAD' },
+      ]);
+      const execution = await run('portfolio_risk', packId, { portfolioId, start: days[0] });
+      expect(execution.status).toBe('SUCCESS');
+      const risk = (execution.result as Record<string, any>).risk;
+      // Business days one apart: a daily series, annualised by 252 as empyrical does.
+      expect(risk.conventions).toMatchObject({ periodsPerYear: 252, observedPeriodicity: 'daily' });
+      expect(risk.returns.map((r: { return: number }) => r.return)).toEqual(observed.map((r) => expect.closeTo(r, 10)));
+      return risk;
+    }
+
+    it('mixed (a NaN first): Sharpe at a zero risk-free rate, annual volatility and max drawdown', async () => {
+      const risk = await riskOf(R.series.mixed);
+      for (const [metric, field] of [
+        ['sharpe', 'sharpeRatio'],
+        ['annual_volatility', 'annualVolatility'],
+        ['max_drawdown', 'maxDrawdown'],
+      ]) {
+        const e = expectedOf(metric, 'mixed');
+        expect(Math.abs(risk[field] - e.value)).toBeLessThan(e.tol);
+      }
+    });
+
+    it('positive: Sharpe at a zero risk-free rate', async () => {
+      const risk = await riskOf(R.series.positive);
+      const e = expectedOf('sharpe', 'positive');
+      expect(Math.abs(risk.sharpeRatio - e.value)).toBeLessThan(e.tol);
+    });
+
+    it('negative: Sharpe at a zero risk-free rate, and max drawdown from a base before the first return', async () => {
+      const risk = await riskOf(R.series.negative);
+      const sharpe = expectedOf('sharpe', 'negative');
+      expect(Math.abs(risk.sharpeRatio - sharpe.value)).toBeLessThan(sharpe.tol);
+      const drawdown = expectedOf('max_drawdown', 'negative');
+      expect(Math.abs(risk.maxDrawdown - drawdown.value)).toBeLessThan(drawdown.tol);
+    });
+  });
+
   describe('base-currency book cost at trade-date rates; P&L split into price and currency effects', () => {
     const C1 = vectors.currency.find((v) => v.id === 'C1')!;
     const C3 = vectors.currency.find((v) => v.id === 'C3')!;
