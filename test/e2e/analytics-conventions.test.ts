@@ -553,6 +553,29 @@ describe('analytics on your own portfolio, packs and securities', () => {
     });
   });
 
+  describe('which pack’s rate books a purchase', () => {
+    it('the newest pack on or before the trade date; before the policy’s first pack, the earliest one, with a warning', async () => {
+      const policy = newPolicy();
+      await publish(policy, '2024-05-06', [['I17U', 100]], 1.3);
+      await publish(policy, '2024-05-10', [['I17U', 100]], 1.32);
+      const packId = await publish(policy, '2024-05-20', [['I17U', 100]], 1.4);
+      const portfolioId = await portfolioWith([
+        { kind: 'DEPOSIT', tradeDate: '2024-05-01', currency: 'USD', amount: 2_000 },
+        // Before the first pack (2024-05-06): no rate that early, the first pack's is the nearest.
+        { kind: 'BUY', tradeDate: '2024-05-01', symbol: 'I17U', quantity: 10, price: 100, currency: 'USD' },
+        // Between the packs of 05-10 and 05-20: the 05-10 rate, not the later one.
+        { kind: 'BUY', tradeDate: '2024-05-15', symbol: 'I17U', quantity: 10, price: 100, currency: 'USD' },
+      ]);
+      const execution = await run('portfolio_overview', packId, { portfolioId });
+      const h = (execution.result as Record<string, any>).valuation.holdings.find((x: { symbol: string }) => x.symbol === 'I17U');
+      expect(h.costBasisBase).toBeCloseTo(1_000 * 1.3 + 1_000 * 1.32, 8);
+      expect(execution.warnings).toEqual([
+        { code: 'TRADE_DATE_FX_APPROXIMATED', message: expect.stringContaining('2024-05-01'), symbol: null, stepId: 'valuation' },
+      ]);
+      expect(execution.warnings![0].message).toContain('the pack of 2024-05-06');
+    });
+  });
+
   describe('unvalued holdings', () => {
     it('a pack without some holdings’ prices: PARTIAL, a warning per unvalued holding (code, symbol, step), stored with the run', async () => {
       const policy = newPolicy();

@@ -7,12 +7,8 @@ import { baseCostBook, type BaseCostPosition } from './base-cost';
 import { FxConverter } from './fx';
 import { ledgerEntries } from './ledger-entries';
 
-/**
- * Book costs in base at each trade's own date: the rate of the newest pack of the policy on or
- * before the trade date (published by the pinned pack, as for series). When no pack that early has
- * the rate, the nearest later one's, and failing that today's, each with a warning.
- */
-async function baseCostsOf(deps: AgentDeps, ctx: RequestCtx, today: FxConverter, warnings: CapabilityWarning[]) {
+/** The run's ledger, and the policy's rates on each trade date of a foreign security. */
+async function tradeDateRates(deps: AgentDeps, ctx: RequestCtx) {
   const entries = (await ledgerEntries(deps, ctx, ctx.portfolioId)).filter((e) => e.tradeDate <= ctx.asofDate);
   const foreignDates = [...new Set(entries.filter((e) => e.symbol !== null && e.currency !== ctx.baseCurrency).map((e) => e.tradeDate))];
   const fxOn = await deps.marketData.fxOnTradeDates({
@@ -20,6 +16,20 @@ async function baseCostsOf(deps: AgentDeps, ctx: RequestCtx, today: FxConverter,
     dates: foreignDates,
     publishedBy: new Date(ctx.pricingPackCreatedAt),
   });
+  return { entries, fxOn };
+}
+
+/**
+ * Book costs in base at each trade's own date: the rate of the newest pack of the policy on or
+ * before the trade date (published by the pinned pack, as for series). When no pack that early has
+ * the rate, the nearest later one's, and failing that today's, each with a warning.
+ */
+function baseCostsOf(
+  ctx: RequestCtx,
+  { entries, fxOn }: Awaited<ReturnType<typeof tradeDateRates>>,
+  today: FxConverter,
+  warnings: CapabilityWarning[],
+) {
   const approximated = new Set<string>();
   const rateOn = (currency: string, tradeDate: string): number => {
     if (currency === ctx.baseCurrency) return 1;
@@ -60,15 +70,17 @@ export const applyPackCapability =
   async ({ ctx, args }) => {
     const positions = args.positions as Positions;
     const symbols = positions.holdings.map((h) => h.symbol);
-    const [prices, fxRows] = await Promise.all([
+    // The trade-date rates do not wait for the pack's own prices: three reads at once.
+    const [prices, fxRows, tradeDates] = await Promise.all([
       deps.marketData.packPrices(ctx.pricingPackId, symbols),
       deps.marketData.packFx(ctx.pricingPackId),
+      tradeDateRates(deps, ctx),
     ]);
     const priceOf = new Map(prices.map((p) => [p.symbol, p]));
     const fx = new FxConverter(new Map(fxRows.map((r) => [r.currency, r.rate])), ctx.packBaseCurrency, ctx.baseCurrency);
     const warnings: CapabilityWarning[] = [];
     const missingPrices: string[] = [];
-    const book = await baseCostsOf(deps, ctx, fx, warnings);
+    const book = baseCostsOf(ctx, tradeDates, fx, warnings);
 
     const holdings = positions.holdings.map((h) => {
       const price = priceOf.get(h.symbol);

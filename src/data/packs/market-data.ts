@@ -98,17 +98,24 @@ export class MarketData {
   async fxOnTradeDates(request: TradeDateFxRequest): Promise<Map<string, TradeDateFx>> {
     if (request.dates.length === 0) return new Map();
     const rows = await this.sql.query<{ trade_date: string; pack_date: string; fx: string }>(
+      // Two index walks per date (the newest on or before it; the earliest after it only when there is
+      // none), not a sort of the policy's packs per date.
       `WITH wanted AS (SELECT DISTINCT unnest($2::date[]) AS d)
-       SELECT to_char(w.d, 'YYYY-MM-DD') AS trade_date, to_char(p.date, 'YYYY-MM-DD') AS pack_date,
+       SELECT to_char(w.d, 'YYYY-MM-DD') AS trade_date, to_char(coalesce(b.date, a.date), 'YYYY-MM-DD') AS pack_date,
          (SELECT coalesce(json_agg(json_build_array(f.currency, f.rate)), '[]')::text
-            FROM pack_fx_rates f WHERE f.pack_id = p.id) AS fx
+            FROM pack_fx_rates f WHERE f.pack_id = coalesce(b.id, a.id)) AS fx
        FROM wanted w
-       CROSS JOIN LATERAL (
+       LEFT JOIN LATERAL (
          SELECT id, date FROM pricing_packs
-         WHERE policy = $1 AND created_at <= $3 AND is_fresh AND NOT reconciliation_failed
-         ORDER BY (date <= w.d) DESC, CASE WHEN date <= w.d THEN date END DESC NULLS LAST, date, created_at DESC
-         LIMIT 1
-       ) p`,
+         WHERE policy = $1 AND created_at <= $3 AND is_fresh AND NOT reconciliation_failed AND date <= w.d
+         ORDER BY date DESC, created_at DESC LIMIT 1
+       ) b ON true
+       LEFT JOIN LATERAL (
+         SELECT id, date FROM pricing_packs
+         WHERE b.id IS NULL AND policy = $1 AND created_at <= $3 AND is_fresh AND NOT reconciliation_failed AND date > w.d
+         ORDER BY date, created_at DESC LIMIT 1
+       ) a ON true
+       WHERE coalesce(b.id, a.id) IS NOT NULL`,
       [request.policy, request.dates, request.publishedBy],
     );
     return new Map(
