@@ -7,7 +7,8 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { corePlan, stop } from './lib/processes.mjs';
+import { corePlan, stop, useRuntime } from './lib/processes.mjs';
+import { runtimesToMeasure } from './lib/runtimes.mjs';
 import { loadTool } from './lib/http-load.mjs';
 import { JWT_SECRET, root, startFreshgate } from './lib/freshgate.mjs';
 import { renderTable, updateReadme } from './lib/report.mjs';
@@ -64,22 +65,34 @@ const { issueToken } = require(path.join(root, 'dist', 'auth', 'token-issuer.js'
 context.tokens.analyst = await issueToken(JWT_SECRET, 'demo-analyst', { expiresIn: '2h' });
 context.tokens.admin = await issueToken(JWT_SECRET, 'demo-admin', { expiresIn: '2h' });
 
-await recreateDatabase(adminUrl, databaseName);
+const runtimes = await runtimesToMeasure();
 context.log(
-  `freshgate bench: ${selected.join(', ')} — load by ${context.tool}, ${plan.pinned ? `server on core ${plan.server}, load on core ${plan.load}` : 'not pinned'}, ${context.rounds} interleaved rounds; logs in ${logDir}`,
+  `freshgate bench: ${selected.join(', ')} on ${runtimes.map((r) => `Node ${r.node}`).join(', ')} — load by ${context.tool}, ${plan.pinned ? `server on core ${plan.server}, load on core ${plan.load}` : 'not pinned'}, ${context.rounds} interleaved rounds; logs in ${logDir}`,
 );
 
-const results = {};
+// Each runtime in turn, on a database of its own making: the same scenarios, the same baselines
+// (bare Apollo, raw node:http, plain ws) on the same runtime, so each ratio compares like with like.
 const clock = performance.now();
+const runs = [];
 try {
-  for (const name of selected) {
-    context.log(`\n# ${name}`);
-    const began = performance.now();
-    results[name] = await SCENARIOS[name](context);
-    results[name].seconds = Math.round((performance.now() - began) / 1000);
+  for (const runtime of runtimes) {
+    useRuntime(runtime.binary);
+    await recreateDatabase(adminUrl, databaseName);
+    const results = {};
+    try {
+      for (const name of selected) {
+        context.log(`\n# ${name} (Node ${runtime.node})`);
+        const began = performance.now();
+        results[name] = await SCENARIOS[name](context);
+        results[name].seconds = Math.round((performance.now() - began) / 1000);
+      }
+    } finally {
+      for (const instance of context.instances.values()) await stop(instance.child);
+      context.instances.clear();
+    }
+    runs.push({ node: runtime.node, binary: runtime.binary, results });
   }
 } finally {
-  for (const instance of context.instances.values()) await stop(instance.child);
   sink.close();
 }
 
@@ -95,7 +108,7 @@ const record = {
     kernel: os.release(),
     pinned: plan,
   },
-  versions: { node: process.version, postgres: await serverVersion(adminUrl), ...packageVersions() },
+  versions: { node: runs.map((r) => r.node).join(', '), postgres: await serverVersion(adminUrl), ...packageVersions() },
   settings: {
     tool: context.tool,
     rounds: context.rounds,
@@ -106,7 +119,7 @@ const record = {
     otlpSpansReceivedBytes: sink.bytes(),
   },
   scenarios: selected,
-  results,
+  runtimes: runs,
 };
 mkdirSync(path.join(root, 'bench', 'results'), { recursive: true });
 const file = path.join(root, 'bench', 'results', `${startedAt.toISOString().replace(/[:.]/g, '-')}-${record.commit.slice(0, 8)}.json`);

@@ -16,11 +16,18 @@ export function corePlan(cpuCount) {
   return { pinned: true, server: '0', load: String(cpuCount - 1) };
 }
 
-/** Spawns `node ...args`, pinned to `cores` with taskset when given; output goes to logFile. */
+let runtime = process.execPath;
+
+/** The Node binary the measured servers run on from now on (the load generators keep the bench's own). */
+export function useRuntime(nodeBinary) {
+  runtime = nodeBinary;
+}
+
+/** Spawns `node ...args` on the runtime under test, pinned to `cores` with taskset when given; output goes to logFile. */
 export function spawnNode(args, { cores, env, logFile, cwd }) {
   const out = logFile ? openSync(logFile, 'a') : 'ignore';
-  const command = cores ? 'taskset' : process.execPath;
-  const argv = cores ? ['-c', cores, process.execPath, ...args] : args;
+  const command = cores ? 'taskset' : runtime;
+  const argv = cores ? ['-c', cores, runtime, ...args] : args;
   const child = spawn(command, argv, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', out, out, 'ipc'] });
   child.unref();
   return child;

@@ -9,12 +9,34 @@ const fmt = (v, unit = '') =>
     : `${Number(v).toLocaleString('en-US', { maximumFractionDigits: v >= 100 ? 0 : 2 })}${unit}`;
 const check = (ok) => (ok === undefined ? '' : ok ? 'met' : '**missed**');
 
-/** The README's Performance table: our figure, the baseline beside it, the ratio, the target. */
+/**
+ * The README's Performance table: per runtime, our figure, the baseline of the same run beside it
+ * and the ratio; then the target and whether each runtime met it.
+ */
 export function renderTable(record) {
-  const r = record.results;
+  const runs = record.runtimes ?? [{ node: record.versions.node, results: record.results }];
+  const perRuntime = runs.map((run) => rowsOf(run.results, record));
+  const scenarios = [...new Map(perRuntime.flat().map((row) => [row.what, row])).values()];
+  const lines = scenarios.map(({ what, target }) => {
+    const found = perRuntime.map((rows) => rows.find((row) => row.what === what));
+    const cells = found.flatMap((row) => (row ? [row.ours, row.baseline, row.ratio] : ['—', '', '']));
+    const met = found.map((row) => check(row?.met)).filter(Boolean);
+    return `| ${what} | ${cells.join(' | ')} | ${target} | ${met.join(' / ')} |`;
+  });
+  const runtimeNames = runs.map((run) => `Node ${run.node.replace(/^v/, '').split('.')[0]}`);
+  const header = [
+    `Run ${record.startedAt.slice(0, 16).replace('T', ' ')} UTC, commit \`${record.commit.slice(0, 8)}\`${record.dirty ? ' (uncommitted changes)' : ''}; ${record.machine.cpus} × ${record.machine.cpuModel}; ${runs.map((run) => `Node ${run.node}`).join(' and ')}, PostgreSQL ${record.versions.postgres}; load by ${record.settings.tool}, ${record.machine.pinned.pinned ? 'server and load on separate cores' : 'unpinned'}; medians of ${record.settings.rounds} interleaved rounds (spread in the JSON), one runtime after the other; tracing sampled at ${record.settings.traceSampleRatio * 100} % and exported over OTLP, metrics and JSON logs on.`,
+    '',
+    `| Scenario | ${runtimeNames.map((n) => `${n}: freshgate | ${n}: baseline (same run) | ${n}: ratio`).join(' | ')} | Target | ${runtimeNames.join(' / ')} |`,
+    `|---|${runtimeNames.map(() => '---|---|---|').join('')}---|---|`,
+  ];
+  return [...header, ...lines].join('\n');
+}
+
+/** One runtime's rows: what was measured, our figure, the baseline, the ratio, the target. */
+function rowsOf(r, record) {
   const rows = [];
-  const row = (what, ours, baseline, ratio, target, met) =>
-    rows.push(`| ${what} | ${ours} | ${baseline} | ${ratio} | ${target} | ${check(met)} |`);
+  const row = (what, ours, baseline, ratio, target, met) => rows.push({ what, ours, baseline, ratio, target, met });
 
   if (r.http) {
     const f = r.http.figures;
@@ -221,13 +243,7 @@ export function renderTable(record) {
       c.embeddedReadyMs.median <= 5000,
     );
   }
-  const header = [
-    `Run ${record.startedAt.slice(0, 16).replace('T', ' ')} UTC, commit \`${record.commit.slice(0, 8)}\`${record.dirty ? ' (uncommitted changes)' : ''}; ${record.machine.cpus} × ${record.machine.cpuModel}; Node ${record.versions.node}, PostgreSQL ${record.versions.postgres}; load by ${record.settings.tool}, ${record.machine.pinned.pinned ? 'server and load on separate cores' : 'unpinned'}; medians of ${record.settings.rounds} interleaved rounds (spread in the JSON); tracing sampled at ${record.settings.traceSampleRatio * 100} % and exported over OTLP, metrics and JSON logs on.`,
-    '',
-    '| Scenario | freshgate | Baseline (same run) | Ratio | Target | |',
-    '|---|---|---|---|---|---|',
-  ];
-  return [...header, ...rows].join('\n');
+  return rows;
 }
 
 export function updateReadme(file, table, resultsFile) {
