@@ -6,6 +6,7 @@ import { createClient } from 'graphql-ws';
 
 const SUBSCRIPTION = 'subscription StatusPage { packHealthChanged { status packId updatedAt estimatedReady } }';
 const MAX_RETRY_WAIT_MS = 3_000;
+const RESUBSCRIBE_WAIT_MS = 250;
 
 const live = document.getElementById('live');
 
@@ -73,23 +74,38 @@ const client = createClient({
   on: {
     connecting: (isRetry) =>
       setLive(isRetry ? 'reconnecting' : 'connecting', isRetry ? 'Live updates: reconnecting…' : 'Live updates: connecting…'),
-    connected: () => setLive('live', 'Live updates: on.'),
     closed: () => setLive('reconnecting', 'Live updates: connection lost, reconnecting…'),
   },
 });
 
-setLive('connecting', 'Live updates: connecting…');
-client.subscribe(
-  { query: SUBSCRIPTION },
-  {
-    next: () => refresh(),
-    error: (error) => {
-      console.warn('packHealthChanged failed', error);
-      setLive('reconnecting', 'Live updates: stopped by an error; reload the page.');
+/**
+ * Subscribes, and subscribes again whenever the stream ends: a server shutting down completes its
+ * streams before it closes the socket, and an error (a rate limit, say) is worth another try later.
+ * "Live" means an event arrived: the stream sends the current state first.
+ */
+function follow(): void {
+  client.subscribe(
+    { query: SUBSCRIPTION },
+    {
+      next: () => {
+        setLive('live', 'Live updates: on.');
+        refresh();
+      },
+      error: (error) => {
+        console.warn('packHealthChanged failed; subscribing again', error);
+        setLive('reconnecting', 'Live updates: interrupted, reconnecting…');
+        setTimeout(follow, MAX_RETRY_WAIT_MS);
+      },
+      complete: () => {
+        setLive('reconnecting', 'Live updates: interrupted, reconnecting…');
+        setTimeout(follow, RESUBSCRIBE_WAIT_MS);
+      },
     },
-    complete: () => setLive('reconnecting', 'Live updates: ended; reload the page.'),
-  },
-);
+  );
+}
+
+setLive('connecting', 'Live updates: connecting…');
+follow();
 
 setInterval(tick, 1_000);
 tick();

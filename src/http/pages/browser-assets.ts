@@ -32,8 +32,8 @@ export async function serveBrowserAssets(fastify: FastifyInstance, app: App): Pr
     dotfiles: 'deny',
     wildcard: true,
     setHeaders: (response) => {
-      response.header('x-content-type-options', 'nosniff');
-      response.header('cross-origin-resource-policy', 'same-origin');
+      response.setHeader('x-content-type-options', 'nosniff');
+      response.setHeader('cross-origin-resource-policy', 'same-origin');
     },
   });
 }
