@@ -35,6 +35,11 @@ export interface Config {
   /** How long a warming pack is expected to take, from its last update. */
   packWarmingEtaMs: number;
   introspection: boolean;
+  /**
+   * What GET /graphql shows a browser: freshgate's own GraphiQL (every asset from this server),
+   * Apollo's Sandbox (loaded from Apollo's CDN), or nothing (README, "GraphQL IDE").
+   */
+  graphqlIde: GraphqlIde;
   /** Return-math conventions that differ between sources (README, "Analytics conventions"). */
   returns: {
     flowTiming: 'start-of-day' | 'end-of-day' | 'inflows-start-outflows-end';
@@ -103,6 +108,9 @@ export interface OperationLimitsConfig {
   maxEntityRepresentations: number;
 }
 
+/** GRAPHQL_IDE: true → 'graphiql', false → 'off', or 'apollo-sandbox'. */
+export type GraphqlIde = 'graphiql' | 'apollo-sandbox' | 'off';
+
 /** A missing, malformed or unsafe setting in the environment; start-up stops with its message. */
 export class ConfigError extends Error {}
 
@@ -150,6 +158,16 @@ function parseEnvironment(value: string | undefined, nodeEnv: string | undefined
   const env = (value ?? (nodeEnv === 'production' ? 'production' : 'development')) as Config['environment'];
   if (!ENVIRONMENTS.includes(env)) throw new ConfigError(`FRESHGATE_ENV must be one of ${ENVIRONMENTS.join(', ')} (got "${value}")`);
   return env;
+}
+
+/** On by default except in production, like introspection (which the IDE needs to show the schema). */
+function parseGraphqlIde(value: string | undefined, environment: Config['environment']): GraphqlIde {
+  if (value !== undefined && /^apollo-sandbox$/i.test(value.trim())) return 'apollo-sandbox';
+  try {
+    return parseBoolean('GRAPHQL_IDE', value, environment !== 'production') ? 'graphiql' : 'off';
+  } catch {
+    throw new ConfigError(`GRAPHQL_IDE must be true, false or apollo-sandbox (got "${value}")`);
+  }
 }
 
 const FLOW_TIMINGS = ['start-of-day', 'end-of-day', 'inflows-start-outflows-end'] as const;
@@ -237,6 +255,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // Off in production by default, as Apollo does: the checked-in schema/schema.graphql serves
     // codegen and `_service { sdl }` serves routers, so production tooling rarely needs it.
     introspection: parseBoolean('INTROSPECTION', env.INTROSPECTION, environment !== 'production'),
+    graphqlIde: parseGraphqlIde(optional(env.GRAPHQL_IDE), environment),
     returns: {
       flowTiming: parseFlowTiming(optional(env.RETURNS_FLOW_TIMING)),
       annualizationDays: parsePositiveInt('RETURNS_ANNUALIZATION_DAYS', env.RETURNS_ANNUALIZATION_DAYS, 365),

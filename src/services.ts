@@ -17,6 +17,7 @@ import { Orchestrator } from './orchestrator/orchestrator';
 import { PatternCatalog } from './orchestrator/pattern-catalog';
 import { publishPattern } from './orchestrator/publish-pattern';
 import { PackBuilder } from './packs/pack-builder';
+import { PackStatusBoard } from './packs/pack-status-board';
 import { PackVerifier } from './packs/pack-verifier';
 import { createPortfolioLifecycle } from './portfolios';
 import { ExportExecution } from './rights/export-execution';
@@ -125,6 +126,7 @@ export function createServices(
     packs: data.packs,
     packBuilder: new PackBuilder(data, () => packHealth.packWritten()),
     packHealth,
+    packStatus: new PackStatusBoard({ health: packHealth, packs: data.packs }),
     portfolios: data.portfolios,
     credits: data.credits,
     rights,

@@ -13,6 +13,7 @@ import type { PatternCatalog } from '../orchestrator/pattern-catalog';
 import type { PortfolioLifecycle } from '../portfolios';
 import type { CompiledPattern } from '../orchestrator/pattern-definition';
 import type { PackBuilder } from '../packs/pack-builder';
+import type { PackStatusBoard } from '../packs/pack-status-board';
 import type { ExportExecution } from '../rights/export-execution';
 import type { RightsRegistrySource } from '../rights/rights-registry-source';
 import type { AgentRuntime } from '../runtime/agent-runtime';
@@ -33,6 +34,8 @@ export interface ApiServices {
   packs: PackRepository;
   packBuilder: PackBuilder;
   packHealth: PackHealthHub;
+  /** The public status page's read model (served by the HTTP edge, not by GraphQL). */
+  packStatus: PackStatusBoard;
   portfolios: PortfolioRepository;
   credits: Pick<CreditRepository, 'balance'>;
   rights: RightsRegistrySource;

@@ -16,9 +16,13 @@ export const NOT_FOUND = refusal(new AppError('NOT_FOUND', 'Not found'));
  */
 export function registerFallbacks(fastify: FastifyInstance): void {
   fastify.setNotFoundHandler(async (request, reply) => {
-    const allowed = PROBED_METHODS.filter(
-      (method) => method !== request.method && fastify.findRoute({ method, url: request.url }) !== null,
-    );
+    // A route of this very method sent us here (a file /assets/* does not have): simply not found.
+    const routed =
+      PROBED_METHODS.includes(request.method as HTTPMethods) &&
+      fastify.findRoute({ method: request.method as HTTPMethods, url: request.url }) !== null;
+    const allowed = routed
+      ? []
+      : PROBED_METHODS.filter((method) => method !== request.method && fastify.findRoute({ method, url: request.url }) !== null);
     if (allowed.length > 0) {
       const refused = refusal(new AppError('METHOD_NOT_ALLOWED', `${request.method} is not allowed here; use ${allowed.join(', ')}`));
       return reply.code(refused.status).header('allow', allowed.join(', ')).send(refused.body);

@@ -1,11 +1,12 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import {
-  ApolloServerPluginLandingPageLocalDefault,
-  ApolloServerPluginLandingPageProductionDefault,
-} from '@apollo/server/plugin/landingPage/default';
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { GraphQLFormattedError, ValidationRule } from 'graphql';
 import { performance } from 'node:perf_hooks';
 import type { App } from '../app';
@@ -15,6 +16,7 @@ import { escapedErrorsPlugin, graphQLErrorOf, toGraphQLError } from '../graphql/
 import { rateLimited } from '../ratelimit/rate-limited-error';
 import type { RequestLimiter } from '../ratelimit/request-limiter';
 import { legacyJsonStatus } from './legacy-json-status';
+import { prefersHtml, sendGraphiql } from './pages/graphiql-page';
 import { contextFor, requestIdentity } from './request-context';
 import { operationTiming, recordRequest } from './request-log';
 import type { RouterGate } from './router-gate';
@@ -42,8 +44,22 @@ export async function mountGraphqlHttp(
   const apollo = createApollo(app, options);
   await apollo.start();
   const handler = fastifyApolloHandler(apollo, { context: (request) => createContext(app, options.limiter, request) });
-  fastify.route({ url: GRAPHQL_PATH, method: ['GET', 'POST', 'OPTIONS'], onRequest: options.gate.onRequest, handler });
+  // POST is Apollo's alone: the IDE is decided on GET only, so it costs the POST path nothing.
+  fastify.route({ url: GRAPHQL_PATH, method: ['POST', 'OPTIONS'], onRequest: options.gate.onRequest, handler });
+  fastify.route({
+    url: GRAPHQL_PATH,
+    method: 'GET',
+    onRequest: options.gate.onRequest,
+    ...(app.config.graphqlIde === 'graphiql' ? { preHandler: serveIdeToBrowsers } : {}),
+    handler,
+  });
   return apollo;
+}
+
+/** GET /graphql from a browser: freshgate's GraphiQL; anything else goes on to Apollo (a GET query). */
+async function serveIdeToBrowsers(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
+  // Returning the reply after sending it is how an async hook answers early (fastify skips the handler).
+  return prefersHtml(request.headers.accept) ? sendGraphiql(request, reply) : undefined;
 }
 
 function createApollo(app: App, options: GraphqlHttpOptions): ApolloServer<GraphQLContext> {
@@ -75,9 +91,10 @@ function plugins(app: App): ApolloServerPlugin<GraphQLContext>[] {
     ApolloServerPluginInlineTraceDisabled(),
     // No field sets cache hints; left on, the plugin wraps every field resolver to look for them.
     ApolloServerPluginCacheControlDisabled(),
-    app.config.environment === 'production'
-      ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
-      : ApolloServerPluginLandingPageLocalDefault({ footer: false }),
+    // freshgate serves its own IDE (pages/graphiql-page.ts); Apollo's Sandbox loads from Apollo's CDN.
+    app.config.graphqlIde === 'apollo-sandbox'
+      ? ApolloServerPluginLandingPageLocalDefault({ footer: false })
+      : ApolloServerPluginLandingPageDisabled(),
   ];
 }
 

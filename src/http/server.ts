@@ -10,6 +10,8 @@ import { registerFallbacks } from './fallback-routes';
 import { GRAPHQL_PATH, mountGraphqlHttp } from './graphql-http';
 import { closeOnce, type Close } from './lifecycle';
 import { mountOperationalRoutes } from './ops-routes';
+import { serveBrowserAssets } from './pages/browser-assets';
+import { registerStatusPage } from './pages/status-page';
 import { routerGate } from './router-gate';
 import { serveWebSockets } from './websocket';
 
@@ -32,7 +34,8 @@ export interface RunningServer {
 
 /**
  * The request edge, composed: fastify's HTTP edge, Apollo Server on /graphql, graphql-ws on
- * upgrades of the same path, the probes and operators' routes, the fallbacks, and the close
+ * upgrades of the same path, the probes and operators' routes, the IDE's assets and the status
+ * page, the fallbacks, and the close
  * sequence. Every GraphQL operation, HTTP or ws, meets the same rate limit (after
  * authentication), the same operation limits and the same last formatting of its errors.
  */
@@ -51,6 +54,8 @@ export async function startServer(app: App, listen: { host: string; port: number
   const webSockets = serveWebSockets(app, { limiter, operations, formatError });
   const apollo = await mountGraphqlHttp(edge, app, { limiter, gate, rules, formatError });
   const opsServer = await mountOperationalRoutes(edge, app, webSockets.stats);
+  await serveBrowserAssets(edge, app);
+  registerStatusPage(edge, app);
   registerFallbacks(edge);
   await edge.ready();
   webSockets.attach(edge, { path: GRAPHQL_PATH, gate, drain });

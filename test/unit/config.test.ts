@@ -143,6 +143,7 @@ describe('loadConfig reads every variable', () => {
       sentryDsn: 'https://key@sentry.example/1',
       logLevel: 'debug',
       packWarmingEtaMs: 90_000,
+      graphqlIde: 'off',
       introspection: false,
       seedDemoData: true,
       returns: { flowTiming: 'end-of-day', annualizationDays: 252, riskPeriodsPerYear: 260 },
@@ -187,6 +188,18 @@ describe('loadConfig reads every variable', () => {
     expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: LONG_SECRET }).introspection).toBe(false);
     expect(loadConfig({ FRESHGATE_ENV: 'production', JWT_SECRET: LONG_SECRET, INTROSPECTION: 'true' }).introspection).toBe(true);
     expect(loadConfig({ FRESHGATE_ENV: 'staging' }).introspection).toBe(true);
+  });
+
+  it("serves freshgate's GraphiQL by default except in production; GRAPHQL_IDE=apollo-sandbox picks Apollo's CDN Sandbox", () => {
+    expect(loadConfig({}).graphqlIde).toBe('graphiql');
+    expect(loadConfig({ FRESHGATE_ENV: 'staging' }).graphqlIde).toBe('graphiql');
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: LONG_SECRET }).graphqlIde).toBe('off');
+    expect(loadConfig({ FRESHGATE_ENV: 'production', JWT_SECRET: LONG_SECRET, GRAPHQL_IDE: 'true' }).graphqlIde).toBe('graphiql');
+    expect(loadConfig({ GRAPHQL_IDE: 'false' }).graphqlIde).toBe('off');
+    expect(loadConfig({ GRAPHQL_IDE: 'Apollo-Sandbox' }).graphqlIde).toBe('apollo-sandbox');
+    expect(() => loadConfig({ GRAPHQL_IDE: 'playground' })).toThrow(
+      /GRAPHQL_IDE must be true, false or apollo-sandbox \(got "playground"\)/,
+    );
   });
 
   it('refuses a short HS256 JWT_SECRET in production (not with a JWKS, not elsewhere)', () => {

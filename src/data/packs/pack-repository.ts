@@ -114,6 +114,12 @@ export class PackRepository {
     return toPage(rows.map(toPackRecord), size, (p) => encodeCursor([p.date, p.createdAt.toISOString(), p.id]));
   }
 
+  /** The packs that changed last (published, marked, superseded), most recent change first. */
+  async recentlyChanged(limit: number): Promise<PricingPackRecord[]> {
+    const rows = await this.prisma.pricingPack.findMany({ orderBy: [{ updatedAt: 'desc' }, { id: 'desc' }], take: limit });
+    return rows.map(toPackRecord);
+  }
+
   /** A pack's prices, by symbol. */
   async prices(packId: string): Promise<PackPriceRecord[]> {
     return (await this.pricesOf([packId])).get(packId) ?? [];
