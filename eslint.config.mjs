@@ -60,6 +60,15 @@ const ABOVE_GRAPHQL = [
   },
 ];
 
+// graphql-shield 7.6.5's chain() and race() call util.isUndefined, which Node 23 removed: they throw on Node 24.
+const SHIELD_ON_NODE_24 = [
+  {
+    group: ['graphql-shield'],
+    importNames: ['chain', 'race'],
+    message: 'chain() and race() throw on Node 23+ (util.isUndefined); write the order inside one rule (see shield.ts).',
+  },
+];
+
 const PUBLIC_DOCS = {
   publicOnly: { ancestorsOnly: true, esm: true },
   require: {
@@ -112,7 +121,7 @@ export default tseslint.config(
   {
     files: ['src/graphql/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [...PERSISTENCE_IMPORTS, ...ABOVE_GRAPHQL] }],
+      'no-restricted-imports': ['error', { patterns: [...PERSISTENCE_IMPORTS, ...ABOVE_GRAPHQL, ...SHIELD_ON_NODE_24] }],
     },
   },
   // The edge, the composition root and the CLIs sit on top: they may import every layer but the database's internals.

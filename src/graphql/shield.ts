@@ -1,5 +1,5 @@
 import type { GraphQLSchema } from 'graphql';
-import { allow, chain, rule, shield, type IRules } from 'graphql-shield';
+import { allow, rule, shield, type IRules } from 'graphql-shield';
 import type { IMiddlewareFieldMap } from 'graphql-middleware';
 import { hasAnyRole, type Role } from '../auth/roles';
 import { actorOf, type GraphQLContext } from './context';
@@ -18,12 +18,15 @@ export const isAuthenticated = rule({ cache: 'no_cache' })((_parent, _args, ctx:
   ctx.viewer ? true : notAuthenticated(),
 );
 
+/** true when the caller has one of the roles; else the error to answer with. */
+function roleCheck(ctx: GraphQLContext, roles: Role[]) {
+  if (!ctx.viewer) return notAuthenticated();
+  return hasAnyRole(ctx.viewer, roles) ? true : notAllowed(`needs one of the roles ${roles.join(', ')}`);
+}
+
 /** The rule of fields only these roles may use: FORBIDDEN for a caller without one, UNAUTHENTICATED for no caller. */
 export function hasRole(...roles: Role[]) {
-  return rule(`hasRole(${roles.join(',')})`, { cache: 'no_cache' })((_parent, _args, ctx: GraphQLContext) => {
-    if (!ctx.viewer) return notAuthenticated();
-    return hasAnyRole(ctx.viewer, roles) ? true : notAllowed(`needs one of the roles ${roles.join(', ')}`);
-  });
+  return rule(`hasRole(${roles.join(',')})`, { cache: 'no_cache' })((_parent, _args, ctx: GraphQLContext) => roleCheck(ctx, roles));
 }
 
 const packWriters = hasRole('service', 'admin');
@@ -45,12 +48,20 @@ const resultViewable = rule('resultViewable', { cache: 'no_cache' })((parent: Ex
     : graphQLErrorOf(new AppError('FORBIDDEN', `Not allowed: ${blockedSources.join(', ')} may not be viewed here`, { blockedSources }));
 });
 
-/** Every source of the execution must allow export; a refusal is audited as a rights violation. */
-const executionExportable = rule('executionExportable', { cache: 'no_cache' })(async (
+/**
+ * An analyst's (or admin's) export, and every source of the execution must allow export; a refusal
+ * is audited as a rights violation. The role comes first, in the same rule, so a caller without it
+ * never causes an audit write — not graphql-shield's chain(): its 7.6.5 release calls
+ * util.isUndefined, which Node 23 removed (maticzav/graphql-shield#1561; the fix, #1552, is
+ * unreleased).
+ */
+const analystsExport = rule('analystsExport', { cache: 'no_cache' })(async (
   _parent,
   args: { id: string; format: string },
   ctx: GraphQLContext,
 ) => {
+  const role = roleCheck(ctx, ['analyst', 'admin']);
+  if (role !== true) return role;
   try {
     await ctx.services.exports.assertExportable(actorOf(ctx), args.id, args.format);
     return true;
@@ -91,8 +102,8 @@ export const rules: IRules = {
     markPackError: packWriters,
     executePattern: analysts,
     appendLedgerEntries: analysts,
-    // In order: the role first, so a caller without it never causes an audit write.
-    exportExecution: chain(analysts, executionExportable),
+    // The role first, so a caller without it never causes an audit write.
+    exportExecution: analystsExport,
     grantCredits: admins,
     publishPattern: admins,
     // Issue 16, portfolios: analysts and admins create and change them, only admins archive.
