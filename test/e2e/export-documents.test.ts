@@ -97,7 +97,7 @@ describe('exportExecution as XLSX and PDF', () => {
     formulaRun = await run('portfolio_overview', portfolioId);
     await publish('yfinance');
     yfinanceRun = await run('portfolio_overview', portfolioId);
-  });
+  }, 180_000); // a server, runs and packs: slow when the machine is busy
   afterAll(async () => {
     await t.close();
   });

@@ -153,7 +153,7 @@ describe('the Grafana dashboard asks only for what /metrics exports', () => {
     const base = t.server.url.replace(/\/graphql$/, '');
     series = exported(await (await fetch(`${base}/metrics`)).text());
     probe.close();
-  });
+  }, 180_000); // a server, runs and packs: slow when the machine is busy
   afterAll(async () => {
     await t.close();
   });
