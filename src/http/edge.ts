@@ -33,14 +33,20 @@ export async function createEdge(app: App, drain: Drain): Promise<FastifyInstanc
  * events keep current (ops-routes.ts serves the same for any other form of the request).
  */
 function answeredBeforeRouting(app: App, drain: Drain): FastifyServerFactory {
-  return (handler) =>
-    createServer((request, response) => {
+  return (handler, options) => {
+    const server = createServer((request, response) => {
       if (drain.answer(response)) return;
       const json = request.method === 'GET' && request.url === PACK_HEALTH_PATH ? app.services.packHealth.cachedJson() : undefined;
       if (json === undefined) return handler(request, response);
       response.writeHead(200, { 'content-type': JSON_CONTENT_TYPE, 'content-length': Buffer.byteLength(json) });
       response.end(json);
     });
+    // Fastify sets its keep-alive timeout (72 s) only on servers it creates itself. Node's 5 s
+    // default closes idle connections that clients and load balancers (60 s idle is common) still
+    // reuse, and a request sent as the server closes the socket fails with ECONNRESET.
+    server.keepAliveTimeout = typeof options.keepAliveTimeout === 'number' ? options.keepAliveTimeout : 72_000;
+    return server;
+  };
 }
 
 /**

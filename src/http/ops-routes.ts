@@ -83,6 +83,8 @@ function registerOpsRoutes(fastify: FastifyInstance, app: App, wsStats: WsStats)
     metrics.dbPool.set({ state: 'max' }, pool.max);
     const latest = await services.packHealth.latest();
     for (const status of ['WARMING', 'FRESH', 'ERROR', 'STALE']) metrics.packStatus.set({ status }, latest.status === status ? 1 : 0);
+    if (latest.updatedAt) metrics.packAge.set(Math.max(0, (Date.now() - latest.updatedAt.getTime()) / 1000));
+    else metrics.packAge.reset();
     for (const [agent, state] of Object.entries(services.runtime.breakerStates())) {
       metrics.breakerState.set({ agent }, state === 'OPEN' ? 1 : state === 'HALF_OPEN' ? 0.5 : 0);
     }

@@ -22,6 +22,9 @@ export interface RequestLine {
 export function recordRequest(app: App, line: RequestLine): void {
   const operation = app.metrics.operationLabel(line.operationName);
   app.metrics.graphqlDuration.observe({ operation_name: operation, operation_type: line.operationType }, line.durationMs / 1000);
+  for (const code of line.errors ?? []) {
+    app.metrics.graphqlErrors.inc({ code: app.metrics.errorCodeLabel(code), operation_type: line.operationType });
+  }
   app.logger.info(
     {
       requestId: line.requestId,

@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+const ERROR_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
 const MAX_OPERATION_NAMES = 200;
 
 /**
@@ -16,6 +17,13 @@ export class Metrics {
     help: 'GraphQL operations over HTTP, by operation name and type',
     labelNames: ['operation_name', 'operation_type'] as const,
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+
+  readonly graphqlErrors = new Counter({
+    name: 'freshgate_graphql_errors_total',
+    help: 'Errors answered to GraphQL operations over HTTP, by error code (extensions.code) and operation type',
+    labelNames: ['code', 'operation_type'] as const,
     registers: [this.registry],
   });
 
@@ -38,6 +46,12 @@ export class Metrics {
     name: 'freshgate_pack_status',
     help: 'Status of the latest pricing pack: 1 for the current status, 0 for the others',
     labelNames: ['status'] as const,
+    registers: [this.registry],
+  });
+
+  readonly packAge = new Gauge({
+    name: 'freshgate_pack_age_seconds',
+    help: 'Seconds since the latest pricing pack last changed status (how long it has been FRESH, or warming); 0 while there is no pack',
     registers: [this.registry],
   });
 
@@ -95,6 +109,11 @@ export class Metrics {
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'freshgate_' });
+  }
+
+  /** A bounded label for an error code: the codes are the server's, but an unexpected shape becomes `OTHER`. */
+  errorCodeLabel(code: string): string {
+    return ERROR_CODE.test(code) ? code : 'OTHER';
   }
 
   /** A bounded label for a client-chosen operation name. */

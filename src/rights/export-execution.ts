@@ -2,12 +2,12 @@ import type { AuditWriter } from '../data/data-layer';
 import type { ExecutionRecord, ExecutionRepository } from '../data/executions/execution-repository';
 import { AppError } from '../shared/errors';
 import type { Actor as ExportCaller } from '../shared/actor';
-import { renderExport, type ExportFormat, type RenderedExport } from './export-formats';
+import { renderDocument, type ExportDocument, type ExportFormat } from './export-documents';
 import type { RightsRegistrySource } from './rights-registry-source';
 import { sourcesLacking, watermarkRequired } from './rights-check';
 
 /** An execution rendered for export, with the attributions of the sources its result used. */
-export interface ExportedExecution extends RenderedExport {
+export interface ExportedExecution extends ExportDocument {
   attributions: ExecutionRecord['attributions'];
 }
 
@@ -43,8 +43,10 @@ export class ExportExecution {
     await this.check(caller, execution, format);
     const registry = this.deps.rights.current();
     const sources = execution.attributions.map((a) => a.source);
-    const rendered = renderExport({
+    const rendered = await renderDocument({
       format,
+      // The execution's own times, so the same export of the same execution gives the same bytes.
+      dates: { created: execution.createdAt, modified: execution.finishedAt ?? execution.createdAt },
       execution: {
         id: execution.id,
         patternId: execution.patternId,

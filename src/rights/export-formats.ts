@@ -39,14 +39,14 @@ import { stringify } from 'csv-stringify/sync';
 import { flattenJson, normalizeJson, oneLine, scalarAsJson, type FlatLeaf, type JsonValue } from './export/flatten';
 import { neutraliseFormula } from './export/formula-guard';
 
-/** The document formats an execution can be exported in. */
-export type ExportFormat = 'JSON' | 'CSV' | 'TEXT';
+/** The text formats an execution can be exported in (XLSX and PDF: export-documents.ts). */
+export type TextExportFormat = 'JSON' | 'CSV' | 'TEXT';
 
-/** Every export format, for checking a requested one. */
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['JSON', 'CSV', 'TEXT'];
+/** Every text export format, for checking a requested one. */
+export const TEXT_EXPORT_FORMATS: readonly TextExportFormat[] = ['JSON', 'CSV', 'TEXT'];
 
-/** The media type each export format is served with. */
-export const EXPORT_CONTENT_TYPES: Readonly<Record<ExportFormat, string>> = {
+/** The media type each text export format is served with. */
+export const TEXT_EXPORT_CONTENT_TYPES: Readonly<Record<TextExportFormat, string>> = {
   JSON: 'application/json',
   CSV: 'text/csv',
   TEXT: 'text/plain; charset=utf-8',
@@ -93,7 +93,7 @@ export interface ExecutionSummary {
  * time, so rendering stays pure.
  */
 export interface ExportDocumentInput {
-  format: ExportFormat;
+  format: TextExportFormat;
   /** Only the fields listed in ExecutionSummary are exported; anything else on the object is ignored. */
   execution: ExecutionSummary;
   /** Arbitrary JSON. Values JSON cannot carry (NaN, Infinity, bigint, functions, cycles) throw a TypeError. */
@@ -106,15 +106,15 @@ export interface ExportDocumentInput {
 
 /** An export document: its text, media type, and the watermark written into it, if any. */
 export interface RenderedExport {
-  format: ExportFormat;
+  format: TextExportFormat;
   contentType: string;
   content: string;
   watermark: Watermark | null;
 }
 
-/** Whether a value, whatever its static type, is one of the export formats: rendering and verification check before trusting it. */
-export function isExportFormat(value: unknown): value is ExportFormat {
-  return typeof value === 'string' && (EXPORT_FORMATS as readonly string[]).includes(value);
+/** Whether a value, whatever its static type, is one of the text export formats: rendering and verification check before trusting it. */
+export function isTextExportFormat(value: unknown): value is TextExportFormat {
+  return typeof value === 'string' && (TEXT_EXPORT_FORMATS as readonly string[]).includes(value);
 }
 
 /** The watermark digest of a body: first 16 hex chars of SHA-256 over its UTF-8 bytes. */
@@ -127,11 +127,11 @@ export function exportDigest(body: string): string {
  * always gives the same bytes (the module comment describes the layout and the digest).
  */
 export function renderExport(input: ExportDocumentInput): RenderedExport {
-  if (!isExportFormat(input.format)) throw new TypeError(`unknown export format: ${String(input.format)}`);
+  if (!isTextExportFormat(input.format)) throw new TypeError(`unknown export format: ${String(input.format)}`);
   const doc = prepare(input);
   const body = renderBody(input.format, doc);
   if (!input.watermark) {
-    return { format: input.format, contentType: EXPORT_CONTENT_TYPES[input.format], content: body, watermark: null };
+    return { format: input.format, contentType: TEXT_EXPORT_CONTENT_TYPES[input.format], content: body, watermark: null };
   }
   const watermark: Watermark = {
     userId: input.watermark.userId,
@@ -141,7 +141,7 @@ export function renderExport(input: ExportDocumentInput): RenderedExport {
   };
   return {
     format: input.format,
-    contentType: EXPORT_CONTENT_TYPES[input.format],
+    contentType: TEXT_EXPORT_CONTENT_TYPES[input.format],
     content: embedWatermark(input.format, body, watermark),
     watermark,
   };
@@ -153,7 +153,7 @@ export function renderExport(input: ExportDocumentInput): RenderedExport {
  */
 export function unwatermarkedContent(rendered: RenderedExport): string | null {
   const wm = rendered.watermark;
-  if (!wm || !isExportFormat(rendered.format)) return null;
+  if (!wm || !isTextExportFormat(rendered.format)) return null;
   const watermark = ownWatermark(wm);
   const body = stripWatermark(rendered.format, rendered.content, watermark);
   if (body === null || embedWatermark(rendered.format, body, watermark) !== rendered.content) return null;
@@ -171,13 +171,15 @@ export function verifyWatermark(rendered: RenderedExport): boolean {
 
 // ---------------------------------------------------------------------------------------------
 
-interface PreparedDocument {
+/** An export's content, normalised: what every format renders. */
+export interface PreparedDocument {
   execution: ExecutionSummary;
   result: JsonValue;
   attributions: ExportAttribution[];
 }
 
-function prepare(input: ExportDocumentInput): PreparedDocument {
+/** The members an export states, in a fixed order, from the caller's input (extra members dropped, result normalised). */
+export function prepare(input: Omit<ExportDocumentInput, 'format'>): PreparedDocument {
   const e = input.execution;
   return {
     // Fixed member order, and only these members (an execution record may carry more).
@@ -206,7 +208,7 @@ function ownWatermark(wm: Watermark): Watermark {
   return { userId: wm.userId, requestId: wm.requestId, timestamp: wm.timestamp, digest: wm.digest };
 }
 
-function renderBody(format: ExportFormat, doc: PreparedDocument): string {
+function renderBody(format: TextExportFormat, doc: PreparedDocument): string {
   switch (format) {
     case 'JSON':
       return renderJson(doc);
@@ -217,7 +219,7 @@ function renderBody(format: ExportFormat, doc: PreparedDocument): string {
   }
 }
 
-function embedWatermark(format: ExportFormat, body: string, watermark: Watermark): string {
+function embedWatermark(format: TextExportFormat, body: string, watermark: Watermark): string {
   switch (format) {
     case 'JSON': {
       // Same bytes as JSON.stringify({ ...doc, watermark }, null, 2) + '\n'.
@@ -233,7 +235,7 @@ function embedWatermark(format: ExportFormat, body: string, watermark: Watermark
   }
 }
 
-function stripWatermark(format: ExportFormat, content: string, watermark: Watermark): string | null {
+function stripWatermark(format: TextExportFormat, content: string, watermark: Watermark): string | null {
   switch (format) {
     case 'JSON': {
       const tail = `${jsonWatermarkMember(watermark)}\n}\n`;
@@ -252,11 +254,13 @@ function stripWatermark(format: ExportFormat, content: string, watermark: Waterm
   }
 }
 
-function watermarkSummary(wm: Watermark): string {
+/** A watermark as one line of text: `user=… request=… time=… digest=…`. */
+export function watermarkSummary(wm: Watermark): string {
   return `user=${oneLine(wm.userId)} request=${oneLine(wm.requestId)} time=${oneLine(wm.timestamp)} digest=${oneLine(wm.digest)}`;
 }
 
-function attributionSummary(a: ExportAttribution): string {
+/** An attribution as one line of text: source, text, whether required, as-of date. */
+export function attributionSummary(a: ExportAttribution): string {
   const text = a.text === null || a.text === '' ? '' : ` — ${oneLine(a.text)}`;
   return `${oneLine(a.source)}${text} (${a.required ? 'required; ' : ''}as of ${oneLine(a.asOf)})`;
 }
@@ -313,7 +317,8 @@ function csvWatermarkLine(wm: Watermark): string {
   return `# Watermark: ${watermarkSummary(wm)}\n`;
 }
 
-function executionFields(e: ExecutionSummary): [string, string][] {
+/** The execution's facts as single-line `[name, value]` pairs, in the order every format states them. */
+export function executionFields(e: ExecutionSummary): [string, string][] {
   return [
     ['id', e.id],
     ['pattern', e.patternId],
@@ -354,7 +359,7 @@ function renderText(doc: PreparedDocument): string {
  * A result value on its TEXT line: JSON, with a string's formula neutralised inside its quotes, so
  * that a reader which splits at ": " and drops the quotes still gets text.
  */
-function textValue(leaf: FlatLeaf): string {
+export function textValue(leaf: FlatLeaf): string {
   if (leaf.kind === 'empty') return leaf.value;
   return scalarAsJson(typeof leaf.value === 'string' ? neutraliseFormula(leaf.value) : leaf.value);
 }

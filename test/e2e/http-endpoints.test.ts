@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { CreatePricingPackDocument, PackHealthDocument } from '../generated/operations';
 import { samplePack } from '../support/packs';
 import { startTestServer, type TestServer } from '../support/test-server';
@@ -17,6 +18,31 @@ describe('plain HTTP endpoints and server configuration', () => {
     const response = await fetch(`${base()}/health`);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ status: 'ok' });
+  });
+
+  it("keeps an idle connection open for 72 s (fastify's default), not Node's 5 s", async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const get = () =>
+      new Promise<{ status: number; keepAlive: string | undefined; reused: boolean }>((resolve, reject) => {
+        const request = http.get(`${base()}/health`, { agent }, (response) => {
+          response.resume();
+          response.on('end', () =>
+            resolve({
+              status: response.statusCode!,
+              keepAlive: response.headers['keep-alive'] as string | undefined,
+              reused: request.reusedSocket,
+            }),
+          );
+        });
+        request.on('error', reject);
+      });
+    try {
+      expect(await get()).toEqual({ status: 200, keepAlive: 'timeout=72', reused: false });
+      await new Promise((resolve) => setTimeout(resolve, 6000));
+      expect(await get()).toEqual({ status: 200, keepAlive: 'timeout=72', reused: true });
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('GET /health/pack has the same fields as the packHealth query and follows pack events', async () => {

@@ -72,11 +72,38 @@ describe('GET /metrics and /health/detailed', () => {
     expect(sample(text, 'freshgate_active_subscriptions')).toBe(1);
     expect(sample(text, 'freshgate_rights_violations_total', { source: 'NewsAPI' })).toBe(1);
     expect(sample(text, 'freshgate_credits_debited_total')).toBe(1.5); // overview 1 + news 0.5
+    // errors by code: the refused export and the run the gate blocked, nothing else
+    expect(sample(text, 'freshgate_graphql_errors_total', { code: 'RIGHTS_EXPORT_BLOCKED', operation_type: 'mutation' })).toBe(1);
+    expect(sample(text, 'freshgate_graphql_errors_total', { code: 'PRICING_PACK_WARMING', operation_type: 'mutation' })).toBe(1);
+    expect(text.match(/^freshgate_graphql_errors_total\{/gm)).toHaveLength(2);
     expect(sample(text, 'freshgate_process_cpu_user_seconds_total')).toBeGreaterThan(0);
     // no ids in labels
     expect(text).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
     expect(text).not.toContain('demo-analyst');
     probe.close();
+  });
+
+  it('pack age: seconds since the latest pack changed status, growing until it changes again', async () => {
+    const first = sample(await scrape(), 'freshgate_pack_age_seconds')!;
+    expect(first).toBeGreaterThanOrEqual(0);
+    expect(first).toBeLessThan(120); // the WARMING pack the first test published
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const second = sample(await scrape(), 'freshgate_pack_age_seconds')!;
+    expect(second).toBeGreaterThan(first + 1);
+    await t.request(CreatePricingPackDocument, { input: samplePack('2026-11-29') }, { as: 'pack-builder' });
+    // The change reaches the health hub through LISTEN/NOTIFY: wait for it, a few seconds at most.
+    let third = second;
+    for (let i = 0; i < 50 && third >= second; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      third = sample(await scrape(), 'freshgate_pack_age_seconds')!;
+    }
+    expect(third).toBeLessThan(1);
+  });
+
+  it('counts error codes under bounded labels', () => {
+    expect(t.app.metrics.errorCodeLabel('BAD_USER_INPUT')).toBe('BAD_USER_INPUT');
+    expect(t.app.metrics.errorCodeLabel('not a code')).toBe('OTHER');
+    expect(t.app.metrics.errorCodeLabel('X'.repeat(65))).toBe('OTHER');
   });
 
   it('bounds client-chosen operation names', async () => {

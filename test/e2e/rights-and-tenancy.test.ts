@@ -111,7 +111,7 @@ describe('rights registry, exports and tenant isolation', () => {
         { as: 'demo-analyst' },
       );
       expect(unknown.errors?.[0].extensions?.code).toBe('NOT_FOUND');
-      const badFormat = await t.request(ExportExecutionDocument, { id: overview, format: 'PDF' as never }, { as: 'demo-analyst' });
+      const badFormat = await t.request(ExportExecutionDocument, { id: overview, format: 'DOCX' as never }, { as: 'demo-analyst' });
       expect(badFormat.status).toBe(400);
       expect(badFormat.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
       expect(await auditCount(t)).toBe(audits);

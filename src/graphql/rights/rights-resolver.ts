@@ -1,7 +1,7 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver, UseMiddleware } from 'type-graphql';
 import { actorOf, type GraphQLContext } from '../context';
 import { ErrorBoundary } from '../errors';
-import { ExecutionExport, ExportFormatEnum, RightsRegistryType } from './rights-types';
+import { ExecutionExport, ExportEncodingEnum, ExportFormatEnum, RightsRegistryType } from './rights-types';
 
 /** Rights: the registry in force, and exportExecution, which only exports what every source allows. */
 @Resolver()
@@ -27,7 +27,9 @@ export class RightsResolver {
     return {
       format,
       contentType: exported.contentType,
+      encoding: ExportEncodingEnum[exported.encoding],
       content: exported.content,
+      fileName: exported.fileName,
       attributions: exported.attributions,
       watermarked: exported.watermark !== null,
     };

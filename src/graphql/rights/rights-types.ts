@@ -7,6 +7,8 @@ export enum ExportFormatEnum {
   JSON = 'JSON',
   CSV = 'CSV',
   TEXT = 'TEXT',
+  XLSX = 'XLSX',
+  PDF = 'PDF',
 }
 registerEnumType(ExportFormatEnum, {
   name: 'ExportFormat',
@@ -17,6 +19,25 @@ registerEnumType(ExportFormatEnum, {
       description: 'A path,value row per result value, after # comment lines for the execution, attributions and watermark.',
     },
     TEXT: { description: 'A plain-text report, with the attributions and watermark in its footer.' },
+    XLSX: {
+      description:
+        'An Excel workbook (base64): sheets Execution, Result (typed cells), Attributions and, when required, Watermark; the document properties carry them too.',
+    },
+    PDF: { description: 'A PDF report (base64) whose every page has a footer with the watermark, when required, and the attributions.' },
+  },
+});
+
+/** How ExecutionExport.content carries the document. */
+export enum ExportEncodingEnum {
+  UTF8 = 'UTF8',
+  BASE64 = 'BASE64',
+}
+registerEnumType(ExportEncodingEnum, {
+  name: 'ExportEncoding',
+  description: 'How an export carries its document in the content string.',
+  valuesConfig: {
+    UTF8: { description: 'The document is text (JSON, CSV, TEXT), as is.' },
+    BASE64: { description: 'The document is bytes (XLSX, PDF), base64-encoded (RFC 4648, with padding).' },
   },
 });
 
@@ -44,11 +65,22 @@ export class ExecutionExport {
   @Field(() => ExportFormatEnum, { description: 'The format asked for.' })
   format!: ExportFormatEnum;
 
-  @Field(() => String, { description: 'The MIME type of content: application/json, text/csv or text/plain; charset=utf-8.' })
+  @Field(() => String, {
+    description:
+      'The MIME type of the document: application/json, text/csv, text/plain; charset=utf-8, application/vnd.openxmlformats-officedocument.spreadsheetml.sheet or application/pdf.',
+  })
   contentType!: string;
 
-  @Field(() => String, { description: 'The exported document itself.' })
+  @Field(() => ExportEncodingEnum, {
+    description: 'How content carries the document: UTF8 text (JSON, CSV, TEXT) or BASE64 bytes (XLSX, PDF).',
+  })
+  encoding!: ExportEncodingEnum;
+
+  @Field(() => String, { description: 'The exported document itself: the text, or base64 of the bytes (see encoding).' })
   content!: string;
+
+  @Field(() => String, { description: 'A file name to save the document under, e.g. execution-<id>.xlsx.' })
+  fileName!: string;
 
   @Field(() => [Attribution], { description: "The execution's attributions, which the document carries too." })
   attributions!: Attribution[];

@@ -1,15 +1,15 @@
 import { createHash } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import {
-  EXPORT_CONTENT_TYPES,
-  EXPORT_FORMATS,
+  TEXT_EXPORT_CONTENT_TYPES as EXPORT_CONTENT_TYPES,
+  TEXT_EXPORT_FORMATS as EXPORT_FORMATS,
   exportDigest,
-  isExportFormat,
+  isTextExportFormat as isExportFormat,
   renderExport,
   unwatermarkedContent,
   verifyWatermark,
   type ExportDocumentInput,
-  type ExportFormat,
+  type TextExportFormat as ExportFormat,
   type RenderedExport,
 } from '../../../src/rights/export-formats';
 import { FORMULA_GUARDED } from '../../../src/rights/export/formula-guard';
