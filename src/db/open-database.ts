@@ -2,9 +2,15 @@ import path from 'node:path';
 import type { Config } from '../config';
 import type { Database } from './database';
 import { openPgliteDatabase } from './pglite-database';
+import { readPgliteTemplate } from './pglite-template';
 import { openPostgresDatabase } from './postgres-database';
 
-/** DATABASE_URL set → that PostgreSQL; otherwise embedded PGlite persisted under DATA_DIR. */
+/**
+ * DATABASE_URL set → that PostgreSQL; otherwise embedded PGlite persisted under DATA_DIR (a new one
+ * from the migrated template `npm run build` leaves, when there is one).
+ */
 export function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Promise<Database> {
-  return config.databaseUrl ? openPostgresDatabase({ url: config.databaseUrl }) : openPgliteDatabase(path.join(config.dataDir, 'pglite'));
+  return config.databaseUrl
+    ? openPostgresDatabase({ url: config.databaseUrl })
+    : openPgliteDatabase(path.join(config.dataDir, 'pglite'), readPgliteTemplate);
 }

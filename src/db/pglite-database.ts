@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client';
@@ -7,18 +8,25 @@ import type { Database, ListenerHandlers, NotificationListener, SqlExecutor } fr
 
 /**
  * Embedded PostgreSQL (WASM) in this process. One connection: LISTEN hears only this
- * process's own NOTIFYs, which is all an embedded single-instance server has.
+ * process's own NOTIFYs, which is all an embedded single-instance server has. A new database (in
+ * memory, or a data directory without one yet) starts from what `template` gives: a migrated
+ * database's dump (see pglite-template.ts), instead of initdb.
  */
-export async function openPgliteDatabase(dataDir: string | undefined): Promise<Database> {
+export async function openPgliteDatabase(dataDir: string | undefined, template?: () => Blob | undefined): Promise<Database> {
   let unlock = () => {};
   if (dataDir) {
     mkdirSync(dataDir, { recursive: true });
     unlock = lockEmbeddedDatabase(dataDir);
   }
-  const pglite = await PGlite.create(dataDir ? { dataDir } : undefined).catch((error: unknown) => {
-    unlock();
-    throw error;
-  });
+  const isNew = !dataDir || !existsSync(path.join(dataDir, 'PG_VERSION'));
+  // Read only for a new database: an existing one never pays for unzipping it.
+  const loadDataDir = isNew ? template?.() : undefined;
+  const pglite = await PGlite.create({ ...(dataDir ? { dataDir } : {}), ...(loadDataDir ? { loadDataDir } : {}) }).catch(
+    (error: unknown) => {
+      unlock();
+      throw error;
+    },
+  );
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
 
   const sql: SqlExecutor = {

@@ -6,6 +6,7 @@ import { createDataLayer, type DataLayer } from '../../src/data/data-layer';
 import { ensureRateLimitTable } from '../../src/data/rate-limits/rate-limit-store';
 import { migrate } from '../../src/db/migrator';
 import { openPgliteDatabase } from '../../src/db/pglite-database';
+import { ensurePgliteTemplate, readPgliteTemplate } from '../../src/db/pglite-template';
 import { openPostgresDatabase } from '../../src/db/postgres-database';
 
 /** postgres://… when the suites should run against a real PostgreSQL; unset → embedded PGlite. */
@@ -39,7 +40,10 @@ export interface TestDatabase {
 export async function openTestDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
   let testDb: TestDatabase;
   if (!TEST_DATABASE_URL) {
-    const db = await openPgliteDatabase(undefined);
+    // From the migrated template (built once, by the first file that needs it): no initdb per file.
+    // A file that asks for no migrations gets an empty database, as initdb leaves it.
+    if (options.migrate !== false) await ensurePgliteTemplate();
+    const db = await openPgliteDatabase(undefined, options.migrate !== false ? readPgliteTemplate : undefined);
     testDb = { db, data: createDataLayer(db), owner: db.sql, url: undefined, close: () => db.close() };
   } else {
     const name = `freshgate_test_${randomBytes(6).toString('hex')}`;
