@@ -31,3 +31,5 @@ export { decomposeCurrencyReturn, splitBaseCurrencyPnl } from './currency';
 export type { CurrencyReturn, CurrencyReturnInput, FxQuote, PnlSplit, PnlSplitInput } from './currency';
 export { anniversary, calendarDaysBetween, isAtLeastOneYear, observedPeriodicity } from './periods';
 export type { Periodicity } from './periods';
+export { attributeCurrency } from './currency-attribution';
+export type { AttributionInput, HoldingAttribution, TotalAttribution } from './currency-attribution';

@@ -2,6 +2,7 @@ import type { Agent } from '../../runtime/capability';
 import type { AgentDeps } from '../agent-deps';
 import { applyPackCapability } from './apply-pack';
 import { chartsCapability } from './charts';
+import { currencyAttributionCapability } from './currency-attribution';
 import { mwrCapability, riskCapability, twrCapability } from './metrics';
 import { positionsCapability } from './positions';
 import { valuationSeriesCapability } from './valuation-series';
@@ -18,6 +19,7 @@ export function financialAnalyst(deps: AgentDeps): Agent {
       'metrics.compute_mwr': mwrCapability(),
       'metrics.risk': riskCapability(deps),
       'charts.overview': chartsCapability(deps),
+      'attribution.currency': currencyAttributionCapability(),
     },
   };
 }

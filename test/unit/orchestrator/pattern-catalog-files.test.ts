@@ -41,12 +41,13 @@ describe('loadPatternFiles', () => {
       'metrics.risk',
       'charts.overview',
       'news.headlines',
+      'attribution.currency',
     ]);
     expect(
       loadPatternFiles(PATTERNS_DIR, caps)
         .map((p) => p.definition.id)
         .sort(),
-    ).toEqual(['portfolio_news', 'portfolio_overview', 'portfolio_risk']);
+    ).toEqual(['currency_attribution', 'portfolio_news', 'portfolio_overview', 'portfolio_risk']);
   });
 
   it('a valid folder with a capability the runtime lacks is rejected, naming the file', () => {
