@@ -3,6 +3,7 @@ import type { AgentDeps } from '../agent-deps';
 import { applyPackCapability } from './apply-pack';
 import { chartsCapability } from './charts';
 import { currencyAttributionCapability } from './currency-attribution';
+import { holdingsDetailCapability } from './holdings-detail';
 import { mwrCapability, riskCapability, twrCapability } from './metrics';
 import { positionsCapability } from './positions';
 import { valuationSeriesCapability } from './valuation-series';
@@ -20,6 +21,7 @@ export function financialAnalyst(deps: AgentDeps): Agent {
       'metrics.risk': riskCapability(deps),
       'charts.overview': chartsCapability(deps),
       'attribution.currency': currencyAttributionCapability(),
+      'holdings.detail': holdingsDetailCapability(deps),
     },
   };
 }

@@ -42,12 +42,13 @@ describe('loadPatternFiles', () => {
       'charts.overview',
       'news.headlines',
       'attribution.currency',
+      'holdings.detail',
     ]);
     expect(
       loadPatternFiles(PATTERNS_DIR, caps)
         .map((p) => p.definition.id)
         .sort(),
-    ).toEqual(['currency_attribution', 'portfolio_news', 'portfolio_overview', 'portfolio_risk']);
+    ).toEqual(['currency_attribution', 'holdings_detail', 'portfolio_news', 'portfolio_overview', 'portfolio_risk']);
   });
 
   it('a valid folder with a capability the runtime lacks is rejected, naming the file', () => {
