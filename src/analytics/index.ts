@@ -33,3 +33,5 @@ export { anniversary, calendarDaysBetween, isAtLeastOneYear, observedPeriodicity
 export type { Periodicity } from './periods';
 export { attributeCurrency } from './currency-attribution';
 export type { AttributionInput, HoldingAttribution, TotalAttribution } from './currency-attribution';
+export { drawdownEpisodes } from './drawdown-episodes';
+export type { DrawdownEpisode } from './drawdown-episodes';

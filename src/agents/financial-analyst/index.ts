@@ -4,7 +4,7 @@ import { applyPackCapability } from './apply-pack';
 import { chartsCapability } from './charts';
 import { currencyAttributionCapability } from './currency-attribution';
 import { holdingsDetailCapability } from './holdings-detail';
-import { mwrCapability, riskCapability, twrCapability } from './metrics';
+import { drawdownsCapability, mwrCapability, riskCapability, twrCapability } from './metrics';
 import { positionsCapability } from './positions';
 import { valuationSeriesCapability } from './valuation-series';
 
@@ -22,6 +22,7 @@ export function financialAnalyst(deps: AgentDeps): Agent {
       'charts.overview': chartsCapability(deps),
       'attribution.currency': currencyAttributionCapability(),
       'holdings.detail': holdingsDetailCapability(deps),
+      'metrics.drawdowns': drawdownsCapability(deps),
     },
   };
 }

@@ -2,6 +2,7 @@ import {
   annualVolatility,
   annualize,
   calendarDaysBetween,
+  drawdownEpisodes,
   drawdownSeries,
   isAtLeastOneYear,
   maxDrawdown,
@@ -182,6 +183,44 @@ export const riskCapability =
           annualization: `sample std (n - 1) x sqrt(${periods}); Sharpe on excess returns over riskFreeRate compounded to ${periods} periods a year`,
         },
         returns: series.points.slice(1).map((p, i) => ({ date: p.date, return: periodReturns[i] })),
+      },
+      provenance: [],
+    };
+  };
+
+/**
+ * metrics.drawdowns: every drawdown episode of the flow-adjusted wealth index (1 + cumulative TWR)
+ * over the series — peak, trough and recovery dates, depth, length and time to recover — the worst
+ * first, with the flow timing used.
+ */
+export const drawdownsCapability =
+  (deps: AgentDeps): CapabilityFn =>
+  async ({ args }) => {
+    const series = seriesArg(args);
+    const flowTiming = flowTimingOf(args, deps);
+    const { cumulative } = twrOf(series, flowTiming);
+    const wealth = [1, ...cumulative.map((c) => 1 + c)];
+    const episodes = drawdownEpisodes(
+      series.points.map((p) => p.date),
+      wealth,
+    );
+    const last = wealth[wealth.length - 1];
+    const peak = Math.max(...wealth);
+    return {
+      data: {
+        start: series.start,
+        end: series.end,
+        episodes,
+        maxDrawdown: episodes[0]?.depth ?? 0,
+        currentDrawdown: last / peak - 1,
+        observations: wealth.length,
+        conventions: {
+          flowTiming,
+          wealth: 'flow-adjusted: 1 + cumulative time-weighted return, 1 on the first valuation',
+          recovery: 'the first valuation back at or above the peak; recoveryDate null while open',
+          days: 'calendar days',
+          order: 'worst first (deepest; ties by the earlier peak)',
+        },
       },
       provenance: [],
     };

@@ -43,12 +43,13 @@ describe('loadPatternFiles', () => {
       'news.headlines',
       'attribution.currency',
       'holdings.detail',
+      'metrics.drawdowns',
     ]);
     expect(
       loadPatternFiles(PATTERNS_DIR, caps)
         .map((p) => p.definition.id)
         .sort(),
-    ).toEqual(['currency_attribution', 'holdings_detail', 'portfolio_news', 'portfolio_overview', 'portfolio_risk']);
+    ).toEqual(['currency_attribution', 'drawdowns', 'holdings_detail', 'portfolio_news', 'portfolio_overview', 'portfolio_risk']);
   });
 
   it('a valid folder with a capability the runtime lacks is rejected, naming the file', () => {
