@@ -35,3 +35,5 @@ export { attributeCurrency } from './currency-attribution';
 export type { AttributionInput, HoldingAttribution, TotalAttribution } from './currency-attribution';
 export { drawdownEpisodes } from './drawdown-episodes';
 export type { DrawdownEpisode } from './drawdown-episodes';
+export { concentration } from './concentration';
+export type { Concentration, ConcentrationLimits, Exposure, ExposureCash, ExposureHolding, LimitBreach } from './concentration';

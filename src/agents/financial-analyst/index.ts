@@ -2,6 +2,7 @@ import type { Agent } from '../../runtime/capability';
 import type { AgentDeps } from '../agent-deps';
 import { applyPackCapability } from './apply-pack';
 import { chartsCapability } from './charts';
+import { concentrationCapability } from './concentration';
 import { currencyAttributionCapability } from './currency-attribution';
 import { holdingsDetailCapability } from './holdings-detail';
 import { drawdownsCapability, mwrCapability, riskCapability, twrCapability } from './metrics';
@@ -23,6 +24,7 @@ export function financialAnalyst(deps: AgentDeps): Agent {
       'attribution.currency': currencyAttributionCapability(),
       'holdings.detail': holdingsDetailCapability(deps),
       'metrics.drawdowns': drawdownsCapability(deps),
+      'metrics.concentration': concentrationCapability(deps),
     },
   };
 }

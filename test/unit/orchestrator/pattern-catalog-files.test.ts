@@ -44,12 +44,21 @@ describe('loadPatternFiles', () => {
       'attribution.currency',
       'holdings.detail',
       'metrics.drawdowns',
+      'metrics.concentration',
     ]);
     expect(
       loadPatternFiles(PATTERNS_DIR, caps)
         .map((p) => p.definition.id)
         .sort(),
-    ).toEqual(['currency_attribution', 'drawdowns', 'holdings_detail', 'portfolio_news', 'portfolio_overview', 'portfolio_risk']);
+    ).toEqual([
+      'concentration',
+      'currency_attribution',
+      'drawdowns',
+      'holdings_detail',
+      'portfolio_news',
+      'portfolio_overview',
+      'portfolio_risk',
+    ]);
   });
 
   it('a valid folder with a capability the runtime lacks is rejected, naming the file', () => {
