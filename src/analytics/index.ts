@@ -37,3 +37,5 @@ export { drawdownEpisodes } from './drawdown-episodes';
 export type { DrawdownEpisode } from './drawdown-episodes';
 export { concentration } from './concentration';
 export type { Concentration, ConcentrationLimits, Exposure, ExposureCash, ExposureHolding, LimitBreach } from './concentration';
+export { cashFlowsByMonth } from './cash-flows';
+export type { CashFlowCategory, CashFlowTotals, CategorisedFlow } from './cash-flows';

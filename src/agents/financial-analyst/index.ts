@@ -1,6 +1,7 @@
 import type { Agent } from '../../runtime/capability';
 import type { AgentDeps } from '../agent-deps';
 import { applyPackCapability } from './apply-pack';
+import { cashFlowsCapability } from './cash-flows';
 import { chartsCapability } from './charts';
 import { concentrationCapability } from './concentration';
 import { currencyAttributionCapability } from './currency-attribution';
@@ -25,6 +26,7 @@ export function financialAnalyst(deps: AgentDeps): Agent {
       'holdings.detail': holdingsDetailCapability(deps),
       'metrics.drawdowns': drawdownsCapability(deps),
       'metrics.concentration': concentrationCapability(deps),
+      'ledger.cash_flows': cashFlowsCapability(deps),
     },
   };
 }

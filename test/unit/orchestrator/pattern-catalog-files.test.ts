@@ -45,12 +45,14 @@ describe('loadPatternFiles', () => {
       'holdings.detail',
       'metrics.drawdowns',
       'metrics.concentration',
+      'ledger.cash_flows',
     ]);
     expect(
       loadPatternFiles(PATTERNS_DIR, caps)
         .map((p) => p.definition.id)
         .sort(),
     ).toEqual([
+      'cash_flows_income',
       'concentration',
       'currency_attribution',
       'drawdowns',
