@@ -39,3 +39,5 @@ export { concentration } from './concentration';
 export type { Concentration, ConcentrationLimits, Exposure, ExposureCash, ExposureHolding, LimitBreach } from './concentration';
 export { cashFlowsByMonth } from './cash-flows';
 export type { CashFlowCategory, CashFlowTotals, CategorisedFlow } from './cash-flows';
+export { PERFORMANCE_PERIODS, monthsBefore, performancePeriods, periodStartOf } from './performance-periods';
+export type { PerformanceInput, PerformancePeriod, PeriodPerformance } from './performance-periods';

@@ -6,7 +6,7 @@ import { chartsCapability } from './charts';
 import { concentrationCapability } from './concentration';
 import { currencyAttributionCapability } from './currency-attribution';
 import { holdingsDetailCapability } from './holdings-detail';
-import { drawdownsCapability, mwrCapability, riskCapability, twrCapability } from './metrics';
+import { drawdownsCapability, mwrCapability, performancePeriodsCapability, riskCapability, twrCapability } from './metrics';
 import { positionsCapability } from './positions';
 import { valuationSeriesCapability } from './valuation-series';
 
@@ -27,6 +27,7 @@ export function financialAnalyst(deps: AgentDeps): Agent {
       'metrics.drawdowns': drawdownsCapability(deps),
       'metrics.concentration': concentrationCapability(deps),
       'ledger.cash_flows': cashFlowsCapability(deps),
+      'metrics.performance_periods': performancePeriodsCapability(deps),
     },
   };
 }

@@ -8,6 +8,7 @@ import {
   maxDrawdown,
   modifiedDietz,
   observedPeriodicity,
+  performancePeriods,
   periodRiskFreeRate,
   sharpeRatio,
   timeWeightedReturn,
@@ -220,6 +221,44 @@ export const drawdownsCapability =
           recovery: 'the first valuation back at or above the peak; recoveryDate null while open',
           days: 'calendar days',
           order: 'worst first (deepest; ties by the earlier peak)',
+        },
+      },
+      provenance: [],
+    };
+  };
+
+/**
+ * metrics.performance_periods: TWR and MWR over 1M, 3M, YTD, 1Y, 3Y and since inception, each
+ * ending on the series' last valuation, measured on the series (which should start at inception);
+ * annualised only for periods of a year or more (GIPS). The conventions used are in the result.
+ */
+export const performancePeriodsCapability =
+  (deps: AgentDeps): CapabilityFn =>
+  async ({ args }) => {
+    const series = seriesArg(args);
+    const flowTiming = flowTimingOf(args, deps);
+    const annualizationDays = positiveIntegerOr(args.annualizationDays, deps.conventions.annualizationDays);
+    const { cumulative } = twrOf(series, flowTiming);
+    const periods = performancePeriods({
+      dates: series.points.map((p) => p.date),
+      values: series.points.map((p) => p.value),
+      wealth: [1, ...cumulative.map((c) => 1 + c)],
+      flows: series.flows,
+      annualizationDays,
+    });
+    return {
+      data: {
+        inception: series.start,
+        end: series.end,
+        periods,
+        conventions: {
+          flowTiming,
+          annualizationDays,
+          periodStarts:
+            "n months before the end (clamped to a shorter month's last day); YTD from 31 December; SI from the first valuation",
+          base: 'the last valuation on or before the period start (the first one when it is at most 7 days later); earlier: available false',
+          twr: 'chain-linked, flow-adjusted; annualized (1 + r)^(annualizationDays / days) - 1 only for periods of a year or more (GIPS)',
+          mwr: 'XIRR (actual/365) of the base value, the flows after the base date on their trade dates and the end value; cumulative (1 + irr)^(days / 365) - 1; annualized only for periods of a year or more',
         },
       },
       provenance: [],

@@ -46,6 +46,7 @@ describe('loadPatternFiles', () => {
       'metrics.drawdowns',
       'metrics.concentration',
       'ledger.cash_flows',
+      'metrics.performance_periods',
     ]);
     expect(
       loadPatternFiles(PATTERNS_DIR, caps)
@@ -57,6 +58,7 @@ describe('loadPatternFiles', () => {
       'currency_attribution',
       'drawdowns',
       'holdings_detail',
+      'performance_periods',
       'portfolio_news',
       'portfolio_overview',
       'portfolio_risk',
