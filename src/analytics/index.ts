@@ -41,3 +41,5 @@ export { cashFlowsByMonth } from './cash-flows';
 export type { CashFlowCategory, CashFlowTotals, CategorisedFlow } from './cash-flows';
 export { PERFORMANCE_PERIODS, monthsBefore, performancePeriods, periodStartOf } from './performance-periods';
 export type { PerformanceInput, PerformancePeriod, PeriodPerformance } from './performance-periods';
+export { benchmarkStatistics } from './benchmark';
+export type { BenchmarkStatistics } from './benchmark';

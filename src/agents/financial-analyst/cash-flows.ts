@@ -4,6 +4,7 @@ import type { ArgumentIssue, CapabilityCall, CapabilityFn, RequestCtx } from '..
 import type { AgentDeps } from '../agent-deps';
 import { FxConverter } from './fx';
 import { tradeDateRateOf, tradeDateRates } from './trade-date-fx';
+import { periodOf } from './valuation-series';
 
 /** The ledger kinds that move money in or out of the portfolio, and their category; BUY and SELL only move it inside. */
 const CATEGORY_OF: Readonly<Record<string, CashFlowCategory>> = {
@@ -12,13 +13,6 @@ const CATEGORY_OF: Readonly<Record<string, CashFlowCategory>> = {
   DIVIDEND: 'dividends',
   FEE: 'fees',
 };
-
-/** The period asked for, its end no later than the pack's date. */
-function periodOf(args: Record<string, unknown>, ctx: RequestCtx): { start: string; end: string } {
-  const start = String(args.start ?? ctx.defaultStart);
-  const asked = String(args.end ?? ctx.asofDate);
-  return { start, end: asked > ctx.asofDate ? ctx.asofDate : asked };
-}
 
 /**
  * ledger.cash_flows: deposits, withdrawals, dividends and fees traded in [start, end], each in base

@@ -6,7 +6,15 @@ import { chartsCapability } from './charts';
 import { concentrationCapability } from './concentration';
 import { currencyAttributionCapability } from './currency-attribution';
 import { holdingsDetailCapability } from './holdings-detail';
-import { drawdownsCapability, mwrCapability, performancePeriodsCapability, riskCapability, twrCapability } from './metrics';
+import { benchmarkSeriesCapability } from './benchmark-series';
+import {
+  benchmarkComparisonCapability,
+  drawdownsCapability,
+  mwrCapability,
+  performancePeriodsCapability,
+  riskCapability,
+  twrCapability,
+} from './metrics';
 import { positionsCapability } from './positions';
 import { valuationSeriesCapability } from './valuation-series';
 
@@ -28,6 +36,8 @@ export function financialAnalyst(deps: AgentDeps): Agent {
       'metrics.concentration': concentrationCapability(deps),
       'ledger.cash_flows': cashFlowsCapability(deps),
       'metrics.performance_periods': performancePeriodsCapability(deps),
+      'pricing.benchmark_series': benchmarkSeriesCapability(deps),
+      'metrics.benchmark_comparison': benchmarkComparisonCapability(deps),
     },
   };
 }

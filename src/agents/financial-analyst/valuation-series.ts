@@ -180,7 +180,7 @@ export const valuationSeriesCapability = (deps: AgentDeps): CapabilityFn =>
  * The period asked for, its end no later than the pack's date (there are no prices after it).
  * With `fromInception`, it starts on the ledger's first trade date (the default start for an empty ledger).
  */
-function periodOf(args: Record<string, unknown>, ctx: RequestCtx, firstTradeDate?: string): { start: string; end: string } {
+export function periodOf(args: Record<string, unknown>, ctx: RequestCtx, firstTradeDate?: string): { start: string; end: string } {
   const start = args.fromInception === true && firstTradeDate ? firstTradeDate : String(args.start ?? ctx.defaultStart);
   const asked = String(args.end ?? ctx.asofDate);
   return { start, end: asked > ctx.asofDate ? ctx.asofDate : asked };

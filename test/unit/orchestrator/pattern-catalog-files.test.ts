@@ -47,12 +47,15 @@ describe('loadPatternFiles', () => {
       'metrics.concentration',
       'ledger.cash_flows',
       'metrics.performance_periods',
+      'pricing.benchmark_series',
+      'metrics.benchmark_comparison',
     ]);
     expect(
       loadPatternFiles(PATTERNS_DIR, caps)
         .map((p) => p.definition.id)
         .sort(),
     ).toEqual([
+      'benchmark_comparison',
       'cash_flows_income',
       'concentration',
       'currency_attribution',
