@@ -5,48 +5,18 @@ import type { CapabilityFn, CapabilityWarning, Provenance, RequestCtx } from '..
 import type { AgentDeps } from '../agent-deps';
 import { baseCostBook, type BaseCostPosition } from './base-cost';
 import { FxConverter } from './fx';
-import { ledgerEntries } from './ledger-entries';
+import { tradeDateRateOf, tradeDateRates } from './trade-date-fx';
 
-/** The run's ledger, and the policy's rates on each trade date of a foreign security. */
-async function tradeDateRates(deps: AgentDeps, ctx: RequestCtx) {
-  const entries = (await ledgerEntries(deps, ctx, ctx.portfolioId)).filter((e) => e.tradeDate <= ctx.asofDate);
-  const foreignDates = [...new Set(entries.filter((e) => e.symbol !== null && e.currency !== ctx.baseCurrency).map((e) => e.tradeDate))];
-  const fxOn = await deps.marketData.fxOnTradeDates({
-    policy: ctx.policy,
-    dates: foreignDates,
-    publishedBy: new Date(ctx.pricingPackCreatedAt),
-  });
-  return { entries, fxOn };
-}
-
-/**
- * Book costs in base at each trade's own date: the rate of the newest pack of the policy on or
- * before the trade date (published by the pinned pack, as for series). When no pack that early has
- * the rate, the nearest later one's, and failing that today's, each with a warning.
- */
+/** Book costs in base at each trade's own date (see tradeDateRateOf for which pack's rate). */
 function baseCostsOf(
   ctx: RequestCtx,
   { entries, fxOn }: Awaited<ReturnType<typeof tradeDateRates>>,
   today: FxConverter,
   warnings: CapabilityWarning[],
 ) {
-  const approximated = new Set<string>();
-  const rateOn = (currency: string, tradeDate: string): number => {
-    if (currency === ctx.baseCurrency) return 1;
-    const chosen = fxOn.get(tradeDate);
-    const rate = chosen ? new FxConverter(chosen.rates, ctx.packBaseCurrency, ctx.baseCurrency).rate(currency) : undefined;
-    if (rate !== undefined && chosen!.packDate <= tradeDate) return rate;
-    approximated.add(`${currency} ${tradeDate} ${rate === undefined ? 'today' : chosen!.packDate}`);
-    return rate ?? today.rate(currency) ?? 1;
-  };
-  const book = baseCostBook(entries, ctx.asofDate, rateOn, RESULT_DECIMALS);
-  for (const key of [...approximated].sort()) {
-    const [currency, tradeDate, used] = key.split(' ');
-    warnings.push({
-      code: 'TRADE_DATE_FX_APPROXIMATED',
-      message: `no pack on or before ${tradeDate} has a ${currency} rate; book cost uses the rate of ${used === 'today' ? ctx.pricingPackId : `the pack of ${used}`}`,
-    });
-  }
+  const rates = tradeDateRateOf(ctx, fxOn, today, 'book cost');
+  const book = baseCostBook(entries, ctx.asofDate, rates.rateOn, RESULT_DECIMALS);
+  warnings.push(...rates.warnings());
   return book;
 }
 

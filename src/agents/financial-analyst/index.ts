@@ -1,8 +1,20 @@
 import type { Agent } from '../../runtime/capability';
 import type { AgentDeps } from '../agent-deps';
 import { applyPackCapability } from './apply-pack';
+import { cashFlowsCapability } from './cash-flows';
 import { chartsCapability } from './charts';
-import { mwrCapability, riskCapability, twrCapability } from './metrics';
+import { concentrationCapability } from './concentration';
+import { currencyAttributionCapability } from './currency-attribution';
+import { holdingsDetailCapability } from './holdings-detail';
+import { benchmarkSeriesCapability } from './benchmark-series';
+import {
+  benchmarkComparisonCapability,
+  drawdownsCapability,
+  mwrCapability,
+  performancePeriodsCapability,
+  riskCapability,
+  twrCapability,
+} from './metrics';
 import { positionsCapability } from './positions';
 import { valuationSeriesCapability } from './valuation-series';
 
@@ -18,6 +30,14 @@ export function financialAnalyst(deps: AgentDeps): Agent {
       'metrics.compute_mwr': mwrCapability(),
       'metrics.risk': riskCapability(deps),
       'charts.overview': chartsCapability(deps),
+      'attribution.currency': currencyAttributionCapability(),
+      'holdings.detail': holdingsDetailCapability(deps),
+      'metrics.drawdowns': drawdownsCapability(deps),
+      'metrics.concentration': concentrationCapability(deps),
+      'ledger.cash_flows': cashFlowsCapability(deps),
+      'metrics.performance_periods': performancePeriodsCapability(deps),
+      'pricing.benchmark_series': benchmarkSeriesCapability(deps),
+      'metrics.benchmark_comparison': benchmarkComparisonCapability(deps),
     },
   };
 }

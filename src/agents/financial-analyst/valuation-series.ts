@@ -54,18 +54,19 @@ export interface ValuationSeries {
 }
 
 /**
- * pricing.valuation_series: the portfolio's daily value over [start, end] from the packs of
- * that period, with the external flows between valuations. Holdings come from one replay of
+ * pricing.valuation_series: the portfolio's daily value over [start, end] (or from the ledger's
+ * first trade date, with `fromInception: true`) from the packs of that period, with the external
+ * flows between valuations. Holdings come from one replay of
  * the ledger; prices and FX from one statement, whatever the portfolio's size or the period.
  * A price missing on a day carries the previous close forward (reported, lowering confidence).
  */
 export const valuationSeriesCapability = (deps: AgentDeps): CapabilityFn =>
   Object.assign(
     async ({ ctx, args }: CapabilityCall) => {
-      const { start, end } = periodOf(args, ctx);
+      const entries = sortEntries(await ledgerEntries(deps, ctx, args.portfolioId));
+      const { start, end } = periodOf(args, ctx, entries[0]?.tradeDate);
       if (start >= end) throw new CapabilityError('BAD_PERIOD', `the period must start before it ends (${start} .. ${end})`);
 
-      const entries = sortEntries(await ledgerEntries(deps, ctx, args.portfolioId));
       const symbols = [...new Set(entries.flatMap((e) => (e.symbol ? [e.symbol] : [])))];
       const market = await deps.marketData.dailySeries({
         policy: ctx.policy,
@@ -165,6 +166,8 @@ export const valuationSeriesCapability = (deps: AgentDeps): CapabilityFn =>
     },
     {
       checkArgs: (args: Record<string, unknown>, ctx: RequestCtx): ArgumentIssue[] => {
+        // From inception: the start is the ledger's first trade date, known only once it is read.
+        if (args.fromInception === true) return [];
         const { start, end } = periodOf(args, ctx);
         return start >= end
           ? [{ arg: 'start', message: `the period must start before it ends, and by the pack's date ${ctx.asofDate} (${start} .. ${end})` }]
@@ -173,9 +176,12 @@ export const valuationSeriesCapability = (deps: AgentDeps): CapabilityFn =>
     },
   );
 
-/** The period asked for, its end no later than the pack's date (there are no prices after it). */
-function periodOf(args: Record<string, unknown>, ctx: RequestCtx): { start: string; end: string } {
-  const start = String(args.start ?? ctx.defaultStart);
+/**
+ * The period asked for, its end no later than the pack's date (there are no prices after it).
+ * With `fromInception`, it starts on the ledger's first trade date (the default start for an empty ledger).
+ */
+export function periodOf(args: Record<string, unknown>, ctx: RequestCtx, firstTradeDate?: string): { start: string; end: string } {
+  const start = args.fromInception === true && firstTradeDate ? firstTradeDate : String(args.start ?? ctx.defaultStart);
   const asked = String(args.end ?? ctx.asofDate);
   return { start, end: asked > ctx.asofDate ? ctx.asofDate : asked };
 }

@@ -41,12 +41,31 @@ describe('loadPatternFiles', () => {
       'metrics.risk',
       'charts.overview',
       'news.headlines',
+      'attribution.currency',
+      'holdings.detail',
+      'metrics.drawdowns',
+      'metrics.concentration',
+      'ledger.cash_flows',
+      'metrics.performance_periods',
+      'pricing.benchmark_series',
+      'metrics.benchmark_comparison',
     ]);
     expect(
       loadPatternFiles(PATTERNS_DIR, caps)
         .map((p) => p.definition.id)
         .sort(),
-    ).toEqual(['portfolio_news', 'portfolio_overview', 'portfolio_risk']);
+    ).toEqual([
+      'benchmark_comparison',
+      'cash_flows_income',
+      'concentration',
+      'currency_attribution',
+      'drawdowns',
+      'holdings_detail',
+      'performance_periods',
+      'portfolio_news',
+      'portfolio_overview',
+      'portfolio_risk',
+    ]);
   });
 
   it('a valid folder with a capability the runtime lacks is rejected, naming the file', () => {
