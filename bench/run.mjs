@@ -13,7 +13,7 @@ import { loadTool } from './lib/http-load.mjs';
 import { JWT_SECRET, root, startFreshgate } from './lib/freshgate.mjs';
 import { renderTable, updateReadme } from './lib/report.mjs';
 import { healthScenario, httpScenario } from './scenarios/http.mjs';
-import { gateScenario, overviewScenario } from './scenarios/execution.mjs';
+import { gateScenario, overviewScenario, patternsScenario } from './scenarios/execution.mjs';
 import { fanoutScenario } from './scenarios/fanout.mjs';
 import { coldStartScenario } from './scenarios/cold-start.mjs';
 
@@ -23,6 +23,7 @@ const SCENARIOS = {
   http: httpScenario,
   health: healthScenario,
   overview: overviewScenario,
+  patterns: patternsScenario,
   gate: gateScenario,
   fanout: fanoutScenario,
 };

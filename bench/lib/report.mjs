@@ -150,6 +150,18 @@ function rowsOf(r, record) {
       undefined,
     );
   }
+  if (r.patterns) {
+    for (const [id, p] of Object.entries(r.patterns.patterns)) {
+      row(
+        `pattern ${id}, concurrency 1`,
+        `p50 ${fmt(p.p50)} / p95 ${fmt(p.p95)} ms`,
+        id === 'portfolio_overview' ? '' : 'portfolio_overview p50',
+        id === 'portfolio_overview' ? '' : `${fmt(p.p50VsOverview)}×`,
+        'p95 ≤ 50 ms',
+        p.p95 <= 50,
+      );
+    }
+  }
   if (r.fanout) {
     for (const [size, f] of Object.entries(r.fanout.sizes ?? {})) {
       const ours = f.targets.freshgate,

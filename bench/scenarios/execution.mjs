@@ -143,3 +143,63 @@ export async function makeLatestPackWarming(context) {
     await client.end();
   }
 }
+
+/** Every pattern of the library on the demo portfolio, with the inputs an analyst would give. */
+export const PATTERN_RUNS = [
+  ['portfolio_overview', {}],
+  ['portfolio_risk', {}],
+  ['portfolio_news', {}],
+  ['currency_attribution', {}],
+  ['holdings_detail', {}],
+  ['performance_periods', {}],
+  ['benchmark_comparison', { benchmark: 'XIU.TO' }],
+  ['cash_flows_income', {}],
+  ['concentration', { topN: 5 }],
+  ['drawdowns', {}],
+];
+
+/**
+ * Each pattern at concurrency 1 on the demo portfolio: p50 and p95 beside portfolio_overview's in
+ * the same rounds (the latency class every pattern should stay in).
+ */
+export async function patternsScenario(context) {
+  const main = await context.freshgate('main');
+  await graphql(
+    main.url,
+    'mutation($t: ID!) { grantCredits(tenantId: $t, amount: 10000000, reason: "benchmark") { id } }',
+    { t: 'demo' },
+    context.tokens.admin,
+  );
+  const auth = { authorization: `Bearer ${context.tokens.analyst}` };
+  const latencies = Object.fromEntries(PATTERN_RUNS.map(([id]) => [id, []]));
+  for (let round = 0; round < context.rounds; round++) {
+    const line = [];
+    for (const [patternId, inputs] of PATTERN_RUNS) {
+      const body = JSON.stringify({
+        query: OVERVIEW,
+        operationName: 'Overview',
+        variables: { input: { patternId, inputs: { portfolioId: 'pf-demo-growth', ...inputs } } },
+      });
+      const run = await latencyLoop(context, {
+        url: main.url,
+        headers: auth,
+        body,
+        concurrency: 1,
+        durationS: Math.max(1, context.execSeconds / 2),
+        warmupS: 0.3,
+      });
+      latencies[patternId].push(...run.latencies);
+      line.push(`${patternId} ${round3(run.latencies, 50)}`);
+    }
+    context.log(`  round ${round + 1} p50 ms: ${line.join(', ')}`);
+  }
+  const overviewP50 = median(latencies.portfolio_overview);
+  return {
+    patterns: Object.fromEntries(
+      Object.entries(latencies).map(([id, values]) => [
+        id,
+        { ...latencySummary(values), p50VsOverview: ratio(median(values), overviewP50) },
+      ]),
+    ),
+  };
+}
