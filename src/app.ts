@@ -9,6 +9,8 @@ import { sqlStateOf } from './db/unavailable';
 import { openDatabase } from './db/open-database';
 import { createDataLayer, type DataLayer } from './data/data-layer';
 import { seedDemoData } from './demo/seed-demo';
+import { readDemoTemplate } from './demo/demo-template';
+import { readPgliteTemplate } from './db/pglite-template';
 import { buildFreshgateSchema } from './graphql/build-schema';
 import { setErrorReporter } from './graphql/errors';
 import { createLogger, type Logger } from './observability/logger';
@@ -76,7 +78,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   );
   rights.watch();
   const jwtSecret = resolveJwtSecret(config);
-  const db = options.db ?? (await openDatabase(config));
+  // A new embedded data directory that is to hold the demo starts from the demo's template.
+  const db =
+    options.db ?? (await openDatabase(config, () => (config.seedDemoData ? readDemoTemplate() : undefined) ?? readPgliteTemplate()));
   try {
     const metrics = new Metrics();
     const data = createDataLayer(db);

@@ -48,5 +48,7 @@ export interface Database {
   probe(timeoutMs: number): Promise<boolean>;
   /** The pg pool itself (PostgreSQL only), for libraries that take one: the rate limiter's store. */
   readonly pgPool?: Pool;
+  /** The whole database as an uncompressed tarball (PGlite only): what a template is made of. */
+  dumpDataDir?(): Promise<Blob>;
   close(): Promise<void>;
 }

@@ -6,11 +6,13 @@ import { readPgliteTemplate } from './pglite-template';
 import { openPostgresDatabase } from './postgres-database';
 
 /**
- * DATABASE_URL set → that PostgreSQL; otherwise embedded PGlite persisted under DATA_DIR (a new one
- * from the migrated template `npm run build` leaves, when there is one).
+ * DATABASE_URL set → that PostgreSQL; otherwise embedded PGlite persisted under DATA_DIR. A new
+ * data directory starts from `template` (by default the migrated template `npm run build` leaves,
+ * when there is one; see pglite-template.ts).
  */
-export function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Promise<Database> {
-  return config.databaseUrl
-    ? openPostgresDatabase({ url: config.databaseUrl })
-    : openPgliteDatabase(path.join(config.dataDir, 'pglite'), readPgliteTemplate);
+export function openDatabase(
+  config: Pick<Config, 'databaseUrl' | 'dataDir'>,
+  template: () => Blob | undefined = readPgliteTemplate,
+): Promise<Database> {
+  return config.databaseUrl ? openPostgresDatabase({ url: config.databaseUrl }) : openPgliteDatabase(path.join(config.dataDir, 'pglite'), template);
 }

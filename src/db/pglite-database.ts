@@ -58,6 +58,7 @@ export async function openPgliteDatabase(dataDir: string | undefined, template?:
       };
     },
     poolState: () => ({ total: 1, idle: 1, waiting: 0, max: 1 }),
+    dumpDataDir: () => pglite.dumpDataDir('none'),
     // One connection in-process: a probe waits only for the statement running now.
     async probe(timeoutMs) {
       let timer: NodeJS.Timeout | undefined;

@@ -2,65 +2,74 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { PGlite } from '@electric-sql/pglite';
 import { projectRoot } from '../shared/project-root';
-import type { SqlExecutor } from './database';
+import type { Database } from './database';
 import { migrate, readMigrations } from './migrator';
+import { openPgliteDatabase } from './pglite-database';
 
 /**
- * A new embedded database starts from a template: an empty database with every migration applied,
- * dumped once (PGlite's dumpDataDir) and loaded into each new data directory (loadDataDir). PGlite's
- * initdb and the migrations are most of a first start; loading the template skips both.
+ * A new embedded database starts from a template: an empty database with every migration applied
+ * (and, for the demo, its data), dumped once (PGlite's dumpDataDir) and loaded into each new data
+ * directory (loadDataDir). PGlite's initdb, the migrations and the demo's seeding are most of a
+ * first start; loading a template skips them.
  *
- * The template is named by what it contains — the PGlite version and every migration's name and
- * SQL — so a new migration or PGlite release makes a new one, and a stale one is never loaded.
- * It is kept gzipped (4–5 MB) and unzipped here with zlib: PGlite's own decompression is slower.
+ * A template is named by what it contains — the PGlite version, every migration's name and SQL, and
+ * whatever else its maker adds — so a new migration or PGlite release makes a new one, and a stale
+ * one is never loaded. It is kept gzipped (a few MB) and unzipped here with zlib: PGlite's own
+ * decompression is slower.
  */
 const CACHE_DIR = path.join(projectRoot(), 'node_modules', '.cache', 'freshgate');
 
-/** The template's file for the current migrations and PGlite version. */
-export function pgliteTemplatePath(): string {
+/** The file of a template named `name` holding the current migrations and `contents` besides. */
+export function templatePath(name: string, contents = ''): string {
   const hash = createHash('sha256');
   hash.update(pgliteVersion());
   for (const migration of readMigrations()) hash.update(`\0${migration.name}\0${migration.sql}`);
-  return path.join(CACHE_DIR, `pglite-template-${hash.digest('hex').slice(0, 16)}.tar.gz`);
+  hash.update(`\0${contents}`);
+  return path.join(CACHE_DIR, `${name}-${hash.digest('hex').slice(0, 16)}.tar.gz`);
 }
 
-/** The current template as PGlite's loadDataDir takes it, or undefined when none was built. */
-export function readPgliteTemplate(): Blob | undefined {
-  const file = pgliteTemplatePath();
+/** A template as PGlite's loadDataDir takes it, or undefined when it was not built. */
+export function readTemplate(file: string): Blob | undefined {
   if (!existsSync(file)) return undefined;
   return new Blob([gunzipSync(readFileSync(file))]);
 }
 
 /**
- * Builds the current template unless it exists (`npm run build` does, and the test suites before
- * their first database). Written under a temporary name and renamed: processes building it at
+ * Builds a template unless it exists: a migrated in-memory database (from `base` when given),
+ * then `fill`, then the dump. Written under a temporary name and renamed: processes building it at
  * once each write a whole file, and the last rename wins.
  */
-export async function ensurePgliteTemplate(): Promise<string> {
-  const file = pgliteTemplatePath();
+export async function ensureTemplate(file: string, fill: (db: Database) => Promise<void> = async () => {}, base?: string): Promise<string> {
   if (existsSync(file)) return file;
-  const pglite = await PGlite.create();
+  const db = await openPgliteDatabase(undefined, base ? () => readTemplate(base) : undefined);
   try {
-    const sql: SqlExecutor = {
-      async exec(text) {
-        await pglite.exec(text);
-      },
-      async query<Row>(text: string, params: unknown[] = []) {
-        return (await pglite.query<Row>(text, params)).rows;
-      },
-    };
-    await migrate({ withConnection: (fn) => fn(sql) });
-    const tar = Buffer.from(await (await pglite.dumpDataDir('none')).arrayBuffer());
+    await migrate(db);
+    await fill(db);
+    const tar = Buffer.from(await (await db.dumpDataDir!()).arrayBuffer());
     mkdirSync(CACHE_DIR, { recursive: true });
     const partial = `${file}.${process.pid}.partial`;
     writeFileSync(partial, gzipSync(tar));
     renameSync(partial, file);
     return file;
   } finally {
-    await pglite.close();
+    await db.close();
   }
+}
+
+/** The migrated, empty template's file. */
+export function pgliteTemplatePath(): string {
+  return templatePath('pglite-template');
+}
+
+/** The migrated, empty template, or undefined when none was built. */
+export function readPgliteTemplate(): Blob | undefined {
+  return readTemplate(pgliteTemplatePath());
+}
+
+/** Builds the migrated, empty template unless it exists (`npm run build`, the test suites). */
+export function ensurePgliteTemplate(): Promise<string> {
+  return ensureTemplate(pgliteTemplatePath());
 }
 
 function pgliteVersion(): string {

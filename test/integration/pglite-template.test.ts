@@ -4,6 +4,10 @@ import path from 'node:path';
 import { pendingMigrations, readMigrations } from '../../src/db/migrator';
 import { openPgliteDatabase } from '../../src/db/pglite-database';
 import { ensurePgliteTemplate, pgliteTemplatePath, readPgliteTemplate } from '../../src/db/pglite-template';
+import { createDataLayer } from '../../src/data/data-layer';
+import { buildDemoDataset } from '../../src/demo/demo-dataset';
+import { ensureDemoTemplate, readDemoTemplate } from '../../src/demo/demo-template';
+import { seedDemoData } from '../../src/demo/seed-demo';
 
 /** Issue 19: a new embedded data directory starts from the migrated template, not from initdb. */
 describe('the embedded database template', () => {
@@ -39,6 +43,22 @@ describe('the embedded database template', () => {
     try {
       expect(template).not.toHaveBeenCalled();
       expect(await db.sql.query('SELECT name FROM securities WHERE symbol = $1', ['TPL'])).toEqual([{ name: 'kept' }]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('the demo’s template holds the seeded demo: a start on it seeds nothing, and its packs are the dataset’s', async () => {
+    await ensureDemoTemplate();
+    const db = await openPgliteDatabase(path.join(dir, 'demo', 'pglite'), readDemoTemplate);
+    try {
+      expect(await pendingMigrations(db)).toEqual([]);
+      const dataset = buildDemoDataset();
+      expect(await seedDemoData(createDataLayer(db))).toEqual({ seeded: false, packs: 0, commits: 0 });
+      const [packs] = await db.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM pricing_packs');
+      expect(packs.n).toBe(dataset.packs.length);
+      const [prices] = await db.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM pack_prices');
+      expect(prices.n).toBe(dataset.packs.reduce((n, p) => n + p.prices.length, 0));
     } finally {
       await db.close();
     }
