@@ -14,5 +14,7 @@ export function openDatabase(
   config: Pick<Config, 'databaseUrl' | 'dataDir'>,
   template: () => Blob | undefined = readPgliteTemplate,
 ): Promise<Database> {
-  return config.databaseUrl ? openPostgresDatabase({ url: config.databaseUrl }) : openPgliteDatabase(path.join(config.dataDir, 'pglite'), template);
+  return config.databaseUrl
+    ? openPostgresDatabase({ url: config.databaseUrl })
+    : openPgliteDatabase(path.join(config.dataDir, 'pglite'), template);
 }
