@@ -176,10 +176,25 @@ withChromium('freshgate pages in Chromium, offline but for the server under test
   });
 });
 
-/** Runs one operation of the editor's document with GraphiQL's execute button. */
+/**
+ * Runs one operation of the editor's document with GraphiQL's execute button, which offers a menu
+ * of the document's operations. On a busy machine the editor may not have parsed the document when
+ * the button is first pressed (no menu appears): the press is repeated, as a user would.
+ */
 async function run(page: Page, operationName: string): Promise<void> {
-  await page.locator('.graphiql-execute-button').click();
-  await page.getByRole('menuitem', { name: operationName, exact: true }).click();
+  await page.locator('.graphiql-query-editor .view-lines', { hasText: operationName }).waitFor({ timeout: 30_000 });
+  const item = page.getByRole('menuitem', { name: operationName, exact: true });
+  for (let attempt = 1; ; attempt++) {
+    await page.locator('.graphiql-execute-button').click();
+    try {
+      await item.waitFor({ timeout: 10_000 });
+      break;
+    } catch (error) {
+      if (attempt === 3) throw error;
+      await page.keyboard.press('Escape');
+    }
+  }
+  await item.click();
 }
 
 /** The response editor's text (Monaco renders spaces as no-break spaces). */
