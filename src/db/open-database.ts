@@ -1,7 +1,6 @@
 import path from 'node:path';
 import type { Config } from '../config';
 import type { Database } from './database';
-import { openPgliteDatabase } from './pglite-database';
 import { readPgliteTemplate } from './pglite-template';
 import { openPostgresDatabase } from './postgres-database';
 
@@ -10,11 +9,12 @@ import { openPostgresDatabase } from './postgres-database';
  * data directory starts from `template` (by default the migrated template `npm run build` leaves,
  * when there is one; see pglite-template.ts).
  */
-export function openDatabase(
+export async function openDatabase(
   config: Pick<Config, 'databaseUrl' | 'dataDir'>,
   template: () => Blob | undefined = readPgliteTemplate,
 ): Promise<Database> {
-  return config.databaseUrl
-    ? openPostgresDatabase({ url: config.databaseUrl })
-    : openPgliteDatabase(path.join(config.dataDir, 'pglite'), template);
+  if (config.databaseUrl) return openPostgresDatabase({ url: config.databaseUrl });
+  // Loaded only here: PGlite and its adapter take ~80 ms to load, which a PostgreSQL start never needs.
+  const { openPgliteDatabase } = await import('./pglite-database.js');
+  return openPgliteDatabase(path.join(config.dataDir, 'pglite'), template);
 }

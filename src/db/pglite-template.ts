@@ -5,7 +5,6 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { projectRoot } from '../shared/project-root';
 import type { Database } from './database';
 import { migrate, readMigrations } from './migrator';
-import { openPgliteDatabase } from './pglite-database';
 
 /**
  * A new embedded database starts from a template: an empty database with every migration applied
@@ -42,6 +41,7 @@ export function readTemplate(file: string): Blob | undefined {
  */
 export async function ensureTemplate(file: string, fill: (db: Database) => Promise<void> = async () => {}, base?: string): Promise<string> {
   if (existsSync(file)) return file;
+  const { openPgliteDatabase } = await import('./pglite-database.js'); // not on a PostgreSQL start's path
   const db = await openPgliteDatabase(undefined, base ? () => readTemplate(base) : undefined);
   try {
     await migrate(db);

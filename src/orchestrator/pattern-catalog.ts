@@ -77,6 +77,8 @@ export class PatternCatalog {
             if (!isUniqueViolation(error)) throw error;
           });
       }
+      // The stored version is this file's definition (same sha256): reload need not compile it again.
+      this.versions.set(`${id}@${version}`, pattern);
     }
     await this.reload();
   }

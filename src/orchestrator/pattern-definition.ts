@@ -103,7 +103,7 @@ const CTX_FIELDS = new Set([
 ]);
 
 function newAjv(): Ajv {
-  const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true });
+  const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, addUsedSchema: false });
   addFormats(ajv);
   // A date in a pattern's inputs reaches PostgreSQL like any other: the same years as a Date argument.
   for (const name of ['date', 'date-time'] as const) {
@@ -114,7 +114,13 @@ function newAjv(): Ajv {
   return ajv;
 }
 
-const validateDefinitionShape = newAjv().compile<PatternDefinition>(definitionSchema);
+/**
+ * One instance for every pattern: a new one compiles the JSON Schema meta-schema and the formats
+ * again (~30 ms a pattern, twice per pattern at start-up). Schemas are not registered by their
+ * `$id` (addUsedSchema: false), so two patterns — or two versions of one — may use the same id.
+ */
+const sharedAjv = newAjv();
+const validateDefinitionShape = sharedAjv.compile<PatternDefinition>(definitionSchema);
 
 /**
  * Checks a pattern completely before anything can run it: its shape, its input and output
@@ -127,7 +133,7 @@ export function compilePattern(raw: unknown, knownCapabilities: ReadonlySet<stri
     throw new PatternDefinitionError(`invalid pattern definition: ${reasons.join('; ')}`);
   }
   const definition = raw;
-  const ajv = newAjv();
+  const ajv = sharedAjv;
   let validateInputs: ValidateFunction;
   let validateOutput: ValidateFunction;
   try {

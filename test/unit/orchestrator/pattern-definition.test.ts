@@ -208,6 +208,25 @@ describe('compilePattern rejects a bad definition with a clear message', () => {
   });
 });
 
+describe('compiled patterns are independent of each other', () => {
+  it('two patterns whose schemas share an $id each validate by their own schema', () => {
+    const first = baseDefinition();
+    first.inputSchema = { ...first.inputSchema, $id: 'https://example.test/inputs.json' };
+    const second = baseDefinition();
+    second.id = 'other_pattern';
+    second.inputSchema = {
+      ...second.inputSchema,
+      $id: 'https://example.test/inputs.json',
+      properties: { ...(second.inputSchema.properties as object), factor: { type: 'string' } },
+    };
+    const a = compilePattern(first, CAPS);
+    const b = compilePattern(second, CAPS);
+    expect(a.validateInputs({ portfolioId: 'p', factor: 3 })).toBe(true);
+    expect(b.validateInputs({ portfolioId: 'p', factor: 3 })).toBe(false);
+    expect(b.validateInputs({ portfolioId: 'p', factor: 'three' })).toBe(true);
+  });
+});
+
 describe('the definition sha256', () => {
   function reverseKeys(value: unknown): unknown {
     if (Array.isArray(value)) return value.map(reverseKeys);
