@@ -14,7 +14,13 @@ export type { Logger };
  * (closeLogs); lines still unwritten when it runs out are lost, never the exit.
  */
 export function createLogger(level: string): Logger {
-  const destination = new SonicBoom({ fd: 1, sync: false });
+  // Lines are gathered up to BATCH_BYTES, and written at least every FLUSH_INTERVAL_MS: one
+  // write(2) per request line was ~0.3 ms of a ~0.5 ms request on a machine whose system calls are
+  // slow, and a line still reaches the reader within a tenth of a second when traffic is low.
+  const destination = new SonicBoom({ fd: 1, sync: false, minLength: BATCH_BYTES });
+  const flusher = setInterval(() => flushQuietly(destination), FLUSH_INTERVAL_MS);
+  flusher.unref();
+  destination.once('close', () => clearInterval(flusher));
   // A stdout that went away (EPIPE) must not take the process with it.
   destination.on('error', () => {});
   const logger = pino(
@@ -33,6 +39,19 @@ export function createLogger(level: string): Logger {
 }
 
 const destinations = new WeakMap<Logger, SonicBoom>();
+
+/** How many bytes of log lines are gathered before they are written without waiting for the timer. */
+const BATCH_BYTES = 4096;
+/** The longest a log line waits in memory. */
+const FLUSH_INTERVAL_MS = 100;
+
+function flushQuietly(destination: SonicBoom): void {
+  try {
+    destination.flush();
+  } catch {
+    // Ending or destroyed: closeLogs owns the last write.
+  }
+}
 
 /**
  * The last thing before exit: writes out what the logger still holds and ends its stream,
