@@ -38,6 +38,8 @@ async function interleave(context, targets, options) {
   );
 }
 
+const NO_RATE_LIMITS = { RATE_LIMIT_USER: '0', RATE_LIMIT_TENANT: '0', RATE_LIMIT_ANONYMOUS: '0' };
+
 const post = (url, token) => ({
   url,
   method: 'POST',
@@ -58,6 +60,15 @@ export async function httpScenario(context) {
     name: 'trace-off',
     env: { OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'http,graphql,pg' },
   });
+  // What each optional part of the path costs, turned off the way an operator would: the
+  // per-request log line (LOG_LEVEL=warn), the request budgets (RATE_LIMIT_*=0), and all of them
+  // together with the instrumentation.
+  const noRequestLog = await startFreshgate(context, { name: 'no-request-log', env: { LOG_LEVEL: 'warn' } });
+  const noRateLimit = await startFreshgate(context, { name: 'no-rate-limit', env: NO_RATE_LIMITS });
+  const lean = await startFreshgate(context, {
+    name: 'lean',
+    env: { ...NO_RATE_LIMITS, LOG_LEVEL: 'warn', OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'http,graphql,pg' },
+  });
   const data = await graphql(main.url, PACK_HEALTH_QUERY, undefined, context.tokens.analyst);
   const bytes = JSON.stringify({ data });
   const raw = await startBaseline(context, 'raw-http.mjs', { BASELINE_BODY: bytes });
@@ -75,6 +86,9 @@ export async function httpScenario(context) {
         { name: 'freshgate authenticated', request: post(main.url, context.tokens.analyst) },
         { name: 'freshgate auth, trace 100%', request: post(traceAll.url, context.tokens.analyst) },
         { name: 'freshgate auth, no instrumentation', request: post(traceOff.url, context.tokens.analyst) },
+        { name: 'freshgate auth, no request log', request: post(noRequestLog.url, context.tokens.analyst) },
+        { name: 'freshgate auth, no rate limit', request: post(noRateLimit.url, context.tokens.analyst) },
+        { name: 'freshgate auth, all optional off', request: post(lean.url, context.tokens.analyst) },
       ],
       { connections: 50, durationS: context.httpSeconds },
     );
@@ -93,10 +107,13 @@ export async function httpScenario(context) {
         tracing100VsSampled: ratio(rps('freshgate auth, trace 100%'), rps('freshgate authenticated')),
         noInstrumentationVsSampled: ratio(rps('freshgate auth, no instrumentation'), rps('freshgate authenticated')),
         noInstrumentationVsFastify: ratio(rps('freshgate auth, no instrumentation'), rps('bare Apollo 5 + fastify')),
+        noRequestLogVsSampled: ratio(rps('freshgate auth, no request log'), rps('freshgate authenticated')),
+        noRateLimitVsSampled: ratio(rps('freshgate auth, no rate limit'), rps('freshgate authenticated')),
+        allOptionalOffVsFastify: ratio(rps('freshgate auth, all optional off'), rps('bare Apollo 5 + fastify')),
       },
     };
   } finally {
-    await Promise.all([stop(raw.child), stop(fastify.child), stop(express.child), stop(traceAll.child), stop(traceOff.child)]);
+    await Promise.all([raw, fastify, express, traceAll, traceOff, noRequestLog, noRateLimit, lean].map((server) => stop(server.child)));
   }
 }
 
