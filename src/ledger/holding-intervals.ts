@@ -96,3 +96,32 @@ export function ledgerIntervals(entries: readonly ReplayEntry[], through: string
 export function heldOn(holdings: readonly HoldingInterval[], date: string): Map<string, HoldingInterval> {
   return new Map(holdings.filter((h) => h.from <= date && (h.until === null || date < h.until)).map((h) => [h.symbol, h]));
 }
+
+/** How many securities are held on each of some ascending dates: one sweep over the intervals' ends. */
+export function heldCounts(holdings: readonly HoldingInterval[], dates: readonly string[]): number[] {
+  const opens = holdings.map((h) => h.from).sort();
+  const closes = holdings.flatMap((h) => (h.until === null ? [] : [h.until])).sort();
+  let opened = 0;
+  let closed = 0;
+  return dates.map((date) => {
+    while (opened < opens.length && opens[opened] <= date) opened++;
+    while (closed < closes.length && closes[closed] <= date) closed++;
+    return opened - closed;
+  });
+}
+
+/** The cash per currency on each of some ascending dates (a currency without a balance is absent). */
+export function cashOnDates(cash: readonly CashInterval[], dates: readonly string[]): Map<string, number>[] {
+  // Intervals come in the order they opened, and one currency's never overlap: the latest opened
+  // one of a currency is its balance until it closes.
+  const sorted = [...cash].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
+  const current = new Map<string, CashInterval>();
+  let next = 0;
+  return dates.map((date) => {
+    while (next < sorted.length && sorted[next].from <= date) current.set(sorted[next].currency, sorted[next++]);
+    const balances = new Map<string, number>();
+    for (const [currency, interval] of current)
+      if (interval.until === null || date < interval.until) balances.set(currency, interval.amount);
+    return balances;
+  });
+}

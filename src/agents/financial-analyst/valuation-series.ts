@@ -1,5 +1,5 @@
-import type { ValuationDay } from '../../data/packs/daily-valuation';
-import { heldOn, ledgerIntervals, type LedgerIntervals } from '../../ledger/holding-intervals';
+import type { CarriedClose, DailyValuationRequest, ValuationDay } from '../../data/packs/daily-valuation';
+import { cashOnDates, heldCounts, heldOn, ledgerIntervals, type LedgerIntervals } from '../../ledger/holding-intervals';
 import { sortEntries } from '../../ledger/positions';
 import {
   CapabilityError,
@@ -72,16 +72,19 @@ export const valuationSeriesCapability = (deps: AgentDeps): CapabilityFn =>
 
       // What was held when, as intervals (one replay); the database values them on every pack day.
       const ledger = ledgerIntervals(entries, end);
-      const days = await deps.marketData.dailyValuation({
+      const request = {
         policy: ctx.policy,
         start,
         end,
         publishedBy: new Date(ctx.pricingPackCreatedAt),
         symbols: ledger.symbols,
         holdings: ledger.holdings,
-        cash: ledger.cash,
-      });
+      };
+      const days = await deps.marketData.dailyValuation(request);
       if (days.length < 2) throw new CapabilityError('NOT_ENOUGH_PACKS', `fewer than two usable packs between ${start} and ${end}`);
+      const dates = days.map((d) => d.date);
+      const gaps = await closesMissing(deps, request, ledger, days, heldCounts(ledger.holdings, dates));
+      const cash = cashOnDates(ledger.cash, dates);
 
       const carried = new Set<string>();
       const sources = new Map<string, string>();
@@ -90,7 +93,7 @@ export const valuationSeriesCapability = (deps: AgentDeps): CapabilityFn =>
       let previousFx: FxConverter | null = null;
       let next = 0;
       let carriedDays = 0;
-      for (const day of days) {
+      for (const [i, day] of days.entries()) {
         const { date } = day;
         let inflow = 0;
         let outflow = 0;
@@ -111,12 +114,22 @@ export const valuationSeriesCapability = (deps: AgentDeps): CapabilityFn =>
           if (points.length > 0) flows.push({ date: entry.tradeDate, amount: entry.kind === 'DEPOSIT' ? amount : -amount });
         }
         previousFx = fx;
-        if (day.missing.length > 0 || ledger.currencies.some((c) => fx.rate(c) === undefined)) failOn(day, fx, ledger);
+        const dayGaps = gaps.get(date) ?? [];
+        const missing = dayGaps.filter((g) => g.close === null).map((g) => g.symbol);
+        if (missing.length > 0 || ledger.currencies.some((c) => fx.rate(c) === undefined)) failOn(date, missing, fx, ledger);
+        // Per currency: the priced holdings (summed in the database), the carried closes, the cash.
+        const local = new Map(day.holdingsValue);
+        const held = dayGaps.length > 0 ? heldOn(ledger.holdings, date) : null;
+        for (const gap of dayGaps) {
+          const holding = held!.get(gap.symbol)!;
+          local.set(holding.currency, (local.get(holding.currency) ?? 0) + holding.quantity * gap.close!);
+          carried.add(gap.symbol);
+        }
+        for (const [currency, amount] of cash[i]) local.set(currency, (local.get(currency) ?? 0) + amount);
         // Every currency the ledger touched, in ledger order: a zero balance still needs its rate.
         let value = 0;
-        for (const currency of ledger.currencies) value += fx.convert(day.localValue.get(currency) ?? 0, currency);
-        for (const symbol of day.carried) carried.add(symbol);
-        if (day.carried.length > 0) carriedDays++;
+        for (const currency of ledger.currencies) value += fx.convert(local.get(currency) ?? 0, currency);
+        if (dayGaps.length > 0) carriedDays++;
         points.push({
           date,
           packId: day.packId,
@@ -162,19 +175,43 @@ export const valuationSeriesCapability = (deps: AgentDeps): CapabilityFn =>
   );
 
 /**
+ * The held securities each day's pack does not price, with the closes they carry forward: asked of
+ * the database only for the days that priced fewer securities than were held (rare: holidays of
+ * one market, a suspended security), and only for the securities held on those days.
+ */
+async function closesMissing(
+  deps: AgentDeps,
+  request: DailyValuationRequest,
+  ledger: LedgerIntervals,
+  days: readonly ValuationDay[],
+  held: readonly number[],
+): Promise<Map<string, CarriedClose[]>> {
+  const pairs = days.flatMap((day, i) =>
+    day.priced < held[i] ? [...heldOn(ledger.holdings, day.date).keys()].map((symbol) => ({ date: day.date, symbol })) : [],
+  );
+  const gaps = new Map<string, CarriedClose[]>();
+  for (const gap of await deps.marketData.carriedCloses(request, pairs)) {
+    const ofDay = gaps.get(gap.date) ?? [];
+    ofDay.push(gap);
+    gaps.set(gap.date, ofDay);
+  }
+  return gaps;
+}
+
+/**
  * Throws what a day that cannot be valued fails with: the first held symbol (in ledger order) with
  * no close or no rate for its currency, else the first currency of the ledger without a rate.
  */
-function failOn(day: ValuationDay, fx: FxConverter, ledger: LedgerIntervals): never {
-  const held = heldOn(ledger.holdings, day.date);
+function failOn(date: string, missing: readonly string[], fx: FxConverter, ledger: LedgerIntervals): never {
+  const held = heldOn(ledger.holdings, date);
   for (const symbol of ledger.symbols) {
     const holding = held.get(symbol);
     if (!holding) continue;
-    if (day.missing.includes(symbol)) throw new CapabilityError('PRICE_MISSING', `no price for ${symbol} on or before ${day.date}`);
+    if (missing.includes(symbol)) throw new CapabilityError('PRICE_MISSING', `no price for ${symbol} on or before ${date}`);
     fx.convert(holding.quantity, holding.currency);
   }
   for (const currency of ledger.currencies) fx.convert(0, currency);
-  throw new Error(`valuation day ${day.date} has neither a missing price nor a missing rate`);
+  throw new Error(`valuation day ${date} has neither a missing price nor a missing rate`);
 }
 
 /**

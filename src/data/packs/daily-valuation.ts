@@ -32,41 +32,53 @@ export interface DailyValuationRequest {
   end: string;
   /** Only packs published no later than this (the pinned pack's creation time), as for dailySeries. */
   publishedBy: Date;
-  /** Every symbol of the ledger: their prices mark the sources seen and seed the carry-forward, held or not. */
+  /** Every symbol of the ledger: their prices mark the sources seen, held or not. */
   symbols: string[];
   holdings: HoldingInterval[];
-  cash: CashInterval[];
 }
 
-/** One valuation day: the holdings' and cash's value per currency, before any FX. */
+/** One valuation day: the priced holdings' value per currency, before any FX. */
 export interface ValuationDay {
   date: string;
   packId: string;
-  /** Per currency: Σ quantity × close of the securities held in it, plus its cash. */
-  localValue: Map<string, number>;
-  /** Held symbols with no close in this pack, valued at their latest close earlier in the period. */
-  carried: string[];
-  /** Held symbols with no close in this pack nor earlier in the period. */
-  missing: string[];
+  /** Per currency, in currency order: Σ quantity × close of the held securities this pack prices. */
+  holdingsValue: [currency: string, amount: number][];
+  /** How many held securities this pack prices: fewer than were held means some close is missing. */
+  priced: number;
   /** The pack's sources of the ledger symbols' prices (held or not). */
   priceSources: string[];
   fx: Map<string, FxRow>;
 }
 
+/** A held security that a day's pack does not price, with the close it carries forward (null: none). */
+export interface CarriedClose {
+  date: string;
+  symbol: string;
+  close: number | null;
+}
+
 /**
- * Values a portfolio on every business day of a period where the prices are: the holdings as
- * intervals go in as arrays, and each day comes back as a few sums per currency. The work grows
- * with holdings × days inside PostgreSQL, but what crosses to JavaScript grows with days only.
+ * Values a portfolio's holdings on every business day of a period, where the prices are: the
+ * holdings go in as intervals, and each day comes back as one sum per currency. The work grows with
+ * holdings × days inside PostgreSQL; what crosses to JavaScript grows with the days only.
  *
- * A close missing from a day's pack is carried forward: the symbol's latest close in the period's
- * chosen packs before that day. Sums are numeric, so they do not depend on the order PostgreSQL
- * adds in (the same inputs give the same bits on every run); each becomes a JavaScript number once,
- * when its JSON is parsed.
+ * Per day, the pack's rows for the ledger's symbols are joined to the intervals by symbol, and the
+ * interval covering the day gives the quantity. Each quantity × close is summed as whole units
+ * plus millionths, both integers: integer sums are exact, so they do not depend on the order
+ * PostgreSQL adds in (the same inputs give the same bits on every run, whatever the plan), at a
+ * cost of at most half a millionth of a unit per holding.
  */
 export async function dailyValuation(sql: SqlExecutor, request: DailyValuationRequest): Promise<ValuationDay[]> {
-  const h = request.holdings;
-  const c = request.cash;
-  const rows = await sql.query<{ date: string; pack_id: string; local: string; sources: string; fx: string }>(DAILY_VALUATION, [
+  // A ledger symbol held at no time of the period still joins, through an interval that covers no
+  // day: its prices mark their sources as seen, as every ledger symbol's do.
+  const withInterval = new Set(request.holdings.map((i) => i.symbol));
+  const h = [
+    ...request.holdings,
+    ...request.symbols
+      .filter((symbol) => !withInterval.has(symbol))
+      .map((symbol) => ({ symbol, currency: '', from: request.start, until: request.start, quantity: 0 })),
+  ];
+  const rows = await sql.query<{ date: string; pack_id: string; local: string; fx: string }>(DAILY_VALUATION, [
     request.policy,
     request.start,
     request.end,
@@ -77,95 +89,107 @@ export async function dailyValuation(sql: SqlExecutor, request: DailyValuationRe
     h.map((i) => i.from),
     h.map((i) => i.until),
     h.map((i) => i.quantity),
-    c.map((i) => i.currency),
-    c.map((i) => i.from),
-    c.map((i) => i.until),
-    c.map((i) => i.amount),
   ]);
   return rows.map((row) => {
-    const localValue = new Map<string, number>();
-    const carried: string[] = [];
-    const missing: string[] = [];
-    for (const [currency, amount, carriedHere, missingHere] of JSON.parse(row.local) as LocalRow[]) {
-      localValue.set(currency, Number(amount));
-      if (carriedHere) carried.push(...carriedHere);
-      if (missingHere) missing.push(...missingHere);
+    const holdingsValue: [string, number][] = [];
+    const priceSources = new Set<string>();
+    let priced = 0;
+    // Rows are per (currency, source), ordered: a currency priced by two sources adds in that order.
+    for (const [currency, source, whole, millionths, count] of JSON.parse(row.local) as LocalRow[]) {
+      priceSources.add(source);
+      if (count === 0) continue;
+      priced += count;
+      const amount = Number(whole) + Number(millionths) / 1e6;
+      const last = holdingsValue[holdingsValue.length - 1];
+      if (last && last[0] === currency) last[1] += amount;
+      else holdingsValue.push([currency, amount]);
     }
     const fx = new Map<string, FxRow>();
     for (const [currency, rate, source] of JSON.parse(row.fx) as [string, number, string][]) {
       fx.set(currency, { currency, rate: Number(rate), source });
     }
-    return {
-      date: row.date,
-      packId: row.pack_id,
-      localValue,
-      carried,
-      missing,
-      priceSources: JSON.parse(row.sources) as string[],
-      fx,
-    };
+    return { date: row.date, packId: row.pack_id, holdingsValue, priced, priceSources: [...priceSources].sort(), fx };
   });
 }
 
-type LocalRow = [currency: string, amount: number, carried: string[] | null, missing: string[] | null];
+/**
+ * For (day, symbol) pairs held on days some close is missing: those the day's pack does not price,
+ * each with its latest close in the period's packs before that day (null when there is none). Each
+ * pair walks back one pack at a time until it finds a close, so the work is the length of the gaps.
+ */
+export async function carriedCloses(
+  sql: SqlExecutor,
+  request: Pick<DailyValuationRequest, 'policy' | 'start' | 'end' | 'publishedBy'>,
+  held: { date: string; symbol: string }[],
+): Promise<CarriedClose[]> {
+  if (held.length === 0) return [];
+  return sql.query<CarriedClose>(CARRIED_CLOSES, [
+    request.policy,
+    request.start,
+    request.end,
+    request.publishedBy,
+    held.map((p) => p.date),
+    held.map((p) => p.symbol),
+  ]);
+}
+
+type LocalRow = [currency: string, source: string, whole: number | null, millionths: number | null, count: number];
 
 /**
- * $1–$4 choose the packs (policy, start, end, published by); $5 the ledger's symbols; $6–$10 the
- * holding intervals and $11–$14 the cash intervals, column by column.
- *
- * The carried close is a subquery inside coalesce, so it runs only for the rare held symbol a
- * pack lacks. Dates travel as text: no Date objects and no time zone between the database and the day.
+ * $1–$4 choose the packs (policy, start, end, published by); $5 the ledger's symbols (an index
+ * condition for a small portfolio, a hashed filter for a large one); $6–$10 the intervals, column by
+ * column. Dates travel as text: no Date objects and no time zone between the database and the day.
  */
 const DAILY_VALUATION = `
   WITH chosen AS MATERIALIZED (${CHOSEN_PACKS}),
-  held AS (
+  held AS MATERIALIZED (
     SELECT * FROM unnest($6::text[], $7::text[], $8::date[], $9::date[], $10::float8[])
       AS h(symbol, currency, from_date, until_date, quantity)
-  ),
-  cash AS (
-    SELECT * FROM unnest($11::text[], $12::date[], $13::date[], $14::float8[]) AS k(currency, from_date, until_date, amount)
-  ),
-  priced AS MATERIALIZED (
-    SELECT c.date, p.symbol, p.close, p.source
-    FROM chosen c JOIN pack_prices p ON p.pack_id = c.id
-    WHERE p.symbol = ANY($5::text[])
-  ),
-  valued AS (
-    SELECT c.date, h.symbol, h.currency, h.quantity, q.close AS today,
-      coalesce(q.close, (
-        SELECT e.close FROM chosen b JOIN pack_prices e ON e.pack_id = b.id AND e.symbol = h.symbol
-        WHERE b.date < c.date ORDER BY b.date DESC LIMIT 1)) AS close
-    FROM chosen c
-    JOIN held h ON h.from_date <= c.date AND (h.until_date IS NULL OR c.date < h.until_date)
-    LEFT JOIN priced q ON q.date = c.date AND q.symbol = h.symbol
-  ),
-  per_currency AS (
-    SELECT date, currency, sum(amount) AS amount,
-      array_agg(symbol) FILTER (WHERE carried) AS carried,
-      array_agg(symbol) FILTER (WHERE missing) AS missing
-    FROM (
-      SELECT date, currency, (quantity * close)::numeric AS amount, symbol,
-        today IS NULL AND close IS NOT NULL AS carried, close IS NULL AS missing
-      FROM valued
-      UNION ALL
-      SELECT c.date, k.currency, k.amount::numeric, NULL, false, false
-      FROM chosen c JOIN cash k ON k.from_date <= c.date AND (k.until_date IS NULL OR c.date < k.until_date)
-    ) a
-    GROUP BY date, currency
-  ),
-  per_day AS (
-    SELECT date, json_agg(json_build_array(currency, amount, carried, missing) ORDER BY currency) AS local
-    FROM per_currency GROUP BY date
-  ),
-  seen AS (
-    SELECT date, json_agg(DISTINCT source) AS sources FROM priced GROUP BY date
   )
-  SELECT to_char(c.date, 'YYYY-MM-DD') AS date, c.id AS pack_id,
-    coalesce(d.local, '[]')::text AS local,
-    coalesce(s.sources, '[]')::text AS sources,
+  SELECT to_char(c.date, 'YYYY-MM-DD') AS date, c.id AS pack_id, d.local,
     (SELECT coalesce(json_agg(json_build_array(f.currency, f.rate, f.source) ORDER BY f.currency), '[]')::text
        FROM pack_fx_rates f WHERE f.pack_id = c.id) AS fx
   FROM chosen c
-  LEFT JOIN per_day d ON d.date = c.date
-  LEFT JOIN seen s ON s.date = c.date
+  CROSS JOIN LATERAL (
+    SELECT coalesce(json_agg(json_build_array(g.currency, g.source, g.whole, g.millionths, g.priced) ORDER BY g.currency, g.source), '[]')::text AS local
+    FROM (
+      SELECT h.currency, p.source,
+        sum(trunc(v.amount)::int8) FILTER (WHERE v.held) AS whole,
+        sum(round((v.amount - trunc(v.amount)) * 1e6::float8)::int8) FILTER (WHERE v.held) AS millionths,
+        count(*) FILTER (WHERE v.held) AS priced
+      FROM pack_prices p
+      JOIN held h ON h.symbol = p.symbol
+      CROSS JOIN LATERAL (
+        SELECT p.close * h.quantity AS amount, h.from_date <= c.date AND c.date < coalesce(h.until_date, 'infinity') AS held
+      ) v
+      WHERE p.pack_id = c.id AND p.symbol = ANY($5::text[])
+      GROUP BY h.currency, p.source
+    ) g
+  ) d
   ORDER BY c.date`;
+
+/**
+ * $1–$4 choose the packs as above; $5/$6 the (date, symbol) pairs held. The walk goes back one
+ * chosen pack per step, only for the pairs that have not found a close yet.
+ */
+const CARRIED_CLOSES = `
+  WITH RECURSIVE chosen AS MATERIALIZED (
+    SELECT id, date, row_number() OVER (ORDER BY date) AS idx FROM (${CHOSEN_PACKS}) c
+  ),
+  missing AS (
+    SELECT w.symbol, c.date, c.idx
+    FROM unnest($5::date[], $6::text[]) AS w(date, symbol)
+    JOIN chosen c ON c.date = w.date
+    WHERE NOT EXISTS (SELECT 1 FROM pack_prices p WHERE p.pack_id = c.id AND p.symbol = w.symbol)
+  ),
+  walk(symbol, date, idx, close) AS (
+    SELECT symbol, date, idx, NULL::float8 FROM missing
+    UNION ALL
+    SELECT w.symbol, w.date, b.idx, p.close
+    FROM walk w
+    JOIN chosen b ON b.idx = w.idx - 1
+    LEFT JOIN pack_prices p ON p.pack_id = b.id AND p.symbol = w.symbol
+    WHERE w.close IS NULL
+  )
+  SELECT to_char(date, 'YYYY-MM-DD') AS date, symbol, max(close) AS close
+  FROM walk GROUP BY date, symbol ORDER BY date, symbol`;

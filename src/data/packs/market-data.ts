@@ -1,7 +1,7 @@
 import type { SqlExecutor } from '../../db/database';
 import type { DataHandle } from '../handle';
 import { CHOSEN_PACKS } from './chosen-packs';
-import { dailyValuation, type DailyValuationRequest, type ValuationDay } from './daily-valuation';
+import { carriedCloses, dailyValuation, type CarriedClose, type DailyValuationRequest, type ValuationDay } from './daily-valuation';
 
 /** A pack's closing price of one security, in the security's currency, with the source it came from. */
 export interface PriceRow {
@@ -123,6 +123,11 @@ export class MarketData {
   /** A portfolio's value per currency on each day of a period, computed where the prices are (see dailyValuation). */
   async dailyValuation(request: DailyValuationRequest): Promise<ValuationDay[]> {
     return dailyValuation(this.sql, request);
+  }
+
+  /** The closes carried forward for held securities some day's pack does not price (see carriedCloses). */
+  async carriedCloses(request: DailyValuationRequest, held: { date: string; symbol: string }[]): Promise<CarriedClose[]> {
+    return carriedCloses(this.sql, request, held);
   }
 
   async dailySeries(request: SeriesRequest): Promise<DailyMarketData> {
