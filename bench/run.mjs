@@ -16,14 +16,17 @@ import { healthScenario, httpScenario } from './scenarios/http.mjs';
 import { gateScenario, overviewScenario, patternsScenario } from './scenarios/execution.mjs';
 import { fanoutScenario } from './scenarios/fanout.mjs';
 import { coldStartScenario } from './scenarios/cold-start.mjs';
+import { portfolioSizeScenario } from './scenarios/portfolio-size.mjs';
 
-// Order matters: overview needs the demo's fresh latest pack; gate and fanout add a WARMING one.
+// Order matters: overview needs the demo's fresh latest pack; gate and fanout add a WARMING one
+// (portfolio-size pins packs of its own policy, dated before the demo's latest).
 const SCENARIOS = {
   'cold-start': coldStartScenario,
   http: httpScenario,
   health: healthScenario,
   overview: overviewScenario,
   patterns: patternsScenario,
+  'portfolio-size': portfolioSizeScenario,
   gate: gateScenario,
   fanout: fanoutScenario,
 };

@@ -189,6 +189,29 @@ function rowsOf(r, record) {
       );
     }
   }
+  if (r['portfolio-size']) {
+    const sizes = r['portfolio-size'];
+    for (const [name, s] of Object.entries(sizes.rows)) {
+      const smallest = s.holdings === 10 && s.years === 1;
+      const bound = s.holdings === 1000 && s.years === 1;
+      row(
+        name,
+        `p50 ${fmt(s.p50)} / p95 ${fmt(s.p95)} ms (series step p50 ${fmt(s.seriesStepP50)} ms; peak RSS ${fmt(s.peakRssMb)} MB)`,
+        smallest ? '' : '10 holdings × 1y p50',
+        smallest ? '' : `${fmt(s.p50VsSmallest)}×`,
+        bound ? '≤ 5×' : '',
+        bound ? s.p50VsSmallest <= 5 : undefined,
+      );
+    }
+    row(
+      'overview by portfolio size: server peak RSS',
+      `${fmt(sizes.startRssMb)} MB at the start → ${fmt(sizes.peakRssMb)} MB peak`,
+      '',
+      '',
+      'flat',
+      undefined,
+    );
+  }
   if (r.fanout) {
     for (const [size, f] of Object.entries(r.fanout.sizes ?? {})) {
       const ours = f.targets.freshgate,

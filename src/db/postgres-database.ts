@@ -17,6 +17,9 @@ export async function openPostgresDatabase(options: PostgresOptions): Promise<Da
     connectionString: options.url,
     max,
     application_name: 'freshgate',
+    // No JIT: every statement here runs in milliseconds, and a large estimate (a year of a big
+    // portfolio's valuation series) made PostgreSQL spend ~1 s compiling a statement that runs in 0.2 s.
+    options: '-c jit=off',
   });
   const prober = new Prober(options.url);
   // An idle client losing its server (a restart) must not crash the process; the pool replaces it.

@@ -1,4 +1,6 @@
-import { LedgerBook, sortEntries } from '../../ledger/positions';
+import type { CarriedClose, DailyValuationRequest, ValuationDay } from '../../data/packs/daily-valuation';
+import { cashOnDates, heldCounts, heldOn, ledgerIntervals, type LedgerIntervals } from '../../ledger/holding-intervals';
+import { sortEntries } from '../../ledger/positions';
 import {
   CapabilityError,
   type ArgumentIssue,
@@ -56,8 +58,9 @@ export interface ValuationSeries {
 /**
  * pricing.valuation_series: the portfolio's daily value over [start, end] (or from the ledger's
  * first trade date, with `fromInception: true`) from the packs of that period, with the external
- * flows between valuations. Holdings come from one replay of
- * the ledger; prices and FX from one statement, whatever the portfolio's size or the period.
+ * flows between valuations. Holdings come from one replay of the ledger, as intervals; the database
+ * values them on every pack day in one statement, so what reaches JavaScript grows with the days
+ * and the currencies, not with holdings × days.
  * A price missing on a day carries the previous close forward (reported, lowering confidence).
  */
 export const valuationSeriesCapability = (deps: AgentDeps): CapabilityFn =>
@@ -67,22 +70,22 @@ export const valuationSeriesCapability = (deps: AgentDeps): CapabilityFn =>
       const { start, end } = periodOf(args, ctx, entries[0]?.tradeDate);
       if (start >= end) throw new CapabilityError('BAD_PERIOD', `the period must start before it ends (${start} .. ${end})`);
 
-      const symbols = [...new Set(entries.flatMap((e) => (e.symbol ? [e.symbol] : [])))];
-      const market = await deps.marketData.dailySeries({
+      // What was held when, as intervals (one replay); the database values them on every pack day.
+      const ledger = ledgerIntervals(entries, end);
+      const request = {
         policy: ctx.policy,
         start,
         end,
-        symbols,
         publishedBy: new Date(ctx.pricingPackCreatedAt),
-      });
-      if (market.dates.length < 2) throw new CapabilityError('NOT_ENOUGH_PACKS', `fewer than two usable packs between ${start} and ${end}`);
+        symbols: ledger.symbols,
+        holdings: ledger.holdings,
+      };
+      const days = await deps.marketData.dailyValuation(request);
+      if (days.length < 2) throw new CapabilityError('NOT_ENOUGH_PACKS', `fewer than two usable packs between ${start} and ${end}`);
+      const dates = days.map((d) => d.date);
+      const gaps = await closesMissing(deps, request, ledger, days, heldCounts(ledger.holdings, dates));
+      const cash = cashOnDates(ledger.cash, dates);
 
-      // Per symbol and per ledger, not per day: the loop below runs once per valuation day.
-      const currencyOfSymbol = new Map<string, string>();
-      for (const e of entries) if (e.symbol && !currencyOfSymbol.has(e.symbol)) currencyOfSymbol.set(e.symbol, e.currency);
-      const cashCurrencies = [...new Set(entries.map((e) => e.currency))];
-      const book = new LedgerBook();
-      const lastClose = new Map<string, number>();
       const carried = new Set<string>();
       const sources = new Map<string, string>();
       const points: ValuationPoint[] = [];
@@ -90,19 +93,19 @@ export const valuationSeriesCapability = (deps: AgentDeps): CapabilityFn =>
       let previousFx: FxConverter | null = null;
       let next = 0;
       let carriedDays = 0;
-      for (const date of market.dates) {
+      for (const [i, day] of days.entries()) {
+        const { date } = day;
         let inflow = 0;
         let outflow = 0;
-        const fxRows = market.fx.get(date)!;
-        for (const row of fxRows.values()) sources.set(row.source, date);
-        const fx = new FxConverter(new Map([...fxRows.values()].map((r) => [r.currency, r.rate])), ctx.packBaseCurrency, ctx.baseCurrency);
-        // Apply everything traded up to this valuation; flows before the first point are history
+        for (const row of day.fx.values()) sources.set(row.source, date);
+        for (const source of day.priceSources) sources.set(source, date);
+        const fx = new FxConverter(new Map([...day.fx.values()].map((r) => [r.currency, r.rate])), ctx.packBaseCurrency, ctx.baseCurrency);
+        // External flows traded up to this valuation; flows before the first point are history
         // (the opening value already holds them), so the first point carries none. A flow is
         // converted at the rate of the newest pack on or before its trade date: this day's when it
         // was traded today, else the previous valuation's.
         while (next < entries.length && entries[next].tradeDate <= date) {
           const entry = entries[next++];
-          book.apply(entry);
           if (entry.kind !== 'DEPOSIT' && entry.kind !== 'WITHDRAWAL') continue;
           const rateOfTradeDate = entry.tradeDate === date || previousFx === null ? fx : previousFx;
           const amount = rateOfTradeDate.convert(entry.amount ?? 0, entry.currency);
@@ -111,30 +114,25 @@ export const valuationSeriesCapability = (deps: AgentDeps): CapabilityFn =>
           if (points.length > 0) flows.push({ date: entry.tradeDate, amount: entry.kind === 'DEPOSIT' ? amount : -amount });
         }
         previousFx = fx;
-        const prices = market.prices.get(date)!;
-        let value = 0;
-        let carriedToday = false;
-        for (const symbol of symbols) {
-          const quantity = book.quantityOf(symbol);
-          const row = prices.get(symbol);
-          if (row) {
-            lastClose.set(symbol, row.close);
-            sources.set(row.source, date);
-          }
-          if (Math.abs(quantity) < 1e-12) continue;
-          const close = row?.close ?? lastClose.get(symbol);
-          if (close === undefined) throw new CapabilityError('PRICE_MISSING', `no price for ${symbol} on or before ${date}`);
-          if (!row) {
-            carried.add(symbol);
-            carriedToday = true;
-          }
-          value += fx.convert(quantity * close, currencyOfSymbol.get(symbol)!);
+        const dayGaps = gaps.get(date) ?? [];
+        const missing = dayGaps.filter((g) => g.close === null).map((g) => g.symbol);
+        if (missing.length > 0 || ledger.currencies.some((c) => fx.rate(c) === undefined)) failOn(date, missing, fx, ledger);
+        // Per currency: the priced holdings (summed in the database), the carried closes, the cash.
+        const local = new Map(day.holdingsValue);
+        const held = dayGaps.length > 0 ? heldOn(ledger.holdings, date) : null;
+        for (const gap of dayGaps) {
+          const holding = held!.get(gap.symbol)!;
+          local.set(holding.currency, (local.get(holding.currency) ?? 0) + holding.quantity * gap.close!);
+          carried.add(gap.symbol);
         }
-        for (const currency of cashCurrencies) value += fx.convert(book.cashOf(currency), currency);
-        if (carriedToday) carriedDays++;
+        for (const [currency, amount] of cash[i]) local.set(currency, (local.get(currency) ?? 0) + amount);
+        // Every currency the ledger touched, in ledger order: a zero balance still needs its rate.
+        let value = 0;
+        for (const currency of ledger.currencies) value += fx.convert(local.get(currency) ?? 0, currency);
+        if (dayGaps.length > 0) carriedDays++;
         points.push({
           date,
-          packId: market.packIds.get(date)!,
+          packId: day.packId,
           value,
           inflow: points.length === 0 ? 0 : inflow,
           outflow: points.length === 0 ? 0 : outflow,
@@ -147,8 +145,8 @@ export const valuationSeriesCapability = (deps: AgentDeps): CapabilityFn =>
         { source: 'Internal', asOf: end, confidence: 1 },
       ];
       const series: ValuationSeries = {
-        start: market.dates[0],
-        end: market.dates[market.dates.length - 1],
+        start: days[0].date,
+        end: days[days.length - 1].date,
         requestedStart: start,
         baseCurrency: ctx.baseCurrency,
         points,
@@ -175,6 +173,46 @@ export const valuationSeriesCapability = (deps: AgentDeps): CapabilityFn =>
       },
     },
   );
+
+/**
+ * The held securities each day's pack does not price, with the closes they carry forward: asked of
+ * the database only for the days that priced fewer securities than were held (rare: holidays of
+ * one market, a suspended security), and only for the securities held on those days.
+ */
+async function closesMissing(
+  deps: AgentDeps,
+  request: DailyValuationRequest,
+  ledger: LedgerIntervals,
+  days: readonly ValuationDay[],
+  held: readonly number[],
+): Promise<Map<string, CarriedClose[]>> {
+  const pairs = days.flatMap((day, i) =>
+    day.priced < held[i] ? [...heldOn(ledger.holdings, day.date).keys()].map((symbol) => ({ date: day.date, symbol })) : [],
+  );
+  const gaps = new Map<string, CarriedClose[]>();
+  for (const gap of await deps.marketData.carriedCloses(request, pairs)) {
+    const ofDay = gaps.get(gap.date) ?? [];
+    ofDay.push(gap);
+    gaps.set(gap.date, ofDay);
+  }
+  return gaps;
+}
+
+/**
+ * Throws what a day that cannot be valued fails with: the first held symbol (in ledger order) with
+ * no close or no rate for its currency, else the first currency of the ledger without a rate.
+ */
+function failOn(date: string, missing: readonly string[], fx: FxConverter, ledger: LedgerIntervals): never {
+  const held = heldOn(ledger.holdings, date);
+  for (const symbol of ledger.symbols) {
+    const holding = held.get(symbol);
+    if (!holding) continue;
+    if (missing.includes(symbol)) throw new CapabilityError('PRICE_MISSING', `no price for ${symbol} on or before ${date}`);
+    fx.convert(holding.quantity, holding.currency);
+  }
+  for (const currency of ledger.currencies) fx.convert(0, currency);
+  throw new Error(`valuation day ${date} has neither a missing price nor a missing rate`);
+}
 
 /**
  * The period asked for, its end no later than the pack's date (there are no prices after it).

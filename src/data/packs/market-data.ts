@@ -1,5 +1,7 @@
 import type { SqlExecutor } from '../../db/database';
 import type { DataHandle } from '../handle';
+import { CHOSEN_PACKS } from './chosen-packs';
+import { carriedCloses, dailyValuation, type CarriedClose, type DailyValuationRequest, type ValuationDay } from './daily-valuation';
 
 /** A pack's closing price of one security, in the security's currency, with the source it came from. */
 export interface PriceRow {
@@ -52,17 +54,6 @@ export interface TradeDateFxRequest {
   /** As for series: only packs published no later than the pinned pack (reproducibility). */
   publishedBy: Date;
 }
-
-/**
- * The packs chosen for a day: the newest fresh, reconciled pack of the policy for that date
- * that was published by the cut-off. One statement for any period and any portfolio size.
- */
-const CHOSEN_PACKS = `
-  SELECT DISTINCT ON (date) id, date
-  FROM pricing_packs
-  WHERE policy = $1 AND date BETWEEN $2::date AND $3::date AND created_at <= $4
-    AND is_fresh AND NOT reconciliation_failed
-  ORDER BY date, created_at DESC`;
 
 /** Pack prices and FX rates for computations: one pack's, or a day-by-day series over a period. */
 export class MarketData {
@@ -127,6 +118,16 @@ export class MarketData {
         },
       ]),
     );
+  }
+
+  /** A portfolio's value per currency on each day of a period, computed where the prices are (see dailyValuation). */
+  async dailyValuation(request: DailyValuationRequest): Promise<ValuationDay[]> {
+    return dailyValuation(this.sql, request);
+  }
+
+  /** The closes carried forward for held securities some day's pack does not price (see carriedCloses). */
+  async carriedCloses(request: DailyValuationRequest, held: { date: string; symbol: string }[]): Promise<CarriedClose[]> {
+    return carriedCloses(this.sql, request, held);
   }
 
   async dailySeries(request: SeriesRequest): Promise<DailyMarketData> {

@@ -1,0 +1,195 @@
+import type { SqlExecutor } from '../../db/database';
+import { CHOSEN_PACKS } from './chosen-packs';
+import type { FxRow } from './market-data';
+
+/**
+ * A quantity of one security held from one date until another: a portfolio's holdings over a period
+ * are a handful of these per ledger entry, not one per day.
+ */
+export interface HoldingInterval {
+  symbol: string;
+  /** The security's currency: its closes are in it. */
+  currency: string;
+  /** The first valuation date the quantity applies to. */
+  from: string;
+  /** The first valuation date it no longer applies to; null: to the end of the period. */
+  until: string | null;
+  quantity: number;
+}
+
+/** A cash balance in one currency, held from one date until another (as for HoldingInterval). */
+export interface CashInterval {
+  currency: string;
+  from: string;
+  until: string | null;
+  amount: number;
+}
+
+/** What dailyValuation values: a policy's packs over a period, and what was held when. */
+export interface DailyValuationRequest {
+  policy: string;
+  start: string;
+  end: string;
+  /** Only packs published no later than this (the pinned pack's creation time), as for dailySeries. */
+  publishedBy: Date;
+  /** Every symbol of the ledger: their prices mark the sources seen, held or not. */
+  symbols: string[];
+  holdings: HoldingInterval[];
+}
+
+/** One valuation day: the priced holdings' value per currency, before any FX. */
+export interface ValuationDay {
+  date: string;
+  packId: string;
+  /** Per currency, in currency order: Σ quantity × close of the held securities this pack prices. */
+  holdingsValue: [currency: string, amount: number][];
+  /** How many held securities this pack prices: fewer than were held means some close is missing. */
+  priced: number;
+  /** The pack's sources of the ledger symbols' prices (held or not). */
+  priceSources: string[];
+  fx: Map<string, FxRow>;
+}
+
+/** A held security that a day's pack does not price, with the close it carries forward (null: none). */
+export interface CarriedClose {
+  date: string;
+  symbol: string;
+  close: number | null;
+}
+
+/**
+ * Values a portfolio's holdings on every business day of a period, where the prices are: the
+ * holdings go in as intervals, and each day comes back as one sum per currency. The work grows with
+ * holdings × days inside PostgreSQL; what crosses to JavaScript grows with the days only.
+ *
+ * Per day, the pack's rows for the ledger's symbols are joined to the intervals by symbol, and the
+ * interval covering the day gives the quantity. Each quantity × close is summed as whole units
+ * plus millionths, both integers: integer sums are exact, so they do not depend on the order
+ * PostgreSQL adds in (the same inputs give the same bits on every run, whatever the plan), at a
+ * cost of at most half a millionth of a unit per holding.
+ */
+export async function dailyValuation(sql: SqlExecutor, request: DailyValuationRequest): Promise<ValuationDay[]> {
+  // A ledger symbol held at no time of the period still joins, through an interval that covers no
+  // day: its prices mark their sources as seen, as every ledger symbol's do.
+  const withInterval = new Set(request.holdings.map((i) => i.symbol));
+  const h = [
+    ...request.holdings,
+    ...request.symbols
+      .filter((symbol) => !withInterval.has(symbol))
+      .map((symbol) => ({ symbol, currency: '', from: request.start, until: request.start, quantity: 0 })),
+  ];
+  const rows = await sql.query<{ date: string; pack_id: string; local: string; fx: string }>(DAILY_VALUATION, [
+    request.policy,
+    request.start,
+    request.end,
+    request.publishedBy,
+    request.symbols,
+    h.map((i) => i.symbol),
+    h.map((i) => i.currency),
+    h.map((i) => i.from),
+    h.map((i) => i.until),
+    h.map((i) => i.quantity),
+  ]);
+  return rows.map((row) => {
+    const holdingsValue: [string, number][] = [];
+    const priceSources = new Set<string>();
+    let priced = 0;
+    // Rows are per (currency, source), ordered: a currency priced by two sources adds in that order.
+    for (const [currency, source, whole, millionths, count] of JSON.parse(row.local) as LocalRow[]) {
+      priceSources.add(source);
+      if (count === 0) continue;
+      priced += count;
+      const amount = Number(whole) + Number(millionths) / 1e6;
+      const last = holdingsValue[holdingsValue.length - 1];
+      if (last && last[0] === currency) last[1] += amount;
+      else holdingsValue.push([currency, amount]);
+    }
+    const fx = new Map<string, FxRow>();
+    for (const [currency, rate, source] of JSON.parse(row.fx) as [string, number, string][]) {
+      fx.set(currency, { currency, rate: Number(rate), source });
+    }
+    return { date: row.date, packId: row.pack_id, holdingsValue, priced, priceSources: [...priceSources].sort(), fx };
+  });
+}
+
+/**
+ * For (day, symbol) pairs held on days some close is missing: those the day's pack does not price,
+ * each with its latest close in the period's packs before that day (null when there is none). Each
+ * pair walks back one pack at a time until it finds a close, so the work is the length of the gaps.
+ */
+export async function carriedCloses(
+  sql: SqlExecutor,
+  request: Pick<DailyValuationRequest, 'policy' | 'start' | 'end' | 'publishedBy'>,
+  held: { date: string; symbol: string }[],
+): Promise<CarriedClose[]> {
+  if (held.length === 0) return [];
+  return sql.query<CarriedClose>(CARRIED_CLOSES, [
+    request.policy,
+    request.start,
+    request.end,
+    request.publishedBy,
+    held.map((p) => p.date),
+    held.map((p) => p.symbol),
+  ]);
+}
+
+type LocalRow = [currency: string, source: string, whole: number | null, millionths: number | null, count: number];
+
+/**
+ * $1–$4 choose the packs (policy, start, end, published by); $5 the ledger's symbols (an index
+ * condition for a small portfolio, a hashed filter for a large one); $6–$10 the intervals, column by
+ * column. Dates travel as text: no Date objects and no time zone between the database and the day.
+ */
+const DAILY_VALUATION = `
+  WITH chosen AS MATERIALIZED (${CHOSEN_PACKS}),
+  held AS MATERIALIZED (
+    SELECT * FROM unnest($6::text[], $7::text[], $8::date[], $9::date[], $10::float8[])
+      AS h(symbol, currency, from_date, until_date, quantity)
+  )
+  SELECT to_char(c.date, 'YYYY-MM-DD') AS date, c.id AS pack_id, d.local,
+    (SELECT coalesce(json_agg(json_build_array(f.currency, f.rate, f.source) ORDER BY f.currency), '[]')::text
+       FROM pack_fx_rates f WHERE f.pack_id = c.id) AS fx
+  FROM chosen c
+  CROSS JOIN LATERAL (
+    SELECT coalesce(json_agg(json_build_array(g.currency, g.source, g.whole, g.millionths, g.priced) ORDER BY g.currency, g.source), '[]')::text AS local
+    FROM (
+      SELECT h.currency, p.source,
+        sum(trunc(v.amount)::int8) FILTER (WHERE v.held) AS whole,
+        sum(round((v.amount - trunc(v.amount)) * 1e6::float8)::int8) FILTER (WHERE v.held) AS millionths,
+        count(*) FILTER (WHERE v.held) AS priced
+      FROM pack_prices p
+      JOIN held h ON h.symbol = p.symbol
+      CROSS JOIN LATERAL (
+        SELECT p.close * h.quantity AS amount, h.from_date <= c.date AND c.date < coalesce(h.until_date, 'infinity') AS held
+      ) v
+      WHERE p.pack_id = c.id AND p.symbol = ANY($5::text[])
+      GROUP BY h.currency, p.source
+    ) g
+  ) d
+  ORDER BY c.date`;
+
+/**
+ * $1–$4 choose the packs as above; $5/$6 the (date, symbol) pairs held. The walk goes back one
+ * chosen pack per step, only for the pairs that have not found a close yet.
+ */
+const CARRIED_CLOSES = `
+  WITH RECURSIVE chosen AS MATERIALIZED (
+    SELECT id, date, row_number() OVER (ORDER BY date) AS idx FROM (${CHOSEN_PACKS}) c
+  ),
+  missing AS (
+    SELECT w.symbol, c.date, c.idx
+    FROM unnest($5::date[], $6::text[]) AS w(date, symbol)
+    JOIN chosen c ON c.date = w.date
+    WHERE NOT EXISTS (SELECT 1 FROM pack_prices p WHERE p.pack_id = c.id AND p.symbol = w.symbol)
+  ),
+  walk(symbol, date, idx, close) AS (
+    SELECT symbol, date, idx, NULL::float8 FROM missing
+    UNION ALL
+    SELECT w.symbol, w.date, b.idx, p.close
+    FROM walk w
+    JOIN chosen b ON b.idx = w.idx - 1
+    LEFT JOIN pack_prices p ON p.pack_id = b.id AND p.symbol = w.symbol
+    WHERE w.close IS NULL
+  )
+  SELECT to_char(date, 'YYYY-MM-DD') AS date, symbol, max(close) AS close
+  FROM walk GROUP BY date, symbol ORDER BY date, symbol`;
