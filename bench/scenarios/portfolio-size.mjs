@@ -42,7 +42,7 @@ export async function portfolioSizeScenario(context) {
   const rows = [];
   for (const years of YEARS)
     for (const size of SIZES) rows.push({ name: `overview ${size.toLocaleString('en-US')} holdings × ${years}y`, size, years });
-  const samples = Object.fromEntries(rows.map((r) => [r.name, { latencies: [], series: [], peakRssMb: [] }]));
+  const samples = Object.fromEntries(rows.map((r) => [r.name, { latencies: [], series: [], steps: {}, peakRssMb: [] }]));
   const startRssMb = rssMb(pid, 'VmRSS');
   for (let round_ = 0; round_ < context.rounds; round_++) {
     const line = [];
@@ -66,6 +66,7 @@ export async function portfolioSizeScenario(context) {
       const sample = samples[row.name];
       sample.latencies.push(...run.latencies);
       sample.series.push(...(run.steps.series ?? []));
+      for (const [step, durations] of Object.entries(run.steps)) (sample.steps[step] ??= []).push(...durations);
       sample.peakRssMb.push(resetPeak ? rssMb(pid, 'VmHWM') : Number.NaN);
       line.push(`${row.size}×${row.years}y ${round(median(run.latencies), 1)}`);
     }
@@ -86,6 +87,8 @@ export async function portfolioSizeScenario(context) {
             years: row.years,
             ...latencySummary(s.latencies),
             seriesStepP50: round(median(s.series)),
+            // Where the rest of a run goes as the portfolio grows (each step's median).
+            stepP50s: Object.fromEntries(Object.entries(s.steps).map(([step, durations]) => [step, round(median(durations))])),
             p50VsSmallest: ratio(median(s.latencies), reference),
             peakRssMb: round(Math.max(...s.peakRssMb.filter(Number.isFinite)), 0),
           },
