@@ -16,6 +16,12 @@ import { upsertSecurities } from '../../src/securities/upsert-securities';
 import { openTestDatabase, type TestDatabase } from '../support/test-database';
 
 const POLICY = 'VALSQL_CAD';
+/**
+ * The same packs with 40 more securities no ledger holds: a pack prices more than 8 securities per
+ * ledger symbol, so each day's rows are found by a probe per symbol instead of read whole.
+ */
+const WIDE_POLICY = 'VALSQL_WIDE_CAD';
+const FILLERS = Array.from({ length: 40 }, (_, i) => `VSF${String(i).padStart(2, '0')}`);
 const ACTOR = { userId: 'valsql-analyst', tenantId: 'valsql', traceId: 'valuation-series', requestId: 'valuation-series' };
 const CURRENCY_OF: Record<string, string> = { VSA: 'CAD', VSB: 'CAD', VSU: 'USD', VSE: 'EUR' };
 
@@ -87,7 +93,7 @@ const LEDGER: LedgerEntryInput[] = [
 let test: TestDatabase;
 let deps: AgentDeps;
 let packIds: Map<string, string>;
-let pinned: { id: string; createdAt: Date };
+const pinned = new Map<string, { id: string; createdAt: Date }>();
 
 beforeAll(async () => {
   test = await openTestDatabase();
@@ -96,20 +102,30 @@ beforeAll(async () => {
   await upsertSecurities(
     test.data,
     ACTOR,
-    Object.entries(CURRENCY_OF).map(([symbol, currency]) => ({ symbol, name: symbol, currency, assetClass: 'EQUITY' })),
+    [...Object.entries(CURRENCY_OF), ...FILLERS.map((symbol) => [symbol, 'CAD'])].map(([symbol, currency]) => ({
+      symbol,
+      name: symbol,
+      currency,
+      assetClass: 'EQUITY',
+    })),
   );
   const builder = new PackBuilder(test.data);
   packIds = new Map();
-  for (const day of PACKS) {
-    const created = await builder.createPricingPack({
-      date: day.date,
-      policy: POLICY,
-      prices: [...day.closes].map(([symbol, close]) => ({ symbol, close, currency: CURRENCY_OF[symbol], source: 'FMP' })),
-      fxRates: [...day.rates].map(([currency, rate]) => ({ currency, rate, source: 'FRED' })),
-    });
-    const fresh = await builder.markPackFresh(created.id);
-    packIds.set(day.date, fresh.id);
-    pinned = { id: fresh.id, createdAt: fresh.createdAt };
+  for (const policy of [POLICY, WIDE_POLICY]) {
+    for (const [i, day] of PACKS.entries()) {
+      const prices = [...day.closes].map(([symbol, close]) => ({ symbol, close, currency: CURRENCY_OF[symbol], source: 'FMP' }));
+      if (policy === WIDE_POLICY)
+        prices.push(...FILLERS.map((symbol, k) => ({ symbol, close: 10 + k + i, currency: 'CAD', source: 'FMP' })));
+      const created = await builder.createPricingPack({
+        date: day.date,
+        policy,
+        prices,
+        fxRates: [...day.rates].map(([currency, rate]) => ({ currency, rate, source: 'FRED' })),
+      });
+      const fresh = await builder.markPackFresh(created.id);
+      packIds.set(`${policy}:${day.date}`, fresh.id);
+      pinned.set(policy, { id: fresh.id, createdAt: fresh.createdAt });
+    }
   }
   deps = {
     ledger: test.data.ledger,
@@ -124,7 +140,7 @@ afterAll(async () => {
 });
 
 /** A portfolio of the given ledger, and the context of a run on the last pack. */
-async function portfolioWith(entries: LedgerEntryInput[], baseCurrency: string): Promise<RequestCtx> {
+async function portfolioWith(entries: LedgerEntryInput[], baseCurrency: string, policy = POLICY): Promise<RequestCtx> {
   const portfolio = await createPortfolio(test.data, ACTOR, { name: 'Valuation series', baseCurrency });
   const commit = await createLedgerServices(test.data).append({
     tenantId: ACTOR.tenantId,
@@ -137,9 +153,9 @@ async function portfolioWith(entries: LedgerEntryInput[], baseCurrency: string):
   return {
     userId: ACTOR.userId,
     tenantId: ACTOR.tenantId,
-    pricingPackId: pinned.id,
-    pricingPackCreatedAt: pinned.createdAt.toISOString(),
-    policy: POLICY,
+    pricingPackId: pinned.get(policy)!.id,
+    pricingPackCreatedAt: pinned.get(policy)!.createdAt.toISOString(),
+    policy,
     packBaseCurrency: 'CAD',
     baseCurrency,
     ledgerCommitHash: commit.hash,
@@ -162,7 +178,7 @@ async function series(ctx: RequestCtx, args: Record<string, unknown> = {}): Prom
  * Every pack day: quantities and cash of the entries traded by then, each close (or the latest
  * earlier one), each currency at that day's rate through CAD.
  */
-function reference(entries: LedgerEntryInput[], base: string) {
+function reference(entries: LedgerEntryInput[], base: string, policy = POLICY) {
   const toCad = (day: Day, currency: string) => (currency === 'CAD' ? 1 : day.rates.get(currency)!);
   const rate = (day: Day, currency: string) => toCad(day, currency) / toCad(day, base);
   const packOnOrBefore = (date: string) => [...PACKS].reverse().find((d) => d.date <= date) ?? PACKS[0];
@@ -205,7 +221,13 @@ function reference(entries: LedgerEntryInput[], base: string) {
     for (const [currency, amount] of cash) value += amount * rate(day, currency);
     if (carriedToday) carriedDays++;
     const first = points.length === 0;
-    points.push({ date: day.date, packId: packIds.get(day.date)!, value, inflow: first ? 0 : inflow, outflow: first ? 0 : outflow });
+    points.push({
+      date: day.date,
+      packId: packIds.get(`${policy}:${day.date}`)!,
+      value,
+      inflow: first ? 0 : inflow,
+      outflow: first ? 0 : outflow,
+    });
   }
   return { points, flows, carried: [...carried].sort(), confidence: 1 - carriedDays / points.length };
 }
@@ -215,17 +237,21 @@ function expectClose(actual: number, expected: number) {
   expect(Math.abs(actual - expected)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(expected)));
 }
 
-describe.each(['CAD', 'USD'])('the valuation series of a portfolio in %s', (base) => {
+describe.each([
+  ['CAD', POLICY],
+  ['USD', POLICY],
+  ['CAD', WIDE_POLICY],
+])('the valuation series of a portfolio in %s (packs of %s)', (base, policy) => {
   let ctx: RequestCtx;
   let result: CapabilityResult;
 
   beforeAll(async () => {
-    ctx = await portfolioWith(LEDGER, base);
+    ctx = await portfolioWith(LEDGER, base, policy);
     result = await series(ctx);
   });
 
   it('has the reference’s value and flows on every pack day, carried closes included', () => {
-    const expected = reference(LEDGER, base);
+    const expected = reference(LEDGER, base, policy);
     const actual = result.data as ValuationSeries;
     expect(actual.points.map((p) => [p.date, p.packId])).toEqual(expected.points.map((p) => [p.date, p.packId]));
     actual.points.forEach((point, i) => {
