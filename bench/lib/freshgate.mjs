@@ -59,6 +59,16 @@ export async function graphql(url, query, variables, token) {
   return json.data;
 }
 
+/** Enough credits for the demo tenant that no bench run is refused for its balance. */
+export function grantBenchCredits(instance, context) {
+  return graphql(
+    instance.url,
+    'mutation($t: ID!) { grantCredits(tenantId: $t, amount: 10000000, reason: "benchmark") { id } }',
+    { t: 'demo' },
+    context.tokens.admin,
+  );
+}
+
 export const PACK_HEALTH_QUERY =
   'query PackHealth { packHealth { status packId asofDate isFresh prewarmDone reconciliationPassed updatedAt estimatedReady } }';
 export const PACK_HEALTH_SUBSCRIPTION =

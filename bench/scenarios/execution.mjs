@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { latencyLoop } from '../lib/latency.mjs';
-import { graphql, PACK_HEALTH_QUERY } from '../lib/freshgate.mjs';
+import { grantBenchCredits, graphql, PACK_HEALTH_QUERY } from '../lib/freshgate.mjs';
 import { latencySummary, median, ratio, round, summarize } from '../lib/stats.mjs';
 
 const OVERVIEW = `mutation Overview($input: ExecutePatternInput!) {
@@ -30,12 +30,7 @@ const baselineLoop = (main, token, durationS) => ({
  */
 export async function overviewScenario(context) {
   const main = await context.freshgate('main');
-  await graphql(
-    main.url,
-    'mutation($t: ID!) { grantCredits(tenantId: $t, amount: 10000000, reason: "benchmark") { id } }',
-    { t: 'demo' },
-    context.tokens.admin,
-  );
+  await grantBenchCredits(main, context);
   const auth = { authorization: `Bearer ${context.tokens.analyst}` };
   const c1 = [],
     c1Baseline = [],
@@ -164,12 +159,7 @@ export const PATTERN_RUNS = [
  */
 export async function patternsScenario(context) {
   const main = await context.freshgate('main');
-  await graphql(
-    main.url,
-    'mutation($t: ID!) { grantCredits(tenantId: $t, amount: 10000000, reason: "benchmark") { id } }',
-    { t: 'demo' },
-    context.tokens.admin,
-  );
+  await grantBenchCredits(main, context);
   const auth = { authorization: `Bearer ${context.tokens.analyst}` };
   const latencies = Object.fromEntries(PATTERN_RUNS.map(([id]) => [id, []]));
   for (let round = 0; round < context.rounds; round++) {

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import pg from 'pg';
-import { graphql, root } from '../lib/freshgate.mjs';
+import { grantBenchCredits, graphql, root } from '../lib/freshgate.mjs';
 import { latencyLoop } from '../lib/latency.mjs';
 import { latencySummary, median, ratio, round } from '../lib/stats.mjs';
 
@@ -26,12 +26,7 @@ const EXECUTE = `mutation Overview($input: ExecutePatternInput!) {
  */
 export async function portfolioSizeScenario(context) {
   const server = await context.freshgate('portfolio-size');
-  await graphql(
-    server.url,
-    'mutation($t: ID!) { grantCredits(tenantId: $t, amount: 10000000, reason: "benchmark") { id } }',
-    { t: 'demo' },
-    context.tokens.admin,
-  );
+  await grantBenchCredits(server, context);
   const seeded = performance.now();
   const pinnedPack = await seedPacks(context.databaseUrl);
   const portfolios = {};
