@@ -82,15 +82,12 @@ export async function dailyValuation(sql: SqlExecutor, request: DailyValuationRe
   // ledger symbol. A probe costs a few index pages, a row a fraction of one: the range wins when the
   // ledger holds a good share of what a pack prices (the demo: 20 of 21, ~1.5× faster), probes when
   // it holds few of many (10 of 1,000, ~2×). The newest chosen pack's size decides.
-  const [latest] = await sql.query<{ prices: number }>(LATEST_PACK_SIZE, [request.policy, request.start, request.end, request.publishedBy]);
+  const [latest] = await sql.query<{ prices: number }>(LATEST_PACK_SIZE, packChoice(request));
   const byProbes = request.symbols.length * PROBE_FACTOR < (latest?.prices ?? 0);
   const rows = await sql.query<{ date: string; pack_id: string; local: string; fx: string }>(
     byProbes ? DAILY_VALUATION_BY_PROBES : DAILY_VALUATION,
     [
-      request.policy,
-      request.start,
-      request.end,
-      request.publishedBy,
+      ...packChoice(request),
       request.symbols,
       h.map((i) => i.symbol),
       h.map((i) => i.currency),
@@ -132,14 +129,12 @@ export async function carriedCloses(
   held: { date: string; symbol: string }[],
 ): Promise<CarriedClose[]> {
   if (held.length === 0) return [];
-  return sql.query<CarriedClose>(CARRIED_CLOSES, [
-    request.policy,
-    request.start,
-    request.end,
-    request.publishedBy,
-    held.map((p) => p.date),
-    held.map((p) => p.symbol),
-  ]);
+  return sql.query<CarriedClose>(CARRIED_CLOSES, [...packChoice(request), held.map((p) => p.date), held.map((p) => p.symbol)]);
+}
+
+/** $1–$4 of every statement here: which packs of the policy are the period's (CHOSEN_PACKS). */
+function packChoice(request: Pick<DailyValuationRequest, 'policy' | 'start' | 'end' | 'publishedBy'>): unknown[] {
+  return [request.policy, request.start, request.end, request.publishedBy];
 }
 
 type LocalRow = [currency: string, source: string, whole: number | null, millionths: number | null, count: number];
