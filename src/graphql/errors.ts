@@ -3,7 +3,7 @@ import { GraphQLError, type GraphQLErrorOptions, type GraphQLFormattedError } fr
 import type { MiddlewareFn } from 'type-graphql';
 import { isDatabaseUnavailable } from '../db/unavailable';
 import { catalogued, extensionsFor } from '../shared/error-catalogue';
-import { AppError, errorBody, internalServerError, serviceUnavailable } from '../shared/errors';
+import { AppError, errorBody, internalServerError, serviceUnavailable, withoutStackTrace } from '../shared/errors';
 import type { GraphQLContext } from './context';
 
 /** The ids an error is reported under; a GraphQLContext carries them all, so a resolver passes its context. */
@@ -56,7 +56,7 @@ export function graphQLErrorOf(error: AppError, translation: Translation = {}): 
   const extensions = extensionsFor(error.code, error.extensions);
   const status = translation.wholeRequest || entry.statusEvenBesideData ? entry.status : undefined;
   if (status !== undefined) extensions.http = httpHead(status, extensions.retryAfterSeconds);
-  return new GraphQLError(error.message, { ...translation.at, extensions });
+  return withoutStackTrace(new GraphQLError(error.message, { ...translation.at, extensions }));
 }
 
 function httpHead(status: number, retryAfterSeconds: unknown) {
@@ -103,13 +103,15 @@ export const ErrorBoundary: MiddlewareFn<GraphQLContext> = async ({ context }, n
 export function escapedError(error: GraphQLError, ids: ErrorIdentity): GraphQLError {
   if (isCoded(error)) return error;
   const translated = toGraphQLError(error, ids);
-  return new GraphQLError(translated.message, {
-    nodes: error.nodes,
-    source: error.source,
-    positions: error.positions,
-    path: error.path,
-    extensions: translated.extensions,
-  });
+  return withoutStackTrace(
+    new GraphQLError(translated.message, {
+      nodes: error.nodes,
+      source: error.source,
+      positions: error.positions,
+      path: error.path,
+      extensions: translated.extensions,
+    }),
+  );
 }
 
 // Apollo's formatError sees no request context: escaped errors are translated (and reported)

@@ -14,7 +14,19 @@ export class AppError extends Error {
   ) {
     super(message);
     this.name = 'AppError';
+    withoutStackTrace(this);
   }
+}
+
+/**
+ * Replaces an error's stack trace by its first line, for errors that answer a caller (a refusal,
+ * bad input) rather than report a bug: no one reads their frames, and formatting them — graphql-js
+ * does when it wraps an error — maps every frame through the source maps (`--enable-source-maps`),
+ * which measured ~0.7 ms of a ~2 ms freshness-gate refusal. Unexpected errors keep their stacks.
+ */
+export function withoutStackTrace<E extends Error>(error: E): E {
+  Object.defineProperty(error, 'stack', { value: `${error.name}: ${error.message}`, writable: true, configurable: true });
+  return error;
 }
 
 /** One problem with a caller's input: where it is (the input's path) and what is wrong. */

@@ -72,3 +72,29 @@ describe('toGraphQLError', () => {
     expect(toGraphQLError(coded, IDS)).toBe(coded);
   });
 });
+
+describe('errors that answer a caller carry no stack frames', () => {
+  const framesOf = (error: Error) => (error.stack ?? '').split('\n').filter((line) => line.trim().startsWith('at '));
+
+  it('an AppError, and the GraphQLError made of it, and the one graphql-js wraps it in', () => {
+    const app = new AppError('PRICING_PACK_WARMING', 'The pricing pack is warming');
+    expect(app.stack).toBe('AppError: The pricing pack is warming');
+    const graphQLError = graphQLErrorOf(app);
+    expect(framesOf(graphQLError)).toEqual([]);
+    // graphql-js locates a resolver's error by wrapping it and copying its stack.
+    const located = new GraphQLError(graphQLError.message, { path: ['executePattern'], originalError: graphQLError });
+    expect(framesOf(located)).toEqual([]);
+    expect(located.stack).toContain('The pricing pack is warming');
+  });
+
+  it('an unexpected error is reported with its frames', () => {
+    const reported: unknown[] = [];
+    setErrorReporter((error) => reported.push(error));
+    try {
+      toGraphQLError(new TypeError('bug'), IDS);
+    } finally {
+      setErrorReporter(() => {});
+    }
+    expect(framesOf(reported[0] as Error).length).toBeGreaterThan(0);
+  });
+});
