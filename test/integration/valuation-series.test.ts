@@ -8,6 +8,8 @@ import {
   type ValuationPoint,
   type ValuationSeries,
 } from '../../src/agents/financial-analyst/valuation-series';
+import { dailyValuation, type DailyValuationRequest } from '../../src/data/packs/daily-valuation';
+import type { SqlExecutor } from '../../src/db/database';
 import { createLedgerServices, type LedgerEntryInput } from '../../src/ledger';
 import { PackBuilder } from '../../src/packs/pack-builder';
 import { createPortfolio } from '../../src/portfolios';
@@ -310,5 +312,43 @@ describe('what cannot be valued', () => {
     expect(points).toHaveLength(DAYS.length);
     expectClose(points[points.length - 1].value, 1_010 * PACKS[PACKS.length - 1].rates.get('EUR')!);
     expect(result.warnings).toEqual([]);
+  });
+});
+
+describe('the remembered pack size', () => {
+  it('only picks how rows are read: a wrong one gives the same days, and a known one saves its statement', async () => {
+    const statements: string[] = [];
+    const counting: SqlExecutor = {
+      exec: (text) => test.db.sql.exec(text),
+      query: (text, params) => {
+        statements.push(text);
+        return test.db.sql.query(text, params);
+      },
+    };
+    const last = DAYS[DAYS.length - 1];
+    const request: DailyValuationRequest = {
+      policy: WIDE_POLICY,
+      start: DAYS[0],
+      end: last,
+      publishedBy: pinned.get(WIDE_POLICY)!.createdAt,
+      symbols: ['VSA', 'VSU'],
+      holdings: [
+        { symbol: 'VSA', currency: 'CAD', from: DAYS[0], until: null, quantity: 12 },
+        { symbol: 'VSU', currency: 'USD', from: DAYS[2], until: DAYS[8], quantity: 3.5 },
+      ],
+    };
+    const memo = new Map<string, number>();
+    const first = await dailyValuation(counting, request, memo);
+    expect(statements).toHaveLength(2);
+    expect([...memo.values()]).toEqual([4 + FILLERS.length]); // the newest pack prices all four symbols and the fillers
+    const again = await dailyValuation(counting, request, memo);
+    expect(statements).toHaveLength(3);
+    expect(again).toEqual(first);
+    // Remembered sizes that pick the other way (probes, then the whole range) give the same days.
+    for (const size of [1e9, 0]) {
+      memo.set([...memo.keys()][0], size);
+      expect(await dailyValuation(counting, request, memo)).toEqual(first);
+    }
+    expect(first).toHaveLength(DAYS.length);
   });
 });

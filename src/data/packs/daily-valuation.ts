@@ -68,7 +68,7 @@ export interface CarriedClose {
  * PostgreSQL adds in (the same inputs give the same bits on every run, whatever the plan), at a
  * cost of at most half a millionth of a unit per holding.
  */
-export async function dailyValuation(sql: SqlExecutor, request: DailyValuationRequest): Promise<ValuationDay[]> {
+export async function dailyValuation(sql: SqlExecutor, request: DailyValuationRequest, packSizes?: PackSizeMemo): Promise<ValuationDay[]> {
   // A ledger symbol held at no time of the period still joins, through an interval that covers no
   // day: its prices mark their sources as seen, as every ledger symbol's do.
   const withInterval = new Set(request.holdings.map((i) => i.symbol));
@@ -82,8 +82,7 @@ export async function dailyValuation(sql: SqlExecutor, request: DailyValuationRe
   // ledger symbol. A probe costs a few index pages, a row a fraction of one: the range wins when the
   // ledger holds a good share of what a pack prices (the demo: 20 of 21, ~1.5× faster), probes when
   // it holds few of many (10 of 1,000, ~2×). The newest chosen pack's size decides.
-  const [latest] = await sql.query<{ prices: number }>(LATEST_PACK_SIZE, packChoice(request));
-  const byProbes = request.symbols.length * PROBE_FACTOR < (latest?.prices ?? 0);
+  const byProbes = request.symbols.length * PROBE_FACTOR < (await latestPackSize(sql, request, packSizes));
   const rows = await sql.query<{ date: string; pack_id: string; local: string; fx: string }>(
     byProbes ? DAILY_VALUATION_BY_PROBES : DAILY_VALUATION,
     [
@@ -130,6 +129,26 @@ export async function carriedCloses(
 ): Promise<CarriedClose[]> {
   if (held.length === 0) return [];
   return sql.query<CarriedClose>(CARRIED_CLOSES, [...packChoice(request), held.map((p) => p.date), held.map((p) => p.symbol)]);
+}
+
+/**
+ * Remembers the newest chosen pack's size per pack choice. The size only picks how the rows are read
+ * (both ways give the same rows), so a remembered size that a pack turning fresh has made stale
+ * costs speed, never a different result; remembering it saves a statement on every run.
+ */
+export interface PackSizeMemo {
+  get(choice: string): number | undefined;
+  set(choice: string, prices: number): unknown;
+}
+
+async function latestPackSize(sql: SqlExecutor, request: DailyValuationRequest, memo: PackSizeMemo | undefined): Promise<number> {
+  const choice = JSON.stringify(packChoice(request));
+  const known = memo?.get(choice);
+  if (known !== undefined) return known;
+  const [latest] = await sql.query<{ prices: number }>(LATEST_PACK_SIZE, packChoice(request));
+  const prices = latest?.prices ?? 0;
+  memo?.set(choice, prices);
+  return prices;
 }
 
 /** $1–$4 of every statement here: which packs of the policy are the period's (CHOSEN_PACKS). */

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { SqlExecutor } from '../../db/database';
 import type { DataHandle } from '../handle';
 import { CHOSEN_PACKS } from './chosen-packs';
@@ -63,6 +64,8 @@ export class MarketData {
    */
   private readonly prisma: DataHandle['prisma'];
   private readonly sql: SqlExecutor;
+  /** The newest chosen pack's size per pack choice, which picks how a series reads its rows (see dailyValuation). */
+  private readonly packSizes = new LRUCache<string, number>({ max: 1_000 });
 
   constructor(db: DataHandle) {
     this.prisma = db.prisma;
@@ -122,7 +125,7 @@ export class MarketData {
 
   /** A portfolio's value per currency on each day of a period, computed where the prices are (see dailyValuation). */
   async dailyValuation(request: DailyValuationRequest): Promise<ValuationDay[]> {
-    return dailyValuation(this.sql, request);
+    return dailyValuation(this.sql, request, this.packSizes);
   }
 
   /** The closes carried forward for held securities some day's pack does not price (see carriedCloses). */
