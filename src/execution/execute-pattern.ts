@@ -169,9 +169,8 @@ export class ExecutePattern {
         // and only while the gate's pack choice still holds in the database.
         const started = await this.deps.executions.start(
           newExecution(command, pattern, ctx, inputs, { cost, key, requestSha256, retryOf }),
-          {
-            mode: command.mode,
-          },
+          // A SYNC caller hears nothing before the finish, whose flush makes the start durable too.
+          { mode: command.mode, flush: command.mode === 'SYNC' ? 'with-finish' : 'now' },
         );
         if (!('refused' in started)) {
           execution = started;

@@ -522,7 +522,7 @@ describe('portfolios you create', () => {
           retryOf: null,
           pinnedPack: true,
         },
-        { mode: 'SYNC' },
+        { mode: 'SYNC', flush: 'now' },
       );
       expect(started).toEqual({ refused: 'portfolio-or-balance' });
       await expect(

@@ -116,7 +116,8 @@ export class ExecutionResolver {
     description: 'Each step, as it ran. Null only for a run the caller may not see, reached through a router.',
   })
   async steps(@Root() execution: ExecutionNode, @Ctx() context: GraphQLContext): Promise<StepTraceType[]> {
-    return (await loadersOf(context).executionSteps(execution.id)).map(toStepTrace);
+    // A run this request just finished knows its steps; any other is read (batched).
+    return (execution.record.steps ?? (await loadersOf(context).executionSteps(execution.id))).map(toStepTrace);
   }
 }
 
