@@ -19,18 +19,27 @@ const MAX_LEASES = 100_000;
  *
  * The shared counter still decides: a block is granted only while the key's window has room,
  * and a refusal is remembered until that window resets. The price is precision — an instance
- * may hold up to `block − 1` unspent points when a window ends, and the last partial block of a
- * window is not granted — so `block` is kept small against the limit (see `leaseBlock`).
+ * may hold up to a block and a quarter of unspent points when a window ends, and the last partial
+ * block of a window is not granted — so `block` is kept small against the limit (see `leaseBlock`).
  * Concurrent requests for one key share one refill.
+ *
+ * The next block is asked for when a quarter of the current one is left, without anyone waiting
+ * for it: a busy key's requests then never wait for the store, whose round trip and commit were
+ * what the slowest 1–2 % of requests waited for. Blocks under 4 points are only asked for when
+ * spent, so small budgets stay exact.
  */
 export class LeasedBudget {
   private readonly leases = new LRUCache<string, Lease>({ max: MAX_LEASES });
   private readonly refills = new Map<string, Promise<void>>();
+  /** Points left in a block when the next one is asked for ahead (0: only when spent). */
+  private readonly lowWater: number;
 
   constructor(
     private readonly store: RateLimiterAbstract,
     private readonly block: number,
-  ) {}
+  ) {
+    this.lowWater = Math.floor(block / 4);
+  }
 
   async consume(key: string): Promise<LeaseAnswer> {
     for (;;) {
@@ -39,6 +48,7 @@ export class LeasedBudget {
       if (lease && now < lease.expiresAt) {
         if (lease.remaining > 0) {
           lease.remaining--;
+          if (lease.remaining === this.lowWater && this.lowWater > 0 && !lease.refused) this.refillAhead(key);
           return { kind: 'allowed' };
         }
         if (lease.refused) return { kind: 'limited', msBeforeNext: lease.expiresAt - now };
@@ -52,14 +62,30 @@ export class LeasedBudget {
     }
   }
 
+  /** Starts the next block's refill in the background; a store failure is left to the refill of the request that needs it. */
+  private refillAhead(key: string): void {
+    if (this.refills.has(key)) return;
+    const refill = this.refill(key)
+      .catch(() => {})
+      .finally(() => this.refills.delete(key));
+    this.refills.set(key, refill);
+  }
+
   private async refill(key: string): Promise<void> {
     try {
       const granted = await this.store.consume(key, this.block);
-      this.remember(key, { remaining: this.block, refused: false }, granted.msBeforeNext);
+      this.remember(key, { remaining: this.unspent(key) + this.block, refused: false }, granted.msBeforeNext);
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
-      this.remember(key, { remaining: 0, refused: true }, rejection.msBeforeNext);
+      // Points already granted in this window are still spent first; then the key is refused until it resets.
+      this.remember(key, { remaining: this.unspent(key), refused: true }, rejection.msBeforeNext);
     }
+  }
+
+  /** The points of the key's lease still in force (a refill ahead lands while some are left). */
+  private unspent(key: string): number {
+    const lease = this.leases.get(key);
+    return lease && Date.now() < lease.expiresAt ? lease.remaining : 0;
   }
 
   private remember(key: string, lease: Omit<Lease, 'expiresAt'>, msBeforeNext: number): void {
