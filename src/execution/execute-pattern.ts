@@ -147,6 +147,10 @@ export class ExecutePattern {
     }
 
     let pack = await this.pickPack(command.packId, this.deps.latestPack);
+    // A failed reconciliation blocks every run until a newer pack is published, and a refusal for it
+    // is not one to retry: before refusing on what this instance remembers, the database is asked
+    // (a newer pack may have committed that this instance has not heard of yet). Rare, so cheap.
+    if (!command.packId && pack.reconciliationFailed) pack = await this.pickPack(null, () => this.deps.packs.findLatest());
     let gate = await this.passGate(command, pattern, pack);
 
     const portfolio = await this.portfolioOf(command.tenantId, inputs);

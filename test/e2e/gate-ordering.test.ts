@@ -71,7 +71,7 @@ describe('the freshness gate sees every committed pack write', () => {
 
   let day = 0;
   async function create(): Promise<string> {
-    // Days after the demo's latest (2026-11-20), at most eight: packs may not be dated after tomorrow.
+    // Days after the demo's latest (2026-11-20), ten in all: packs may not be dated after tomorrow.
     const date = new Date(Date.UTC(2026, 10, 21 + day++)).toISOString().slice(0, 10);
     const created = await a.request(
       CreatePricingPackDocument,
@@ -132,6 +132,21 @@ describe('the freshness gate sees every committed pack write', () => {
       );
       expect(blocked.n).toBeGreaterThanOrEqual(2);
     }
+  });
+
+  it('an instance that remembers a pack in ERROR asks the database before refusing for it', async () => {
+    const failed = await create();
+    await markFresh(failed);
+    await markError(failed);
+    // b hears of the error (and of everything before it).
+    await new Promise((r) => setTimeout(r, NOTIFY_DELAY_MS + 500));
+    expect((await run(b)).errors?.[0].extensions).toMatchObject({ code: 'PRICING_PACK_ERROR', packId: failed });
+    // A newer pack commits; b has not heard of it, and runs on it all the same (requireFresh: false).
+    const pack = await create();
+    const anyway = await run(b, { requireFresh: false });
+    expect(anyway.data?.executePattern?.metadata).toMatchObject({ pricingPackId: pack, packFresh: false });
+    // And refuses on it — WARMING, the database's answer — when the run asks for a fresh pack.
+    expect((await run(b)).errors?.[0].extensions).toMatchObject({ code: 'PRICING_PACK_WARMING', packId: pack });
   });
 
   it('racing pack writes and executions on two instances: no run starts on a state whose replacement had committed before it was asked for', async () => {
