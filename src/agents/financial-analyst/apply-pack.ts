@@ -40,10 +40,9 @@ export const applyPackCapability =
   async ({ ctx, args }) => {
     const positions = args.positions as Positions;
     const symbols = positions.holdings.map((h) => h.symbol);
-    // The trade-date rates do not wait for the pack's own prices: three reads at once.
-    const [prices, fxRows, tradeDates] = await Promise.all([
-      deps.marketData.packPrices(ctx.pricingPackId, symbols),
-      deps.marketData.packFx(ctx.pricingPackId),
+    // The trade-date rates do not wait for the pack's own prices and rates: two reads at once.
+    const [{ prices, fx: fxRows }, tradeDates] = await Promise.all([
+      deps.marketData.packQuotes(ctx.pricingPackId, symbols),
       tradeDateRates(deps, ctx),
     ]);
     const priceOf = new Map(prices.map((p) => [p.symbol, p]));

@@ -72,11 +72,25 @@ export class MarketData {
     this.sql = db.sql;
   }
 
-  async packPrices(packId: string, symbols: string[]): Promise<PriceRow[]> {
-    return this.prisma.packPrice.findMany({
-      where: { packId, symbol: { in: symbols } },
-      select: { symbol: true, close: true, currency: true, source: true },
-    });
+  /** A pack's prices of `symbols` and all its FX rates, in one statement (a valuation's whole read of its pack). */
+  async packQuotes(packId: string, symbols: string[]): Promise<{ prices: PriceRow[]; fx: FxRow[] }> {
+    const [row] = await this.sql.query<{ prices: string; fx: string }>(
+      `SELECT
+         (SELECT coalesce(json_agg(json_build_array(symbol, close, currency, source) ORDER BY symbol), '[]')::text
+            FROM pack_prices WHERE pack_id = $1 AND symbol = ANY($2::text[])) AS prices,
+         (SELECT coalesce(json_agg(json_build_array(currency, rate, source) ORDER BY currency), '[]')::text
+            FROM pack_fx_rates WHERE pack_id = $1) AS fx`,
+      [packId, symbols],
+    );
+    return {
+      prices: (JSON.parse(row.prices) as [string, number, string, string][]).map(([symbol, close, currency, source]) => ({
+        symbol,
+        close: Number(close),
+        currency,
+        source,
+      })),
+      fx: (JSON.parse(row.fx) as [string, number, string][]).map(([currency, rate, source]) => ({ currency, rate: Number(rate), source })),
+    };
   }
 
   async packFx(packId: string): Promise<FxRow[]> {
