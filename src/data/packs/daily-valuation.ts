@@ -1,5 +1,6 @@
 import type { SqlExecutor } from '../../db/database';
 import { CHOSEN_PACKS } from './chosen-packs';
+import { fxRowsOf } from './quote-rows';
 import type { FxRow } from './market-data';
 
 /**
@@ -109,10 +110,7 @@ export async function dailyValuation(sql: SqlExecutor, request: DailyValuationRe
       if (last && last[0] === currency) last[1] += amount;
       else holdingsValue.push([currency, amount]);
     }
-    const fx = new Map<string, FxRow>();
-    for (const [currency, rate, source] of JSON.parse(row.fx) as [string, number, string][]) {
-      fx.set(currency, { currency, rate: Number(rate), source });
-    }
+    const fx = new Map(fxRowsOf(row.fx).map((r) => [r.currency, r]));
     return { date: row.date, packId: row.pack_id, holdingsValue, priced, priceSources: [...priceSources].sort(), fx };
   });
 }

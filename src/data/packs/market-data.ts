@@ -2,6 +2,7 @@ import { LRUCache } from 'lru-cache';
 import type { SqlExecutor } from '../../db/database';
 import type { DataHandle } from '../handle';
 import { CHOSEN_PACKS } from './chosen-packs';
+import { fxRowsOf, priceRowsOf } from './quote-rows';
 import { carriedCloses, dailyValuation, type CarriedClose, type DailyValuationRequest, type ValuationDay } from './daily-valuation';
 
 /** A pack's closing price of one security, in the security's currency, with the source it came from. */
@@ -82,15 +83,7 @@ export class MarketData {
             FROM pack_fx_rates WHERE pack_id = $1) AS fx`,
       [packId, symbols],
     );
-    return {
-      prices: (JSON.parse(row.prices) as [string, number, string, string][]).map(([symbol, close, currency, source]) => ({
-        symbol,
-        close: Number(close),
-        currency,
-        source,
-      })),
-      fx: (JSON.parse(row.fx) as [string, number, string][]).map(([currency, rate, source]) => ({ currency, rate: Number(rate), source })),
-    };
+    return { prices: priceRowsOf(row.prices), fx: fxRowsOf(row.fx) };
   }
 
   async packFx(packId: string): Promise<FxRow[]> {
@@ -165,14 +158,8 @@ export class MarketData {
     );
     const data: DailyMarketData = { dates: [], packIds: new Map(), prices: new Map(), fx: new Map() };
     for (const row of rows) {
-      const prices = new Map<string, PriceRow>();
-      for (const [symbol, close, currency, source] of JSON.parse(row.prices) as [string, number, string, string][]) {
-        prices.set(symbol, { symbol, close: Number(close), currency, source });
-      }
-      const fx = new Map<string, FxRow>();
-      for (const [currency, rate, source] of JSON.parse(row.fx) as [string, number, string][]) {
-        fx.set(currency, { currency, rate: Number(rate), source });
-      }
+      const prices = new Map(priceRowsOf(row.prices).map((p) => [p.symbol, p]));
+      const fx = new Map(fxRowsOf(row.fx).map((r) => [r.currency, r]));
       data.dates.push(row.date);
       data.packIds.set(row.date, row.pack_id);
       data.prices.set(row.date, prices);
