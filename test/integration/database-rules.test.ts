@@ -327,9 +327,11 @@ describe('append-only tables', () => {
       `SELECT reason AS v FROM credit_transactions`,
       'start',
     ],
-  ])('%s rejects UPDATE and DELETE, and keeps the row', async (table, update, del, select, value) => {
+  ])('%s rejects UPDATE, DELETE and TRUNCATE, and keeps the row', async (table, update, del, select, value) => {
     await expectRejected(update, table);
     await expectRejected(del, table);
+    // CASCADE: without it PostgreSQL refuses a referenced table before any trigger is asked.
+    await expectRejected(`TRUNCATE ${table} CASCADE`, table);
     expect(await query<{ v: unknown }>(select)).toEqual([{ v: value }]);
   });
 });

@@ -58,9 +58,11 @@ const rows = async (packId: string) =>
 
 describe('a fresh pack', () => {
   let id: string;
+  let identity: unknown[];
   beforeAll(async () => {
     id = (await builder.createPricingPack(content('2026-04-01'))).id;
     await builder.markPackFresh(id);
+    identity = await test.owner.query(`SELECT date, policy, sources, created_at, status FROM pricing_packs WHERE id = $1`, [id]);
   });
 
   it.each([
@@ -70,12 +72,22 @@ describe('a fresh pack', () => {
     ['deleting its FX rates', `DELETE FROM pack_fx_rates WHERE pack_id = $1`],
     ['deleting the pack (its rows would go by cascade)', `DELETE FROM pricing_packs WHERE id = $1`],
     ['clearing is_fresh (WARMING again would make its rows writable)', `UPDATE pricing_packs SET is_fresh = false WHERE id = $1`],
+    // What places the pack among the others (the latest pack, a series' packs, a pinned run's
+    // cut-off) or names it: a result pinned to it would change without its rows changing.
+    ['moving it to another date', `UPDATE pricing_packs SET date = date - 1 WHERE id = $1`],
+    ['changing its policy', `UPDATE pricing_packs SET policy = 'WM4PM_USD' WHERE id = $1`],
+    ['changing its sources', `UPDATE pricing_packs SET sources = '["FMP"]' WHERE id = $1`],
+    ['backdating its created_at', `UPDATE pricing_packs SET created_at = created_at - interval '1 day' WHERE id = $1`],
+    ['renaming it', `UPDATE pricing_packs SET id = id || '_renamed' WHERE id = $1`],
   ])('refuses %s, even to the tables’ owner', async (_what, statement) => {
     const before = await rows(id);
     const error = await failure(test.owner.query(statement, [id]));
     expect(error.code).toBe('23514');
     expect(error.message).toContain(id);
     expect(await rows(id)).toBe(before);
+    expect(await test.owner.query(`SELECT date, policy, sources, created_at, status FROM pricing_packs WHERE id = $1`, [id])).toEqual(
+      identity,
+    );
   });
 
   it('refuses a new price or FX rate, from the application role too', async () => {
@@ -100,6 +112,14 @@ describe('a fresh pack', () => {
   it('refuses TRUNCATE of the rows', async () => {
     expect((await failure(test.owner.query(`TRUNCATE pack_prices`))).code).toBe('23514');
     expect((await failure(test.owner.query(`TRUNCATE pack_fx_rates`))).code).toBe('23514');
+  });
+
+  it('still takes the flag changes of its life: failed reconciliation figures, then superseded', async () => {
+    const pack = (await builder.createPricingPack(content('2026-04-03'))).id;
+    await builder.markPackFresh(pack);
+    await test.owner.query(`UPDATE pricing_packs SET reconciliation_error_bps = 12.5, prewarm_done = true WHERE id = $1`, [pack]);
+    await builder.markPackError(pack, 'close off by 12.5 bps');
+    expect((await test.data.packs.findById(pack))?.status).toBe('ERROR');
   });
 
   it('keeps its rows frozen once superseded and marked failed too', async () => {
