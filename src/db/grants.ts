@@ -18,6 +18,8 @@ export const TABLE_PRIVILEGES: Readonly<Record<string, readonly Privilege[]>> = 
   pack_prices: ['SELECT', 'INSERT'],
   pack_fx_rates: ['SELECT', 'INSERT'],
   news_items: ['SELECT', 'INSERT'],
+  // Appended by the trigger on securities, which runs as the writer of securities: this role.
+  security_versions: ['SELECT', 'INSERT'],
   // State that changes: pack status, balances, runs, names.
   pricing_packs: ['SELECT', 'INSERT', 'UPDATE'],
   tenants: ['SELECT', 'INSERT', 'UPDATE'],

@@ -1,6 +1,7 @@
 import type { CapabilityFn } from '../../runtime/capability';
 import type { AgentDeps } from '../agent-deps';
 import type { ValuationSeries } from './valuation-series';
+import { securitiesOfRun } from './run-securities';
 
 interface ValuedHolding {
   symbol: string;
@@ -37,7 +38,11 @@ export const chartsCapability =
     const valuation = args.valuation as Valuation;
     const series = args.series as ValuationSeries | undefined;
     const returns = (args.returns as { date: string; cumulativeReturn: number }[] | undefined) ?? [];
-    const securities = await deps.securities.findBySymbols(valuation.holdings.map((h) => h.symbol));
+    const securities = await securitiesOfRun(
+      deps,
+      ctx,
+      valuation.holdings.map((h) => h.symbol),
+    );
     const assetClassOf = new Map(securities.map((s) => [s.symbol, s.assetClass]));
 
     const byAssetClass = new Map<string, number>();

@@ -1,6 +1,7 @@
 import type { Holding, Positions } from '../../ledger/positions';
 import type { CapabilityFn } from '../../runtime/capability';
 import type { AgentDeps } from '../agent-deps';
+import { securitiesOfRun } from './run-securities';
 
 /** The fields of a pricing.apply_pack holding the detail copies. */
 export interface ValuedHoldingFields {
@@ -71,7 +72,11 @@ export const holdingsDetailCapability =
   async ({ ctx, args }) => {
     const positions = args.positions as Positions;
     const valuation = args.valuation as { holdings: ValuedHoldingFields[] };
-    const securities = await deps.securities.findBySymbols(positions.holdings.map((h) => h.symbol));
+    const securities = await securitiesOfRun(
+      deps,
+      ctx,
+      positions.holdings.map((h) => h.symbol),
+    );
     const rows = holdingRows(positions.holdings, valuation.holdings, securities);
     return {
       data: {

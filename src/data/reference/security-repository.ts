@@ -10,6 +10,13 @@ export interface SecurityRecord {
   exchange: string | null;
 }
 
+/** What a run's reference data is pinned by: its pack's publication and its ledger commit. */
+export interface ReferenceDataCutoff {
+  /** The pack's created_at, ISO 8601. */
+  packCreatedAt: string;
+  ledgerCommitHash: string | null;
+}
+
 /** Conditions on a listing of securities; each one given must hold. */
 export interface SecurityListFilter {
   /** Symbols starting with this text, as written (case-sensitive). */
@@ -27,6 +34,30 @@ export class SecurityRepository {
   async findBySymbols(symbols: readonly string[]): Promise<SecurityRecord[]> {
     if (symbols.length === 0) return [];
     return this.db.prisma.security.findMany({ where: { symbol: { in: [...symbols] } }, select: SELECT });
+  }
+
+  /**
+   * The securities as a run pinned to `at` reads them: each symbol's version in effect when the
+   * later of the run's pack and its ledger commit was written (security_versions), so a change of
+   * reference data after that never changes the run's result. A symbol first registered after that
+   * (a bulk load that dated its packs and commits in the past) reads its first version.
+   */
+  async findAsOfRun(symbols: readonly string[], at: ReferenceDataCutoff): Promise<SecurityRecord[]> {
+    if (symbols.length === 0) return [];
+    return this.db.sql.query<SecurityRecord>(
+      `WITH cutoff AS (
+         SELECT GREATEST($2::timestamptz, (SELECT c.created_at FROM ledger_commits c WHERE c.hash = $3)) AS at
+       )
+       SELECT DISTINCT ON (v.symbol) v.symbol, v.name, v.currency, v.asset_class AS "assetClass", v.exchange
+         FROM security_versions v, cutoff
+        WHERE v.symbol = ANY($1::text[])
+        ORDER BY v.symbol,
+                 v.recorded_at <= cutoff.at DESC,
+                 CASE WHEN v.recorded_at <= cutoff.at THEN v.recorded_at END DESC NULLS LAST,
+                 CASE WHEN v.recorded_at <= cutoff.at THEN v.id END DESC NULLS LAST,
+                 v.recorded_at, v.id`,
+      [[...symbols], at.packCreatedAt, at.ledgerCommitHash],
+    );
   }
 
   /** Those of the symbols that exist, locked until the transaction ends (an upsert checks what it changes). */

@@ -1,4 +1,4 @@
-import { RunHoldingsDetailDocument } from '../../generated/operations';
+import { AppendLedgerEntriesDocument, RunHoldingsDetailDocument, UpsertSecuritiesDocument } from '../../generated/operations';
 import { patternFixtures } from '../../support/pattern-fixtures';
 import { startTestServer, type TestServer } from '../../support/test-server';
 
@@ -131,5 +131,42 @@ describe('holdings_detail', () => {
     const again = await run();
     expect(again.resultSha256).toBe(first.resultSha256);
     expect(again.result).toEqual(first.result);
+  });
+
+  it('reads reference data as of its pack and ledger commit: a later rename leaves a rerun as it was, a later commit reads it', async () => {
+    const own = await f.portfolioWith([
+      { kind: 'DEPOSIT', tradeDate: '2024-03-01', currency: 'CAD', amount: 1_000 },
+      { kind: 'BUY', tradeDate: '2024-03-01', symbol: 'P20HA', quantity: 10, price: 40, currency: 'CAD' },
+    ]);
+    const runOn = async (ledgerCommit?: string) => {
+      const response = await t.request(RunHoldingsDetailDocument, { inputs: { portfolioId: own }, packId, ledgerCommit }, { as: 'demo-analyst' });
+      expect(response.errors).toBeUndefined();
+      return response.data!.executePattern!;
+    };
+    const held = (execution: { result?: unknown }) => (execution.result as Row).holdings.find((h: Row) => h.symbol === 'P20HA');
+    const before = await runOn();
+    expect(held(before)).toMatchObject({ name: 'P20 holdings CAD', assetClass: 'ETF' });
+
+    const renamed = await t.request(
+      UpsertSecuritiesDocument,
+      { input: [{ ...SECURITIES[1], name: 'P20 renamed', assetClass: 'FUND' }] },
+      { as: 'pack-builder' },
+    );
+    expect(renamed.errors).toBeUndefined();
+    const rerun = await runOn();
+    expect(held(rerun)).toMatchObject({ name: 'P20 holdings CAD', assetClass: 'ETF' });
+    expect(rerun.resultSha256).toBe(before.resultSha256);
+
+    const appended = await t.request(
+      AppendLedgerEntriesDocument,
+      { portfolioId: own, entries: [{ kind: 'DEPOSIT', tradeDate: '2024-03-02', currency: 'CAD', amount: 1 }], message: 'after the rename' },
+      { as: 'demo-analyst' },
+    );
+    expect(appended.errors).toBeUndefined();
+    const after = await runOn();
+    expect(held(after)).toMatchObject({ name: 'P20 renamed', assetClass: 'FUND' });
+    // Pinned to the commit the first run read, the run is that run again, byte for byte.
+    const pinned = await runOn(before.metadata!.ledgerCommitHash);
+    expect(pinned.resultSha256).toBe(before.resultSha256);
   });
 });
