@@ -275,10 +275,11 @@ describe('append-only tables', () => {
     await query(
       `INSERT INTO portfolios (id, tenant_id, name, base_currency, ledger_head) VALUES ('pf-append', 't-append', 'P', 'CAD', 'c1')`,
     );
-    await query(`INSERT INTO ledger_commits (hash, portfolio_id, seq, message) VALUES ('c1', 'pf-append', 1, 'first')`);
-    await query(
+    // A commit's entries are written by the transaction that writes the commit (see 'a sealed ledger commit').
+    await inTransaction([
+      `INSERT INTO ledger_commits (hash, portfolio_id, seq, message) VALUES ('c1', 'pf-append', 1, 'first')`,
       `INSERT INTO ledger_entries (commit_hash, ordinal, kind, currency, amount, trade_date) VALUES ('c1', 0, 'DEPOSIT', 'CAD', 1000, '2026-01-02')`,
-    );
+    ]);
     await query(
       `INSERT INTO credit_transactions (tenant_id, amount, kind, balance_after, reason) VALUES ('t-append', 100, 'GRANT', 100, 'start')`,
     );
@@ -333,6 +334,56 @@ describe('append-only tables', () => {
     // CASCADE: without it PostgreSQL refuses a referenced table before any trigger is asked.
     await expectRejected(`TRUNCATE ${table} CASCADE`, table);
     expect(await query<{ v: unknown }>(select)).toEqual([{ v: value }]);
+  });
+});
+
+describe('a sealed ledger commit', () => {
+  const entry = (hash: string, ordinal: number) =>
+    `INSERT INTO ledger_entries (commit_hash, ordinal, kind, currency, amount, trade_date) VALUES ('${hash}', ${ordinal}, 'DEPOSIT', 'CAD', 5, '2026-01-03')`;
+  const entriesOf = (hash: string) =>
+    query<{ ordinal: number }>(`SELECT ordinal FROM ledger_entries WHERE commit_hash = $1 ORDER BY ordinal`, [hash]);
+
+  beforeAll(async () => {
+    await query(`INSERT INTO tenants (id, name, credit_balance) VALUES ('t-sealed', 'Sealed', 0)`);
+    await query(
+      `INSERT INTO portfolios (id, tenant_id, name, base_currency, ledger_head) VALUES ('pf-sealed', 't-sealed', 'P', 'CAD', 's1')`,
+    );
+    await inTransaction([
+      `INSERT INTO ledger_commits (hash, portfolio_id, seq, message) VALUES ('s1', 'pf-sealed', 1, 'one')`,
+      entry('s1', 0),
+      entry('s1', 1),
+    ]);
+  });
+
+  it('takes no new entry once its transaction committed, from the application role or the owner', async () => {
+    for (const insert of [query(entry('s1', 2)), test.owner.query(entry('s1', 3)), inTransaction([entry('s1', 4)])]) {
+      const error = await failure(insert);
+      expect(error.code).toBe('23514');
+      expect(error.message).toMatch(/ledger commit s1 is sealed/);
+    }
+    expect(await entriesOf('s1')).toEqual([{ ordinal: 0 }, { ordinal: 1 }]);
+  });
+
+  it('refuses a statement that adds to a new commit and a sealed one at once, and keeps neither', async () => {
+    const error = await failure(
+      inTransaction([
+        `INSERT INTO ledger_commits (hash, portfolio_id, parent_hash, seq, message) VALUES ('s2', 'pf-sealed', 's1', 2, 'two')`,
+        `INSERT INTO ledger_entries (commit_hash, ordinal, kind, currency, amount, trade_date)
+         VALUES ('s2', 0, 'DEPOSIT', 'CAD', 5, '2026-01-04'), ('s1', 9, 'DEPOSIT', 'CAD', 5, '2026-01-04')`,
+      ]),
+    );
+    expect(error.message).toMatch(/ledger commit s1 is sealed/);
+    expect(await query(`SELECT hash FROM ledger_commits WHERE hash = 's2'`)).toEqual([]);
+    expect(await entriesOf('s1')).toEqual([{ ordinal: 0 }, { ordinal: 1 }]);
+  });
+
+  it('lets the transaction that writes a commit add its entries over several statements', async () => {
+    await inTransaction([
+      `INSERT INTO ledger_commits (hash, portfolio_id, parent_hash, seq, message) VALUES ('s3', 'pf-sealed', 's1', 2, 'streamed')`,
+      entry('s3', 0),
+      entry('s3', 1),
+    ]);
+    expect(await entriesOf('s3')).toEqual([{ ordinal: 0 }, { ordinal: 1 }]);
   });
 });
 
