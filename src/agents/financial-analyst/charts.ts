@@ -1,7 +1,7 @@
 import type { CapabilityFn } from '../../runtime/capability';
 import type { AgentDeps } from '../agent-deps';
 import type { ValuationSeries } from './valuation-series';
-import { securitiesOfRun } from './run-securities';
+import { runCutoff } from '../run-cutoff';
 
 interface ValuedHolding {
   symbol: string;
@@ -38,10 +38,9 @@ export const chartsCapability =
     const valuation = args.valuation as Valuation;
     const series = args.series as ValuationSeries | undefined;
     const returns = (args.returns as { date: string; cumulativeReturn: number }[] | undefined) ?? [];
-    const securities = await securitiesOfRun(
-      deps,
-      ctx,
+    const securities = await deps.securities.findAsOfRun(
       valuation.holdings.map((h) => h.symbol),
+      runCutoff(ctx),
     );
     const assetClassOf = new Map(securities.map((s) => [s.symbol, s.assetClass]));
 

@@ -1,7 +1,7 @@
 import { concentration, type ConcentrationLimits } from '../../analytics';
 import type { CapabilityFn } from '../../runtime/capability';
 import type { AgentDeps } from '../agent-deps';
-import { securitiesOfRun } from './run-securities';
+import { runCutoff } from '../run-cutoff';
 
 /** The fields of a pricing.apply_pack valuation this capability reads. */
 interface Valuation {
@@ -23,10 +23,9 @@ export const concentrationCapability =
     const valuation = args.valuation as Valuation;
     const topN = typeof args.topN === 'number' ? args.topN : DEFAULT_TOP_N;
     const limits = (args.limits ?? {}) as ConcentrationLimits;
-    const securities = await securitiesOfRun(
-      deps,
-      ctx,
+    const securities = await deps.securities.findAsOfRun(
       valuation.holdings.map((h) => h.symbol),
+      runCutoff(ctx),
     );
     const assetClassOf = new Map(securities.map((s) => [s.symbol, s.assetClass]));
     const valued = valuation.holdings.filter((h) => h.marketValueBase !== null);

@@ -1,7 +1,7 @@
 import type { Holding, Positions } from '../../ledger/positions';
 import type { CapabilityFn } from '../../runtime/capability';
 import type { AgentDeps } from '../agent-deps';
-import { securitiesOfRun } from './run-securities';
+import { runCutoff } from '../run-cutoff';
 
 /** The fields of a pricing.apply_pack holding the detail copies. */
 export interface ValuedHoldingFields {
@@ -72,10 +72,9 @@ export const holdingsDetailCapability =
   async ({ ctx, args }) => {
     const positions = args.positions as Positions;
     const valuation = args.valuation as { holdings: ValuedHoldingFields[] };
-    const securities = await securitiesOfRun(
-      deps,
-      ctx,
+    const securities = await deps.securities.findAsOfRun(
       positions.holdings.map((h) => h.symbol),
+      runCutoff(ctx),
     );
     const rows = holdingRows(positions.holdings, valuation.holdings, securities);
     return {

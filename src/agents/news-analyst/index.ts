@@ -1,12 +1,14 @@
 import type { Positions } from '../../ledger/positions';
 import type { Agent, CapabilityFn } from '../../runtime/capability';
 import type { AgentDeps } from '../agent-deps';
+import { runCutoff } from '../run-cutoff';
 
 const DEFAULT_PER_SYMBOL = 3;
 
 /**
  * news.headlines: the latest headlines for the holdings, published by the end of the as-of
- * day — so a rerun on the same pack sees the same news, whatever arrived since.
+ * day and written by the run's cut-off — so a rerun on the same pack and ledger commit sees the
+ * same news, whatever arrived since, even backdated.
  */
 const headlinesCapability =
   (deps: AgentDeps): CapabilityFn =>
@@ -17,6 +19,7 @@ const headlinesCapability =
       positions.holdings.map((h) => h.symbol),
       ctx.asofDate,
       perSymbol,
+      runCutoff(ctx),
     );
     return {
       data: {

@@ -233,8 +233,10 @@ export class BulkLoader {
 
   async news(rows: readonly NewsRow[]): Promise<void> {
     await this.sql.query(
-      `INSERT INTO news_items (id, symbol, headline, url, published_at, source)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[])`,
+      // History loaded in bulk counts as known before any run (as the items that predate
+      // recorded_at): only news written afterwards is held back from the runs before it.
+      `INSERT INTO news_items (id, symbol, headline, url, published_at, source, recorded_at)
+       SELECT *, '1970-01-01T00:00:00Z'::timestamptz FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[])`,
       [
         pick(rows, (n) => n.id),
         pick(rows, (n) => n.symbol),

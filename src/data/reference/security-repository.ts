@@ -1,4 +1,5 @@
 import type { DataHandle } from '../handle';
+import { cutoffSql, type RunCutoff } from './run-cutoff';
 import { decodeCursor, encodeCursor, pageSize, toPage, type Page, type PageRequest } from '../../shared/pagination';
 
 /** A security as packs price it and ledgers hold it. */
@@ -8,13 +9,6 @@ export interface SecurityRecord {
   currency: string;
   assetClass: string;
   exchange: string | null;
-}
-
-/** What a run's reference data is pinned by: its pack's publication and its ledger commit. */
-export interface ReferenceDataCutoff {
-  /** The pack's created_at, ISO 8601. */
-  packCreatedAt: string;
-  ledgerCommitHash: string | null;
 }
 
 /** Conditions on a listing of securities; each one given must hold. */
@@ -42,11 +36,11 @@ export class SecurityRepository {
    * reference data after that never changes the run's result. A symbol first registered after that
    * (a bulk load that dated its packs and commits in the past) reads its first version.
    */
-  async findAsOfRun(symbols: readonly string[], at: ReferenceDataCutoff): Promise<SecurityRecord[]> {
+  async findAsOfRun(symbols: readonly string[], at: RunCutoff): Promise<SecurityRecord[]> {
     if (symbols.length === 0) return [];
     return this.db.sql.query<SecurityRecord>(
       `WITH cutoff AS (
-         SELECT GREATEST($2::timestamptz, (SELECT c.created_at FROM ledger_commits c WHERE c.hash = $3)) AS at
+         SELECT ${cutoffSql('$2', '$3')} AS at
        )
        SELECT DISTINCT ON (v.symbol) v.symbol, v.name, v.currency, v.asset_class AS "assetClass", v.exchange
          FROM security_versions v, cutoff
