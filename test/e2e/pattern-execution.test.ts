@@ -346,4 +346,32 @@ describe('executePattern', () => {
       }
     });
   });
+
+  it('keeps a finished run as it was stored: the database refuses any change but the release of its idempotency key', async () => {
+    const ran = await run({ packId: 'PP_2026-11-20', idempotencyKey: 'frozen-run-1' });
+    expect(ran.errors).toBeUndefined();
+    const id = ran.data!.executePattern!.id;
+    const stored = () =>
+      t.database.owner.query(
+        `SELECT status, result::text AS result, result_sha256, credits::text, idempotency_key FROM executions WHERE id = $1`,
+        [id],
+      );
+    const before = await stored();
+    for (const change of [
+      `result = '{"totalValueBase":1}'`,
+      `result_sha256 = 'sha256:forged'`,
+      `status = 'FAILED'`,
+      `credits = 0`,
+      `pack_id = 'PP_2026-11-20', finished_at = now()`,
+      `idempotency_key = 'another-key'`,
+    ]) {
+      await expect(t.database.owner.query(`UPDATE executions SET ${change} WHERE id = $1`, [id])).rejects.toMatchObject({
+        code: '23514',
+        message: expect.stringContaining(`execution ${id} is success and immutable`),
+      });
+    }
+    expect(await stored()).toEqual(before);
+    await t.database.owner.query(`UPDATE executions SET idempotency_key = NULL WHERE id = $1`, [id]);
+    expect(await stored()).toEqual([{ ...before[0], idempotency_key: null }]);
+  });
 });
