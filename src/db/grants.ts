@@ -18,14 +18,15 @@ export const TABLE_PRIVILEGES: Readonly<Record<string, readonly Privilege[]>> = 
   pack_prices: ['SELECT', 'INSERT'],
   pack_fx_rates: ['SELECT', 'INSERT'],
   news_items: ['SELECT', 'INSERT'],
+  // Pattern versions: published once, rewritten never (a new definition is a new version).
+  patterns: ['SELECT', 'INSERT'],
   // Appended by the trigger on securities, which runs as the writer of securities: this role.
   security_versions: ['SELECT', 'INSERT'],
-  // State that changes: pack status, balances, runs, names.
+  // State that changes: pack status, balances, runs while RUNNING, names.
   pricing_packs: ['SELECT', 'INSERT', 'UPDATE'],
   tenants: ['SELECT', 'INSERT', 'UPDATE'],
   portfolios: ['SELECT', 'INSERT', 'UPDATE'],
   securities: ['SELECT', 'INSERT', 'UPDATE'],
-  patterns: ['SELECT', 'INSERT', 'UPDATE'],
   executions: ['SELECT', 'INSERT', 'UPDATE'],
   users: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
   // Kept by a trigger on pack writes (which run as this role); an execution's start locks it FOR SHARE.

@@ -284,6 +284,9 @@ describe('append-only tables', () => {
       `INSERT INTO credit_transactions (tenant_id, amount, kind, balance_after, reason) VALUES ('t-append', 100, 'GRANT', 100, 'start')`,
     );
     await query(`INSERT INTO audit_log (actor_id, tenant_id, action, result) VALUES ('demo-admin', 't-append', 'grantCredits', 'OK')`);
+    await query(
+      `INSERT INTO patterns (pattern_id, version, sha256, description, cost, definition) VALUES ('append_only_pattern', '1.0.0', 'sha256:p', 'as published', 1, '{}')`,
+    );
   });
 
   async function expectRejected(sql: string, table: string) {
@@ -327,6 +330,13 @@ describe('append-only tables', () => {
       `DELETE FROM credit_transactions`,
       `SELECT reason AS v FROM credit_transactions`,
       'start',
+    ],
+    [
+      'patterns',
+      `UPDATE patterns SET definition = '{"steps":[]}'`,
+      `DELETE FROM patterns`,
+      `SELECT description AS v FROM patterns WHERE pattern_id = 'append_only_pattern'`,
+      'as published',
     ],
   ])('%s rejects UPDATE, DELETE and TRUNCATE, and keeps the row', async (table, update, del, select, value) => {
     await expectRejected(update, table);
