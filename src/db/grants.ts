@@ -28,7 +28,8 @@ export const TABLE_PRIVILEGES: Readonly<Record<string, readonly Privilege[]>> = 
   portfolios: ['SELECT', 'INSERT', 'UPDATE'],
   securities: ['SELECT', 'INSERT', 'UPDATE'],
   executions: ['SELECT', 'INSERT', 'UPDATE'],
-  users: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
+  // Removed users are marked (removed_at), never deleted: the audit log keeps naming them.
+  users: ['SELECT', 'INSERT', 'UPDATE'],
   // Kept by a trigger on pack writes (which run as this role); an execution's start locks it FOR SHARE.
   pricing_pack_head: ['SELECT', 'UPDATE'],
   // Minute-long counters, rewritten and expired all the time (created by db:grant, see below).

@@ -80,6 +80,8 @@ onPostgres('running as the application role', () => {
   it('cannot rewrite history, disable the append-only triggers or change the schema', async () => {
     await expect(asRole.query(`UPDATE audit_log SET result = 'OK'`)).rejects.toThrow(/permission denied/);
     await expect(asRole.query(`DELETE FROM credit_transactions`)).rejects.toThrow(/permission denied/);
+    await expect(asRole.query(`DELETE FROM users`)).rejects.toThrow(/permission denied/);
+    await expect(asRole.query(`UPDATE patterns SET description = 'x'`)).rejects.toThrow(/permission denied/);
     await expect(asRole.query('ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only')).rejects.toThrow(/must be owner/);
     await expect(asRole.query('CREATE TABLE intruder (id int)')).rejects.toThrow(/permission denied/);
   });
