@@ -1,5 +1,4 @@
 import type { PricingPackRecord } from '../data/packs/pack-repository';
-import type { PackHealthHub } from '../events/pack-health-hub';
 import type { PackHealth, PackStatus } from './pack-health';
 
 /** How many recently changed packs the status page lists. */
@@ -29,7 +28,8 @@ export interface PackStatusView {
 
 /** The reads the board needs; the hub's health (as packHealth answers) and the packs' rows. */
 export interface PackStatusSources {
-  health: Pick<PackHealthHub, 'latest'>;
+  /** The latest pack's health as packHealth answers it (the events hub keeps it). */
+  health: { latest(): Promise<PackHealth> };
   packs: {
     findById(id: string): Promise<PricingPackRecord | null>;
     recentlyChanged(limit: number): Promise<PricingPackRecord[]>;

@@ -1,7 +1,6 @@
 import type { SqlExecutor } from '../../db/database';
 import { CHOSEN_PACKS } from './chosen-packs';
-import { fxRowsOf } from './quote-rows';
-import type { FxRow } from './market-data';
+import { fxRowsOf, type FxRow } from './quote-rows';
 
 /**
  * A quantity of one security held from one date until another: a portfolio's holdings over a period

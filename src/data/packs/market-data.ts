@@ -2,23 +2,8 @@ import { LRUCache } from 'lru-cache';
 import type { SqlExecutor } from '../../db/database';
 import type { DataHandle } from '../handle';
 import { CHOSEN_PACKS } from './chosen-packs';
-import { fxRowsOf, priceRowsOf } from './quote-rows';
+import { fxRowsOf, priceRowsOf, type FxRow, type PriceRow } from './quote-rows';
 import { carriedCloses, dailyValuation, type CarriedClose, type DailyValuationRequest, type ValuationDay } from './daily-valuation';
-
-/** A pack's closing price of one security, in the security's currency, with the source it came from. */
-export interface PriceRow {
-  symbol: string;
-  close: number;
-  currency: string;
-  source: string;
-}
-
-/** A pack's exchange rate for one currency, with the source it came from. */
-export interface FxRow {
-  currency: string;
-  rate: number;
-  source: string;
-}
 
 /** Prices and FX rates of a period, one pack per business day: every map is keyed by date, and a day's prices by symbol, its rates by currency. */
 export interface DailyMarketData {

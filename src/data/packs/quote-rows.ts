@@ -1,7 +1,20 @@
-import type { FxRow, PriceRow } from './market-data';
-
 // A pack's prices and FX rates as the statements of src/data/packs return them: JSON arrays built
 // in SQL, which cost far less to decode than a row each.
+
+/** A pack's closing price of one security, in the security's currency, with the source it came from. */
+export interface PriceRow {
+  symbol: string;
+  close: number;
+  currency: string;
+  source: string;
+}
+
+/** A pack's exchange rate for one currency, with the source it came from. */
+export interface FxRow {
+  currency: string;
+  rate: number;
+  source: string;
+}
 
 /** Prices from `json_agg(json_build_array(symbol, close, currency, source))`. */
 export function priceRowsOf(json: string): PriceRow[] {
