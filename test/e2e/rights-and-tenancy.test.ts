@@ -186,7 +186,8 @@ describe('rights registry, exports and tenant isolation', () => {
         );
       });
       await new Promise((r) => setTimeout(r, 300));
-      await t.app.db.prisma.user.delete({ where: { id: 'temp-analyst' } });
+      // Deleted by the operator (the application only marks a removed user; its role may not delete).
+      await t.database.owner.query(`DELETE FROM users WHERE id = 'temp-analyst'`);
       expect(await closed).toBe(4403);
       // and the same token is now refused over HTTP too
       const response = await t.request('{ viewer { userId } }', {}, { token });
