@@ -371,6 +371,12 @@ describe('executePattern', () => {
       });
     }
     expect(await stored()).toEqual(before);
+    // A column added later is frozen too, without being listed anywhere.
+    await t.database.owner.query(`ALTER TABLE executions ADD COLUMN IF NOT EXISTS later_column integer`);
+    await expect(t.database.owner.query(`UPDATE executions SET later_column = 1 WHERE id = $1`, [id])).rejects.toMatchObject({
+      code: '23514',
+    });
+    await t.database.owner.query(`ALTER TABLE executions DROP COLUMN later_column`);
     await t.database.owner.query(`UPDATE executions SET idempotency_key = NULL WHERE id = $1`, [id]);
     expect(await stored()).toEqual([{ ...before[0], idempotency_key: null }]);
   });
