@@ -22,7 +22,7 @@
  * writing, are set to the modified date before the archive is written again.
  */
 import type * as ExcelJSModule from 'exceljs';
-import JSZip from 'jszip';
+import type JSZipModule from 'jszip';
 import { attributionSummary, executionFields, watermarkSummary, type PreparedDocument, type Watermark } from '../export-formats';
 import { flattenJson } from './flatten';
 import { neutraliseFormula } from './formula-guard';
@@ -101,6 +101,9 @@ function addSheet(workbook: ExcelJSModule.Workbook, name: string, header: string
 
 /** The same archive with every entry dated `date` (exceljs dates them with the time of writing). */
 async function withFixedEntryDates(xlsx: Buffer, date: Date): Promise<Buffer> {
+  // Loaded on first use, like exceljs: every process would otherwise pay for it at start-up.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const JSZip = require('jszip') as typeof JSZipModule;
   const zip = await JSZip.loadAsync(xlsx);
   zip.forEach((_, entry) => {
     entry.date = date;
