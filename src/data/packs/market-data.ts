@@ -122,7 +122,7 @@ export class MarketData {
 
   /** The closes carried forward for held securities some day's pack does not price (see carriedCloses). */
   async carriedCloses(request: DailyValuationRequest, held: { date: string; symbol: string }[]): Promise<CarriedClose[]> {
-    return carriedCloses(this.sql, request, held);
+    return carriedCloses(this.sql, request, held, this.packSizes);
   }
 
   async dailySeries(request: SeriesRequest): Promise<DailyMarketData> {
