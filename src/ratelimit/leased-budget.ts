@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterRes, type RateLimiterAbstract } from './limiter-classes';
 
 /** Within the budget, or over it until the shared window resets. */
 export type LeaseAnswer = { kind: 'allowed' } | { kind: 'limited'; msBeforeNext: number };

@@ -1,4 +1,4 @@
-import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from './limiter-classes';
 import type { Viewer } from '../auth/roles';
 import type { Config } from '../config';
 import type { Logger } from '../observability/logger';
