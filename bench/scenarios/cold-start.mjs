@@ -9,13 +9,15 @@ import { ratio, summarize } from '../lib/stats.mjs';
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 /**
- * Spawn to ready: freshgate on the (migrated, seeded) PostgreSQL database and on a new embedded
- * data directory, against a bare Apollo on fastify started the same way (Node's own start-up).
+ * Spawn to ready: freshgate on the (migrated, seeded) PostgreSQL database, on a new embedded data
+ * directory and on that directory again (an existing one), against a bare Apollo on fastify started
+ * the same way (Node's own start-up).
  */
 export async function coldStartScenario(context) {
   await context.freshgate('main'); // migrates and seeds the bench database once
   const postgres = [],
     embedded = [],
+    existingEmbedded = [],
     bare = [];
   for (let round = 0; round < context.rounds; round++) {
     const port = await freePort();
@@ -36,20 +38,29 @@ export async function coldStartScenario(context) {
       const pglite = await startFreshgate(context, { name: `cold-pglite-${round}`, env: { DATABASE_URL: '', DATA_DIR: dataDir } });
       embedded.push(pglite.readyMs);
       await stop(pglite.child);
+      const reopened = await startFreshgate(context, { name: `cold-pglite-again-${round}`, env: { DATABASE_URL: '', DATA_DIR: dataDir } });
+      existingEmbedded.push(reopened.readyMs);
+      await stop(reopened.child);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
     context.log(
-      `  round ${round + 1}: PostgreSQL ${Math.round(postgres.at(-1))} ms, new embedded ${Math.round(embedded.at(-1))} ms, bare Apollo ${Math.round(bare.at(-1))} ms`,
+      `  round ${round + 1}: PostgreSQL ${Math.round(postgres.at(-1))} ms, new embedded ${Math.round(embedded.at(-1))} ms, ` +
+        `existing embedded ${Math.round(existingEmbedded.at(-1))} ms, bare Apollo ${Math.round(bare.at(-1))} ms`,
     );
   }
   const pgReady = summarize(postgres),
     embeddedReady = summarize(embedded),
+    existingEmbeddedReady = summarize(existingEmbedded),
     bareReady = summarize(bare);
   return {
     postgresReadyMs: pgReady,
     embeddedReadyMs: embeddedReady,
+    existingEmbeddedReadyMs: existingEmbeddedReady,
     bareApolloFastifyReadyMs: bareReady,
-    ratios: { postgresVsBare: ratio(pgReady.median, bareReady.median) },
+    ratios: {
+      postgresVsBare: ratio(pgReady.median, bareReady.median),
+      existingEmbeddedVsBare: ratio(existingEmbeddedReady.median, bareReady.median),
+    },
   };
 }
