@@ -128,8 +128,7 @@ export class ExecutePattern {
   constructor(private readonly deps: ExecutePatternDeps) {}
 
   async execute(command: ExecutePatternCommand): Promise<ExecutionRecord> {
-    await this.deps.catalog.refreshIfOlderThan(CATALOG_MAX_AGE_MS);
-    const pattern = this.deps.catalog.currentVersion(command.patternId);
+    const pattern = await this.deps.catalog.currentVersion(command.patternId);
     if (!pattern) throw new AppError('PATTERN_NOT_FOUND', `No pattern ${command.patternId}`, { patternId: command.patternId });
     const inputs = validateInputs(pattern, command.inputs);
     const key = idempotencyKeyOf(command);
@@ -629,9 +628,6 @@ const START_ATTEMPTS = 3;
 
 /** How long shutdown tries to write one cut-off run's end (FAILED, refund, audit) before leaving it to the sweep. */
 const ABANDON_WRITE_LIMIT_MS = 1_500;
-
-// How stale this instance's view of published pattern versions may get (other instances publish too).
-const CATALOG_MAX_AGE_MS = 5_000;
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,255}$/;
 

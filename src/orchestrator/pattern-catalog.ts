@@ -44,6 +44,9 @@ export function loadPatternFiles(dir: string, capabilities: ReadonlySet<string>)
   return compiled;
 }
 
+/** How stale an instance's view of published pattern versions may get (other instances publish too). */
+export const CATALOG_MAX_AGE_MS = 5_000;
+
 /**
  * The patterns a server can run. Every version ever published stays in the database, so an
  * execution can always be traced to (and rerun with) the exact definition it used; the
@@ -84,11 +87,13 @@ export class PatternCatalog {
   }
 
   /**
-   * Re-reads current versions when the in-memory copy is older than maxAgeMs, so a version
-   * published through another instance is picked up within that time.
+   * Re-reads current versions when the in-memory copy is older than CATALOG_MAX_AGE_MS, so a version
+   * published through another instance is picked up within that time. Every read of the current
+   * versions (currentVersion, listCurrent) goes through it: a query or an entity reference on an
+   * instance that runs nothing sees a new version within the bound too, not only a run.
    */
-  async refreshIfOlderThan(maxAgeMs: number): Promise<void> {
-    if (Date.now() - this.loadedAt > maxAgeMs) await this.reload();
+  private async refreshIfStale(): Promise<void> {
+    if (Date.now() - this.loadedAt > CATALOG_MAX_AGE_MS) await this.reload();
   }
 
   /** Re-reads the newest version of every pattern from the database. */
@@ -108,11 +113,15 @@ export class PatternCatalog {
     for (const [id, compiled] of latest) this.current.set(id, compiled);
   }
 
-  list(): CompiledPattern[] {
+  /** Every pattern at its current version, by id. */
+  async listCurrent(): Promise<CompiledPattern[]> {
+    await this.refreshIfStale();
     return [...this.current.values()].sort((a, b) => a.definition.id.localeCompare(b.definition.id));
   }
 
-  currentVersion(id: string): CompiledPattern | undefined {
+  /** A pattern's current version; undefined for an unknown id. */
+  async currentVersion(id: string): Promise<CompiledPattern | undefined> {
+    await this.refreshIfStale();
     return this.current.get(id);
   }
 

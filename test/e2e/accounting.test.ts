@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ExecutePatternDocument } from '../generated/operations';
+import { CATALOG_MAX_AGE_MS } from '../../src/orchestrator/pattern-catalog';
 import { usingPostgres } from '../support/test-database';
 import { startTestServer, type TestServer } from '../support/test-server';
 
@@ -280,12 +281,28 @@ describe('run accounting', () => {
         currentEtag: (winner.data as { publishPattern: { etag: string } }).publishPattern.etag,
       });
 
-      const now = await t.request<{ pattern: { version: string } }, never>('{ pattern(id: "portfolio_news") { version } }', undefined, {
-        as: 'demo-viewer',
-      });
-      expect(now.data!.pattern.version).toBe('1.1.0');
+      // The instance that published reads its own write at once; another instance within the
+      // catalogue's staleness bound (CATALOG_MAX_AGE_MS), through the query alone — nothing runs there.
+      const publishedOn = winner === ra || !second ? t : second;
+      const otherInstance = publishedOn === t ? second : t;
+      const versionOn = async (server: TestServer) =>
+        (
+          await server.request<{ pattern: { version: string } }, never>('{ pattern(id: "portfolio_news") { version } }', undefined, {
+            as: 'demo-viewer',
+          })
+        ).data!.pattern.version;
+      expect(await versionOn(publishedOn)).toBe('1.1.0');
+      if (otherInstance) {
+        const since = Date.now();
+        let seen = await versionOn(otherInstance);
+        while (seen !== '1.1.0' && Date.now() - since < CATALOG_MAX_AGE_MS + 2_000) {
+          await new Promise((resolve) => setTimeout(resolve, 250));
+          seen = await versionOn(otherInstance);
+        }
+        expect(seen).toBe('1.1.0');
+      }
       // executions keep pointing at the version they ran; a new run uses the new version
-      const ran = await run({ patternId: 'portfolio_news' });
+      const ran = await run({ patternId: 'portfolio_news' }, 'demo-analyst', publishedOn);
       expect(ran.data?.executePattern?.metadata?.patternVersion).toBe('1.1.0');
     });
 

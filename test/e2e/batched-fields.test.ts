@@ -185,7 +185,7 @@ describe('child fields of a page are batched', () => {
         'mutation($input: PublishPatternInput!, $ifMatch: String) { publishPattern(input: $input, ifMatch: $ifMatch) { version } }',
         {
           input: { definition: { ...definition, version: '1.1.1' } },
-          ifMatch: t.app.services.patterns.currentVersion('portfolio_overview')!.sha256,
+          ifMatch: (await t.app.services.patterns.currentVersion('portfolio_overview'))!.sha256,
         },
         { token: admin },
       );

@@ -37,7 +37,7 @@ describe('error reporting and logs', () => {
 
   it('an unexpected error reaches Sentry scrubbed; the client sees only the code and the trace id', async () => {
     const leaky = `boom for demo-analyst <viewer@demo.example> in tenant demo with Bearer ${token}`;
-    t.app.services.patterns.list = () => {
+    t.app.services.patterns.listCurrent = () => {
       throw new Error(leaky);
     };
     const response = await t.request(

@@ -87,7 +87,7 @@ export class ExecutionResolver {
   async pattern(@Root() execution: ExecutionNode, @Ctx() context: GraphQLContext): Promise<Pattern> {
     const { patternId, patternVersion } = execution.record;
     const pattern =
-      context.services.patterns.currentVersion(patternId) ?? (await loadersOf(context).patternVersion(patternId, patternVersion));
+      (await context.services.patterns.currentVersion(patternId)) ?? (await loadersOf(context).patternVersion(patternId, patternVersion));
     if (!pattern) throw new Error(`pattern ${execution.record.patternId} is missing`);
     return toPattern(pattern);
   }

@@ -30,8 +30,8 @@ export const referenceResolvers = {
   },
   Pattern: {
     // The catalog holds every current pattern in memory: nothing to batch.
-    __resolveReference(ref: Representation, context: GraphQLContext) {
-      const pattern = context.services.patterns.currentVersion(ref.id);
+    async __resolveReference(ref: Representation, context: GraphQLContext) {
+      const pattern = await context.services.patterns.currentVersion(ref.id);
       return pattern ? toPattern(pattern) : null;
     },
   },

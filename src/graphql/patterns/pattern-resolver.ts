@@ -9,13 +9,13 @@ import { Pattern, PatternVersion } from './pattern-types';
 @UseMiddleware(ErrorBoundary)
 export class PatternResolver {
   @Query(() => [Pattern], { description: 'Every pattern, at its current version.' })
-  patterns(@Ctx() { services }: GraphQLContext): Pattern[] {
-    return services.patterns.list().map(toPattern);
+  async patterns(@Ctx() { services }: GraphQLContext): Promise<Pattern[]> {
+    return (await services.patterns.listCurrent()).map(toPattern);
   }
 
   @Query(() => Pattern, { nullable: true, description: 'A pattern at its current version; null for an unknown id.' })
-  pattern(@Ctx() { services }: GraphQLContext, @Arg('id', () => ID, { description: "The pattern's id, e.g. portfolio_overview." }) id: string): Pattern | null {
-    const pattern = services.patterns.currentVersion(id);
+  async pattern(@Ctx() { services }: GraphQLContext, @Arg('id', () => ID, { description: "The pattern's id, e.g. portfolio_overview." }) id: string): Promise<Pattern | null> {
+    const pattern = await services.patterns.currentVersion(id);
     return pattern ? toPattern(pattern) : null;
   }
 
