@@ -21,10 +21,15 @@ const versionsOf = (symbol: string) =>
     symbol,
   ]);
 
-/** Runs `statement` and returns the database clock right after it, as the cut-off a pack or commit written then would give. */
+/**
+ * Runs `statement` and returns the database clock right after it, as the cut-off a pack or commit
+ * written then would give: rounded to the millisecond as those columns (and recorded_at) store it.
+ * Unrounded, a JavaScript Date drops the microseconds, and a version stamped in the same
+ * millisecond but rounded up could fall after the cut-off read after it.
+ */
 async function writeAt(statement: string, params: unknown[] = []): Promise<string> {
   await test.db.sql.query(statement, params);
-  const [{ at }] = await test.owner.query<{ at: Date }>(`SELECT clock_timestamp() AS at`);
+  const [{ at }] = await test.owner.query<{ at: Date }>(`SELECT clock_timestamp()::timestamptz(3) AS at`);
   await new Promise((resolve) => setTimeout(resolve, 5)); // the next write lands in a later millisecond
   return at.toISOString();
 }
