@@ -2,21 +2,48 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 /** PostgreSQL SQLSTATEs that mean "not now": the server is restarting, starting or full. */
 const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', '53300']);
-/** Prisma's codes for an unreachable or vanished server, and a pool that could not serve in time. */
-const UNAVAILABLE_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
+/**
+ * Prisma's codes for an unreachable or vanished server, a server with no connection slot left
+ * (P2037), and a pool that could not serve in time.
+ */
+const UNAVAILABLE_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2037']);
+/** Prisma's driver adapters name the same conditions by kind. */
+const UNAVAILABLE_ADAPTER_KINDS = new Set(['ConnectionClosed', 'DatabaseNotReachable', 'SocketTimeout', 'TooManyConnections']);
 const UNAVAILABLE_SYSCALLS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH']);
 const UNAVAILABLE_MESSAGE =
-  /connection terminated|connection (?:is )?closed|server closed the connection|terminating connection|the database system is (?:starting up|shutting down|in recovery mode)|Client has encountered a connection error|timeout exceeded when trying to connect|is not currently accepting connections/i;
+  /connection terminated|connection (?:is )?closed|server closed the connection|terminating connection|the database system is (?:starting up|shutting down|in recovery mode)|Client has encountered a connection error|timeout exceeded when trying to connect|is not currently accepting connections|too many (?:clients|connections)|Unable to start a transaction in the given time/i;
+
+interface Wrapped {
+  code?: unknown;
+  originalCode?: unknown;
+  kind?: unknown;
+  message?: unknown;
+  cause?: unknown;
+  meta?: { driverAdapterError?: unknown };
+}
 
 /**
- * Whether an error means the database could not be reached or dropped the connection (a
- * restart, a failover), so the same call may succeed shortly — as opposed to a query that is
- * wrong. Looks through the error's causes: pg, Prisma and its driver adapter each wrap the other.
+ * The error and what it wraps, outermost first. Prisma keeps its driver adapter's error in
+ * `meta.driverAdapterError`, whose `cause` names the condition (and carries pg's SQLSTATE);
+ * everything else wraps by `cause`.
+ */
+function* wrappedChain(error: unknown): Generator<Wrapped> {
+  let current: unknown = error;
+  for (let depth = 0; depth < 8 && current && typeof current === 'object'; depth++) {
+    const wrapped = current as Wrapped;
+    yield wrapped;
+    current = wrapped.meta?.driverAdapterError ?? wrapped.cause;
+  }
+}
+
+/**
+ * Whether an error means the database could not be reached, dropped the connection (a restart,
+ * a failover) or had no connection to give (its `max_connections`, a database's connection
+ * limit, a pool that stayed busy), so the same call may succeed shortly — as opposed to a query
+ * that is wrong. Looks through the error's causes: pg, Prisma and its driver adapter each wrap the other.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  let current: unknown = error;
-  for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
-    const candidate = current as { code?: unknown; message?: unknown; cause?: unknown; originalCode?: unknown; kind?: unknown };
+  for (const candidate of wrappedChain(error)) {
     for (const code of [candidate.code, candidate.originalCode]) {
       if (
         typeof code === 'string' &&
@@ -24,9 +51,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
       )
         return true;
     }
-    if (candidate.kind === 'ConnectionClosed' || candidate.kind === 'DatabaseNotReachable') return true;
+    if (typeof candidate.kind === 'string' && UNAVAILABLE_ADAPTER_KINDS.has(candidate.kind)) return true;
     if (typeof candidate.message === 'string' && UNAVAILABLE_MESSAGE.test(candidate.message)) return true;
-    current = candidate.cause;
   }
   return false;
 }
@@ -48,13 +74,14 @@ export async function retryWhileUnavailable<T>(fn: () => Promise<T>, forMs = 30_
   }
 }
 
-/** The SQLSTATE of a database error, looking through the wrappers (Prisma, its adapter, pg). */
+/**
+ * The SQLSTATE of a database error, looking through the wrappers (Prisma, its adapter, pg).
+ * Prisma's own codes (P1xxx–P6xxx) have the same shape and are skipped; SQLSTATE's P0 class is PL/pgSQL's.
+ */
 export function sqlStateOf(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
-    current = (current as { cause?: unknown }).cause;
+  for (const candidate of wrappedChain(error)) {
+    if (typeof candidate.code === 'string' && /^[0-9A-Z]{5}$/.test(candidate.code) && !/^P[1-9]/.test(candidate.code))
+      return candidate.code;
   }
   return undefined;
 }

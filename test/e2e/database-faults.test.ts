@@ -1,7 +1,7 @@
 import { CreatePricingPackDocument, PackHealthChangedDocument, type PackHealthFieldsFragment } from '../generated/operations';
 import { samplePack } from '../support/packs';
 import { SubscriptionProbe } from '../support/subscription-probe';
-import { adminQuery, openTestDatabase, usingPostgres, type TestDatabase } from '../support/test-database';
+import { adminQuery, openTestDatabase, TEST_DATABASE_ROLE, usingPostgres, type TestDatabase } from '../support/test-database';
 import { startTestServer, type TestServer } from '../support/test-server';
 
 const onPostgres = usingPostgres ? describe : describe.skip;
@@ -217,5 +217,80 @@ onPostgres('readiness while every pooled connection is busy', () => {
     expect(Number(/freshgate_db_pool_connections\{state="waiting"\} (\d+)/.exec(metrics)?.[1])).toBeGreaterThan(0);
     expect(metrics).toMatch(/freshgate_db_pool_connections\{state="max"\} 8/);
     await Promise.all(busy);
+  });
+});
+
+/**
+ * No connection slot to spare: the server's `max_connections` or, here, the database's own
+ * connection limit refuses new connections (SQLSTATE 53300) while PostgreSQL itself is up. A
+ * request that needs a new connection is told to retry (503), never given an internal error, and
+ * service resumes by itself once slots free up. Superusers are exempt from the database's limit,
+ * so this runs where the application has its own role (as in CI).
+ */
+(usingPostgres && TEST_DATABASE_ROLE ? describe : describe.skip)('database with no connection slot left', () => {
+  let database: TestDatabase;
+  let t: TestServer;
+  let name: string;
+
+  beforeAll(async () => {
+    database = await openTestDatabase();
+    name = new URL(database.url!).pathname.slice(1);
+    t = await startTestServer({ database });
+  });
+  afterAll(async () => {
+    await adminQuery(`ALTER DATABASE "${name}" CONNECTION LIMIT -1`).catch(() => {});
+    await t.close();
+    await database.close();
+  });
+
+  const OPERATIONS: [string, string, Record<string, unknown> | undefined][] = [
+    [
+      'pack-builder',
+      'mutation($m: String!) { markPackError(id: "PP_2026-11-20", message: $m) { id status } }',
+      { m: 'reconciliation failed' },
+    ],
+    ['demo-viewer', '{ pricingPacks(first: 2) { edges { node { id status } } } }', undefined],
+    ['demo-analyst', RUN, { input }],
+    ['demo-viewer', '{ portfolio(id: "pf-demo-growth") { name } }', undefined],
+  ];
+
+  it('answers 503 SERVICE_UNAVAILABLE (retryable) while no connection can be opened, writes nothing, and serves again after', async () => {
+    const tokens = new Map(await Promise.all(OPERATIONS.map(async ([user]) => [user, await t.token(user)] as const)));
+    await adminQuery(`ALTER DATABASE "${name}" CONNECTION LIMIT 0`);
+    // Every pooled connection goes (the user cache is cold after 5 s): each request needs a new one.
+    await adminQuery('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [name]);
+    await new Promise((r) => setTimeout(r, 5_500));
+
+    const answers = await Promise.all(
+      Array.from({ length: 3 }, () => OPERATIONS).flatMap((operations) =>
+        operations.map(async ([user, query, variables]) => {
+          const response = await fetch(t.server.url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.get(user)}` },
+            body: JSON.stringify({ query, variables }),
+          });
+          return { status: response.status, body: (await response.json()) as { errors?: { extensions?: Record<string, unknown> }[] } };
+        }),
+      ),
+    );
+    for (const answer of answers) {
+      expect(answer.status).toBe(503);
+      for (const error of answer.body.errors ?? [])
+        expect(error.extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', retryable: true });
+      expect(answer.body.errors?.length).toBeGreaterThan(0);
+    }
+
+    await adminQuery(`ALTER DATABASE "${name}" CONNECTION LIMIT -1`);
+    const deadline = Date.now() + 20_000;
+    let health;
+    do {
+      health = await t.request('{ pricingPack(id: "PP_2026-11-20") { status errorMessage } }', undefined, { as: 'demo-viewer' });
+      if (health.errors) await new Promise((r) => setTimeout(r, 200));
+    } while (health.errors && Date.now() < deadline);
+    // The refused mark never happened; nothing of it was audited.
+    expect(health.data).toEqual({ pricingPack: { status: 'FRESH', errorMessage: null } });
+    const audited = await database.owner.query<{ n: string }>(`SELECT count(*) AS n FROM audit_log WHERE action = 'pack.markError'`);
+    expect(Number(audited[0].n)).toBe(0);
+    expect((await t.request(RUN, { input }, { as: 'demo-analyst' })).data).toMatchObject({ executePattern: { status: 'SUCCESS' } });
   });
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isScalarType, type GraphQLScalarType } from 'graphql';
+import { setErrorReporter } from '../../src/graphql/errors';
 import { RawSocket } from '../support/raw-socket';
 import {
   fuzzRequest,
@@ -174,10 +175,13 @@ describe('schema-driven fuzz', () => {
   let t: TestServer;
   let targets: FuzzTarget[];
   const tokens = new Map<string, string>();
+  // The server's logs are silent in tests: an internal error's cause is kept by trace id for the failure message.
+  const unexpected = new Map<string, unknown>();
 
   beforeAll(async () => {
     const limits = testConfig().rateLimits;
     t = await startTestServer({ config: { rateLimits: { ...limits, perUser: 0, perTenant: 0, perAnonymousIp: 0 } } });
+    setErrorReporter((error, { traceId }) => unexpected.set(traceId, error));
     targets = fuzzTargets(t.app.schema, REALISTIC);
     for (const user of IDENTITIES) if (user) tokens.set(user, await t.token(user));
   });
@@ -216,10 +220,13 @@ describe('schema-driven fuzz', () => {
       const response = await fetch(t.server.url, { method: 'POST', headers, body });
       const text = await response.text();
       const problems = problemsOf(response.status, text, target, hostile);
-      if (problems.length > 0)
+      if (problems.length > 0) {
+        const traceId = /"traceId":"(\w+)"/.exec(text)?.[1];
+        const cause = traceId && unexpected.has(traceId) ? ` — cause: ${String(unexpected.get(traceId)).slice(0, 300)}` : '';
         failures.push(
-          `${target.route[0].field.name} ${target.label} ← ${hostile.name} as ${user ?? 'anonymous'}: ${problems.join('; ')} — ${text.slice(0, 300)}`,
+          `${target.route[0].field.name} ${target.label} ← ${hostile.name} as ${user ?? 'anonymous'}: ${problems.join('; ')} — ${text.slice(0, 300)}${cause}`,
         );
+      }
     });
     expect(failures).toEqual([]);
     // And the server is still itself.
