@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, type GraphQLErrorOptions, type GraphQLFormattedError } from 'graphql';
 import type { MiddlewareFn } from 'type-graphql';
+import { isTransactionConflict } from '../data/errors';
 import { isDatabaseUnavailable } from '../db/unavailable';
 import { catalogued, extensionsFor } from '../shared/error-catalogue';
 import { AppError, errorBody, internalServerError, serviceUnavailable, withoutStackTrace } from '../shared/errors';
@@ -79,6 +80,18 @@ export function toGraphQLError(error: unknown, ids: ErrorIdentity, translation: 
     // Not a bug: the database is restarting or unreachable. Say so, and that retrying will do.
     return graphQLErrorOf(
       serviceUnavailable('The service is temporarily unavailable; retry shortly', { retryAfterSeconds: 1, traceId: ids.traceId }),
+      translation,
+    );
+  }
+  if (isTransactionConflict(error)) {
+    // A deadlock or serialization failure no use-case retried: rolled back whole, so the client
+    // may retry. Still reported: a deadlock points at two writers taking locks in opposite orders.
+    reportUnexpected(error, ids);
+    return graphQLErrorOf(
+      new AppError('CONFLICT', 'A concurrent write conflicted with this one and nothing was written; retry', {
+        retryable: true,
+        traceId: ids.traceId,
+      }),
       translation,
     );
   }

@@ -129,9 +129,13 @@ export const ERROR_CATALOGUE = {
     extensions: { currentEtag: "the pattern's current etag (null if it does not exist yet)" },
   },
   CONFLICT: {
-    when: 'A concurrent write won the race (a ledger head that kept moving, two publishers of one pack, the latest pack changing under a run three times as it started)',
+    when: 'A concurrent write won the race (a ledger head that kept moving, two publishers of one pack, the latest pack changing under a run three times as it started, a deadlock or serialization failure the database broke by rolling this write back)',
     retryable: true,
-    extensions: { retryable: RETRYABLE_FLAG, portfolioId: 'the portfolio whose ledger moved' },
+    extensions: {
+      retryable: RETRYABLE_FLAG,
+      portfolioId: 'the portfolio whose ledger moved',
+      traceId: 'the trace id a deadlock or serialization failure was logged under',
+    },
   },
   RATE_LIMITED: {
     when: "Over the caller's budget of operations (user, tenant or anonymous address)",

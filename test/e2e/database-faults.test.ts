@@ -294,3 +294,66 @@ onPostgres('readiness while every pooled connection is busy', () => {
     expect((await t.request(RUN, { input }, { as: 'demo-analyst' })).data).toMatchObject({ executePattern: { status: 'SUCCESS' } });
   });
 });
+
+/**
+ * PostgreSQL breaks a deadlock by rolling one transaction back (SQLSTATE 40P01). When that is a
+ * request's and no use-case retried it, the client hears CONFLICT (retryable) with nothing
+ * written — not an internal error. The deadlock is made on purpose: another session holds the
+ * gate's head row while the request's pack update waits for it, then asks for the pack row the
+ * request holds; the request waited first, so its deadlock check finds the cycle.
+ */
+onPostgres('a deadlock the database breaks by rolling a request back', () => {
+  let database: TestDatabase;
+  let t: TestServer;
+  let name: string;
+
+  beforeAll(async () => {
+    database = await openTestDatabase();
+    name = new URL(database.url!).pathname.slice(1);
+    t = await startTestServer({ database });
+  });
+  afterAll(async () => {
+    await t.close();
+    await database.close();
+  });
+
+  const MARK = 'mutation($m: String!) { markPackError(id: "PP_2026-11-19", message: $m) { id status } }';
+
+  it('answers CONFLICT (retryable), writes nothing, and the same call succeeds after', async () => {
+    const other = await database.ownerPool!.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query('SELECT 1 FROM pricing_pack_head FOR UPDATE');
+      const request = t.request(MARK, { m: 'reconciliation failed' }, { as: 'pack-builder' });
+      const deadline = Date.now() + 10_000;
+      while (Date.now() < deadline) {
+        const waiting = await adminQuery(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'`,
+          [name],
+        );
+        if (waiting[0].n === 1) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      // Waits for the pack row until PostgreSQL rolls the request back.
+      await other.query(`SELECT 1 FROM pricing_packs WHERE id = 'PP_2026-11-19' FOR UPDATE`);
+      const answer = await request;
+      expect(answer.status).toBe(200);
+      expect(answer.data).toEqual({ markPackError: null });
+      expect(answer.errors).toHaveLength(1);
+      expect(answer.errors![0].extensions).toMatchObject({ code: 'CONFLICT', retryable: true });
+      expect(JSON.stringify(answer.errors)).not.toMatch(/deadlock|Prisma|SELECT/i);
+    } finally {
+      await other.query('ROLLBACK');
+      other.release();
+    }
+
+    const audited = await database.owner.query<{ n: string }>(`SELECT count(*) AS n FROM audit_log WHERE action = 'pack.markError'`);
+    expect(Number(audited[0].n)).toBe(0);
+    expect((await t.request('{ pricingPack(id: "PP_2026-11-19") { status } }', undefined, { as: 'demo-viewer' })).data).toEqual({
+      pricingPack: { status: 'FRESH' },
+    });
+    expect((await t.request(MARK, { m: 'reconciliation failed' }, { as: 'pack-builder' })).data).toEqual({
+      markPackError: { id: 'PP_2026-11-19', status: 'ERROR' },
+    });
+  });
+});
