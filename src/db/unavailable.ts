@@ -1,7 +1,29 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
-/** PostgreSQL SQLSTATEs that mean "not now": the server is restarting, starting or full. */
-const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', '53300']);
+/**
+ * The database is up but refused the statement for a reason that retrying at once does not cure:
+ * a statement_timeout (or a cancel) or a lock_timeout ran out, or it lacks disk, memory or a
+ * configured resource (class 53 besides connection slots, which free up by themselves).
+ */
+const LASTING_REFUSAL_SQLSTATES = ['57014', '55P03', '53000', '53100', '53200', '53400'];
+/**
+ * PostgreSQL SQLSTATEs that mean "not now": the server is restarting or starting (57P0x, 08xxx),
+ * short of a resource (class 53: connection slots, memory, disk), or a time limit an operator set
+ * ran out (57014 statement_timeout or a cancel, 55P03 lock_timeout). freshgate itself cancels no
+ * statement and sets neither limit.
+ */
+const UNAVAILABLE_SQLSTATES = new Set([
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  '53300',
+  ...LASTING_REFUSAL_SQLSTATES,
+]);
 /**
  * Prisma's codes for an unreachable or vanished server, a server with no connection slot left
  * (P2037), and a pool that could not serve in time.
@@ -58,9 +80,18 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 }
 
 /**
- * Runs fn, and while it fails because the database is unavailable, runs it again after a
- * growing pause, for up to `forMs`. For writes that must land (an execution's finish), never for
- * a client's request: those fail fast with a retryable error instead.
+ * Whether the database, though up, refused for a reason the next attempt would likely meet again
+ * (a time limit, a full disk): a client may retry later, but retryWhileUnavailable does not.
+ */
+export function isLastingRefusal(error: unknown): boolean {
+  const sqlState = sqlStateOf(error);
+  return sqlState !== undefined && LASTING_REFUSAL_SQLSTATES.includes(sqlState);
+}
+
+/**
+ * Runs fn, and while it fails because the database is unavailable (not a lasting refusal), runs it
+ * again after a growing pause, for up to `forMs`. For writes that must land (an execution's
+ * finish), never for a client's request: those fail fast with a retryable error instead.
  */
 export async function retryWhileUnavailable<T>(fn: () => Promise<T>, forMs = 30_000): Promise<T> {
   const deadline = Date.now() + forMs;
@@ -68,7 +99,7 @@ export async function retryWhileUnavailable<T>(fn: () => Promise<T>, forMs = 30_
     try {
       return await fn();
     } catch (error) {
-      if (!isDatabaseUnavailable(error) || Date.now() + pauseMs > deadline) throw error;
+      if (!isDatabaseUnavailable(error) || isLastingRefusal(error) || Date.now() + pauseMs > deadline) throw error;
       await sleep(pauseMs);
     }
   }

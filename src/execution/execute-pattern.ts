@@ -7,7 +7,7 @@ import type {
   FinishedExecution,
   NewExecution,
 } from '../data/executions/execution-repository';
-import { isDatabaseUnavailable, retryWhileUnavailable, sqlStateOf } from '../db/unavailable';
+import { isDatabaseUnavailable, isLastingRefusal, retryWhileUnavailable, sqlStateOf } from '../db/unavailable';
 import { withinTime } from '../shared/time-limit';
 import type { PackRepository, PricingPackRecord } from '../data/packs/pack-repository';
 import type { PortfolioRecord, PortfolioRepository } from '../data/portfolios/portfolio-repository';
@@ -516,8 +516,8 @@ export class ExecutePattern {
       finished = await retryWhileUnavailable(() => this.deps.executions.finish(execution, outcome, effects));
     } catch (error) {
       // Still unreachable after the retries: nothing more to do here (the sweep ends it later).
-      if (isDatabaseUnavailable(error)) throw error;
-      // The database refused this finish for good (the result itself, a constraint): the run is not
+      if (isDatabaseUnavailable(error) && !isLastingRefusal(error)) throw error;
+      // The database refused this finish for good (the result itself, a constraint, a time limit, a full disk): the run is not
       // lost, it failed, and says why — at once, refunded and audited, instead of waiting for the sweep.
       finished = await this.failUnstorable(execution, ctx, outcome, error);
     }

@@ -144,7 +144,7 @@ export const ERROR_CATALOGUE = {
     extensions: { retryAfterSeconds: 'seconds until the budget resets (also `Retry-After` over HTTP)', scope: '`user`, `tenant` or `ip`' },
   },
   SERVICE_UNAVAILABLE: {
-    when: 'The database is unreachable or has no connection to spare (its connection limit, a pool that stayed busy), or the server is shutting down',
+    when: 'The database is unreachable, has no connection to spare (its connection limit, a pool that stayed busy), ended a statement at a time limit set on it (statement_timeout, lock_timeout) or lacks disk or memory; or the server is shutting down',
     status: 503,
     statusEvenBesideData: true,
     retryable: true,

@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { CreatePricingPackDocument, PackHealthChangedDocument, type PackHealthFieldsFragment } from '../generated/operations';
 import { samplePack } from '../support/packs';
 import { SubscriptionProbe } from '../support/subscription-probe';
@@ -354,6 +355,76 @@ onPostgres('a deadlock the database breaks by rolling a request back', () => {
     });
     expect((await t.request(MARK, { m: 'reconciliation failed' }, { as: 'pack-builder' })).data).toEqual({
       markPackError: { id: 'PP_2026-11-19', status: 'ERROR' },
+    });
+  });
+});
+
+/**
+ * Time limits an operator sets on the database (lock_timeout, statement_timeout) end a statement
+ * that waits too long: the client is told to retry (503), nothing is written, and the same call
+ * succeeds once the limit is lifted and the row is free. Here the request waits for a pack row another session holds.
+ */
+onPostgres('time limits an operator set on the database', () => {
+  let database: TestDatabase;
+  let t: TestServer;
+  let name: string;
+
+  beforeAll(async () => {
+    database = await openTestDatabase();
+    name = new URL(database.url!).pathname.slice(1);
+    t = await startTestServer({ database });
+  });
+  afterAll(async () => {
+    await adminQuery(`ALTER DATABASE "${name}" RESET ALL`).catch(() => {});
+    await t.close();
+    await database.close();
+  });
+
+  const MARK = 'mutation($id: ID!, $m: String!) { markPackError(id: $id, message: $m) { id status } }';
+
+  /** New sessions take the database's settings: the server's pooled ones are cut, and the pool reconnects. */
+  async function applyToNewSessions(): Promise<void> {
+    await adminQuery('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [name]);
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline) {
+      const answer = await t.request('{ pricingPacks(first: 1) { edges { node { id } } } }', undefined, { as: 'demo-viewer' });
+      if (!answer.errors) return;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  it.each([
+    ['lock_timeout', 'PP_2026-11-18'],
+    ['statement_timeout', 'PP_2026-11-17'],
+  ])('answers 503 SERVICE_UNAVAILABLE (retryable) when %s ends the wait, writes nothing, and succeeds after', async (setting, packId) => {
+    await adminQuery(`ALTER DATABASE "${name}" SET ${setting} = '300ms'`);
+    await applyToNewSessions();
+    const other = new Client({ connectionString: database.ownerUrl });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query('SELECT 1 FROM pricing_packs WHERE id = $1 FOR UPDATE', [packId]);
+      const answer = await t.request(MARK, { id: packId, m: 'reconciliation failed' }, { as: 'pack-builder' });
+      expect(answer.status).toBe(503);
+      expect(answer.data).toEqual({ markPackError: null });
+      expect(answer.errors![0].extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', retryable: true });
+    } finally {
+      await other.query('ROLLBACK');
+      await other.end();
+    }
+    await adminQuery(`ALTER DATABASE "${name}" RESET ${setting}`);
+    await applyToNewSessions();
+
+    const audited = await database.owner.query<{ n: string }>(
+      `SELECT count(*) AS n FROM audit_log WHERE action = 'pack.markError' AND resource = 'pack:' || $1`,
+      [packId],
+    );
+    expect(Number(audited[0].n)).toBe(0);
+    expect((await t.request('query($id: ID!) { pricingPack(id: $id) { status } }', { id: packId }, { as: 'demo-viewer' })).data).toEqual({
+      pricingPack: { status: 'FRESH' },
+    });
+    expect((await t.request(MARK, { id: packId, m: 'reconciliation failed' }, { as: 'pack-builder' })).data).toEqual({
+      markPackError: { id: packId, status: 'ERROR' },
     });
   });
 });

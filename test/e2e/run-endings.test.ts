@@ -36,13 +36,14 @@ describe('runs the server could not finish', () => {
   });
 
   it('a finish the database refuses for good fails the run at once (RESULT_NOT_STORED, refunded, audited), and the same key retries it', async () => {
-    // The database refuses every finished result of tenant "other" (as a full disk or an
-    // oversized value would), but not a FAILED finish without a result.
+    // The database refuses every finished result of tenant "other" as a full disk does (SQLSTATE
+    // 53100: the database is up, and retrying at once would meet it again), but not a FAILED
+    // finish without a result.
     await t.database.owner.exec(`
       CREATE FUNCTION test_refuse_results() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         IF NEW.status <> 'RUNNING' AND NEW.result IS NOT NULL AND NEW.tenant_id = 'other' THEN
-          RAISE EXCEPTION 'simulated: the result cannot be stored' USING ERRCODE = '54000';
+          RAISE EXCEPTION 'simulated: the result cannot be stored' USING ERRCODE = '53100';
         END IF;
         RETURN NEW;
       END $$;
@@ -55,7 +56,7 @@ describe('runs the server could not finish', () => {
     const first = refused.data!.executePattern!;
     expect(first.status).toBe('FAILED');
     expect(first.errors).toEqual([
-      expect.objectContaining({ code: 'RESULT_NOT_STORED', retryable: true, message: expect.stringContaining('54000') }),
+      expect.objectContaining({ code: 'RESULT_NOT_STORED', retryable: true, message: expect.stringContaining('53100') }),
     ]);
     expect(await balance(t, 'other')).toBe(before);
     const credits = await t.app.db.sql.query<{ kind: string }>('SELECT kind FROM credit_transactions WHERE execution_id = $1 ORDER BY id', [
@@ -66,7 +67,7 @@ describe('runs the server could not finish', () => {
       `SELECT changes FROM audit_log WHERE resource = $1 AND action = 'execution.finish'`,
       [`execution:${first.id}`],
     );
-    expect(audit.changes).toMatchObject({ sqlState: '54000', outcome: 'SUCCESS' });
+    expect(audit.changes).toMatchObject({ sqlState: '53100', outcome: 'SUCCESS' });
 
     await t.database.owner.exec('DROP TRIGGER test_refuse_results ON executions; DROP FUNCTION test_refuse_results()');
     const retried = await run(t, 'other-analyst', 'pf-other-income', { idempotencyKey: 'unstorable-1' });
