@@ -4,7 +4,7 @@ import { withinTime } from '../shared/time-limit';
 import type { Drain } from './drain';
 import type { GraphqlWebSockets } from './websocket';
 
-/** How long the listener stays open after SIGTERM, answering 503, so the accept backlog is not reset. */
+/** How long the listener stays open at least after SIGTERM, answering 503, so the accept backlog is not reset. */
 const DRAIN_MS = 500;
 /** The least time a closing step gets when the grace is already spent. */
 const CLOSE_STEP_LIMIT_MS = 1_000;
@@ -32,7 +32,8 @@ export function closeOnce(parts: ServerParts, defaultGraceMs: number): Close {
 
 /**
  * Stops taking work (503 from now on), ends WebSocket operations and closes the sockets (1001),
- * keeps the listener open DRAIN_MS for the accept backlog, then waits for HTTP requests in flight
+ * keeps the listener open for the accept backlog (DRAIN_MS, and until connections stop arriving and
+ * have their answer), then waits for HTTP requests in flight
  * until the grace ends and cuts what remains. Every step is bounded: nothing holds shutdown.
  */
 async function closeWithin(parts: ServerParts, graceMs: number): Promise<void> {
@@ -41,6 +42,7 @@ async function closeWithin(parts: ServerParts, graceMs: number): Promise<void> {
   // WebSocket clients see 1001 Going away and reconnect elsewhere, while the listener stays
   // open long enough for connections already in the backlog to get their 503.
   await Promise.all([parts.webSockets.shutDown(graceMs), delay(Math.min(DRAIN_MS, graceMs))]);
+  await parts.drain.settled(deadline);
   const cutOff = setTimeout(() => parts.edge.server.closeAllConnections(), Math.max(0, deadline - Date.now()));
   await parts.edge.close(); // stops listening; waits for the requests in flight, at most until the cut-off
   clearTimeout(cutOff);

@@ -51,6 +51,7 @@ export async function startServer(app: App, listen: { host: string; port: number
   const drain = new Drain();
 
   const edge = await createEdge(app, drain);
+  drain.watch(edge.server);
   const webSockets = serveWebSockets(app, { limiter, operations, formatError });
   const apollo = await mountGraphqlHttp(edge, app, { limiter, gate, rules, formatError });
   const opsServer = await mountOperationalRoutes(edge, app, webSockets.stats);

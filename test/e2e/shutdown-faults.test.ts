@@ -79,6 +79,24 @@ describe('shutdown keeps its promises', () => {
     expect((await exitOf(instance, Date.now())).code).toBe(0);
   });
 
+  it('answers connections that queued while the process was held off the CPU past the drain pause: 503, never reset', async () => {
+    const instance = await startInstance({ SHUTDOWN_GRACE: '5s' });
+    instances.push(instance);
+    const port = Number(new URL(instance.url).port);
+    const body = JSON.stringify({ query: '{ packHealth { status } }' });
+    instance.child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 20));
+    // Stopped for twice the listener's 500 ms drain pause while 50 clients connect (the kernel
+    // completes their handshakes into the accept backlog): on waking, the pause has run out.
+    instance.child.kill('SIGSTOP');
+    const answers = Array.from({ length: 50 }, () => rawPost(port, body, () => {}));
+    await new Promise((r) => setTimeout(r, 1_000));
+    instance.child.kill('SIGCONT');
+    const results = await Promise.all(answers);
+    expect(results).toEqual(Array.from({ length: 50 }, () => ({ status: 503, connection: 'close' })));
+    expect((await exitOf(instance, Date.now())).code).toBe(0);
+  });
+
   it('exits on time when stdout is a pipe nobody reads (a parent that died)', async () => {
     const instance = await startInstance({ SHUTDOWN_GRACE: '1s', LOG_LEVEL: 'debug' }, { stopReadingStdout: true });
     instances.push(instance);
