@@ -3,12 +3,42 @@ import { CreatePricingPackDocument, PackHealthChangedDocument, type PackHealthFi
 import { samplePack } from '../support/packs';
 import { SubscriptionProbe } from '../support/subscription-probe';
 import { adminQuery, openTestDatabase, TEST_DATABASE_ROLE, usingPostgres, type TestDatabase } from '../support/test-database';
+import type { Config } from '../../src/config';
 import { startTestServer, type TestServer } from '../support/test-server';
 
 const onPostgres = usingPostgres ? describe : describe.skip;
 
 const RUN = 'mutation($input: ExecutePatternInput!) { executePattern(input: $input) { id status } }';
 const input = { patternId: 'portfolio_overview', inputs: { portfolioId: 'pf-demo-growth' } };
+
+interface OwnDatabase {
+  database: TestDatabase;
+  t: TestServer;
+  /** The database's name, for what an administrator does to it. */
+  name: string;
+}
+
+/**
+ * A server on a database of its own for one describe block, so the faults it makes stay there:
+ * `use` receives both before the tests, `undo` lifts the fault again before both are closed.
+ */
+function serverOnOwnDatabase(
+  config: Partial<Config> | undefined,
+  use: (own: OwnDatabase) => void,
+  undo?: (own: OwnDatabase) => Promise<unknown>,
+): void {
+  let own: OwnDatabase;
+  beforeAll(async () => {
+    const database = await openTestDatabase();
+    own = { database, name: new URL(database.url!).pathname.slice(1), t: await startTestServer({ database, config }) };
+    use(own);
+  });
+  afterAll(async () => {
+    await undo?.(own).catch(() => {});
+    await own.t.close();
+    await own.database.close();
+  });
+}
 
 /**
  * PostgreSQL goes away under load (every backend of the test database terminated, new
@@ -20,18 +50,13 @@ onPostgres('database outage during a stream of executions and a live subscriptio
   let t: TestServer;
   let name: string;
 
-  beforeAll(async () => {
-    database = await openTestDatabase();
-    name = new URL(database.url!).pathname.slice(1);
-    // The outage counts against the agents' breakers (a database failure is a dependency's): a
-    // short cool-down lets the test see recovery without waiting the default 30 s.
-    t = await startTestServer({ database, config: { breaker: { failureThreshold: 5, halfOpenAfterMs: 1_000 } } });
-  });
-  afterAll(async () => {
-    await adminQuery(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS true`).catch(() => {});
-    await t.close();
-    await database.close();
-  });
+  // The outage counts against the agents' breakers (a database failure is a dependency's): a
+  // short cool-down lets the test see recovery without waiting the default 30 s.
+  serverOnOwnDatabase(
+    { breaker: { failureThreshold: 5, halfOpenAfterMs: 1_000 } },
+    (own) => ({ database, t, name } = own),
+    (own) => adminQuery(`ALTER DATABASE "${own.name}" ALLOW_CONNECTIONS true`),
+  );
 
   async function ready(): Promise<{ status: number; body: { database: boolean; packListener: boolean } }> {
     const response = await fetch(`http://127.0.0.1:${t.server.port}/health/ready`);
@@ -140,20 +165,14 @@ onPostgres('database outage during a stream of executions and a live subscriptio
 
 /** An outage is not a sign-out: the WebSocket re-check that cannot reach the database keeps the connection. */
 onPostgres('database outage while signed-in WebSockets are re-checked', () => {
-  let database: TestDatabase;
   let t: TestServer;
   let name: string;
 
-  beforeAll(async () => {
-    database = await openTestDatabase();
-    name = new URL(database.url!).pathname.slice(1);
-    t = await startTestServer({ database, config: { wsReauthIntervalMs: 200 } });
-  });
-  afterAll(async () => {
-    await adminQuery(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS true`).catch(() => {});
-    await t.close();
-    await database.close();
-  });
+  serverOnOwnDatabase(
+    { wsReauthIntervalMs: 200 },
+    (own) => ({ t, name } = own),
+    (own) => adminQuery(`ALTER DATABASE "${own.name}" ALLOW_CONNECTIONS true`),
+  );
 
   it('keeps signed-in subscriptions through an outage longer than the user cache, and they hear the next change', async () => {
     const closes: number[] = [];
@@ -187,14 +206,7 @@ onPostgres('readiness while every pooled connection is busy', () => {
   let database: TestDatabase;
   let t: TestServer;
 
-  beforeAll(async () => {
-    database = await openTestDatabase();
-    t = await startTestServer({ database });
-  });
-  afterAll(async () => {
-    await t.close();
-    await database.close();
-  });
+  serverOnOwnDatabase(undefined, (own) => ({ database, t } = own));
 
   it('answers ready at once, and reports the saturated pool in /health/detailed and /metrics', async () => {
     const base = `http://127.0.0.1:${t.server.port}`;
@@ -233,16 +245,11 @@ onPostgres('readiness while every pooled connection is busy', () => {
   let t: TestServer;
   let name: string;
 
-  beforeAll(async () => {
-    database = await openTestDatabase();
-    name = new URL(database.url!).pathname.slice(1);
-    t = await startTestServer({ database });
-  });
-  afterAll(async () => {
-    await adminQuery(`ALTER DATABASE "${name}" CONNECTION LIMIT -1`).catch(() => {});
-    await t.close();
-    await database.close();
-  });
+  serverOnOwnDatabase(
+    undefined,
+    (own) => ({ database, t, name } = own),
+    (own) => adminQuery(`ALTER DATABASE "${own.name}" CONNECTION LIMIT -1`),
+  );
 
   const OPERATIONS: [string, string, Record<string, unknown> | undefined][] = [
     [
@@ -308,15 +315,7 @@ onPostgres('a deadlock the database breaks by rolling a request back', () => {
   let t: TestServer;
   let name: string;
 
-  beforeAll(async () => {
-    database = await openTestDatabase();
-    name = new URL(database.url!).pathname.slice(1);
-    t = await startTestServer({ database });
-  });
-  afterAll(async () => {
-    await t.close();
-    await database.close();
-  });
+  serverOnOwnDatabase(undefined, (own) => ({ database, t, name } = own));
 
   const MARK = 'mutation($m: String!) { markPackError(id: "PP_2026-11-19", message: $m) { id status } }';
 
@@ -369,16 +368,11 @@ onPostgres('time limits an operator set on the database', () => {
   let t: TestServer;
   let name: string;
 
-  beforeAll(async () => {
-    database = await openTestDatabase();
-    name = new URL(database.url!).pathname.slice(1);
-    t = await startTestServer({ database });
-  });
-  afterAll(async () => {
-    await adminQuery(`ALTER DATABASE "${name}" RESET ALL`).catch(() => {});
-    await t.close();
-    await database.close();
-  });
+  serverOnOwnDatabase(
+    undefined,
+    (own) => ({ database, t, name } = own),
+    (own) => adminQuery(`ALTER DATABASE "${own.name}" RESET ALL`),
+  );
 
   const MARK = 'mutation($id: ID!, $m: String!) { markPackError(id: $id, message: $m) { id status } }';
 
