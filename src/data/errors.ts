@@ -12,7 +12,8 @@ export function isUniqueViolation(error: unknown): boolean {
  * 40P01, 40001; Prisma's P2034). It was rolled back whole, so running it again is safe.
  */
 export function isTransactionConflict(error: unknown): boolean {
-  if (error instanceof Prisma.PrismaClientKnownRequestError) return error.code === 'P2034';
+  if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2034') return true;
+  // Otherwise the SQLSTATE, wherever it is wrapped (another Prisma code, its adapter's error, pg's).
   const sqlState = sqlStateOf(error);
   return sqlState === '40001' || sqlState === '40P01';
 }

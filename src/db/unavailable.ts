@@ -8,9 +8,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 const LASTING_REFUSAL_SQLSTATES = ['57014', '55P03', '53000', '53100', '53200', '53400'];
 /**
  * PostgreSQL SQLSTATEs that mean "not now": the server is restarting or starting (57P0x, 08xxx),
- * short of a resource (class 53: connection slots, memory, disk), or a time limit an operator set
- * ran out (57014 statement_timeout or a cancel, 55P03 lock_timeout). freshgate itself cancels no
- * statement and sets neither limit.
+ * has no connection slot left (53300), or refused for a lasting reason above. freshgate itself
+ * cancels no statement and sets no time limit.
  */
 const UNAVAILABLE_SQLSTATES = new Set([
   '57P01',

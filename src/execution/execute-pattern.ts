@@ -517,8 +517,9 @@ export class ExecutePattern {
     } catch (error) {
       // Still unreachable after the retries: nothing more to do here (the sweep ends it later).
       if (isDatabaseUnavailable(error) && !isLastingRefusal(error)) throw error;
-      // The database refused this finish for good (the result itself, a constraint, a time limit, a full disk): the run is not
-      // lost, it failed, and says why — at once, refunded and audited, instead of waiting for the sweep.
+      // The database refused this finish for good (the result itself, a constraint, a time limit,
+      // a full disk): the run is not lost, it failed, and says why — at once, refunded and audited,
+      // instead of waiting for the sweep.
       finished = await this.failUnstorable(execution, ctx, outcome, error);
     }
     if (finished) return finished;
